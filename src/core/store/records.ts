@@ -1,0 +1,127 @@
+import type { AlertSample, LiveSummary } from '../replay/live-summary';
+import type { PipelineJSON } from '../pipeline/fitted-pipeline';
+
+/**
+ * What the lab keeps across reloads. Scored flows are stored as columnar chunks (one
+ * object per batch of flows, typed arrays inside), never one object per flow, so
+ * writing keeps up with scoring.
+ */
+export interface RunRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+  source: { kind: 'simulation'; scenario: string; seed: number } | { kind: 'files'; files: string[]; dataset: string };
+  /** the model that scored the run */
+  modelId: string;
+  detector: string;
+  threshold: number;
+  /** feature column names of the stored raw features, in order */
+  columns: string[];
+  /** class names, indexed by a chunk's classIndex */
+  classes: string[];
+  /** device names, indexed by a chunk's device */
+  devices: string[];
+  /** the last summary sent to the page: the history view redraws from it */
+  summary: LiveSummary | null;
+  /** rows dropped by the retention limit so far */
+  droppedRows: number;
+}
+
+export interface FlowChunk {
+  runId: string;
+  /** batch sequence number within the run; [runId, seq] is the key */
+  seq: number;
+  n: number;
+  time: Float64Array;
+  rowNumber: Float64Array;
+  classIndex: Int32Array;
+  device: Uint16Array;
+  /** n × columns raw features, row-major */
+  features: Float32Array;
+  /** the scoring detector's score per flow */
+  score: Float32Array;
+  /** 1 = flagged */
+  verdict: Uint8Array;
+  /** per detector, where more than one scored the run (e.g. "iforest", "ae") */
+  scores?: Record<string, Float32Array>;
+}
+
+/** Alerts grouped for the inbox: one group per (device, class) of a run. */
+export interface AlertGroup {
+  runId: string;
+  /** `${device}|${className}` */
+  key: string;
+  device: string | null;
+  className: string | null;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  maxScore: number;
+  status: 'new' | 'acknowledged' | 'escalated';
+  /** the first and the newest few alerts of the group, with their features */
+  samples: AlertSample[];
+}
+
+export interface ModelRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  detector: string;
+  dataset: string;
+  /** where it came from: "default" (public/models), "trained", "uploaded" */
+  origin: 'default' | 'trained' | 'uploaded';
+  pipeline: PipelineJSON;
+  /** the detector's binary files (TF.js weights), by relative path */
+  files: Record<string, Uint8Array>;
+}
+
+export interface DatasetRecord {
+  id: string;
+  name: string;
+  files: { name: string; size: number }[];
+  dataset: string;
+  confidence: number;
+  rows: number;
+  classes: { name: string; rows: number }[];
+  skipped: Record<string, number>;
+  createdAt: number;
+}
+
+export interface StorageEstimate {
+  usedBytes: number | null;
+  quotaBytes: number | null;
+}
+
+/**
+ * The repositories. One implementation on IndexedDB (browser, and Node tests with
+ * fake-indexeddb); callers never see IndexedDB itself.
+ */
+export interface LabStore {
+  putRun(run: RunRecord): Promise<void>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  listRuns(): Promise<RunRecord[]>;
+  deleteRun(id: string): Promise<void>;
+
+  /** appends chunks; applies the retention limit and returns how many rows it dropped */
+  putChunks(chunks: FlowChunk[]): Promise<{ dropped: number }>;
+  /** chunks of a run in seq order, a page at a time, for export and for reopening */
+  readChunks(runId: string, fromSeq: number, limit: number): Promise<FlowChunk[]>;
+  countRows(runId: string): Promise<number>;
+
+  putAlertGroups(groups: AlertGroup[]): Promise<void>;
+  listAlertGroups(runId: string): Promise<AlertGroup[]>;
+  setAlertStatus(runId: string, key: string, status: AlertGroup['status']): Promise<void>;
+
+  putModel(model: ModelRecord): Promise<void>;
+  getModel(id: string): Promise<ModelRecord | undefined>;
+  listModels(): Promise<Omit<ModelRecord, 'files' | 'pipeline'>[]>;
+  deleteModel(id: string): Promise<void>;
+
+  putDataset(d: DatasetRecord): Promise<void>;
+  listDatasets(): Promise<DatasetRecord[]>;
+
+  /** the most flow rows kept per run; older chunks are dropped first, counted on the run */
+  retentionRows: number;
+  estimate(): Promise<StorageEstimate>;
+}
