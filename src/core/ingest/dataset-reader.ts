@@ -6,6 +6,7 @@ import type { Batch } from './batch';
 import { CellKind, parseNumericCell } from './cells';
 import { ClassVocabulary } from './class-vocabulary';
 import { columnIssues, countSkip, newCounters, noteExample, type IngestCounters } from './counters';
+import { ArrayCells, PlainRowCursor, type RowCells } from './row-cells';
 import { RecordSplitter } from './record-splitter';
 import { decodeText, InputError } from './text-stream';
 
@@ -59,6 +60,8 @@ export class DatasetReader {
   private vocabulary: ClassVocabulary | null;
   readonly files: FileSummary[] = [];
   private readonly batchSize: number;
+  private readonly arrayCells = new ArrayCells();
+  private readonly plainCells = new PlainRowCursor();
 
   constructor(
     private readonly sources: readonly SourceFile[],
@@ -125,20 +128,38 @@ export class DatasetReader {
   private *readBlock(file: OpenFile, block: string): Generator<Batch> {
     if (!block) return;
     if (!file.layout) file.newline = block.includes('\r\n') ? '\r\n' : '\n';
-    const rows = Papa.parse<string[]>(block, { delimiter: ',', newline: file.newline as '\n', skipEmptyLines: true }).data;
-    let start = 0;
+    const quoted = block.includes('"');
+    const rows = quoted ? Papa.parse<string[]>(block, { delimiter: ',', newline: file.newline as '\n', skipEmptyLines: true }).data : null;
+    const cells = rows ? this.arrayCells : this.plainCells;
+    let r = 0;
+    const nextRow = rows ? () => r < rows.length && ((this.arrayCells.fields = rows[r++]), true) : () => this.plainCells.next();
+    if (!rows) this.plainCells.reset(block);
     if (!file.layout) {
-      if (rows.length === 0) return;
-      file.layout = this.openLayout(file.summary.name, rows[0], rows.slice(1, SNIFF_ROWS + 1), file.summary);
+      if (!nextRow()) return;
+      const header: string[] = [];
+      for (let j = 0; j < cells.count; j++) header.push(cells.text(j));
+      const firstRows: string[][] = [];
+      while (firstRows.length < SNIFF_ROWS && nextRow()) {
+        const fields: string[] = [];
+        for (let j = 0; j < cells.count; j++) fields.push(cells.text(j));
+        firstRows.push(fields);
+      }
+      file.layout = this.openLayout(file.summary.name, header, firstRows, file.summary);
       file.builder = new BatchBuilder(file.layout.features.length, this.batchSize, file.fileIndex);
-      start = 1;
+      // the sniffed rows are data too
+      for (const fields of firstRows) {
+        this.arrayCells.fields = fields;
+        yield* this.acceptCounted(file, this.arrayCells);
+      }
     }
+    while (nextRow()) yield* this.acceptCounted(file, cells);
+  }
+
+  private *acceptCounted(file: OpenFile, cells: RowCells): Generator<Batch> {
     const { layout, builder, summary } = file as Required<OpenFile> & { layout: FileLayout; builder: BatchBuilder };
-    for (let r = start; r < rows.length; r++) {
-      summary.rows++;
-      this.acceptRow(rows[r], layout, builder, summary.name, summary.rows);
-      if (builder.full) yield builder.take();
-    }
+    summary.rows++;
+    this.acceptRow(cells, layout, builder, summary.name, summary.rows);
+    if (builder.full) yield builder.take();
   }
 
   /** Works out the columns of a file from its header (and, for generic CSVs, its first rows). */
@@ -184,38 +205,38 @@ export class DatasetReader {
       label: labelColumn === null ? -1 : header.indexOf(labelColumn),
       time: timeColumn === null ? -1 : header.indexOf(timeColumn),
       classFromName: labelColumn === null ? dialect.labelOf(null, name) : null,
+      labels: new Map(),
     };
   }
 
-  private acceptRow(fields: string[], layout: FileLayout, builder: BatchBuilder, file: string, row: number): void {
+  private acceptRow(cells: RowCells, layout: FileLayout, builder: BatchBuilder, file: string, row: number): void {
     const c = this.counters;
     c.read++;
     // a trailing comma gives one empty field more than the header
-    const width = fields.length === layout.width + 1 && fields[layout.width] === '' ? layout.width : fields.length;
+    const width = cells.count === layout.width + 1 && cells.is(layout.width, '') ? layout.width : cells.count;
     if (width !== layout.width) {
-      countSkip(c, 'malformed row', file, row, `${fields.length} fields where the header has ${layout.width}`);
+      countSkip(c, 'malformed row', file, row, `${cells.count} fields where the header has ${layout.width}`);
       return;
     }
-    if (fields[0] === layout.header[0] && fields.every((v, i) => v.trim() === layout.header[i])) {
+    if (cells.is(0, layout.header[0]) && layout.header.every((h, i) => cells.text(i).trim() === h)) {
       countSkip(c, 'repeated header', file, row, 'the header line again (files joined together?)');
       return;
     }
-    const className = layout.classFromName ?? (layout.label >= 0 ? layout.dialect.labelOf(fields[layout.label], file) : null);
+    const className = layout.classFromName ?? (layout.label >= 0 ? labelOf(layout, cells.text(layout.label), file) : null);
     if (className === null) {
-      countSkip(c, 'missing label', file, row, layout.label >= 0 ? `empty label cell "${fields[layout.label]}"` : 'no label column and no class in the file name');
+      countSkip(c, 'missing label', file, row, layout.label >= 0 ? `empty label cell "${cells.text(layout.label)}"` : 'no label column and no class in the file name');
       return;
     }
     const out = builder.row();
     let present = 0;
     for (let j = 0; j < layout.features.length; j++) {
       const { index, column } = layout.features[j];
-      const text = fields[index];
       if (column.kind === 'categorical') {
-        out[j] = categoryCode(column, text.trim());
+        out[j] = categoryCode(column, cells.text(index).trim());
         present++;
         continue;
       }
-      const cell = parseNumericCell(text);
+      const cell = cells.numeric(index);
       out[j] = cell.value;
       if (cell.kind === CellKind.Number) {
         present++;
@@ -229,15 +250,15 @@ export class DatasetReader {
       else if (cell.kind === CellKind.NotANumber) issues.notANumber++;
       else {
         issues.text++;
-        noteExample(issues, text);
+        noteExample(issues, cells.text(index));
       }
     }
     if (present === 0) {
       countSkip(c, 'no feature values', file, row, 'every feature cell is empty or not a number');
       return;
     }
-    const time = layout.time >= 0 ? +fields[layout.time] : NaN;
-    builder.commit(this.classes.indexOf(className), time === time && fields[layout.time] !== '' ? time : row, row);
+    const time = layout.time >= 0 ? cells.numeric(layout.time).value : NaN;
+    builder.commit(this.classes.indexOf(className), Number.isFinite(time) ? time : row, row);
     c.accepted++;
   }
 }
@@ -258,6 +279,17 @@ interface FileLayout {
   label: number;
   time: number;
   classFromName: string | null;
+  /** label cell → class: a file repeats a handful of labels, so each is worked out once */
+  labels: Map<string, string | null>;
+}
+
+function labelOf(layout: FileLayout, cell: string, file: string): string | null {
+  let name = layout.labels.get(cell);
+  if (name === undefined) {
+    name = layout.dialect.labelOf(cell, file);
+    if (layout.labels.size < 10_000) layout.labels.set(cell, name);
+  }
+  return name;
 }
 
 /** Fills preallocated typed arrays one row at a time and hands them out as a batch. */
