@@ -281,27 +281,35 @@ function contaminationOffset(scores: ArrayLike<number>, contamination: number): 
   return neg[lo] + (neg[hi] - neg[lo]) * (pos - lo);
 }
 
+/** rows scored together against one tree at a time: their features and the tree stay in cache */
+const SCORE_BLOCK = 1024;
+
 function scoreForest(fitted: Fitted, x: Matrix): Float32Array {
   const { roots, feature, right, value } = fitted.forest;
   const { n, d, data } = x;
   const trees = roots.length;
   const denominator = trees * averagePathLength(fitted.maxSamples);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const base = i * d;
-    let depths = 0;
+  const depths = new Float64Array(SCORE_BLOCK);
+  for (let start = 0; start < n; start += SCORE_BLOCK) {
+    const end = Math.min(n, start + SCORE_BLOCK);
+    depths.fill(0);
     for (let t = 0; t < trees; t++) {
-      let k = roots[t];
-      let f = feature[k];
-      // NaN fails `<=`, so it goes right, deterministically
-      while (f >= 0) {
-        k = data[base + f] <= value[k] ? k + 1 : right[k];
-        f = feature[k];
+      const root = roots[t];
+      for (let i = start; i < end; i++) {
+        const base = i * d;
+        let k = root;
+        let f = feature[k];
+        // NaN fails `<=`, so it goes right, deterministically
+        while (f >= 0) {
+          k = data[base + f] <= value[k] ? k + 1 : right[k];
+          f = feature[k];
+        }
+        depths[i - start] += value[k];
       }
-      depths += value[k];
     }
     // sklearn scores 0.5 when c(max_samples) = 0, i.e. one row per tree
-    out[i] = denominator > 0 ? Math.pow(2, -depths / denominator) : 0.5;
+    for (let i = start; i < end; i++) out[i] = denominator > 0 ? Math.pow(2, -depths[i - start] / denominator) : 0.5;
   }
   return out;
 }
