@@ -18,6 +18,11 @@ export interface RunRecord {
   threshold: number;
   /** feature column names of the stored raw features, in order */
   columns: string[];
+  /**
+   * categorical feature columns (BoT-IoT `proto`, `flgs`, `state`): their category names,
+   * indexed by the stored code (the schema's `categories`); exports print the names
+   */
+  categories?: Record<string, string[]>;
   /** class names, indexed by a chunk's classIndex */
   classes: string[];
   /** device names, indexed by a chunk's device */

@@ -1,0 +1,260 @@
+import { NO_DEVICE } from '../replay/flow-batch';
+import { csvCell, csvNumber, float32Text, jsonNumber, lpKey, lpMeasurement, lpString, lpTimestampNs, snakeCase } from './export-format';
+import { PROTOCOLS, protocolIndexer } from './flow-protocol';
+import type { FlowChunk, LabStore, RunRecord } from './records';
+
+/**
+ * Exports a stored run as text, streamed: chunks are read a page at a time and each
+ * becomes one piece of text, so a run of millions of flows never becomes one string.
+ *
+ * - `csv`: header `time,row,device,class,score,verdict,<feature columns…>,score_<detector>…`
+ *   (one `score_` column per detector scored alongside the run's own), RFC 4180
+ *   quoting; ±∞ as `inf`/`-inf`, NaN (missing) as an empty cell; an unlabelled flow has
+ *   an empty class, a flow without device an empty device.
+ * - `ndjson`: one object per flow with the same fields; ±∞ as the strings "inf"/"-inf"
+ *   (JSON has no infinities), NaN and absent device/class as null.
+ * - `influx`: InfluxDB line protocol, measurement `iomt_flow`; tags `device` (omitted
+ *   without one), `label` (class or `unlabelled`), `protocol`, `verdict`
+ *   (`anomaly`/`normal`); fields `score`, `score_<detector>`, `row` (integer) and every
+ *   feature in snake_case (`rate`, `header_length`, `tot_size`, …); non-finite values
+ *   are left out (line protocol cannot hold them); timestamp in ns from the flow time.
+ *
+ * verdict is `anomaly`/`normal` in all three. Categorical features (BoT-IoT `proto`, …)
+ * are written as their category names where the run has them (`run.categories`).
+ * A feature whose name clashes with a fixed field gets a `feature_` prefix.
+ */
+export type ExportFormat = 'csv' | 'ndjson' | 'influx';
+
+export const EXPORT_FORMATS: Record<ExportFormat, { extension: string; mimeType: string; label: string }> = {
+  csv: { extension: 'csv', mimeType: 'text/csv', label: 'CSV' },
+  ndjson: { extension: 'ndjson', mimeType: 'application/x-ndjson', label: 'NDJSON' },
+  influx: { extension: 'lp', mimeType: 'text/plain', label: 'InfluxDB line protocol' },
+};
+
+export interface ExportOptions {
+  /** chunks read per `readChunks` call (default 8) */
+  pageSize?: number;
+  /** most flows per yielded piece of text (default 4096) */
+  rowsPerPiece?: number;
+}
+
+export const INFLUX_MEASUREMENT = 'iomt_flow';
+
+type ChunkReader = Pick<LabStore, 'getRun' | 'readChunks'>;
+
+/** `<run name>.csv` etc., with characters file systems refuse replaced by `_` */
+export function exportFileName(run: Pick<RunRecord, 'name'>, format: ExportFormat): string {
+  // eslint-disable-next-line no-control-regex
+  const base = run.name.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, '_').replace(/^[\s.]+|[\s.]+$/g, '').slice(0, 120) || 'run';
+  return `${base}.${EXPORT_FORMATS[format].extension}`;
+}
+
+/** The run as a byte stream of UTF-8 text (for `new Response(stream).blob()` or a file writer). */
+export function exportRun(store: ChunkReader, runId: string, format: ExportFormat, options: ExportOptions = {}): ReadableStream<Uint8Array> {
+  const pieces = exportRunText(store, runId, format, options);
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        const { value, done } = await pieces.next();
+        if (done) {
+          controller.close();
+          return;
+        }
+        if (value) {
+          controller.enqueue(encoder.encode(value));
+          return;
+        }
+      }
+    },
+    async cancel() {
+      await pieces.return(undefined);
+    },
+  });
+}
+
+/** The run as pieces of text, in flow order (chunk seq, then row). */
+export async function* exportRunText(store: ChunkReader, runId: string, format: ExportFormat, options: ExportOptions = {}): AsyncGenerator<string, void, undefined> {
+  const run = await store.getRun(runId);
+  if (!run) throw new Error(`There is no stored run ${runId} to export.`);
+  const pageSize = Math.max(1, options.pageSize ?? 8);
+  const rowsPerPiece = Math.max(1, options.rowsPerPiece ?? 4096);
+
+  let page = await store.readChunks(runId, 0, pageSize);
+  const writer = makeWriter(format, run, detectorsOf(run, page[0]));
+  const header = writer.header();
+  if (header) yield header;
+  while (page.length > 0) {
+    for (const chunk of page) {
+      checkWidth(run, chunk);
+      for (let from = 0; from < chunk.n; from += rowsPerPiece) yield writer.rows(chunk, from, Math.min(chunk.n, from + rowsPerPiece));
+    }
+    if (page.length < pageSize) break;
+    page = await store.readChunks(runId, page[page.length - 1].seq + 1, pageSize);
+  }
+}
+
+/** detectors scored alongside the run's own (the chunks of a run share them; the first decides the columns) */
+function detectorsOf(run: RunRecord, first: FlowChunk | undefined): string[] {
+  return Object.keys(first?.scores ?? {}).filter((k) => k !== run.detector);
+}
+
+function checkWidth(run: RunRecord, c: FlowChunk): void {
+  if (c.n > 0 && c.features.length !== c.n * run.columns.length) {
+    throw new Error(`Chunk ${c.seq} of run ${run.id} has ${c.features.length / c.n} features per flow where the run has ${run.columns.length} columns.`);
+  }
+}
+
+interface RowWriter {
+  header(): string;
+  /** rows [from, to) of a chunk, each ending with a line break */
+  rows(c: FlowChunk, from: number, to: number): string;
+}
+
+function makeWriter(format: ExportFormat, run: RunRecord, detectors: string[]): RowWriter {
+  if (format === 'csv') return csvWriter(run, detectors);
+  if (format === 'ndjson') return ndjsonWriter(run, detectors);
+  if (format === 'influx') return influxWriter(run, detectors);
+  throw new Error(`Unknown export format "${format as string}": choose csv, ndjson or influx.`);
+}
+
+const FIXED = ['time', 'row', 'device', 'class', 'score', 'verdict'];
+
+/** names made unique against those already taken: a clash gets `feature_`, then a number */
+function uniqueNames(taken: Set<string>, wanted: string[], fallback: (j: number) => string): string[] {
+  return wanted.map((w, j) => {
+    let name = w || fallback(j);
+    if (taken.has(name)) name = `feature_${name}`;
+    for (let k = 2; taken.has(name); k++) name = `${w || fallback(j)}_${k}`;
+    taken.add(name);
+    return name;
+  });
+}
+
+/** field names for CSV and NDJSON: fixed, features, `score_<detector>` */
+function tableNames(run: RunRecord, detectors: string[]): { features: string[]; detectors: string[] } {
+  const taken = new Set(FIXED);
+  const detectorNames = uniqueNames(new Set(FIXED), detectors.map((d) => `score_${d}`), (j) => `score_${j}`);
+  for (const d of detectorNames) taken.add(d);
+  return { features: uniqueNames(taken, run.columns, (j) => `feature_${j}`), detectors: detectorNames };
+}
+
+/** per feature column: its category names, or null for a numeric column */
+function categoryNames(run: RunRecord): (string[] | null)[] {
+  return run.columns.map((c) => run.categories?.[c] ?? null);
+}
+
+function csvWriter(run: RunRecord, detectors: string[]): RowWriter {
+  const names = tableNames(run, detectors);
+  const cats = categoryNames(run);
+  const devices = run.devices.map(csvCell);
+  const classes = run.classes.map(csvCell);
+  const catCells = cats.map((c) => c?.map(csvCell) ?? null);
+  const d = run.columns.length;
+  return {
+    header: () => [...FIXED, ...names.features, ...names.detectors].map(csvCell).join(',') + '\n',
+    rows(c, from, to) {
+      const lines: string[] = new Array(to - from);
+      const extra = detectors.map((k) => c.scores?.[k]);
+      for (let i = from; i < to; i++) {
+        const dev = c.device[i];
+        const cls = c.classIndex[i];
+        let line = `${csvNumber(c.time[i], false)},${csvNumber(c.rowNumber[i], false)},${dev === NO_DEVICE ? '' : (devices[dev] ?? String(dev))},${cls < 0 ? '' : (classes[cls] ?? String(cls))},${csvNumber(c.score[i], true)},${c.verdict[i] ? 'anomaly' : 'normal'}`;
+        const base = i * d;
+        for (let j = 0; j < d; j++) {
+          const v = c.features[base + j];
+          const names = catCells[j];
+          line += ',' + (names && Number.isInteger(v) && names[v] !== undefined ? names[v] : csvNumber(v, true));
+        }
+        for (const s of extra) line += ',' + (s ? csvNumber(s[i], true) : '');
+        lines[i - from] = line;
+      }
+      return lines.join('\n') + '\n';
+    },
+  };
+}
+
+function ndjsonWriter(run: RunRecord, detectors: string[]): RowWriter {
+  const names = tableNames(run, detectors);
+  const cats = categoryNames(run).map((c) => c?.map((s) => JSON.stringify(s)) ?? null);
+  const devices = run.devices.map((s) => JSON.stringify(s));
+  const classes = run.classes.map((s) => JSON.stringify(s));
+  const featureKeys = names.features.map((n) => `,${JSON.stringify(n)}:`);
+  const detectorKeys = names.detectors.map((n) => `,${JSON.stringify(n)}:`);
+  const d = run.columns.length;
+  return {
+    header: () => '',
+    rows(c, from, to) {
+      const lines: string[] = new Array(to - from);
+      const extra = detectors.map((k) => c.scores?.[k]);
+      for (let i = from; i < to; i++) {
+        const dev = c.device[i];
+        const cls = c.classIndex[i];
+        let line = `{"time":${jsonNumber(c.time[i], false)},"row":${jsonNumber(c.rowNumber[i], false)},"device":${dev === NO_DEVICE ? 'null' : (devices[dev] ?? JSON.stringify(String(dev)))},"class":${cls < 0 ? 'null' : (classes[cls] ?? JSON.stringify(String(cls)))},"score":${jsonNumber(c.score[i], true)},"verdict":${c.verdict[i] ? '"anomaly"' : '"normal"'}`;
+        const base = i * d;
+        for (let j = 0; j < d; j++) {
+          const v = c.features[base + j];
+          const names = cats[j];
+          line += featureKeys[j] + (names && Number.isInteger(v) && names[v] !== undefined ? names[v] : jsonNumber(v, true));
+        }
+        for (let k = 0; k < extra.length; k++) {
+          const s = extra[k];
+          line += detectorKeys[k] + (s ? jsonNumber(s[i], true) : 'null');
+        }
+        lines[i - from] = line + '}';
+      }
+      return lines.join('\n') + '\n';
+    },
+  };
+}
+
+function influxWriter(run: RunRecord, detectors: string[]): RowWriter {
+  const measurement = lpMeasurement(INFLUX_MEASUREMENT);
+  const reserved = new Set(['time', 'score', 'row']);
+  const detectorFields = uniqueNames(reserved, detectors.map((k) => `score_${snakeCase(k)}`), (j) => `score_${j}`).map(lpKey);
+  const featureFields = uniqueNames(reserved, run.columns.map(snakeCase), (j) => `feature_${j}`).map(lpKey);
+  const cats = categoryNames(run).map((c) => c?.map(lpString) ?? null);
+  // tags in key order (device, label, protocol, verdict), as InfluxDB prefers them
+  const deviceTags = run.devices.map((s) => (s ? `,device=${lpKey(s)}` : ''));
+  const labelTags = run.classes.map((s) => `,label=${s ? lpKey(s) : 'unlabelled'}`);
+  const protocolTags = PROTOCOLS.map((p) => `,protocol=${lpKey(p)}`);
+  const protocolOf = protocolIndexer(run.columns, run.categories);
+  const d = run.columns.length;
+  return {
+    header: () => '',
+    rows(c, from, to) {
+      const lines: string[] = new Array(to - from);
+      const extra = detectors.map((k) => c.scores?.[k]);
+      for (let i = from; i < to; i++) {
+        const dev = c.device[i];
+        const cls = c.classIndex[i];
+        const tags =
+          (dev === NO_DEVICE ? '' : (deviceTags[dev] ?? `,device=${dev}`)) +
+          (cls < 0 ? ',label=unlabelled' : (labelTags[cls] ?? `,label=${cls}`)) +
+          protocolTags[protocolOf(c.features, i)] +
+          (c.verdict[i] ? ',verdict=anomaly' : ',verdict=normal');
+        const fields: string[] = [];
+        const score = c.score[i];
+        if (Number.isFinite(score)) fields.push(`score=${float32Text(score)}`);
+        for (let k = 0; k < extra.length; k++) {
+          const v = extra[k]?.[i];
+          if (v !== undefined && Number.isFinite(v)) fields.push(`${detectorFields[k]}=${float32Text(v)}`);
+        }
+        const row = c.rowNumber[i];
+        if (Number.isInteger(row)) fields.push(`row=${row}i`);
+        const base = i * d;
+        for (let j = 0; j < d; j++) {
+          const v = c.features[base + j];
+          const names = cats[j];
+          if (names && Number.isInteger(v) && names[v] !== undefined) fields.push(`${featureFields[j]}=${names[v]}`);
+          else if (Number.isFinite(v)) fields.push(`${featureFields[j]}=${float32Text(v)}`);
+        }
+        const t = c.time[i];
+        lines[i - from] = fields.length
+          ? `${measurement}${tags} ${fields.join(',')}${Number.isFinite(t) ? ' ' + lpTimestampNs(t) : ''}`
+          : `# row ${row}: no finite value to write`;
+      }
+      return lines.join('\n') + '\n';
+    },
+  };
+}
