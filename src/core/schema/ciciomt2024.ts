@@ -75,7 +75,8 @@ function release(id: Dialect['id'], name: string, own: string[], other: string[]
     detect: detectRelease(own, other),
     featureColumns: knownNumericColumns(own),
     labelColumn: cicLabelColumn,
-    timeColumn: () => null,
+    // the simulator's CSV files (src/core/sim) add the flow's simulated time in seconds
+    timeColumn: (header) => (header.includes('time') ? 'time' : null),
     labelOf,
     classes: CLASSES,
     category,

@@ -1,0 +1,114 @@
+/**
+ * The simulator's own random source: sfc32 (Chris Doty-Humphrey's small fast chaotic
+ * generator), seeded through splitmix32. Only 32-bit integer arithmetic, so the same seed
+ * gives the same stream in every JavaScript engine. Normal and exponential draws come
+ * from fixed tables (no Math.random, no Box–Muller), which keeps the hot path cheap.
+ */
+export class SimRandom {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(seed: number) {
+    let s = seed >>> 0;
+    const split = () => {
+      s = (s + 0x9e3779b9) | 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.a = split();
+    this.b = split();
+    this.c = split();
+    this.d = split();
+    for (let i = 0; i < 12; i++) this.u32();
+  }
+
+  /** uniform 32-bit unsigned integer */
+  u32(): number {
+    const a = this.a, b = this.b, c = this.c, d = this.d;
+    const t = (((a + b) | 0) + d) | 0;
+    this.d = (d + 1) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    const r = (c << 21) | (c >>> 11);
+    this.c = (r + t) | 0;
+    return t >>> 0;
+  }
+
+  /** uniform in [0, 1) */
+  next(): number {
+    return this.u32() / 4294967296;
+  }
+
+  /** uniform in (0, 1] — safe to take the logarithm of */
+  open(): number {
+    return (this.u32() + 1) / 4294967296;
+  }
+
+  /** integer in [0, n) */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** standard normal, from a 4096-entry quantile table with linear interpolation */
+  normal(): number {
+    const x = this.u32();
+    const i = x >>> 20;
+    const f = (x & 0xfffff) / 0x100000;
+    return NORMAL[i] + (NORMAL[i + 1] - NORMAL[i]) * f;
+  }
+
+  /** failures before the first success of trials with success chance p (`logMiss` = ln(1 − p)) */
+  geometric(logMiss: number): number {
+    return Math.floor(Math.log(this.open()) / logMiss);
+  }
+
+  /** log-uniform in [lo, hi] */
+  logUniform(lo: number, hi: number): number {
+    return lo === hi ? lo : lo * Math.exp(Math.log(hi / lo) * this.next());
+  }
+
+  /** exponential with mean 1 */
+  exponential(): number {
+    return -Math.log(this.open());
+  }
+
+  /** A derived generator, e.g. one per device, so that adding a device does not shift the others' streams. */
+  fork(salt: number): SimRandom {
+    return new SimRandom((this.u32() ^ Math.imul(salt | 0, 0x27d4eb2d)) >>> 0);
+  }
+}
+
+/** `f(z)` at the 4096 normal quantiles: a table to draw from with `table[rng.u32() >>> 20]`. */
+export function normalTable(f: (z: number) => number): Float64Array {
+  const t = new Float64Array(4096);
+  for (let i = 0; i < 4096; i++) t[i] = f(NORMAL[i]);
+  return t;
+}
+
+/** Standard normal quantiles at (i + 0.5) / 4096, i = 0..4096 (the last repeats), by Acklam's rational approximation. */
+const NORMAL = (() => {
+  const t = new Float64Array(4097);
+  for (let i = 0; i < 4096; i++) t[i] = normalQuantile((i + 0.5) / 4096);
+  t[4096] = t[4095];
+  return t;
+})();
+
+function normalQuantile(p: number): number {
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - lo) return -normalQuantile(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
