@@ -22,7 +22,7 @@ const count = async (page: Page, id: string) => Number(await page.getByTestId(id
 
 test('a real CICIoMT2024 sample is detected, trained on, scored, and the counters add up', async ({ page }) => {
   const problems = watch(page);
-  await page.goto('/?detector=iforest');
+  await page.goto('/?view=detectors&detector=iforest');
   await expect(page.getByTestId('backend')).toContainText('wasm');
   await page.getByTestId('file-input').setInputFiles(SHARED + 'ciciomt2024_v2_39feat_sample.csv');
   await page.getByTestId('run').click();
@@ -46,7 +46,7 @@ test('a bad file gets a clear message, not a crash', async ({ page }) => {
   const dir = mkdtempSync(join(tmpdir(), 'lab-'));
   const bad = join(dir, 'notes.csv');
   writeFileSync(bad, 'name,colour\nanna,red\n');
-  await page.goto('/');
+  await page.goto('/?view=detectors');
   await page.getByTestId('file-input').setInputFiles(bad);
   await page.getByTestId('run').click();
   await expect(page.getByTestId('error')).toContainText('not one of CICIoMT2024, CICIoT2023 or BoT-IoT');

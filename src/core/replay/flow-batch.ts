@@ -1,4 +1,6 @@
 import type { Batch } from '../ingest/batch';
+import type { ClassInfo } from '../schema/dialect';
+import type { Schema } from '../schema/schema';
 
 /**
  * What the source worker hands the detect worker: a batch of raw flows plus where they
@@ -22,8 +24,19 @@ export function transferablesOf(b: FlowBatch): ArrayBuffer[] {
 
 /** Messages on the source → detect MessagePort. */
 export type SourceMessage =
-  | { type: 'batch'; batch: FlowBatch }
-  /** rows the source read but could not turn into flows, by reason (counted, never lost silently) */
+  /**
+   * what the following batches mean: sent before the first batch and again whenever it
+   * changes (new class names or categorical values met while reading, a seek). Class
+   * indices and device indices of batches point into these lists.
+   */
+  | { type: 'meta'; meta: SourceMeta }
+  /** `fraction`: how far into the source (0–1; files: bytes) the replay is, null if unknown */
+  | { type: 'batch'; batch: FlowBatch; fraction: number | null }
+  /** what the simulator says is going on, when it changes */
+  | { type: 'captions'; captions: string[] }
+  /** the source failed (one sentence); nothing more follows */
+  | { type: 'error'; message: string }
+  /** rows the source read but could not turn into flows since the last such message, by reason (counted, never lost silently) */
   | { type: 'skipped'; reasons: Record<string, number> }
   /** the source reached its end (and does not loop) */
   | { type: 'end' };
@@ -32,3 +45,16 @@ export type SourceMessage =
 export type SinkMessage =
   /** the detect worker can take `batches` more batches; the source never sends without credit */
   { type: 'credit'; batches: number };
+
+/** What the source tells the detect worker about its flows (see `SourceMessage` 'meta'). */
+export interface SourceMeta {
+  /** "Simulated hospital — mixed-day (seed 1)" or the file names */
+  label: string;
+  /** the dialect's name as people know it */
+  dataset: string;
+  schema: Schema;
+  classes: ({ name: string } & ClassInfo)[];
+  devices: string[];
+  /** true when `time` holds the flows' own timestamps (seconds), false when it is a row ordinal */
+  hasOwnTime: boolean;
+}

@@ -77,27 +77,62 @@ export interface ReplayApi {
   setRetention(rows: number): Promise<void>;
 }
 
-export interface DatasetInfo extends Omit<DatasetRecord, 'id' | 'createdAt'> {
+export interface DatasetInfo extends Omit<DatasetRecord, 'id' | 'createdAt' | 'classes'> {
+  /** the stored description's id (`putDataset`) */
+  id: string;
+  /** dialect id, e.g. "ciciomt2024-v2" (`dataset` is its name as people know it) */
+  dialect: string;
+  /** rows per class, with its meaning from the dialect; they add up to `accepted` */
+  classes: { name: string; rows: number; benign: boolean; family: string }[];
+  /** rows kept (`rows` = read = accepted + skipped) */
+  accepted: number;
   /** per skipped-row reason, a few examples with file and row */
   skippedExamples: { file: string; row: number; reason: string; detail: string }[];
+  /** feature columns in batch order */
   columns: string[];
+  /** feature columns the detectors leave out by default, with why */
+  excluded: Record<string, string>;
+  /** per feature column, cells that were not plain numbers (kept as ±∞, or imputed as missing) */
+  cells: Record<string, { empty: number; infinite: number; notANumber: number; text: number; examples: string[] }>;
+  /** rows per file */
+  fileRows: { name: string; rows: number }[];
 }
 
 export interface InspectProgress {
   bytesRead: number;
   bytesTotal: number | null;
   rows: number;
+  /** "inspect" (the first reading) or "explore" (the histogram pass) */
+  phase?: 'inspect' | 'explore';
+}
+
+export interface ExploreOptions {
+  /** bins spaced evenly in sign(v)·log10(1 + |v|) instead of in v, for heavy tails */
+  log?: boolean;
 }
 
 /** benign against attack for the Data view's exploration */
 export interface FeatureExploration {
   feature: string;
-  /** shared bin edges (bins + 1) */
+  /** shared bin edges (bins + 1); bin i holds edges[i] ≤ v < edges[i+1] (the last bin also its right edge) */
   edges: number[];
   benign: number[];
   attack: number[];
-  /** a sample of points for the scatter of `x` against `y`, with their class */
-  scatter?: { x: string; y: string; points: [number, number, number][]; classes: string[] };
+  log: boolean;
+  /** cells outside the bins, per side: missing (empty / nan / text) and ±∞; bins + these = the side's rows */
+  nonFinite: Record<'benign' | 'attack', { missing: number; posInf: number; negInf: number }>;
+  rows: { benign: number; attack: number };
+  /** a sample of points for the scatter of `x` against `y`, with their class (index into `classes`) */
+  scatter?: {
+    x: string;
+    y: string;
+    points: [number, number, number][];
+    classes: string[];
+    benign: boolean[];
+    families: string[];
+    /** rows of the reading the points were sampled from (only points with both values finite are drawn) */
+    sampledFrom: number;
+  };
 }
 
 export interface TrainRequest {
@@ -108,35 +143,71 @@ export interface TrainRequest {
   threshold: string;
   seed: number;
   name?: string;
+  /** simulation sources: how many flows to simulate (default 50,000) */
+  rows?: number;
 }
 
 export interface TrainProgress {
+  /** read: the training pass over the data; fit; calibrate; score: the held-out pass */
   phase: string;
   rows: number;
+  bytesRead?: number;
+  bytesTotal?: number | null;
+  /** fit: what is being done ("epoch", "tree", "ae: epoch") and how far */
+  stage?: string;
+  done?: number;
+  total?: number;
   epoch?: number;
   epochs?: number;
   loss?: number;
   valLoss?: number;
-  /** seconds, where it can be estimated */
+  /** seconds left in this phase, where it can be estimated */
   timeLeft?: number;
 }
 
 /** per class: a histogram of held-out scores, so the threshold can move without rescoring */
 export interface ScoreDistributions {
+  /** bin i holds edges[i] < score ≤ edges[i+1] (flagged = score > threshold), so counts above an edge are exact */
   edges: number[];
-  classes: { name: string; benign: boolean; counts: number[] }[];
+  classes: { name: string; benign: boolean; family?: string; counts: number[] }[];
   threshold: number;
+}
+
+export type ModelSummary = Omit<ModelRecord, 'files' | 'pipeline'>;
+
+export interface TrainResult {
+  model: ModelSummary;
+  scores: ScoreDistributions;
+  /** whether the model is in the store yet (Save puts it there) */
+  saved: boolean;
+  threshold: { value: number; spec: string };
+  /** figures on the held-out rows at the calibrated threshold */
+  report: { roc_auc: number; pr_auc: number; tpr: number; fpr: number; precision: number; f1: number; per_class: Record<string, number> };
+  heldOut: { rows: number; benign: number; attack: number };
+  training: { rowsRead: number; benignRows: number; trainRows: number; holdoutRows: number; fitMs: number; skipped: number };
+  /** per-epoch losses of an autoencoder (the ensemble's first), in full */
+  history: { loss: number[]; valLoss: number[]; bestEpoch: number } | null;
+  excluded: Record<string, string>;
 }
 
 export interface TrainApi {
   inspect(files: File[], onProgress: (p: InspectProgress) => void): Promise<DatasetInfo>;
-  explore(files: File[], feature: string, scatter?: { x: string; y: string }): Promise<FeatureExploration>;
-  train(request: TrainRequest, onProgress: (p: TrainProgress) => void): Promise<{ model: Omit<ModelRecord, 'files' | 'pipeline'>; scores: ScoreDistributions }>;
+  /** the first call for a set of files reads them once more for every feature's histograms; later calls answer at once */
+  explore(files: File[], feature: string, scatter?: { x: string; y: string }, options?: ExploreOptions, onProgress?: (p: InspectProgress) => void): Promise<FeatureExploration>;
+  train(request: TrainRequest, onProgress: (p: TrainProgress) => void): Promise<TrainResult>;
+  /** stops whatever the train worker is reading or training; the call rejects with an AbortError */
   cancel(): Promise<void>;
-  listModels(): Promise<Omit<ModelRecord, 'files' | 'pipeline'>[]>;
-  /** saved model files (pipeline.json, model.json, weights.bin) dropped or picked by the user */
-  loadModelFiles(files: File[]): Promise<Omit<ModelRecord, 'files' | 'pipeline'>>;
-  /** the model as files to download */
+  listModels(): Promise<ModelSummary[]>;
+  /**
+   * saved model files (pipeline.json, model.json, weights.bin) dropped or picked by the user;
+   * with `against`, files of a dataset the model must be able to score (else one sentence says why not)
+   */
+  loadModelFiles(files: File[], against?: File[]): Promise<ModelSummary>;
+  /** the model as files to download (relative paths: `member-0/weights.bin` for an ensemble member) */
   modelFiles(id: string): Promise<{ name: string; blob: Blob }[]>;
   deleteModel(id: string): Promise<void>;
+  /** puts a trained model into the store (origin "trained"), optionally renamed */
+  saveModel(id: string, name?: string): Promise<ModelSummary>;
+  /** the model's threshold becomes `value` (in the store too, where it is saved) */
+  setThreshold(id: string, value: number): Promise<{ value: number; spec: string }>;
 }

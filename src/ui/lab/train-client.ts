@@ -2,13 +2,16 @@ import * as Comlink from 'comlink';
 import type { CompareRequest, EvaluateRequest, TrainWorker } from '../../../workers/train.worker';
 import type { PipelineProgress } from '../../core/pipeline';
 import type { CompareProgress } from '../../core/study';
+import type {
+  DatasetInfo, ExploreOptions, FeatureExploration, InspectProgress, ModelSummary, TrainApi, TrainProgress, TrainRequest, TrainResult,
+} from './lab-api';
 
 export type EvaluationResult = Awaited<ReturnType<TrainWorker['evaluate']>>;
 export type ComparisonResult = Awaited<ReturnType<TrainWorker['compare']>>;
 export type { CompareProgress, CompareRequest, EvaluateRequest, PipelineProgress };
 
 /** The page's only way to the train worker; one worker serves every view. */
-export class TrainClient {
+export class TrainClient implements TrainApi {
   private worker = new Worker(new URL('../../../workers/train.worker.ts', import.meta.url), { type: 'module' });
   private api = Comlink.wrap<TrainWorker>(this.worker);
 
@@ -24,7 +27,48 @@ export class TrainClient {
     return this.api.compare(request, Comlink.proxy(onProgress));
   }
 
-  cancel() {
+  cancel(): Promise<void> {
     return this.api.cancel();
   }
+
+  inspect(files: File[], onProgress: (p: InspectProgress) => void): Promise<DatasetInfo> {
+    return this.api.inspect(files, Comlink.proxy(onProgress));
+  }
+
+  explore(files: File[], feature: string, scatter?: { x: string; y: string }, options?: ExploreOptions, onProgress?: (p: InspectProgress) => void): Promise<FeatureExploration> {
+    return this.api.explore(files, feature, scatter, options, onProgress && Comlink.proxy(onProgress));
+  }
+
+  train(request: TrainRequest, onProgress: (p: TrainProgress) => void): Promise<TrainResult> {
+    return this.api.train(request, Comlink.proxy(onProgress));
+  }
+
+  listModels(): Promise<ModelSummary[]> {
+    return this.api.listModels();
+  }
+
+  loadModelFiles(files: File[], against?: File[]): Promise<ModelSummary> {
+    // a File's folder path does not survive the trip to the worker: send it beside
+    return this.api.loadModelFiles(files, against, files.map(pathOf));
+  }
+
+  modelFiles(id: string): Promise<{ name: string; blob: Blob }[]> {
+    return this.api.modelFiles(id);
+  }
+
+  deleteModel(id: string): Promise<void> {
+    return this.api.deleteModel(id);
+  }
+
+  saveModel(id: string, name?: string): Promise<ModelSummary> {
+    return this.api.saveModel(id, name);
+  }
+
+  setThreshold(id: string, value: number): Promise<{ value: number; spec: string }> {
+    return this.api.setThreshold(id, value);
+  }
+}
+
+function pathOf(file: File): string {
+  return (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
 }

@@ -1,0 +1,377 @@
+/**
+ * The browser pipeline, measured on the built site in headless Chromium (prints
+ * figures, never asserts):
+ *   (d) opening `?view=live&autostart=1` → first scored flow on the default data
+ *       (first visit: empty browser profile; again: models cached in IndexedDB);
+ *   (b) emission → stored latency p50/p99 at 100 flows/s (the default scenario);
+ *   (a) a large real-format CSV (v2 sample rows repeated and perturbed, written to a
+ *       temporary folder) dropped on the file input and replayed as fast as possible:
+ *       flows/s end to end (parse, AE + isolation forest, store, live dashboards),
+ *       counters checked to add up and IndexedDB's row count against them;
+ *   (c) JS heap of the page and of each worker (CDP Runtime.getHeapUsage) every few
+ *       seconds over that replay.
+ *
+ *   npx tsx bench/replay-browser.ts [--rows 2000000] [--dist dir | --out dist-bench]
+ *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d] [--profile]
+ *
+ * Without --dist the site is built into --out (default dist-bench, gitignored). When the
+ * build has no `models/index.json` (no default models yet), --models copies a models
+ * folder (index.json + one folder per model) into the served copy; otherwise runs fall
+ * back to an isolation forest trained on the spot, which the output says.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
+import { writeV2Csv } from './replay-data';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const opt = (name: string, fallback?: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const ROWS = Number(opt('rows', '2000000'));
+const LATENCY_S = Number(opt('latency-seconds', '30'));
+const PROFILE = args.includes('--profile');
+const SKIP = new Set((opt('skip', '') ?? '').split(',').filter(Boolean));
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'];
+
+interface LiveSummaryLike {
+  latencyMs: { p50: number; p99: number; max: number };
+  counters: Counters & { dropped: number };
+  flowsPerSecond: number;
+}
+
+const COUNTERS = ['read', 'scored', 'stored', 'skipped', 'alerts'] as const;
+type Counters = Record<(typeof COUNTERS)[number], number>;
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+function site(): string {
+  const dist = opt('dist');
+  if (dist) return resolve(ROOT, dist);
+  const out = resolve(ROOT, opt('out', 'dist-bench')!);
+  const started = Date.now();
+  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error('the build failed');
+  console.log(`built the site into ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return out;
+}
+
+function models(dir: string): string {
+  const index = join(dir, 'models', 'index.json');
+  const from = opt('models');
+  if (!existsSync(index) && from) {
+    cpSync(resolve(ROOT, from), join(dir, 'models'), { recursive: true });
+    console.log(`no default models in the build: copied ${from} into the served folder`);
+  }
+  if (!existsSync(index)) return 'none (an isolation forest is trained on the spot)';
+  const list = JSON.parse(readFileSync(index, 'utf8')).models as { id: string; name: string; trainRows?: number }[];
+  return list.map((m) => `${m.id} (${m.name})`).join(', ');
+}
+
+async function serve(dir: string): Promise<{ url: string; server: ChildProcess }> {
+  const port = await freePort();
+  const server = spawn('npx', ['vite', 'preview', '--outDir', dir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
+  const url = `http://127.0.0.1:${port}`;
+  for (let k = 0; k < 200; k++) {
+    try {
+      if ((await fetch(url)).ok) return { url, server };
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('vite preview did not start');
+}
+
+async function counters(page: Page): Promise<Counters> {
+  return page.evaluate((names) => {
+    const out: Record<string, number> = {};
+    for (const n of names) out[n] = Number(document.querySelector(`[data-testid=count-${n}]`)?.textContent ?? NaN);
+    return out;
+  }, COUNTERS as unknown as string[]) as Promise<Counters>;
+}
+
+/** the newest run record in the lab's IndexedDB (its summary is saved every few seconds and at the end) */
+async function newestRun(page: Page): Promise<{ id: string; summary: { latencyMs: { p50: number; p99: number; max: number }; counters: Counters & { dropped: number }; state: string; flowsPerSecond: number } | null; detector: string; modelId: string } | null> {
+  return page.evaluate(
+    () =>
+      new Promise((res, rej) => {
+        const open = indexedDB.open('iomt-anomaly-lab');
+        open.onerror = () => rej(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const all = db.transaction('runs').objectStore('runs').getAll();
+          all.onsuccess = () => {
+            const runs = (all.result as { createdAt: number }[]).sort((a, b) => b.createdAt - a.createdAt);
+            db.close();
+            res((runs[0] ?? null) as never);
+          };
+        };
+      }),
+  );
+}
+
+/** rows of a run held in IndexedDB, from the store's per-chunk sizes */
+async function storedRows(page: Page, runId: string): Promise<number> {
+  return page.evaluate(
+    (id) =>
+      new Promise<number>((res, rej) => {
+        const open = indexedDB.open('iomt-anomaly-lab');
+        open.onerror = () => rej(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction('chunkSizes').objectStore('chunkSizes').getAll(IDBKeyRange.bound([id], [id, []]));
+          req.onsuccess = () => {
+            db.close();
+            res((req.result as { n: number }[]).reduce((a, c) => a + c.n, 0));
+          };
+        };
+      }),
+    runId,
+  );
+}
+
+/** JS heap (MB used) of the page and of every worker, via CDP */
+class HeapProbe {
+  private id = 0;
+  private pending = new Map<number, (v: unknown) => void>();
+  private sessions = new Map<string, string>();
+
+  private constructor(
+    private readonly browserCdp: CDPSession,
+    private readonly pageCdp: CDPSession,
+  ) {
+    browserCdp.on('Target.receivedMessageFromTarget', (e: { message: string }) => {
+      const m = JSON.parse(e.message) as { id?: number; result?: unknown };
+      if (m.id !== undefined) this.pending.get(m.id)?.(m.result);
+    });
+  }
+
+  static async attach(browser: Browser, page: Page): Promise<HeapProbe> {
+    return new HeapProbe(await browser.newBrowserCDPSession(), await page.context().newCDPSession(page));
+  }
+
+  /** a command to a worker (by name: detect, source, train) through the browser's CDP session */
+  async workerCommand(worker: string, method: string, params: object = {}, timeoutMs = 10_000): Promise<unknown> {
+    const { targetInfos } = await this.browserCdp.send('Target.getTargets');
+    const t = targetInfos.find((x) => x.type === 'worker' && x.url.includes(`${worker}.worker`));
+    if (!t) return null;
+    let session = this.sessions.get(t.targetId);
+    if (!session) {
+      session = (await this.browserCdp.send('Target.attachToTarget', { targetId: t.targetId, flatten: false })).sessionId;
+      this.sessions.set(t.targetId, session);
+    }
+    const id = ++this.id;
+    const result = new Promise<unknown>((r) => this.pending.set(id, r));
+    await this.browserCdp.send('Target.sendMessageToTarget', { sessionId: session, message: JSON.stringify({ id, method, params }) });
+    const out = await Promise.race([result, new Promise((r) => setTimeout(() => r(null), timeoutMs))]);
+    this.pending.delete(id);
+    return out;
+  }
+
+  /** the detect worker's live summary now (its `labSummary` hook), or null */
+  async liveSummary(): Promise<LiveSummaryLike | null> {
+    const r = (await this.workerCommand('detect', 'Runtime.evaluate', { expression: 'JSON.stringify(self.labSummary())', returnByValue: true })) as { result?: { value?: string } } | null;
+    const text = r?.result?.value;
+    return text ? (JSON.parse(text) as LiveSummaryLike) : null;
+  }
+
+  /** self time by function over `ms` of a worker's run (CDP sampling profiler) */
+  async profile(worker: string, ms: number): Promise<string> {
+    await this.workerCommand(worker, 'Profiler.enable');
+    await this.workerCommand(worker, 'Profiler.setSamplingInterval', { interval: 500 });
+    await this.workerCommand(worker, 'Profiler.start');
+    await new Promise((r) => setTimeout(r, ms));
+    const res = (await this.workerCommand(worker, 'Profiler.stop', {}, 30_000)) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } } | null;
+    if (!res) return `${worker}: no profile`;
+    const { nodes, samples, timeDeltas } = res.profile;
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    let total = 0;
+    samples.forEach((id, k) => {
+      const f = byId.get(id)!.callFrame;
+      const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+      const dt = timeDeltas[k] / 1000;
+      self.set(name, (self.get(name) ?? 0) + dt);
+      total += dt;
+    });
+    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14);
+    return `${worker} worker, ${fmt(total)} ms sampled:\n` + top.map(([n, v]) => `      ${fmt((100 * v) / total, 1).padStart(5)} %  ${n}`).join('\n');
+  }
+
+  /** live heap after a full garbage collection, so growth means something is kept */
+  async sample(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    await this.pageCdp.send('HeapProfiler.collectGarbage');
+    out.page = ((await this.pageCdp.send('Runtime.getHeapUsage')).usedSize) / 1e6;
+    const { targetInfos } = await this.browserCdp.send('Target.getTargets');
+    for (const t of targetInfos) {
+      if (t.type !== 'worker') continue;
+      const name = /detect/.test(t.url) ? 'detect' : /source/.test(t.url) ? 'source' : /train/.test(t.url) ? 'train' : t.url;
+      let session = this.sessions.get(t.targetId);
+      if (!session) {
+        session = (await this.browserCdp.send('Target.attachToTarget', { targetId: t.targetId, flatten: false })).sessionId;
+        this.sessions.set(t.targetId, session);
+      }
+      await this.workerCommand(name, 'HeapProfiler.collectGarbage');
+      const id = ++this.id;
+      const result = new Promise<unknown>((r) => this.pending.set(id, r));
+      await this.browserCdp.send('Target.sendMessageToTarget', { sessionId: session, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) });
+      const usage = (await Promise.race([result, new Promise((r) => setTimeout(() => r(null), 2000))])) as { usedSize: number } | null;
+      this.pending.delete(id);
+      if (usage) out[name] = usage.usedSize / 1e6;
+    }
+    return out;
+  }
+}
+
+const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function watchConsole(page: Page, label: string): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`${label}: ${m.text().slice(0, 200)}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${label}: ${e.message.slice(0, 200)}`));
+  return problems;
+}
+
+async function firstFlow(browser: Browser, url: string): Promise<void> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchConsole(page, 'first flow');
+  for (const visit of ['first visit (empty profile)', 'again (models kept in IndexedDB)']) {
+    const t0 = Date.now();
+    await page.goto(`${url}/?view=live&autostart=1`);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-scored]')?.textContent) > 0, undefined, { polling: 10, timeout: 60_000 });
+    console.log(`(d) URL opened → first scored flow, default scenario, ${visit}: ${fmt(Date.now() - t0)} ms`);
+  }
+  const run = await newestRun(page);
+  console.log(`    model: ${run?.modelId} (${run?.detector})`);
+  if (problems.length) console.log(`    console errors: ${problems.join(' | ')}`);
+  await context.close();
+}
+
+async function latency(browser: Browser, url: string): Promise<void> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchConsole(page, 'latency');
+  await page.goto(`${url}/?view=live&rate=100&autostart=1`);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-scored]')?.textContent) > 0, undefined, { timeout: 60_000 });
+  const t0 = Date.now();
+  const c0 = await counters(page);
+  await page.waitForTimeout(LATENCY_S * 1000);
+  const c1 = await counters(page);
+  const elapsed = Date.now() - t0;
+  const probe = await HeapProbe.attach(browser, page);
+  const s = await probe.liveSummary();
+  const run = await newestRun(page);
+  const rate = ((c1.scored - c0.scored) / elapsed) * 1000;
+  console.log(
+    `(b) 100 flows/s for ${LATENCY_S} s (default scenario, ${run?.detector}): ${fmt(rate, 1)} flows/s scored; emission → stored latency p50 ${fmt(s?.latencyMs.p50 ?? NaN, 2)} ms, p99 ${fmt(s?.latencyMs.p99 ?? NaN, 2)} ms, max ${fmt(s?.latencyMs.max ?? NaN, 1)} ms over ${fmt(s?.counters.stored ?? 0)} flows`,
+  );
+  if (problems.length) console.log(`    console errors: ${problems.join(' | ')}`);
+  await context.close();
+}
+
+async function throughput(browser: Browser, url: string, file: string): Promise<void> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchConsole(page, 'max');
+  await page.goto(`${url}/?view=live&rate=max`);
+  await page.waitForSelector('[data-testid=file-input]', { state: 'attached' });
+  const heap = SKIP.has('c') ? null : await HeapProbe.attach(browser, page);
+  const heapSamples: { s: number; rows: number; mb: Record<string, number> }[] = [];
+  const t0 = Date.now();
+  await page.setInputFiles('[data-testid=file-input]', file);
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-scored]')?.textContent) > 0, undefined, { polling: 20, timeout: 120_000 });
+  const tFirst = Date.now();
+  let last = await counters(page);
+  let lastChange = Date.now();
+  let nextHeap = 0;
+  let peakRate = 0;
+  let profiled = false;
+  const progress: string[] = [];
+  for (;;) {
+    await page.waitForTimeout(500);
+    const c = await counters(page);
+    const now = Date.now();
+    if (c.stored !== last.stored || c.scored !== last.scored) {
+      peakRate = Math.max(peakRate, ((c.scored - last.scored) / (now - lastChange)) * 1000);
+      lastChange = now;
+    }
+    last = c;
+    if (heap && PROFILE && !profiled && c.scored > ROWS / 4) {
+      profiled = true;
+      const [detect, source] = await Promise.all([heap.profile('detect', 4000), heap.profile('source', 4000)]);
+      console.log(`    profile:\n    ${detect}\n    ${source}`);
+    }
+    if (heap && now >= nextHeap) {
+      nextHeap = now + 5000;
+      heapSamples.push({ s: (now - t0) / 1000, rows: c.scored, mb: await heap.sample() });
+    }
+    if ((now - t0) % 10_000 < 500) progress.push(`${fmt((now - t0) / 1000)} s: ${fmt(c.scored)} scored`);
+    const state = await page.evaluate(() => document.body.innerText.match(/\b(PLAYING|PAUSED|ENDED|ERROR|LOADING)\b/)?.[1] ?? '');
+    if (c.read >= ROWS && c.stored === c.scored && state !== 'PLAYING') break;
+    if (now - lastChange > 20_000) {
+      console.log(`    stalled: no progress for 20 s (state ${state})`);
+      break;
+    }
+  }
+  const tEnd = lastChange;
+  const elapsed = (tEnd - t0) / 1000;
+  const scoring = (tEnd - tFirst) / 1000;
+  await page.waitForTimeout(3500);
+  const run = await newestRun(page);
+  const inDb = run ? await storedRows(page, run.id) : NaN;
+  const c = await counters(page);
+  const mb = statSync(file).size / 1e6;
+  console.log(`(a) ${fmt(ROWS)}-row v2 CSV (${fmt(mb)} MB) dropped, replayed at max with ${run?.detector}${run?.summary ? '' : ''} as the verdict model:`);
+  console.log(`    ${fmt(c.scored / elapsed)} flows/s from the drop to the last stored flow (${fmt(elapsed, 1)} s); ${fmt(c.scored / scoring)} flows/s from the first scored flow (${fmt(scoring, 1)} s); best half-second ${fmt(peakRate)} flows/s`);
+  console.log(`    counters: read ${fmt(c.read)} = scored ${fmt(c.scored)} + skipped ${fmt(c.skipped)}: ${c.read === c.scored + c.skipped ? 'adds up' : 'DOES NOT ADD UP'}; stored ${fmt(c.stored)} (${c.stored === c.scored ? '= scored' : 'NOT = scored'}); IndexedDB holds ${fmt(inDb)} rows (${inDb === c.stored ? '= stored' : 'NOT = stored'}); alerts ${fmt(c.alerts)}`);
+  if (run?.summary) console.log(`    latency at max (emission → stored): p50 ${fmt(run.summary.latencyMs.p50, 1)} ms, p99 ${fmt(run.summary.latencyMs.p99, 1)} ms`);
+  if (heapSamples.length) {
+    const names = [...new Set(heapSamples.flatMap((h) => Object.keys(h.mb)))];
+    console.log(`(c) JS heap (MB live after a forced GC) every ~5 s over the replay: ${names.join(' / ')}`);
+    for (const h of heapSamples) console.log(`    ${fmt(h.s).padStart(4)} s ${fmt(h.rows).padStart(10)} flows: ${names.map((n) => fmt(h.mb[n] ?? NaN, 1)).join(' / ')}`);
+  }
+  if (problems.length) console.log(`    console errors: ${problems.join(' | ')}`);
+  await context.close();
+}
+
+async function main() {
+  const dir = site();
+  const modelNote = models(dir);
+  const { url, server } = await serve(dir);
+  console.log(`serving ${dir} at ${url}; default models: ${modelNote}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    if (!SKIP.has('d')) await firstFlow(browser, url);
+    if (!SKIP.has('b')) await latency(browser, url);
+    if (!SKIP.has('a')) {
+      const started = Date.now();
+      const data = await writeV2Csv(ROWS);
+      console.log(`wrote ${fmt(ROWS)} rows (${fmt(data.bytes / 1e6)} MB) to ${data.path} in ${fmt((Date.now() - started) / 1000, 1)} s`);
+      await throughput(browser, url, data.path);
+    }
+  } finally {
+    await browser.close();
+    if (server.pid) process.kill(-server.pid);
+  }
+}
+
+await main();

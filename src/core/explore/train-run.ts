@@ -1,0 +1,151 @@
+import type { DetectorJSON } from '../detectors/detector';
+import type { DetectorKind, DetectorSettings } from '../detectors/registry';
+import type { TrainingHistory } from '../detectors/reconstruction';
+import { DatasetReader, type SourceFile } from '../ingest/dataset-reader';
+import type { ClassVocabulary } from '../ingest/class-vocabulary';
+import { totalSkipped } from '../ingest/counters';
+import { evaluateBinary, type BinaryReport } from '../metrics';
+import { DEFAULT_TEST_FRACTION, fitPipeline, type FittedPipeline, type PipelineProgress } from '../pipeline';
+import { filterBatch, isTestRow } from '../pipeline/row-split';
+import { ScoreLog } from '../pipeline/score-log';
+import type { Dialect } from '../schema/dialect';
+import type { ThresholdSpec } from '../threshold/threshold';
+import { Eta } from './eta';
+import { scoreDistributions, type ScoreDistributions } from './score-distributions';
+
+/**
+ * The Train view's job: fit a pipeline on the benign rows of the files' training split
+ * (`fitPipeline`, the same code as `npm run evaluate`), then score the held-out split —
+ * benign and attack rows the model never saw, the rows `evaluate` scores without --test —
+ * and keep those scores as histograms per class, so the threshold can move afterwards
+ * without rescoring.
+ */
+export interface TrainRunOptions {
+  detector: DetectorKind;
+  settings?: DetectorSettings;
+  threshold?: ThresholdSpec;
+  seed?: number;
+  /** share of the rows held out for the score distributions (evaluate's default, 0.3) */
+  testFraction?: number;
+  maxTrainRows?: number;
+  dialect?: Dialect;
+  signal?: AbortSignal;
+  onProgress?: (p: TrainRunProgress) => void;
+}
+
+export interface TrainRunProgress {
+  /** read: the training pass; fit; calibrate; score: the held-out pass */
+  phase: 'read' | 'fit' | 'calibrate' | 'score';
+  /** rows read in this pass */
+  rows: number;
+  bytesRead?: number;
+  bytesTotal?: number | null;
+  /** fit: what is being done ("epoch", "tree", "ae: epoch", …) and how far */
+  stage?: string;
+  done?: number;
+  total?: number;
+  epoch?: number;
+  epochs?: number;
+  loss?: number;
+  valLoss?: number;
+  /** seconds left in this phase, from its pace so far */
+  timeLeft?: number;
+}
+
+export interface TrainRun {
+  pipeline: FittedPipeline;
+  distributions: ScoreDistributions;
+  /** the figures at the calibrated threshold, on the held-out rows */
+  report: BinaryReport;
+  heldOut: { rows: number; benign: number; attack: number };
+  /** rows of the training pass: read = accepted + skipped */
+  read: { read: number; accepted: number; skipped: number; reasons: Record<string, number> };
+  /** per-epoch losses of the (first) autoencoder, where there is one */
+  history: TrainingHistory | null;
+  vocabulary: ClassVocabulary;
+}
+
+export async function trainRun(files: SourceFile[], options: TrainRunOptions): Promise<TrainRun> {
+  const seed = options.seed ?? 0;
+  const testFraction = options.testFraction ?? DEFAULT_TEST_FRACTION;
+  const eta = new Eta();
+  const report = (p: TrainRunProgress, fraction: number | null) => options.onProgress?.({ ...p, timeLeft: eta.update(p.phase, fraction) });
+
+  const fitted = await fitPipeline(files, {
+    detector: options.detector,
+    settings: options.settings,
+    threshold: options.threshold,
+    seed,
+    maxTrainRows: options.maxTrainRows,
+    dialect: options.dialect,
+    signal: options.signal,
+    excludeRow: (f, r) => isTestRow(f, r, seed, testFraction),
+    onProgress: (p: PipelineProgress) => {
+      if (p.phase === 'read') report({ phase: 'read', rows: p.rows, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }, p.bytesTotal ? p.bytesRead / p.bytesTotal : null);
+      else if (p.phase === 'fit') {
+        const epochs = /epoch$/.test(p.stage);
+        report(
+          {
+            phase: 'fit', rows: 0, stage: p.stage, done: p.done, total: p.total, loss: p.loss, valLoss: p.valLoss,
+            ...(epochs ? { epoch: p.done, epochs: p.total } : {}),
+          },
+          p.total ? p.done / p.total : null,
+        );
+      } else report({ phase: 'calibrate', rows: 0 }, null);
+    },
+  });
+  const { pipeline, reader: trainReader } = fitted;
+  try {
+    const vocabulary = trainReader.classes;
+    const reader = new DatasetReader(files, {
+      dialect: trainReader.dialect!,
+      vocabulary,
+      signal: options.signal,
+      onProgress: (p) => report({ phase: 'score', rows: p.rows, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }, p.bytesTotal ? p.bytesRead / p.bytesTotal : null),
+    });
+    const log = new ScoreLog();
+    for await (const raw of reader.batches()) {
+      const batch = filterBatch(raw, (i) => isTestRow(raw.fileIndex[i], raw.rowNumber[i], seed, testFraction));
+      if (batch.n === 0) continue;
+      const { scores } = await pipeline.score(batch, reader.schema!);
+      log.append(scores, batch.classIndex);
+    }
+    const { scores, classIndex } = log.view;
+    const threshold = pipeline.threshold.value;
+    const classes = vocabulary.names.map((name, c) => ({ name, benign: vocabulary.info[c].benign, family: vocabulary.info[c].family }));
+    const binary = evaluateBinary({
+      scores,
+      threshold,
+      truth: vocabulary.truthOf(classIndex),
+      classIndex,
+      classNames: vocabulary.names,
+      isBenign: vocabulary.info.map((c) => c.benign),
+      families: vocabulary.info.map((c) => c.family),
+    });
+    let benign = 0;
+    for (let i = 0; i < classIndex.length; i++) if (vocabulary.isBenign(classIndex[i])) benign++;
+    const c = trainReader.counters;
+    return {
+      pipeline,
+      distributions: scoreDistributions(scores, classIndex, classes, threshold),
+      report: binary,
+      heldOut: { rows: scores.length, benign, attack: scores.length - benign },
+      read: { read: c.read, accepted: c.accepted, skipped: totalSkipped(c), reasons: { ...c.skipped } as Record<string, number> },
+      history: historyOf(pipeline.detector.toJSON()),
+      vocabulary,
+    };
+  } catch (e) {
+    pipeline.dispose();
+    throw e;
+  }
+}
+
+/** the losses of a reconstruction detector, or of an ensemble's first one */
+export function historyOf(json: DetectorJSON): TrainingHistory | null {
+  if (json.history) return json.history as TrainingHistory;
+  for (const m of (json.members as DetectorJSON[] | undefined) ?? []) {
+    const h = historyOf(m);
+    if (h) return h;
+  }
+  return null;
+}

@@ -1,0 +1,292 @@
+import { ClassVocabulary } from '../ingest/class-vocabulary';
+import { DatasetReader, type SourceFile } from '../ingest/dataset-reader';
+import { InputError } from '../ingest/text-stream';
+import type { Batch } from '../ingest/batch';
+import type { Schema } from '../schema/schema';
+import { NO_DEVICE, type SourceMeta } from './flow-batch';
+import type { FlowRows, FlowSource } from './flow-source';
+
+/**
+ * A file that can be read from any byte: a browser `File` (`slice`) or a Node buffer.
+ * Files are only ever streamed, so several GB work.
+ */
+export interface ByteFile {
+  name: string;
+  size: number;
+  /** the bytes from `start` to the end */
+  stream(start?: number): ReadableStream<Uint8Array>;
+  /** bytes [start, end) */
+  read(start: number, end: number): Promise<Uint8Array>;
+}
+
+/** how far the first line may run before a seek gives up looking for it */
+const MAX_HEADER_BYTES = 1 << 20;
+const NEWLINE = 10;
+
+/**
+ * Dropped files as a flow source, through the core's streaming `DatasetReader`.
+ *
+ * Seeking (to a fraction of all the files' bytes): the file holding that byte is read
+ * again from the first line break at or after it, with its header line put in front, so
+ * nothing before is parsed. Compressed files cannot be entered in the middle: they are
+ * read from their start and the rows before the byte are passed over without being
+ * emitted. Row numbers after a seek into the middle of a plain file count from the seek
+ * point (the rows before it were not read, so their number is unknown); flows carry
+ * them as they are. Class indices stay stable across seeks and loops (one vocabulary);
+ * a categorical column's codes may be renumbered after a seek, which the new 'meta'
+ * message carries.
+ */
+export class FileFlowSource implements FlowSource {
+  readonly vocabulary: ClassVocabulary | null = null;
+  private reader: DatasetReader | null = null;
+  private iterator: AsyncIterator<Batch> | null = null;
+  /** index of the reader's first file among all files */
+  private firstFile = 0;
+  /** where the reader's first file starts being read (bytes), and the header bytes put in front */
+  private readStart = 0;
+  private headerBytes = 0;
+  private bytesRead = 0;
+  private readonly total: number;
+  private skippedSeen: Record<string, number> = {};
+  private skippedDelta: Record<string, number> = {};
+  private metaKey = '';
+  private version = 0;
+  private currentMeta: SourceMeta | null = null;
+  private hasOwnTime: boolean | null = null;
+  private timeOffset = 0;
+  private minTime = Infinity;
+  private maxTime = -Infinity;
+  /** rows of the first batch, read by `open` before anyone asked */
+  private held: Batch | null = null;
+  /** compressed files: bytes to pass over before emitting (a seek) */
+  private passOverUntil = 0;
+
+  constructor(
+    private readonly files: readonly ByteFile[],
+    private readonly batchSize = 8192,
+  ) {
+    if (files.length === 0) throw new InputError('no files to replay');
+    this.total = files.reduce((a, f) => a + f.size, 0);
+  }
+
+  get metaVersion(): number {
+    return this.version;
+  }
+
+  async open(): Promise<void> {
+    this.startReader(0, 0);
+    this.held = await this.pull();
+    if (!this.held) throw new InputError(`${this.files.map((f) => f.name).join(', ')} hold no flows`);
+  }
+
+  meta(): SourceMeta {
+    if (!this.currentMeta) throw new Error('open the source first');
+    return this.currentMeta;
+  }
+
+  async next(): Promise<FlowRows | null> {
+    const batch = this.held ?? (await this.pull());
+    this.held = null;
+    if (!batch) return null;
+    return { ...batch, device: new Uint16Array(batch.n).fill(NO_DEVICE) };
+  }
+
+  fraction(): number | null {
+    return this.total > 0 ? Math.min(1, this.bytesRead / this.total) : null;
+  }
+
+  async seek(fraction: number): Promise<void> {
+    if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`seek to a fraction between 0 and 1, not ${fraction}`);
+    this.held = null;
+    let target = Math.floor(fraction * this.total);
+    let k = 0;
+    while (k < this.files.length - 1 && target >= this.files[k].size) target -= this.files[k++].size;
+    target = Math.min(target, this.files[k].size);
+    const file = this.files[k];
+    if (target === 0) return this.startReader(k, 0);
+    if (isCompressed(file.name)) {
+      this.startReader(k, 0);
+      this.passOverUntil = this.offsetOf(k) + target;
+      return;
+    }
+    const header = await this.headerOf(file);
+    const start = await nextLineStart(file, target - 1);
+    if (start === null || start >= file.size) return this.startReader(Math.min(k + 1, this.files.length - 1), k + 1 < this.files.length ? 0 : file.size);
+    this.startReader(k, start, header);
+  }
+
+  async restart(): Promise<void> {
+    if (this.hasOwnTime && this.maxTime >= this.minTime) {
+      // the next lap continues the flow time one second after this one ended
+      this.timeOffset += this.maxTime - this.minTime + 1;
+      this.minTime = Infinity;
+      this.maxTime = -Infinity;
+    }
+    this.held = null;
+    this.startReader(0, 0);
+  }
+
+  takeSkipped(): Record<string, number> {
+    const out = this.skippedDelta;
+    this.skippedDelta = {};
+    return out;
+  }
+
+  close(): void {
+    void this.iterator?.return?.();
+    this.iterator = null;
+    this.reader = null;
+  }
+
+  private offsetOf(k: number): number {
+    let off = 0;
+    for (let i = 0; i < k; i++) off += this.files[i].size;
+    return off;
+  }
+
+  private startReader(k: number, start: number, header?: Uint8Array): void {
+    this.close();
+    const sources: SourceFile[] = this.files.slice(k).map((f, i) => {
+      if (i > 0 || start === 0) return { name: f.name, size: f.size, stream: () => f.stream(0) };
+      return { name: f.name, size: header!.length + f.size - start, stream: () => prepend(header!, f.stream(start)) };
+    });
+    this.firstFile = k;
+    this.readStart = start;
+    this.headerBytes = start === 0 ? 0 : header!.length;
+    this.bytesRead = this.offsetOf(k) + start;
+    this.skippedSeen = {};
+    const base = this.offsetOf(k) + start - this.headerBytes;
+    this.reader = new DatasetReader(sources, {
+      batchSize: this.batchSize,
+      vocabulary: this.vocabulary ?? undefined,
+      dialect: this.currentDialect ?? undefined,
+      onProgress: (p) => {
+        this.bytesRead = Math.max(this.offsetOf(k) + start, base + p.bytesRead);
+      },
+    });
+    this.iterator = this.reader.batches()[Symbol.asyncIterator]();
+  }
+
+  private currentDialect: DatasetReader['dialect'] = null;
+
+  private async pull(): Promise<Batch | null> {
+    for (;;) {
+      const reader = this.reader!;
+      const step = await this.iterator!.next();
+      this.collectSkipped(reader);
+      if (step.done) return null;
+      const batch = step.value;
+      if (!this.vocabulary) (this as { vocabulary: ClassVocabulary | null }).vocabulary = reader.classes;
+      this.currentDialect = reader.dialect;
+      if (this.firstFile > 0) for (let i = 0; i < batch.n; i++) batch.fileIndex[i] += this.firstFile;
+      if (this.passOverUntil > 0) {
+        if (this.bytesRead < this.passOverUntil) continue;
+        this.passOverUntil = 0;
+      }
+      this.noteTimes(batch);
+      this.refreshMeta(reader);
+      return batch;
+    }
+  }
+
+  private noteTimes(batch: Batch): void {
+    if (this.hasOwnTime === null) {
+      let own = false;
+      for (let i = 0; i < batch.n && !own; i++) own = batch.time[i] !== batch.rowNumber[i];
+      this.hasOwnTime = own;
+    }
+    if (!this.hasOwnTime) return;
+    const t = batch.time;
+    for (let i = 0; i < batch.n; i++) {
+      const v = t[i];
+      if (v < this.minTime) this.minTime = v;
+      if (v > this.maxTime) this.maxTime = v;
+      if (this.timeOffset) t[i] = v + this.timeOffset;
+    }
+  }
+
+  private refreshMeta(reader: DatasetReader): void {
+    const schema = reader.schema!;
+    const vocab = reader.classes;
+    const key = `${vocab.names.length}|${schema.columns.map((c) => c.categories?.length ?? '').join(',')}|${this.firstFile}:${this.readStart}`;
+    if (key === this.metaKey && this.currentMeta) return;
+    this.metaKey = key;
+    this.version++;
+    this.currentMeta = {
+      label: this.files.length === 1 ? this.files[0].name : `${this.files.length} files (${this.files[0].name}, …)`,
+      dataset: reader.dialect!.name,
+      schema: copySchema(schema),
+      classes: vocab.names.map((name, i) => ({ name, ...vocab.info[i] })),
+      devices: [],
+      hasOwnTime: this.hasOwnTime ?? false,
+    };
+  }
+
+  private collectSkipped(reader: DatasetReader): void {
+    for (const [reason, count] of Object.entries(reader.counters.skipped)) {
+      const before = this.skippedSeen[reason] ?? 0;
+      if (count! > before) {
+        this.skippedDelta[reason] = (this.skippedDelta[reason] ?? 0) + count! - before;
+        this.skippedSeen[reason] = count!;
+      }
+    }
+  }
+
+  private async headerOf(file: ByteFile): Promise<Uint8Array> {
+    const head = await file.read(0, Math.min(file.size, MAX_HEADER_BYTES));
+    const end = head.indexOf(NEWLINE);
+    if (end === -1) throw new InputError(`${file.name} has no line break in its first ${MAX_HEADER_BYTES} bytes: it cannot be entered in the middle`);
+    return head.slice(0, end + 1);
+  }
+}
+
+/** whether the name says gzip (a gzip file without the name is read from its start too: its magic bytes are checked then) */
+function isCompressed(name: string): boolean {
+  return /\.gz$/i.test(name);
+}
+
+/** the byte after the first line break at or after `from`, or null if none */
+async function nextLineStart(file: ByteFile, from: number): Promise<number | null> {
+  const step = 64 * 1024;
+  for (let at = Math.max(0, from); at < file.size; at += step) {
+    const bytes = await file.read(at, Math.min(file.size, at + step));
+    const i = bytes.indexOf(NEWLINE);
+    if (i !== -1) return at + i + 1;
+  }
+  return null;
+}
+
+function prepend(head: Uint8Array, rest: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = rest.getReader();
+  let sentHead = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!sentHead) {
+        sentHead = true;
+        controller.enqueue(head.slice());
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/** a snapshot: the reader keeps growing its categories */
+function copySchema(schema: Schema): Schema {
+  return { dialect: schema.dialect, columns: schema.columns.map((c) => ({ ...c, categories: c.categories ? [...c.categories] : undefined })) };
+}
+
+/** A browser `File` (or any Blob with a name) as a `ByteFile`. */
+export function blobFile(file: Blob & { name: string; webkitRelativePath?: string }): ByteFile {
+  return {
+    name: file.webkitRelativePath || file.name,
+    size: file.size,
+    stream: (start = 0) => (start ? file.slice(start) : file).stream() as ReadableStream<Uint8Array>,
+    read: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * The replay pipeline's DOM-free core, hosted by `workers/source.worker.ts` and
+ * `workers/detect.worker.ts` (and run whole in Node by the tests):
+ *
+ *   FlowSource (files: FileFlowSource over the streaming DatasetReader; the simulator:
+ *   SimFlowSource) → ReplayLoop (ReplayPacer decides when and how many rows go out;
+ *   CreditGate: never a batch without credit) → MessagePort, batches as transferables →
+ *   DetectSession (models from the catalog; LiveAggregator, AlertGrouper; coalesced
+ *   writes to the LabStore; a credit back per stored batch) → LiveSummary to the page.
+ *
+ * Seeking in files restarts the reading at the first line break after the byte fraction
+ * (header put in front); see `file-source.ts`.
+ */
+export { AlertGrouper, GROUP_SAMPLES } from './alert-groups';
+export { CreditGate, CreditLedger } from './credits';
+export { DetectSession, DEFAULT_PERSIST_MS, DEFAULT_WINDOW, type DetectSessionOptions, type ScoringModel } from './detect-session';
+export { blobFile, FileFlowSource, type ByteFile } from './file-source';
+export { NO_DEVICE, transferablesOf, type FlowBatch, type SinkMessage, type SourceMessage, type SourceMeta } from './flow-batch';
+export type { FlowRows, FlowSource } from './flow-source';
+export { LiveAggregator, RECENT_ALERTS, type AggregatorSetup } from './live-aggregator';
+export { MAX_BUCKETS, type AlertSample, type FlowCounters, type LiveSeries, type LiveSummary, type RunState } from './live-summary';
+export { chooseModels, defaultModelId, ensureDefaultModels, fetchDefaultModels, pipelineOf, trainOnTheSpot, MODEL_INDEX_FORMAT, type DefaultModelIndex, type ModelChoice } from './model-catalog';
+export { ReplayPacer, UNTIMED_RATE, type PacerPlan, type RateSpec } from './pacer';
+export { ReplayLoop, wallClock, type LoopState, type ReplayClock, type SendMessage } from './replay-loop';
+export { SimFlowSource } from './sim-source';
+export { simulatedTrainingFile, SIM_TRAINING_ROWS } from './sim-training';
+export { TimeBuckets, SCORE_BINS } from './time-buckets';

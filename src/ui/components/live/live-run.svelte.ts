@@ -1,0 +1,146 @@
+/**
+ * The page's one replay run: starts, steers and follows it through the ReplayApi, and
+ * keeps the newest summary for the views. Summaries are handed on at most four times a
+ * second, so the charts redraw at a calm rate whatever the replay speed. It outlives the
+ * views (switching tabs does not lose the run).
+ */
+import type { AttackInjection, BackendInfo, RateSpec, ReplayApi, RunRecord, SourceSpec, StartRequest } from '../../lab/lab-api';
+import type { LiveSummary } from '../../../core/replay/live-summary';
+import { message } from '../format';
+
+export type Catalog = Awaited<ReturnType<ReplayApi['scenarios']>>;
+
+const PUBLISH_MS = 250;
+
+export class LiveRun {
+  /** the newest summary of the current run (null before the first run) */
+  summary: LiveSummary | null = $state.raw(null);
+  /** the run started last */
+  run: RunRecord | null = $state.raw(null);
+  /** one sentence: why the last action failed */
+  error = $state('');
+  /** a start is under way (models loading, workers starting) */
+  starting = $state(false);
+  catalog: Catalog | null = $state.raw(null);
+  /** the source shown in the Live view: a scenario (from the URL) or files (never in the URL) */
+  kind: 'simulation' | 'files' = $state('simulation');
+  files: File[] = $state.raw([]);
+  backend: BackendInfo | null = $state.raw(null);
+
+  private latest: LiveSummary | null = null;
+  private lastPublished = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private unsubscribe: () => void;
+
+  constructor(readonly replay: ReplayApi) {
+    this.unsubscribe = replay.onSummary((s) => this.receive(s));
+  }
+
+  /** scenarios and backend; errors end up in `error` */
+  async load(): Promise<void> {
+    const [catalog, backend] = await Promise.allSettled([this.replay.scenarios(), this.replay.backend()]);
+    if (catalog.status === 'fulfilled') this.catalog = catalog.value;
+    else this.error = `The simulator's scenarios could not be loaded: ${message(catalog.reason)}`;
+    if (backend.status === 'fulfilled') this.backend = backend.value;
+  }
+
+  get state(): LiveSummary['state'] {
+    if (this.starting) return 'loading';
+    return this.summary?.state ?? 'idle';
+  }
+
+  get active(): boolean {
+    const s = this.state;
+    return s === 'playing' || s === 'paused' || s === 'loading';
+  }
+
+  /** the scenario a run would play: the one named, else the first the simulator offers */
+  scenarioName(named: string | null): string {
+    return named ?? this.catalog?.scenarios[0]?.name ?? '';
+  }
+
+  /** starts the source shown (a scenario or the files) with the page's settings */
+  startWith(settings: { dataset: string | null; seed: number; detector: string; rate: RateSpec; threshold: number | null }, loop: boolean): Promise<boolean> {
+    if (this.kind === 'files') {
+      if (this.files.length === 0) {
+        this.error = 'Choose or drop the files to replay first.';
+        return Promise.resolve(false);
+      }
+      return this.start({ kind: 'files', files: this.files }, { ...settings, loop });
+    }
+    const scenario = this.scenarioName(settings.dataset);
+    if (!scenario) {
+      this.error = 'No scenario to play: the simulator offered none.';
+      return Promise.resolve(false);
+    }
+    return this.start({ kind: 'simulation', scenario, seed: settings.seed }, { ...settings, loop });
+  }
+
+  /** starts `source`; `modelId` names a stored model (the Train view's), else the default of `detector` scores */
+  async start(source: SourceSpec, options: { detector: string; modelId?: string; rate: RateSpec; loop: boolean; threshold: number | null }): Promise<boolean> {
+    this.error = '';
+    this.starting = true;
+    try {
+      if (this.summary && (this.summary.state === 'playing' || this.summary.state === 'paused')) await this.replay.stop();
+      // plain values: the page's reactive state cannot cross to a worker
+      const request: StartRequest = { source: plainSource(source), detector: options.detector, modelId: options.modelId, rate: $state.snapshot(options.rate) as RateSpec, loop: options.loop };
+      this.kind = source.kind;
+      if (source.kind === 'files') this.files = source.files;
+      const run = await this.replay.start(request);
+      this.run = run;
+      // summaries of the run that arrived while it was starting
+      this.summary = this.latest?.runId === run.id ? this.latest : null;
+      if (options.threshold !== null) await this.replay.setThreshold(options.threshold);
+      return true;
+    } catch (e) {
+      this.error = message(e);
+      return false;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** runs an action on the replay, reporting its failure as the run's error */
+  async act(action: (replay: ReplayApi) => Promise<void>): Promise<void> {
+    try {
+      await action(this.replay);
+    } catch (e) {
+      this.error = message(e);
+    }
+  }
+
+  pause = () => this.act((r) => r.pause());
+  resume = () => this.act((r) => r.resume());
+  step = () => this.act((r) => r.step());
+  stop = () => this.act((r) => r.stop());
+  seek = (fraction: number) => this.act((r) => r.seek(fraction));
+  setRate = (rate: RateSpec) => this.act((r) => r.setRate(rate));
+  setThreshold = (value: number) => this.act((r) => r.setThreshold(value));
+  inject = (attack: AttackInjection) => this.act((r) => r.inject(attack));
+
+  dispose(): void {
+    this.unsubscribe();
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private receive(s: LiveSummary): void {
+    this.latest = s;
+    // while a start is under way, or for another run than the current one, wait
+    if (this.starting || (this.run && s.runId !== this.run.id)) return;
+    const wait = this.lastPublished + PUBLISH_MS - performance.now();
+    // a run's end or error is shown at once
+    if (wait <= 0 || s.state === 'ended' || s.state === 'error') this.publish();
+    else if (!this.timer) this.timer = setTimeout(() => this.publish(), wait);
+  }
+
+  private publish(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.lastPublished = performance.now();
+    if (this.latest && (!this.run || this.latest.runId === this.run.id)) this.summary = this.latest;
+  }
+}
+
+function plainSource(source: SourceSpec): SourceSpec {
+  return source.kind === 'files' ? { kind: 'files', files: [...source.files] } : { kind: 'simulation', scenario: source.scenario, seed: source.seed };
+}

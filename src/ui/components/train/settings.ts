@@ -1,0 +1,58 @@
+/**
+ * The Train view's settings per detector, with the names the CLI and the detectors use
+ * (scikit-learn's for the forest, Keras' for the autoencoders) and their defaults. An
+ * empty field means "the default".
+ */
+export type DetectorId = 'iforest' | 'ae' | 'lstm' | 'ensemble';
+
+export interface SettingField {
+  name: string;
+  label: string;
+  /** the detector's default, shown as the placeholder */
+  placeholder: string;
+  hint: string;
+}
+
+const FOREST: SettingField[] = [
+  { name: 'n_estimators', label: 'n_estimators', placeholder: '100', hint: 'trees in the forest' },
+  { name: 'max_samples', label: 'max_samples', placeholder: 'auto', hint: '"auto" (256), a fraction, or a row count per tree' },
+  { name: 'max_features', label: 'max_features', placeholder: '0.8', hint: 'share of the columns per tree' },
+  { name: 'contamination', label: 'contamination', placeholder: '0.1', hint: "the forest's own offset (the lab's threshold is set below)" },
+];
+
+const NETWORK: SettingField[] = [
+  { name: 'epochs', label: 'epochs', placeholder: '40', hint: 'at most; early stopping may end sooner' },
+  { name: 'batch_size', label: 'batch_size', placeholder: 'auto', hint: '"auto" or rows per step' },
+  { name: 'hidden_layers', label: 'hidden_layers', placeholder: '32,16', hint: 'encoder widths; the last is the bottleneck' },
+  { name: 'learning_rate', label: 'learning_rate', placeholder: '0.001', hint: "Adam's step size" },
+  { name: 'patience', label: 'patience', placeholder: '5', hint: 'epochs without improvement before stopping (0: never)' },
+  { name: 'validation_fraction', label: 'validation_fraction', placeholder: '0.1', hint: 'rows held out for the validation loss' },
+];
+
+export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField[] }> = {
+  iforest: { label: 'Isolation forest', fields: FOREST },
+  ae: { label: 'Dense autoencoder', fields: NETWORK },
+  lstm: { label: 'LSTM autoencoder', fields: [...NETWORK, { name: 'timesteps', label: 'timesteps', placeholder: '1', hint: 'window of consecutive flows (1: the original system)' }] },
+  ensemble: {
+    label: 'Ensemble',
+    fields: [
+      { name: 'members', label: 'members', placeholder: 'ae,iforest', hint: 'detectors whose normalised scores are fused' },
+      { name: 'fusion', label: 'fusion', placeholder: 'mean', hint: '"mean" or "max"' },
+      ...NETWORK.filter((f) => ['epochs', 'hidden_layers'].includes(f.name)),
+      ...FOREST.filter((f) => ['n_estimators', 'max_samples'].includes(f.name)),
+    ],
+  },
+};
+
+export const THRESHOLDS = [
+  { value: 'p99', label: '99th percentile of held-back benign' },
+  { value: 'p99.5', label: '99.5th percentile of held-back benign' },
+  { value: 'p95', label: '95th percentile of held-back benign' },
+  { value: 'c0.1', label: 'contamination 0.1 of training scores' },
+];
+
+/** the filled-in fields only, trimmed */
+export function filled(values: Record<string, string>, detector: DetectorId): Record<string, string> {
+  const names = new Set(DETECTORS[detector].fields.map((f) => f.name));
+  return Object.fromEntries(Object.entries(values).filter(([k, v]) => names.has(k) && v.trim() !== '').map(([k, v]) => [k, v.trim()]));
+}

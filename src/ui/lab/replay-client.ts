@@ -1,0 +1,200 @@
+/**
+ * The page's way to the replay pipeline: a source worker and a detect worker joined by a
+ * MessageChannel made for each run (the page hands one end to each; rows never pass
+ * through the main thread). Implements the views' `ReplayApi`.
+ */
+import * as Comlink from 'comlink';
+import type { DetectWorker } from '../../../workers/detect.worker';
+import type { SourceWorker } from '../../../workers/source.worker';
+import type { AttackInjection, BackendInfo, LiveSummary, RateSpec, ReplayApi, RunRecord, StartRequest, StorageEstimate } from './lab-api';
+import type { AlertGroup } from './lab-api';
+
+export class ReplayClient implements ReplayApi {
+  private readonly sourceWorker = new Worker(new URL('../../../workers/source.worker.ts', import.meta.url), { type: 'module', name: 'source' });
+  private readonly detectWorker = new Worker(new URL('../../../workers/detect.worker.ts', import.meta.url), { type: 'module', name: 'detect' });
+  private readonly source = Comlink.wrap<SourceWorker>(this.sourceWorker);
+  private readonly detect = Comlink.wrap<DetectWorker>(this.detectWorker);
+  private readonly listeners = new Set<(s: LiveSummary) => void>();
+  private readonly ready: Promise<void>;
+  private latest: LiveSummary | null = null;
+
+  constructor() {
+    // the backend, the store and the default models load while the page draws
+    this.ready = this.detect.init();
+    this.ready.catch(() => {});
+  }
+
+  async backend(): Promise<BackendInfo> {
+    const b = await this.detect.backend();
+    return { backend: b.backend, simd: b.simd, threads: b.threads, crossOriginIsolated: b.crossOriginIsolated };
+  }
+
+  onSummary(listener: (s: LiveSummary) => void): () => void {
+    this.listeners.add(listener);
+    if (this.latest) listener(this.latest);
+    return () => this.listeners.delete(listener);
+  }
+
+  async start(request: StartRequest): Promise<RunRecord> {
+    await this.stop();
+    const channel = new MessageChannel();
+    try {
+      const opened = await this.source.open(
+        request.source.kind === 'simulation'
+          ? { kind: 'simulation', scenario: String(request.source.scenario), seed: Number(request.source.seed) }
+          : { kind: 'files', files: [...request.source.files] },
+        Comlink.transfer(channel.port1, [channel.port1]),
+      );
+      const run = await this.detect.prepare(
+        Comlink.transfer(
+          {
+            port: channel.port2,
+            meta: opened.meta,
+            source:
+              request.source.kind === 'simulation'
+                ? { kind: 'simulation' as const, scenario: request.source.scenario, seed: request.source.seed }
+                : { kind: 'files' as const, files: request.source.files.map((f) => f.name), dataset: opened.dataset },
+            files: request.source.kind === 'files' ? [...request.source.files] : undefined,
+            modelId: request.modelId,
+            detector: request.detector,
+            alongside: request.alongside ? [...request.alongside] : undefined,
+          },
+          [channel.port2],
+        ),
+        Comlink.proxy((s: LiveSummary) => this.publish(s)),
+      );
+      await this.source.play(plainRate(request.rate), Boolean(request.loop));
+      return run;
+    } catch (e) {
+      await this.source.stop().catch(() => {});
+      const message = e instanceof Error ? e.message : String(e);
+      this.publish(errorSummary(message, request));
+      throw new Error(message);
+    }
+  }
+
+  async pause(): Promise<void> {
+    await this.source.pause();
+    await this.detect.setPaused(true);
+  }
+
+  async resume(): Promise<void> {
+    await this.source.resume();
+    await this.detect.setPaused(false);
+  }
+
+  step(): Promise<void> {
+    return this.source.step();
+  }
+
+  seek(fraction: number): Promise<void> {
+    return this.source.seek(fraction);
+  }
+
+  setRate(rate: RateSpec): Promise<void> {
+    return this.source.setRate(plainRate(rate));
+  }
+
+  setThreshold(value: number): Promise<void> {
+    return this.detect.setThreshold(value);
+  }
+
+  async stop(): Promise<void> {
+    await this.source.stop();
+    const last = await this.detect.stop();
+    if (last) this.publish(last);
+  }
+
+  inject(attack: AttackInjection): Promise<void> {
+    const { attack: name, intensity, durationS, source, targets } = attack;
+    return this.source.inject({ attack: name, intensity, durationS, source, targets: targets ? [...targets] : undefined });
+  }
+
+  async scenarios(): Promise<{ scenarios: { name: string; description: string }[]; attacks: string[]; devices: string[] }> {
+    const { scenarios, attacks, devices } = await this.source.scenarios();
+    return { scenarios, attacks, devices };
+  }
+
+  listRuns(): Promise<RunRecord[]> {
+    return this.detect.listRuns();
+  }
+
+  getRun(id: string): Promise<RunRecord | undefined> {
+    return this.detect.getRun(id);
+  }
+
+  deleteRun(id: string): Promise<void> {
+    return this.detect.deleteRun(id);
+  }
+
+  exportRun(id: string, format: 'csv' | 'ndjson' | 'influx'): Promise<Blob> {
+    return this.detect.exportRun(id, format);
+  }
+
+  listAlertGroups(runId: string): Promise<AlertGroup[]> {
+    return this.detect.listAlertGroups(runId);
+  }
+
+  setAlertStatus(runId: string, key: string, status: AlertGroup['status']): Promise<void> {
+    return this.detect.setAlertStatus(runId, key, status);
+  }
+
+  storage(): Promise<StorageEstimate & { retentionRows: number }> {
+    return this.detect.storage();
+  }
+
+  setRetention(rows: number): Promise<void> {
+    return this.detect.setRetention(rows);
+  }
+
+  /** rows stored for a run (tests, benchmarks) */
+  countRows(runId: string): Promise<number> {
+    return this.detect.countRows(runId);
+  }
+
+  /** ends both workers; the client cannot be used afterwards */
+  terminate(): void {
+    this.sourceWorker.terminate();
+    this.detectWorker.terminate();
+  }
+
+  private publish(s: LiveSummary): void {
+    this.latest = s;
+    // storing stopped (a full quota) or the run failed: stop reading too
+    if (s.state === 'error') void this.source.pause().catch(() => {});
+    for (const listener of this.listeners) listener(s);
+  }
+}
+
+/** views hand over reactive proxies, which cannot cross to a worker: plain copies */
+function plainRate(rate: RateSpec): RateSpec {
+  if (rate.kind === 'flows') return { kind: 'flows', perSecond: Number(rate.perSecond) };
+  if (rate.kind === 'speed') return { kind: 'speed', multiplier: Number(rate.multiplier) };
+  return { kind: 'max' };
+}
+
+function errorSummary(message: string, request: StartRequest): LiveSummary {
+  const source = request.source.kind === 'simulation' ? `Simulated hospital — ${request.source.scenario}` : request.source.files.map((f) => f.name).join(', ');
+  return {
+    runId: '',
+    state: 'error',
+    source,
+    detector: request.detector ?? 'ae',
+    threshold: 0,
+    counters: { read: 0, scored: 0, stored: 0, skipped: 0, alerts: 0, dropped: 0 },
+    skippedReasons: {},
+    flowsPerSecond: 0,
+    latencyMs: { p50: 0, p99: 0, max: 0 },
+    anomalyRate: 0,
+    labelled: false,
+    recall: null,
+    falsePositiveRate: null,
+    confusion: { tp: 0, fp: 0, tn: 0, fn: 0 },
+    series: { bucketSeconds: 1, t: [], flows: [], flagged: [], scoreMax: [], scoreP50: [], scoreP99: [], byProtocol: [], heatmap: { classes: [], counts: [] } },
+    perClass: [],
+    recentAlerts: [],
+    captions: [],
+    position: { rows: 0, fraction: null, flowTime: 0 },
+    error: message,
+  };
+}

@@ -1,0 +1,114 @@
+import { expect, test, type Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The replay pipeline in the built site: source and detect workers, IndexedDB, the Live
+ * view's counters (`count-read` … `count-alerts`, plain integers) and its file input.
+ */
+const V2 = fileURLToPath(new URL('../../../shared/datasets/ciciomt2024_v2_39feat_sample.csv', import.meta.url));
+const V2_ROWS = 17_684;
+const COUNTERS = ['read', 'scored', 'stored', 'skipped', 'alerts'] as const;
+
+/** all counters read in one turn of the page (they change live) */
+async function counters(page: Page): Promise<Record<(typeof COUNTERS)[number], number>> {
+  const texts = await page.evaluate((names) => names.map((n) => document.querySelector(`[data-testid=count-${n}]`)?.textContent ?? ''), [...COUNTERS]);
+  const out = {} as Record<(typeof COUNTERS)[number], number>;
+  COUNTERS.forEach((name, i) => {
+    expect(texts[i].trim(), `count-${name} is a plain integer`).toMatch(/^\d+$/);
+    out[name] = Number(texts[i]);
+  });
+  return out;
+}
+
+/** what IndexedDB holds: the newest run and the rows stored for it */
+async function stored(page: Page): Promise<{ run: { id: string; name: string; source: { dataset?: string }; summary: { counters: { stored: number } } | null } | null; rows: number }> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('iomt-anomaly-lab');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['runs', 'chunkSizes']);
+          const runs = tx.objectStore('runs').getAll();
+          runs.onsuccess = () => {
+            const run = (runs.result as { id: string; createdAt: number }[]).sort((a, b) => b.createdAt - a.createdAt)[0] ?? null;
+            if (!run) return resolve({ run: null, rows: 0 });
+            const sizes = tx.objectStore('chunkSizes').getAll(IDBKeyRange.bound([run.id], [run.id, []]));
+            sizes.onsuccess = () => {
+              db.close();
+              resolve({ run: run as never, rows: (sizes.result as { n: number }[]).reduce((a, c) => a + c.n, 0) });
+            };
+          };
+        };
+      }),
+  );
+}
+
+let problems: string[] = [];
+
+test.beforeEach(async ({ page, baseURL }) => {
+  problems = [];
+  const origin = new URL(baseURL!).origin;
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin) problems.push(`request left the origin: ${url}`);
+  });
+});
+
+test.afterEach(() => {
+  expect(problems, 'no console errors and no request off the origin').toEqual([]);
+});
+
+test('the default scenario starts from its URL and counts flows', async ({ page }) => {
+  await page.goto('/?view=live&dataset=mixed-day&autostart=1');
+  await expect.poll(async () => (await counters(page)).scored, { timeout: 30_000 }).toBeGreaterThan(0);
+  const first = await counters(page);
+  await expect.poll(async () => (await counters(page)).scored, { timeout: 15_000 }).toBeGreaterThan(first.scored);
+  const c = await counters(page);
+  expect(c.read).toBe(c.scored + c.skipped);
+  expect(c.stored).toBeLessThanOrEqual(c.scored);
+  await expect(page.getByTestId('captions')).toBeAttached();
+});
+
+test('a real CICIoMT2024 v2 sample is detected, replayed, scored and stored; a reload brings the run back', async ({ page }) => {
+  await page.goto('/?view=live&rate=max');
+  await page.getByTestId('file-input').setInputFiles(V2);
+  await expect.poll(async () => (await counters(page)).read, { timeout: 90_000 }).toBe(V2_ROWS);
+  // every scored flow stored
+  await expect.poll(async () => {
+    const c = await counters(page);
+    return c.stored === c.scored;
+  }, { timeout: 30_000 }).toBe(true);
+  const c = await counters(page);
+  expect(c.read).toBe(c.scored + c.skipped);
+  expect(c.scored).toBe(V2_ROWS);
+  expect(c.alerts).toBeGreaterThan(0);
+  expect(c.alerts).toBeLessThanOrEqual(c.scored);
+  await expect.poll(async () => (await stored(page)).run?.summary?.counters.stored, { timeout: 10_000 }).toBe(c.stored);
+  const db = await stored(page);
+  expect(db.rows).toBe(c.stored);
+  expect(db.run?.source.dataset).toMatch(/CICIoMT2024/);
+
+  await page.reload();
+  await page.goto('/?view=history');
+  const row = page.getByTestId('history-row').filter({ hasText: 'ciciomt2024_v2_39feat_sample.csv' }).first();
+  await expect(row).toBeVisible({ timeout: 15_000 });
+  await row.getByTestId('history-open').click();
+  await expect(page.getByTestId('history-run')).toBeVisible();
+  await expect(page.getByTestId('count-stored')).toHaveText(String(c.stored));
+});
+
+test('bad files get a clear message', async ({ page }) => {
+  await page.goto('/?view=live');
+  await page.getByTestId('file-input').setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
+  await expect(page.getByTestId('run-error')).toContainText(/empty/i, { timeout: 20_000 });
+  await page.getByTestId('file-input').setInputFiles({ name: 'photo.csv', mimeType: 'text/csv', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]) });
+  await expect(page.getByTestId('run-error')).toContainText(/binary/i, { timeout: 20_000 });
+  await page.getByTestId('file-input').setInputFiles({ name: 'notes.csv', mimeType: 'text/csv', buffer: Buffer.from('hello,world\n1,2\n') });
+  await expect(page.getByTestId('run-error')).toContainText(/header/i, { timeout: 20_000 });
+});
