@@ -27,9 +27,10 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   // the page itself: the network first so a new build shows at once, the cached copy offline
   if (request.mode === 'navigate') {
-    event.respondWith(fetch(request).catch(() => caches.match('./index.html', { ignoreSearch: true })));
+    event.respondWith(fetch(request).catch(() => caches.match('./index.html', { ignoreSearch: true, ignoreVary: true })));
     return;
   }
-  // hashed assets, wasm, default models and data never change under one name
-  event.respondWith(caches.match(request, { ignoreSearch: true }).then((hit) => hit ?? fetch(request)));
+  // hashed assets, wasm, default models and data never change under one name; the cached
+  // copy was fetched without an Origin header, so a module script's request must ignore Vary
+  event.respondWith(caches.match(request, { ignoreSearch: true, ignoreVary: true }).then((hit) => hit ?? fetch(request)));
 });
