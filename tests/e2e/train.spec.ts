@@ -88,6 +88,17 @@ test('Data view: the CICIoMT2024 sample is detected, its classes and infinite ce
   expect(problems).toEqual([]);
 });
 
+test('Data view: the flows shipped with the site load like a dropped capture', async ({ page }) => {
+  const problems = watch(page);
+  await page.goto('/?view=data');
+  await page.getByTestId('data-builtin').first().click();
+  await expect(page.getByTestId('data-dataset')).toContainText('CICIoMT2024, newer CSV release', { timeout: 60_000 });
+  expect(await page.getByTestId('data-rows').innerText()).toBe('12,000');
+  expect(await page.getByTestId('data-skipped').innerText()).toBe('0');
+  expect(Number(await page.getByTestId('data-class-count').innerText())).toBeGreaterThan(5);
+  expect(problems).toEqual([]);
+});
+
 test('Data view: an empty file and a binary file get one clear sentence each', async ({ page }) => {
   const problems = watch(page);
   const dir = mkdtempSync(join(tmpdir(), 'lab-train-'));
