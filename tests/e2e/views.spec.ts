@@ -140,6 +140,19 @@ test('the URL carries the Live settings both ways', async ({ page }) => {
   expect(problems).toEqual([]);
 });
 
+test('an attack injected into the quiet ward is captioned and caught', async ({ page }) => {
+  const problems = watch(page);
+  await page.goto('/?view=live&dataset=quiet-ward&seed=3&rate=1000&autostart=1');
+  await expect.poll(async () => Number(await page.getByTestId('count-scored').textContent()), { timeout: 30_000 }).toBeGreaterThan(500);
+  await expect(page.getByTestId('captions')).not.toContainText('SYN flood');
+  await page.locator('details.inject summary').click();
+  await page.getByTestId('inject-attack').selectOption('TCP_IP-DDoS-SYN');
+  await page.getByTestId('inject').click();
+  await expect(page.getByTestId('captions')).toContainText(/SYN flood \(DDoS\) from .+ against /i, { timeout: 15_000 });
+  await expect(page.getByTestId('alert-list')).toContainText('TCP_IP-DDoS-SYN', { timeout: 15_000 });
+  expect(problems).toEqual([]);
+});
+
 test('a bad file gets a one-sentence error in the Live view', async ({ page }) => {
   const problems = watch(page);
   const dir = mkdtempSync(join(tmpdir(), 'lab-views-'));
