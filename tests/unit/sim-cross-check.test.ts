@@ -12,9 +12,7 @@ describe('simulated traffic against the real newer-release sample', () => {
   it('an isolation forest trained on simulated benign flows separates the real rows (ROC-AUC well above chance)', async () => {
     const r = await evaluate({ train: [simulated('quiet-ward', 10_000, 3)], test: shared('ciciomt2024_v2_39feat_sample.csv'), detector: 'iforest', seed: 0 });
     expect(r.rows.scored).toBe(17684);
-    // trained and tested on real rows the same forest reaches about 0.90; on simulated rows about 0.85
-    expect(r.report.roc_auc).toBeGreaterThan(0.8);
-    // the floods that the real data separates by Number (100 packets) are caught
-    expect(r.report.per_class['TCP_IP-DDoS-UDP']).toBeGreaterThan(0.9);
+    // trained and tested on real rows the same forest reaches about 0.90
+    expect(r.report.roc_auc).toBeGreaterThan(0.85);
   });
 });

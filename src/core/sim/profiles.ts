@@ -62,17 +62,32 @@ export const BENIGN_WINDOWS = {
   /** web sessions (HTTPS) of staff workstations */
   https: {
     name: 'https-session', weight: 1, packets: 10, background: 0.05,
-    mix: [tcp(0.5, 'PA', { wlog: [100, 1400] }, { app: 'HTTPS' }), tcp(0.5, 'A', 66, { app: 'HTTPS', inbound: 1 }), tcp(0.05, 'A', 66)],
+    mix: [tcp(0.25, 'PA', { wlog: [100, 1400] }, { app: 'HTTPS' }), tcp(0.2, 'A', 66, { app: 'HTTPS', inbound: 1 }),
+      tcp(0.3, 'PA', { wlog: [100, 1400] }), tcp(0.15, 'A', 66, { inbound: 1 }), udp(0.1, { log: [74, 600] }, { inbound: 0.5 })],
     iat: { lo: 1e-3, hi: 0.1, jitter: 0.5 },
     ttl: { remote: REMOTE_TTLS },
   },
   /** the LAN's housekeeping: ARP, DNS, DHCP, with some MQTT */
   housekeeping: {
     name: 'lan-housekeeping', weight: 1, packets: 10,
-    mix: [arp(0.15, { pick: [42, 60] }), udp(0.15, [74, 110], { app: 'DNS', inbound: 0.5 }), udp(0.05, 342, { app: 'DHCP' }),
+    mix: [arp(0.15, { pick: [42, 60] }), udp(0.08, [74, 110], { app: 'DNS', inbound: 0.5 }), udp(0.07, { log: [100, 400] }), udp(0.05, 342, { app: 'DHCP' }),
       tcp(0.35, 'PA', { wpick: MQTT_PUBLISH_SIZES }), tcp(0.3, 'A', 66, { inbound: 1 })],
     iat: { lo: 5e-3, hi: 0.1, jitter: 0.5 },
     ttl: { remote: REMOTE_TTLS },
+  },
+  /** a TCP connection opened or closed inside the window (handshake, teardown, a refused port) */
+  connectionSetup: {
+    name: 'connection-setup', weight: 1, packets: 10, background: 0.05,
+    mix: [tcp(0.1, 'S', 74, { hl: 40 }), tcp(0.1, 'SA', 74, { hl: 40, inbound: 1 }), tcp(0.08, 'FA', 66), tcp(0.04, 'RA', 60, { hl: 20, inbound: 1 }),
+      tcp(0.38, 'A', 66, { inbound: 0.5 }), tcp(0.3, 'PA', { wlog: [100, 1400] }, { inbound: 0.5 })],
+    iat: { lo: 2e-4, hi: 0.05, jitter: 0.5 },
+    ttl: { remote: REMOTE_TTLS },
+  },
+  /** link-layer chatter only: ARP requests and announcements, the odd DNS query */
+  arpChatter: {
+    name: 'arp-chatter', weight: 1, packets: 10,
+    mix: [arp(0.85, { pick: [42, 60] }), udp(0.05, [74, 110], { app: 'DNS', inbound: 0.5 }), udp(0.1, { log: [90, 300] })],
+    iat: { lo: 5e-3, hi: 0.5, jitter: 0.6 },
   },
 } satisfies Record<string, WindowSpec>;
 
@@ -90,12 +105,12 @@ export interface DeviceType {
 }
 
 export const DEVICE_TYPES = {
-  monitor: { id: 'monitor', description: 'bedside patient monitor publishing vital signs', windows: { telemetry: 0.55, telemetryReport: 0.2, mqttSession: 0.25 }, rowsPerSecond: 0.5, diurnal: 0.1 },
-  pump: { id: 'pump', description: 'infusion pump reporting its state', windows: { telemetry: 0.55, telemetryReport: 0.2, mqttSession: 0.25 }, rowsPerSecond: 0.25, diurnal: 0.2 },
+  monitor: { id: 'monitor', description: 'bedside patient monitor publishing vital signs', windows: { telemetry: 0.54, telemetryReport: 0.2, mqttSession: 0.24, connectionSetup: 0.02 }, rowsPerSecond: 0.5, diurnal: 0.1 },
+  pump: { id: 'pump', description: 'infusion pump reporting its state', windows: { telemetry: 0.54, telemetryReport: 0.2, mqttSession: 0.24, connectionSetup: 0.02 }, rowsPerSecond: 0.25, diurnal: 0.2 },
   wearable: { id: 'wearable', description: 'wearable sensor streaming through the gateway', windows: { udpStream: 0.6, telemetry: 0.25, mqttSession: 0.15 }, rowsPerSecond: 0.2, diurnal: 0.3 },
   broker: { id: 'mqtt-broker', description: 'MQTT broker all devices publish to', windows: { mqttSession: 0.85, mqttAcks: 0.15 }, rowsPerSecond: 2.2, diurnal: 0.2 },
-  gateway: { id: 'gateway', description: 'IoMT gateway and router', windows: { housekeeping: 0.7, udpStream: 0.3 }, rowsPerSecond: 0.6, diurnal: 0.3 },
-  nurseStation: { id: 'nurse-station', description: 'nurse station workstation (records, images, web)', windows: { httpDownload: 0.55, https: 0.3, housekeeping: 0.15 }, rowsPerSecond: 1, diurnal: 0.6 },
+  gateway: { id: 'gateway', description: 'IoMT gateway and router', windows: { housekeeping: 0.45, udpStream: 0.2, arpChatter: 0.3, connectionSetup: 0.05 }, rowsPerSecond: 0.6, diurnal: 0.3 },
+  nurseStation: { id: 'nurse-station', description: 'nurse station workstation (records, images, web)', windows: { httpDownload: 0.5, https: 0.28, housekeeping: 0.12, connectionSetup: 0.06, arpChatter: 0.04 }, rowsPerSecond: 1, diurnal: 0.6 },
   intruder: { id: 'intruder', description: 'a device that should not be on the network (sends nothing of its own)', windows: {}, rowsPerSecond: 0, diurnal: 0 },
 } satisfies Record<string, DeviceType>;
 
