@@ -65,16 +65,26 @@ export async function fetchDefaultModels(fetchBytes: FetchBytes): Promise<ModelR
   return out;
 }
 
-/** Puts the default models the store lacks into it; returns how many were added. */
+/**
+ * Puts the default models into the store where it lacks them or holds another version
+ * (the site was updated since the last visit); returns how many were written.
+ */
 export async function ensureDefaultModels(store: LabStore, fetchBytes: FetchBytes): Promise<number> {
   const have = new Set((await store.listModels()).map((m) => m.id));
-  let added = 0;
+  let written = 0;
   for (const model of await fetchDefaultModels(fetchBytes)) {
-    if (have.has(model.id)) continue;
+    if (have.has(model.id) && sameModel(await store.getModel(model.id), model)) continue;
     await store.putModel(model);
-    added++;
+    written++;
   }
-  return added;
+  return written;
+}
+
+function sameModel(a: ModelRecord | undefined, b: ModelRecord): boolean {
+  if (!a || JSON.stringify(a.pipeline) !== JSON.stringify(b.pipeline)) return false;
+  const names = Object.keys(b.files);
+  if (Object.keys(a.files).length !== names.length) return false;
+  return names.every((n) => a.files[n]?.length === b.files[n].length && a.files[n].every((v, i) => v === b.files[n][i]));
 }
 
 export interface ModelChoice {
