@@ -1,14 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { watch } from './page-problems';
 
 const SHARED = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
 
 test('the model comparison runs in the train worker and its report downloads', async ({ page }) => {
-  const problems: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.on('request', (r) => !r.url().startsWith('http://127.0.0.1:4173') && !/^(blob|data):/.test(r.url()) && problems.push(`left the origin: ${r.url()}`));
+  const problems = watch(page);
 
   await page.goto('/?view=compare&balance=oversample');
   await page.getByTestId('compare-file-input').setInputFiles(SHARED + 'botiot_12col_subset_sample.csv');

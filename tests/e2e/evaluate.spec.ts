@@ -3,20 +3,9 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { watch } from './page-problems';
 
 const SHARED = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
-
-/** Fails the test on console errors and on any request that leaves the page's origin. */
-function watch(page: Page) {
-  const problems: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => {
-    const url = new URL(r.url());
-    if (!['127.0.0.1:4173'].includes(url.host) && !['blob:', 'data:'].includes(url.protocol)) problems.push(`request left the origin: ${r.url()}`);
-  });
-  return problems;
-}
 
 const count = async (page: Page, id: string) => Number(await page.getByTestId(id).innerText());
 

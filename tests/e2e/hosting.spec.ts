@@ -1,19 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
+import { watch } from './page-problems';
 
 /**
  * How the built site behaves where it is hosted: served cross-origin isolated (COOP/COEP,
  * so TensorFlow.js may start its threaded WebAssembly build), and with no network at all
  * after one visit (the service worker's cache).
  */
-
-function watchProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  return problems;
-}
 
 async function scored(page: Page): Promise<number> {
   return Number(await page.getByTestId('count-scored').textContent());
@@ -23,7 +15,7 @@ test.describe('served cross-origin isolated', () => {
   test.use({ serviceWorkers: 'block' });
 
   test('the workers start TensorFlow.js and score, and the page says it is isolated', async ({ page }) => {
-    const problems = watchProblems(page);
+    const problems = watch(page);
     await page.route('**/*', async (route) => {
       const response = await route.fetch();
       await route.fulfill({ response, headers: { ...response.headers(), 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } });
@@ -37,7 +29,7 @@ test.describe('served cross-origin isolated', () => {
 });
 
 test('after one visit the lab works offline', async ({ page, context }) => {
-  const problems = watchProblems(page);
+  const problems = watch(page);
   await page.goto('/?view=live&autostart=1');
   await expect.poll(() => scored(page), { timeout: 30_000 }).toBeGreaterThan(0);
   // the service worker has cached every file of the site once it is active

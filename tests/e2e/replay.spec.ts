@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
+import { watch } from './page-problems';
 
 /**
  * The replay pipeline in the built site: source and detect workers, IndexedDB, the Live
@@ -47,17 +48,8 @@ async function stored(page: Page): Promise<{ run: { id: string; name: string; so
 
 let problems: string[] = [];
 
-test.beforeEach(async ({ page, baseURL }) => {
-  problems = [];
-  const origin = new URL(baseURL!).origin;
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => {
-    const url = r.url();
-    if (!url.startsWith('data:') && !url.startsWith('blob:') && new URL(url).origin !== origin) problems.push(`request left the origin: ${url}`);
-  });
+test.beforeEach(({ page }) => {
+  problems = watch(page);
 });
 
 test.afterEach(() => {

@@ -3,24 +3,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { watch } from './page-problems';
 
 const SHARED = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
 const SAMPLE = SHARED + 'ciciomt2024_v2_39feat_sample.csv';
 const SCREENS = 'test-results/screens';
-
-/** Console errors, page errors, and any request that leaves the page's origin. */
-function watch(page: Page) {
-  const problems: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => {
-    const url = new URL(r.url());
-    const origin = new URL(page.url() && page.url() !== 'about:blank' ? page.url() : r.url());
-    if (!['blob:', 'data:'].includes(url.protocol) && url.host !== origin.host) problems.push(`request left the origin: ${r.url()}`);
-    if (!['127.0.0.1', 'localhost'].includes(url.hostname) && !['blob:', 'data:'].includes(url.protocol)) problems.push(`request left the machine: ${r.url()}`);
-  });
-  return problems;
-}
 
 async function shoot(page: Page, name: string) {
   mkdirSync(SCREENS, { recursive: true });

@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { watch } from './page-problems';
 
 /**
  * The lab's shell and views: every view renders at a projector's 1280×720 and at
@@ -16,19 +17,6 @@ const SIZES = [
   { width: 1280, height: 720 },
   { width: 1920, height: 1080 },
 ];
-
-/** Collects console errors, page errors and any request that leaves the page's origin. */
-function watch(page: Page) {
-  const problems: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('request', (r) => {
-    const url = new URL(r.url());
-    const origin = new URL(page.url() === 'about:blank' ? r.url() : page.url()).origin;
-    if (!['blob:', 'data:'].includes(url.protocol) && url.origin !== origin) problems.push(`request left the origin: ${r.url()}`);
-  });
-  return problems;
-}
 
 /** the five counters, read in one go so they come from the same summary */
 async function counters(page: Page) {

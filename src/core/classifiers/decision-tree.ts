@@ -2,19 +2,9 @@ import type { FitOptions } from '../detectors/detector';
 import type { Matrix } from '../ingest/batch';
 import { Random } from '../util/random';
 import { argmaxRows, throwIfAborted, type Classifier, type ClassifierJSON } from './classifier';
-import {
-  addTreeValues,
-  checkFitInput,
-  ClassSplitter,
-  growTree,
-  SortedColumns,
-  treeFromJSON,
-  treeToJSON,
-  type Criterion,
-  type GrowLimits,
-  type Tree,
-  type TreeJSON,
-} from './tree-builder';
+import { ClassSplitter, SortedColumns, type Criterion } from './exact-splitter';
+import { checkFitInput, growTree, type GrowLimits } from './tree-builder';
+import { addTreeValues, treeFromJSON, treeToJSON, type Tree, type TreeJSON } from './tree-storage';
 
 /**
  * A CART classification tree with scikit-learn's semantics and defaults

@@ -4,19 +4,9 @@ import { Random } from '../util/random';
 import { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
 import { checkModelJSON, growLimits, validateLimits, type LimitParams } from './decision-tree';
 import { FitPacer } from './fit-pacer';
-import {
-  addTreeValues,
-  BinnedColumns,
-  checkFitInput,
-  growTree,
-  HistogramSplitter,
-  newHistogram,
-  rootHistograms,
-  treeFromJSON,
-  treeToJSON,
-  type Tree,
-  type TreeJSON,
-} from './tree-builder';
+import { BinnedColumns, HistogramSplitter, newHistogram, rootHistograms } from './histogram-splitter';
+import { checkFitInput, growTree } from './tree-builder';
+import { addTreeValues, treeFromJSON, treeToJSON, type Tree, type TreeJSON } from './tree-storage';
 
 /**
  * Gradient boosting with scikit-learn's semantics and defaults

@@ -13,7 +13,9 @@ import {
   type TreeParams,
 } from './decision-tree';
 import { FitPacer } from './fit-pacer';
-import { checkFitInput, growTree, SortedColumns, treeFromJSON, treeToJSON, type Tree, type TreeJSON } from './tree-builder';
+import { SortedColumns } from './exact-splitter';
+import { checkFitInput, growTree } from './tree-builder';
+import { treeFromJSON, treeToJSON, type Tree, type TreeJSON } from './tree-storage';
 
 /**
  * A random forest with scikit-learn's semantics and defaults

@@ -6,4 +6,4 @@ export { trainRun, historyOf, type TrainRun, type TrainRunOptions, type TrainRun
 export { detectorSettings, SETTING_NAMES } from './detector-settings';
 export { modelFileSet, readModelFileSet } from './model-files';
 export { Eta } from './eta';
-export { simulationSource, DEFAULT_SIM_ROWS } from './sim-source';
+export { simulationSource, DEFAULT_SIM_ROWS } from '../sim/csv-file';

@@ -9,6 +9,7 @@ import { linearEdges, logEdges } from './histogram';
  * calibrated threshold is made an edge, and the slider moves from edge to edge.
  */
 export interface ScoreDistributions {
+  /** bin i holds edges[i] < score ≤ edges[i+1] (flagged = score > threshold), so counts above an edge are exact */
   edges: number[];
   classes: { name: string; benign: boolean; family?: string; counts: number[] }[];
   threshold: number;

@@ -1,5 +1,5 @@
 import type { SourceFile } from '../ingest/dataset-reader';
-import { simulateCsv } from '../sim/defaults';
+import { simulationSource } from '../sim/csv-file';
 
 /** rows of a scenario an on-the-spot model learns from when there is no stored model for simulated flows */
 export const SIM_TRAINING_ROWS = 20_000;
@@ -9,18 +9,5 @@ export const SIM_TRAINING_ROWS = 20_000;
  * with a seed of its own so the replay's flows are not the training rows).
  */
 export function simulatedTrainingFile(scenario: string, seed: number, rows = SIM_TRAINING_ROWS): SourceFile {
-  return {
-    name: `simulated ${scenario} (seed ${seed + 1}).csv`,
-    stream: () => {
-      const chunks = simulateCsv(scenario, rows, seed + 1);
-      const encoder = new TextEncoder();
-      return new ReadableStream<Uint8Array>({
-        pull(controller) {
-          const next = chunks.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
-        },
-      });
-    },
-  };
+  return simulationSource(scenario, seed + 1, rows, `simulated ${scenario} (seed ${seed + 1}).csv`);
 }

@@ -1,4 +1,4 @@
-import { MAX_BUCKETS } from './live-summary';
+import { MAX_BUCKETS, type LiveSeries } from './live-summary';
 
 /**
  * Equal time buckets over a run's time axis, at most `MAX_BUCKETS` of them: when a time
@@ -16,17 +16,11 @@ const PER_DECADE = 24;
 export const SCORE_BINS = (DECADES_BELOW + DECADES_ABOVE) * PER_DECADE;
 const LN10 = Math.log(10);
 
-export interface BucketSeries {
-  bucketSeconds: number;
-  t: number[];
-  flows: number[];
-  flagged: number[];
-  scoreMax: number[];
-  scoreP50: number[];
-  scoreP99: number[];
-  byProtocol: { flows: number[]; flagged: number[] }[];
-  heatmap: number[][];
-}
+/** a run's `LiveSeries` before its protocols and classes are named: per protocol index, and class index × bucket */
+export type BucketSeries = Omit<LiveSeries, 'byProtocol' | 'heatmap'> & {
+  byProtocol: Omit<LiveSeries['byProtocol'][number], 'name'>[];
+  heatmap: LiveSeries['heatmap']['counts'];
+};
 
 export class TimeBuckets {
   private width: number;

@@ -6,3 +6,4 @@ export { DEFAULT_SCENARIO, SCENARIOS, SCENARIO_LIST, scenarioById } from './scen
 export { SIM_CSV_HEADER, attackTypeCell, csvRows, formatFloat32 } from './csv';
 export { calibrate, calibrationMarkdown, formatCalibration, rowsByClassName, type CalibrationReport, type ClassCalibration } from './calibration';
 export { simulateCsv, DEFAULT_DATASET } from './defaults';
+export { simulationSource, DEFAULT_SIM_ROWS } from './csv-file';

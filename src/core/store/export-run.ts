@@ -144,34 +144,46 @@ function categoryNames(run: RunRecord): (string[] | null)[] {
   return run.columns.map((c) => run.categories?.[c] ?? null);
 }
 
-function csvWriter(run: RunRecord, detectors: string[]): RowWriter {
-  const names = tableNames(run, detectors);
-  const cats = categoryNames(run);
-  const devices = run.devices.map(csvCell);
-  const classes = run.classes.map(csvCell);
-  const catCells = cats.map((c) => c?.map(csvCell) ?? null);
-  const d = run.columns.length;
+/** a categorical feature's name (as the format writes it) for the code v; undefined for a numeric column or a code without a name */
+function categoryOf(names: string[] | null, v: number): string | undefined {
+  return names && Number.isInteger(v) ? names[v] : undefined;
+}
+
+/** scores of the detectors scored alongside, per flow of the chunk (undefined where a chunk lacks one) */
+type ExtraScores = (Float32Array | undefined)[];
+
+/** a writer of one line per flow: `line` writes flow i of a chunk, without its line break */
+function lineWriter(header: string, detectors: string[], line: (c: FlowChunk, i: number, extra: ExtraScores) => string): RowWriter {
   return {
-    header: () => [...FIXED, ...names.features, ...names.detectors].map(csvCell).join(',') + '\n',
+    header: () => header,
     rows(c, from, to) {
       const lines: string[] = new Array(to - from);
       const extra = detectors.map((k) => c.scores?.[k]);
-      for (let i = from; i < to; i++) {
-        const dev = c.device[i];
-        const cls = c.classIndex[i];
-        let line = `${csvNumber(c.time[i], false)},${csvNumber(c.rowNumber[i], false)},${dev === NO_DEVICE ? '' : (devices[dev] ?? String(dev))},${cls < 0 ? '' : (classes[cls] ?? String(cls))},${csvNumber(c.score[i], true)},${c.verdict[i] ? 'anomaly' : 'normal'}`;
-        const base = i * d;
-        for (let j = 0; j < d; j++) {
-          const v = c.features[base + j];
-          const names = catCells[j];
-          line += ',' + (names && Number.isInteger(v) && names[v] !== undefined ? names[v] : csvNumber(v, true));
-        }
-        for (const s of extra) line += ',' + (s ? csvNumber(s[i], true) : '');
-        lines[i - from] = line;
-      }
+      for (let i = from; i < to; i++) lines[i - from] = line(c, i, extra);
       return lines.join('\n') + '\n';
     },
   };
+}
+
+function csvWriter(run: RunRecord, detectors: string[]): RowWriter {
+  const names = tableNames(run, detectors);
+  const devices = run.devices.map(csvCell);
+  const classes = run.classes.map(csvCell);
+  const catCells = categoryNames(run).map((c) => c?.map(csvCell) ?? null);
+  const d = run.columns.length;
+  const header = [...FIXED, ...names.features, ...names.detectors].map(csvCell).join(',') + '\n';
+  return lineWriter(header, detectors, (c, i, extra) => {
+    const dev = c.device[i];
+    const cls = c.classIndex[i];
+    let line = `${csvNumber(c.time[i], false)},${csvNumber(c.rowNumber[i], false)},${dev === NO_DEVICE ? '' : (devices[dev] ?? String(dev))},${cls < 0 ? '' : (classes[cls] ?? String(cls))},${csvNumber(c.score[i], true)},${c.verdict[i] ? 'anomaly' : 'normal'}`;
+    const base = i * d;
+    for (let j = 0; j < d; j++) {
+      const v = c.features[base + j];
+      line += ',' + (categoryOf(catCells[j], v) ?? csvNumber(v, true));
+    }
+    for (const s of extra) line += ',' + (s ? csvNumber(s[i], true) : '');
+    return line;
+  });
 }
 
 function ndjsonWriter(run: RunRecord, detectors: string[]): RowWriter {
@@ -182,30 +194,21 @@ function ndjsonWriter(run: RunRecord, detectors: string[]): RowWriter {
   const featureKeys = names.features.map((n) => `,${JSON.stringify(n)}:`);
   const detectorKeys = names.detectors.map((n) => `,${JSON.stringify(n)}:`);
   const d = run.columns.length;
-  return {
-    header: () => '',
-    rows(c, from, to) {
-      const lines: string[] = new Array(to - from);
-      const extra = detectors.map((k) => c.scores?.[k]);
-      for (let i = from; i < to; i++) {
-        const dev = c.device[i];
-        const cls = c.classIndex[i];
-        let line = `{"time":${jsonNumber(c.time[i], false)},"row":${jsonNumber(c.rowNumber[i], false)},"device":${dev === NO_DEVICE ? 'null' : (devices[dev] ?? JSON.stringify(String(dev)))},"class":${cls < 0 ? 'null' : (classes[cls] ?? JSON.stringify(String(cls)))},"score":${jsonNumber(c.score[i], true)},"verdict":${c.verdict[i] ? '"anomaly"' : '"normal"'}`;
-        const base = i * d;
-        for (let j = 0; j < d; j++) {
-          const v = c.features[base + j];
-          const names = cats[j];
-          line += featureKeys[j] + (names && Number.isInteger(v) && names[v] !== undefined ? names[v] : jsonNumber(v, true));
-        }
-        for (let k = 0; k < extra.length; k++) {
-          const s = extra[k];
-          line += detectorKeys[k] + (s ? jsonNumber(s[i], true) : 'null');
-        }
-        lines[i - from] = line + '}';
-      }
-      return lines.join('\n') + '\n';
-    },
-  };
+  return lineWriter('', detectors, (c, i, extra) => {
+    const dev = c.device[i];
+    const cls = c.classIndex[i];
+    let line = `{"time":${jsonNumber(c.time[i], false)},"row":${jsonNumber(c.rowNumber[i], false)},"device":${dev === NO_DEVICE ? 'null' : (devices[dev] ?? JSON.stringify(String(dev)))},"class":${cls < 0 ? 'null' : (classes[cls] ?? JSON.stringify(String(cls)))},"score":${jsonNumber(c.score[i], true)},"verdict":${c.verdict[i] ? '"anomaly"' : '"normal"'}`;
+    const base = i * d;
+    for (let j = 0; j < d; j++) {
+      const v = c.features[base + j];
+      line += featureKeys[j] + (categoryOf(cats[j], v) ?? jsonNumber(v, true));
+    }
+    for (let k = 0; k < extra.length; k++) {
+      const s = extra[k];
+      line += detectorKeys[k] + (s ? jsonNumber(s[i], true) : 'null');
+    }
+    return line + '}';
+  });
 }
 
 function influxWriter(run: RunRecord, detectors: string[]): RowWriter {
@@ -220,41 +223,33 @@ function influxWriter(run: RunRecord, detectors: string[]): RowWriter {
   const protocolTags = PROTOCOLS.map((p) => `,protocol=${lpKey(p)}`);
   const protocolOf = protocolIndexer(run.columns, run.categories);
   const d = run.columns.length;
-  return {
-    header: () => '',
-    rows(c, from, to) {
-      const lines: string[] = new Array(to - from);
-      const extra = detectors.map((k) => c.scores?.[k]);
-      for (let i = from; i < to; i++) {
-        const dev = c.device[i];
-        const cls = c.classIndex[i];
-        const tags =
-          (dev === NO_DEVICE ? '' : (deviceTags[dev] ?? `,device=${dev}`)) +
-          (cls < 0 ? ',label=unlabelled' : (labelTags[cls] ?? `,label=${cls}`)) +
-          protocolTags[protocolOf(c.features, i)] +
-          (c.verdict[i] ? ',verdict=anomaly' : ',verdict=normal');
-        const fields: string[] = [];
-        const score = c.score[i];
-        if (Number.isFinite(score)) fields.push(`score=${float32Text(score)}`);
-        for (let k = 0; k < extra.length; k++) {
-          const v = extra[k]?.[i];
-          if (v !== undefined && Number.isFinite(v)) fields.push(`${detectorFields[k]}=${float32Text(v)}`);
-        }
-        const row = c.rowNumber[i];
-        if (Number.isInteger(row)) fields.push(`row=${row}i`);
-        const base = i * d;
-        for (let j = 0; j < d; j++) {
-          const v = c.features[base + j];
-          const names = cats[j];
-          if (names && Number.isInteger(v) && names[v] !== undefined) fields.push(`${featureFields[j]}=${names[v]}`);
-          else if (Number.isFinite(v)) fields.push(`${featureFields[j]}=${float32Text(v)}`);
-        }
-        const t = c.time[i];
-        lines[i - from] = fields.length
-          ? `${measurement}${tags} ${fields.join(',')}${Number.isFinite(t) ? ' ' + lpTimestampNs(t) : ''}`
-          : `# row ${row}: no finite value to write`;
-      }
-      return lines.join('\n') + '\n';
-    },
-  };
+  return lineWriter('', detectors, (c, i, extra) => {
+    const dev = c.device[i];
+    const cls = c.classIndex[i];
+    const tags =
+      (dev === NO_DEVICE ? '' : (deviceTags[dev] ?? `,device=${dev}`)) +
+      (cls < 0 ? ',label=unlabelled' : (labelTags[cls] ?? `,label=${cls}`)) +
+      protocolTags[protocolOf(c.features, i)] +
+      (c.verdict[i] ? ',verdict=anomaly' : ',verdict=normal');
+    const fields: string[] = [];
+    const score = c.score[i];
+    if (Number.isFinite(score)) fields.push(`score=${float32Text(score)}`);
+    for (let k = 0; k < extra.length; k++) {
+      const v = extra[k]?.[i];
+      if (v !== undefined && Number.isFinite(v)) fields.push(`${detectorFields[k]}=${float32Text(v)}`);
+    }
+    const row = c.rowNumber[i];
+    if (Number.isInteger(row)) fields.push(`row=${row}i`);
+    const base = i * d;
+    for (let j = 0; j < d; j++) {
+      const v = c.features[base + j];
+      const name = categoryOf(cats[j], v);
+      if (name !== undefined) fields.push(`${featureFields[j]}=${name}`);
+      else if (Number.isFinite(v)) fields.push(`${featureFields[j]}=${float32Text(v)}`);
+    }
+    const t = c.time[i];
+    return fields.length
+      ? `${measurement}${tags} ${fields.join(',')}${Number.isFinite(t) ? ' ' + lpTimestampNs(t) : ''}`
+      : `# row ${row}: no finite value to write`;
+  });
 }

@@ -6,8 +6,10 @@
  */
 import type { AlertGroup, DatasetRecord, ModelRecord, RunRecord, StorageEstimate } from '../../core/store/records';
 import type { LiveSummary } from '../../core/replay/live-summary';
+import type { ScoreDistributions } from '../../core/explore/score-distributions';
+import type { TrainRunProgress } from '../../core/explore/train-run';
 
-export type { AlertGroup, DatasetRecord, LiveSummary, ModelRecord, RunRecord, StorageEstimate };
+export type { AlertGroup, DatasetRecord, LiveSummary, ModelRecord, RunRecord, ScoreDistributions, StorageEstimate };
 
 /** where flows come from */
 export type SourceSpec = { kind: 'simulation'; scenario: string; seed: number } | { kind: 'files'; files: File[] };
@@ -147,31 +149,8 @@ export interface TrainRequest {
   rows?: number;
 }
 
-export interface TrainProgress {
-  /** read: the training pass over the data; fit; calibrate; score: the held-out pass */
-  phase: string;
-  rows: number;
-  bytesRead?: number;
-  bytesTotal?: number | null;
-  /** fit: what is being done ("epoch", "tree", "ae: epoch") and how far */
-  stage?: string;
-  done?: number;
-  total?: number;
-  epoch?: number;
-  epochs?: number;
-  loss?: number;
-  valLoss?: number;
-  /** seconds left in this phase, where it can be estimated */
-  timeLeft?: number;
-}
-
-/** per class: a histogram of held-out scores, so the threshold can move without rescoring */
-export interface ScoreDistributions {
-  /** bin i holds edges[i] < score ≤ edges[i+1] (flagged = score > threshold), so counts above an edge are exact */
-  edges: number[];
-  classes: { name: string; benign: boolean; family?: string; counts: number[] }[];
-  threshold: number;
-}
+/** the Train view's progress: the core's `TrainRunProgress` (read, fit, calibrate, score) */
+export type TrainProgress = TrainRunProgress;
 
 export type ModelSummary = Omit<ModelRecord, 'files' | 'pipeline'>;
 

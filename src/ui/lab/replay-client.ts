@@ -8,6 +8,7 @@ import type { DetectWorker } from '../../../workers/detect.worker';
 import type { SourceWorker } from '../../../workers/source.worker';
 import type { AttackInjection, BackendInfo, LiveSummary, RateSpec, ReplayApi, RunRecord, StartRequest, StorageEstimate } from './lab-api';
 import type { AlertGroup } from './lab-api';
+import { emptySummary } from '../../core/replay/live-summary';
 
 export class ReplayClient implements ReplayApi {
   private readonly sourceWorker = new Worker(new URL('../../../workers/source.worker.ts', import.meta.url), { type: 'module', name: 'source' });
@@ -175,26 +176,5 @@ function plainRate(rate: RateSpec): RateSpec {
 
 function errorSummary(message: string, request: StartRequest): LiveSummary {
   const source = request.source.kind === 'simulation' ? `Simulated hospital — ${request.source.scenario}` : request.source.files.map((f) => f.name).join(', ');
-  return {
-    runId: '',
-    state: 'error',
-    source,
-    detector: request.detector ?? 'ae',
-    threshold: 0,
-    counters: { read: 0, scored: 0, stored: 0, skipped: 0, alerts: 0, dropped: 0 },
-    skippedReasons: {},
-    flowsPerSecond: 0,
-    latencyMs: { p50: 0, p99: 0, max: 0 },
-    anomalyRate: 0,
-    labelled: false,
-    recall: null,
-    falsePositiveRate: null,
-    confusion: { tp: 0, fp: 0, tn: 0, fn: 0 },
-    series: { bucketSeconds: 1, t: [], flows: [], flagged: [], scoreMax: [], scoreP50: [], scoreP99: [], byProtocol: [], heatmap: { classes: [], counts: [] } },
-    perClass: [],
-    recentAlerts: [],
-    captions: [],
-    position: { rows: 0, fraction: null, flowTime: 0 },
-    error: message,
-  };
+  return emptySummary({ state: 'error', source, detector: request.detector ?? 'ae', latencyMs: { p50: 0, p99: 0, max: 0 }, error: message });
 }

@@ -1,5 +1,6 @@
 import type { SourceFile } from '../ingest/dataset-reader';
-import { scenarioById, simulateCsv } from '../sim';
+import { simulateCsv } from './defaults';
+import { scenarioById } from './scenarios';
 
 /** flows simulated for training when the request does not say */
 export const DEFAULT_SIM_ROWS = 50_000;
@@ -10,11 +11,11 @@ export const DEFAULT_SIM_ROWS = 50_000;
  * on the simulator goes through the same reading, split and fit as training on files.
  * Nothing is held: each read makes the rows again, identically, from the seed.
  */
-export function simulationSource(scenario: string, seed: number, rows = DEFAULT_SIM_ROWS): SourceFile {
+export function simulationSource(scenario: string, seed: number, rows = DEFAULT_SIM_ROWS, name = `${scenario}-seed-${seed}.csv`): SourceFile {
   scenarioById(scenario); // an unknown name fails here, in one sentence
   if (!(Number.isInteger(rows) && rows > 0)) throw new Error(`the number of simulated flows must be a whole number above 0, not ${rows}`);
   return {
-    name: `${scenario}-seed-${seed}.csv`,
+    name,
     stream: () => {
       const chunks = simulateCsv(scenario, rows, seed);
       const encoder = new TextEncoder();

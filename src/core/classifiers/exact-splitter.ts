@@ -1,0 +1,377 @@
+import type { Matrix } from '../ingest/batch';
+import type { Random } from '../util/random';
+import { distinctSorted, finiteCount, lowerBound, midpoint } from './column-values';
+import { StablePartition } from './stable-partition';
+import type { Splitter } from './tree-builder';
+import type { TreeWriter } from './tree-storage';
+
+/**
+ * Exact splitting for classification trees (the decision tree and the random forest):
+ * the input's columns ranked once (`SortedColumns`), and sklearn's BestSplitter with a
+ * gini or entropy criterion over them (`ClassSplitter`).
+ */
+
+/** sklearn's tolerance below which two feature values count as equal */
+const FEATURE_THRESHOLD = 1e-7;
+/** a node's rows are sorted by counting when their ranks span at most this many times their number */
+const COUNTING_SORT_SPAN = 8;
+/** nodes up to this many rows are sorted by insertion */
+const SMALL_SORT = 16;
+
+/**
+ * The input's columns ranked once, for exact splitting: `rank[f·n + i]` is the position of
+ * x[i, f] among column f's distinct values `values[f]` (ascending, NaN last). Sorting a
+ * node's rows by a feature then sorts small integers, by counting when their range is
+ * narrow, so the forest pays for ranking once, not per tree.
+ */
+export class SortedColumns {
+  private constructor(
+    readonly n: number,
+    readonly d: number,
+    readonly rank: Uint32Array,
+    readonly values: Float32Array[],
+    /** 1 where a column has consecutive distinct values closer than sklearn's tolerance */
+    readonly tight: Uint8Array,
+  ) {}
+
+  static of(x: Matrix): SortedColumns {
+    const { n, d, data } = x;
+    const rank = new Uint32Array(n * d);
+    const values: Float32Array[] = [];
+    const tight = new Uint8Array(d);
+    const col = new Float64Array(n);
+    for (let f = 0; f < d; f++) {
+      for (let i = 0; i < n; i++) col[i] = data[i * d + f];
+      const distinct = distinctSorted(col);
+      const finite = finiteCount(distinct);
+      for (let i = 0; i < n; i++) rank[f * n + i] = Number.isNaN(col[i]) ? finite : lowerBound(distinct, finite, col[i]);
+      for (let r = 1; r < finite; r++) if (distinct[r] <= distinct[r - 1] + FEATURE_THRESHOLD) tight[f] = 1;
+      // the input is float32, so its distinct values are too
+      values.push(Float32Array.from(distinct));
+    }
+    return new SortedColumns(n, d, rank, values, tight);
+  }
+}
+
+export type Criterion = 'gini' | 'entropy';
+
+export interface ClassSplitterOptions {
+  criterion: Criterion;
+  /** features to look at per split (more are drawn while all drawn ones are constant) */
+  maxFeatures: number;
+  minSamplesLeaf: number;
+}
+
+/**
+ * sklearn's BestSplitter with a classification criterion. Rows carry weights (bootstrap
+ * counts × class weights); a row that is not in the tree is not among the samples, so the
+ * row counts behind `min_samples_*` are distinct rows, as in sklearn.
+ */
+export class ClassSplitter implements Splitter {
+  readonly nOutputs: number;
+  nodeWeight = 0;
+  feature = -1;
+  threshold = 0;
+  nConstant = 0;
+  /** the tree's rows (indices into the columns), reordered as the tree grows */
+  private samples: Uint32Array = new Uint32Array(0);
+  /** class and weight of samples[p] at p, moved along with it, so a node's rows sit together in memory */
+  private readonly sampleClass: Int32Array;
+  private readonly sampleWeight: Float64Array;
+  private rng: Random | null = null;
+  private readonly counts: Float64Array;
+  private readonly leftCounts: Float64Array;
+  private readonly rightCounts: Float64Array;
+  /** the value row of a pure leaf of each class in the current tree, −1 until needed */
+  private readonly pureRow: Int32Array;
+  /** the node's ranks in one feature, in sample order */
+  private readonly nodeRank: Uint32Array;
+  /** the node's rows sorted by one feature: their ranks, classes and weights */
+  private readonly sortedRank: Uint32Array;
+  private readonly sortedClass: Int32Array;
+  private readonly sortedWeight: Float64Array;
+  private readonly keys32: Uint32Array;
+  private readonly keys64: Float64Array;
+  private readonly buckets: Uint32Array;
+  private readonly features: Int32Array;
+  private readonly constantFeatures: Int32Array;
+  private readonly stable: StablePartition;
+  /** where the last `bestThreshold` found its split: the last row going left, in sorted order */
+  private foundAt = 0;
+
+  constructor(
+    private readonly cols: SortedColumns,
+    private readonly y: Int32Array,
+    nClasses: number,
+    private readonly options: ClassSplitterOptions,
+  ) {
+    const { n, d } = cols;
+    this.nOutputs = nClasses;
+    this.sampleClass = new Int32Array(n);
+    this.sampleWeight = new Float64Array(n);
+    this.counts = new Float64Array(nClasses);
+    this.leftCounts = new Float64Array(nClasses);
+    this.rightCounts = new Float64Array(nClasses);
+    this.pureRow = new Int32Array(nClasses);
+    this.nodeRank = new Uint32Array(n);
+    this.sortedRank = new Uint32Array(n);
+    this.sortedClass = new Int32Array(n);
+    this.sortedWeight = new Float64Array(n);
+    this.keys32 = new Uint32Array(n);
+    this.keys64 = new Float64Array(n);
+    this.buckets = new Uint32Array(n + 1);
+    this.features = Int32Array.from({ length: d }, (_, f) => f);
+    this.constantFeatures = new Int32Array(d);
+    this.stable = new StablePartition(n);
+  }
+
+  /** starts a tree on the rows `samples` (ascending; reordered as it grows), each with weight[row] > 0 */
+  reset(samples: Uint32Array, weight: Float64Array, rng: Random): void {
+    this.samples = samples;
+    for (let p = 0; p < samples.length; p++) {
+      this.sampleClass[p] = this.y[samples[p]];
+      this.sampleWeight[p] = weight[samples[p]];
+    }
+    this.rng = rng;
+    this.pureRow.fill(-1);
+    for (let f = 0; f < this.features.length; f++) this.features[f] = f;
+  }
+
+  nodeImpurity(start: number, end: number): number {
+    const { counts, sampleClass, sampleWeight } = this;
+    counts.fill(0);
+    let w = 0;
+    for (let p = start; p < end; p++) {
+      counts[sampleClass[p]] += sampleWeight[p];
+      w += sampleWeight[p];
+    }
+    this.nodeWeight = w;
+    return impurity(this.options.criterion, counts, w);
+  }
+
+  leaf(_start: number, _end: number, writer: TreeWriter): number {
+    const { counts } = this;
+    let only = -1;
+    let classes = 0;
+    for (let c = 0; c < counts.length; c++) {
+      if (counts[c] > 0) {
+        only = c;
+        classes++;
+      }
+    }
+    if (classes !== 1) return writer.addValues(counts, 1 / this.nodeWeight);
+    if (this.pureRow[only] < 0) this.pureRow[only] = writer.addValues(counts, 1 / counts[only]);
+    return this.pureRow[only];
+  }
+
+  /** sklearn's BestSplitter.node_split, including how it draws features and tracks constant ones */
+  split(start: number, end: number, nKnownConstants: number): number {
+    const { features, constantFeatures } = this;
+    const rng = this.rng!;
+    const maxFeatures = this.options.maxFeatures;
+    let fi = features.length;
+    let nVisited = 0;
+    let nFoundConstants = 0;
+    let nDrawnConstants = 0;
+    let nTotalConstants = nKnownConstants;
+    let best = -Infinity;
+    let bestFeature = -1;
+    let bestRank = 0;
+    let bestNextRank = 0;
+    while (fi > nTotalConstants && (nVisited < maxFeatures || nVisited <= nFoundConstants + nDrawnConstants)) {
+      nVisited++;
+      let fj = nDrawnConstants + rng.int(fi - nFoundConstants - nDrawnConstants);
+      if (fj < nKnownConstants) {
+        swap(features, nDrawnConstants, fj);
+        nDrawnConstants++;
+        continue;
+      }
+      fj += nFoundConstants;
+      const f = features[fj];
+      if (!this.sortNode(f, start, end)) {
+        swap(features, fj, nTotalConstants);
+        nFoundConstants++;
+        nTotalConstants++;
+        continue;
+      }
+      fi--;
+      swap(features, fi, fj);
+      const found = this.bestThreshold(f, end - start, best);
+      if (found > best) {
+        best = found;
+        bestFeature = f;
+        bestRank = this.sortedRank[this.foundAt];
+        bestNextRank = this.sortedRank[this.foundAt + 1];
+      }
+    }
+    // keep the known constants in their order for siblings; hand the new ones to the children
+    for (let k = 0; k < nKnownConstants; k++) features[k] = constantFeatures[k];
+    for (let k = nKnownConstants; k < nTotalConstants; k++) constantFeatures[k] = features[k];
+    this.nConstant = nTotalConstants;
+    if (bestFeature < 0) return -1;
+    this.feature = bestFeature;
+    const values = this.cols.values[bestFeature];
+    this.threshold = midpoint(values[bestRank], values[bestNextRank]);
+    return this.partition(start, end, bestFeature, bestRank);
+  }
+
+  /**
+   * Sorts the node's rows by feature f into sortedRank/Class/Weight[0, m): by counting
+   * where the node's ranks span a narrow range, else by one native sort of packed
+   * (rank, position) keys. Returns false, without sorting, when f is constant here.
+   */
+  private sortNode(f: number, start: number, end: number): boolean {
+    const { samples, nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight } = this;
+    const { n, rank } = this.cols;
+    const base = f * n;
+    const m = end - start;
+    let lo = 0xffffffff;
+    let hi = 0;
+    for (let p = start; p < end; p++) {
+      const r = rank[base + samples[p]];
+      nodeRank[p - start] = r;
+      if (r < lo) lo = r;
+      if (r > hi) hi = r;
+    }
+    const values = this.cols.values[f];
+    if (lo === hi || values[hi] <= values[lo] + FEATURE_THRESHOLD) return false;
+    const range = hi - lo + 1;
+    if (range <= COUNTING_SORT_SPAN * m) {
+      const buckets = this.buckets;
+      buckets.fill(0, 0, range + 1);
+      for (let i = 0; i < m; i++) buckets[nodeRank[i] - lo + 1]++;
+      for (let b = 1; b <= range; b++) buckets[b] += buckets[b - 1];
+      for (let i = 0; i < m; i++) {
+        const r = nodeRank[i];
+        const at = buckets[r - lo]++;
+        sortedRank[at] = r;
+        sortedClass[at] = sampleClass[start + i];
+        sortedWeight[at] = sampleWeight[start + i];
+      }
+    } else if (range * 2 ** (32 - Math.clz32(m - 1)) <= 0x100000000) {
+      // (rank, position) packed into uint32 keys, which sort about twice as fast as float64 ones
+      const shift = 32 - Math.clz32(m - 1);
+      const mask = (1 << shift) - 1;
+      const keys = this.keys32;
+      for (let i = 0; i < m; i++) keys[i] = (nodeRank[i] - lo) * (mask + 1) + i;
+      if (m <= SMALL_SORT) insertionSort(keys, m);
+      else keys.subarray(0, m).sort();
+      for (let i = 0; i < m; i++) {
+        const k = keys[i];
+        const p = start + (k & mask);
+        sortedRank[i] = (k >>> shift) + lo;
+        sortedClass[i] = sampleClass[p];
+        sortedWeight[i] = sampleWeight[p];
+      }
+    } else {
+      const keys = this.keys64.subarray(0, m);
+      for (let i = 0; i < m; i++) keys[i] = (nodeRank[i] - lo) * m + i;
+      keys.sort();
+      for (let i = 0; i < m; i++) {
+        const q = Math.floor(keys[i] / m);
+        const p = start + keys[i] - q * m;
+        sortedRank[i] = q + lo;
+        sortedClass[i] = sampleClass[p];
+        sortedWeight[i] = sampleWeight[p];
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Scans the m sorted rows of the node for the split with the best proxy improvement
+   * above `floor` (sklearn's `proxy_impurity_improvement`); returns it and sets `foundAt`,
+   * or returns `floor` if none beats it.
+   */
+  private bestThreshold(f: number, m: number, floor: number): number {
+    const { sortedRank, sortedClass, sortedWeight, leftCounts: left, rightCounts: right, counts } = this;
+    const values = this.cols.values[f];
+    // only columns with values closer than the tolerance need it checked per boundary
+    const tight = this.cols.tight[f] === 1;
+    const minLeaf = this.options.minSamplesLeaf;
+    const gini = this.options.criterion === 'gini';
+    left.fill(0);
+    right.set(counts);
+    let wl = 0;
+    let wr = this.nodeWeight;
+    // gini's proxy needs only the sums of squared class weights, updated in O(1) per row
+    let sql = 0;
+    let sqr = 0;
+    for (let c = 0; c < counts.length; c++) sqr += counts[c] * counts[c];
+    let best = floor;
+    for (let i = 0; i < m - 1; i++) {
+      const c = sortedClass[i];
+      const w = sortedWeight[i];
+      sql += w * (2 * left[c] + w);
+      sqr += w * (w - 2 * right[c]);
+      left[c] += w;
+      right[c] -= w;
+      wl += w;
+      wr -= w;
+      const r = sortedRank[i];
+      const next = sortedRank[i + 1];
+      if (next === r || i + 1 < minLeaf) continue;
+      if (m - i - 1 < minLeaf) break;
+      if (tight && values[next] <= values[r] + FEATURE_THRESHOLD) continue;
+      if (gini) {
+        // sql/wl + sqr/wr > best, without dividing at every boundary
+        const num = sql * wr + sqr * wl;
+        const den = wl * wr;
+        if (num > best * den) {
+          best = num / den;
+          this.foundAt = i;
+        }
+      } else {
+        const proxy = -(wl * impurity('entropy', left, wl) + wr * impurity('entropy', right, wr));
+        if (proxy > best) {
+          best = proxy;
+          this.foundAt = i;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** moves the node's rows with rank ≤ `lastLeft` in feature f to the front; returns where the rest start */
+  private partition(start: number, end: number, f: number, lastLeft: number): number {
+    const { samples, stable } = this;
+    const { n, rank } = this.cols;
+    const base = f * n;
+    for (let p = start; p < end; p++) stable.goesLeft[p - start] = rank[base + samples[p]] <= lastLeft ? 1 : 0;
+    return stable.apply(start, end, [samples, this.sampleClass, this.sampleWeight]);
+  }
+}
+
+function impurity(criterion: Criterion, counts: Float64Array, w: number): number {
+  let s = 0;
+  if (criterion === 'gini') {
+    for (let c = 0; c < counts.length; c++) s += counts[c] * counts[c];
+    return 1 - s / (w * w);
+  }
+  for (let c = 0; c < counts.length; c++) {
+    if (counts[c] > 0) {
+      const p = counts[c] / w;
+      s -= p * Math.log2(p);
+    }
+  }
+  return s;
+}
+
+/** sorts a[0, m) in place: for the many tiny nodes, cheaper than a native sort's call */
+function insertionSort(a: Uint32Array, m: number): void {
+  for (let i = 1; i < m; i++) {
+    const k = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > k) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = k;
+  }
+}
+
+function swap(a: Int32Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
