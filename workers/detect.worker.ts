@@ -14,6 +14,7 @@ import { DetectSession, type ScoringModel } from '../src/core/replay/detect-sess
 import type { SinkMessage, SourceMessage, SourceMeta } from '../src/core/replay/flow-batch';
 import type { LiveSummary } from '../src/core/replay/live-summary';
 import { chooseModels, ensureDefaultModels, pipelineOf, trainOnTheSpot } from '../src/core/replay/model-catalog';
+import { closeInterruptedRuns } from '../src/core/replay/interrupted-runs';
 import { wallClock } from '../src/core/replay/replay-loop';
 import { simulatedTrainingFile } from '../src/core/replay/sim-training';
 import type { SourceFile } from '../src/core/ingest/dataset-reader';
@@ -42,7 +43,10 @@ let ticker: ReturnType<typeof setInterval> | null = null;
 const pipelines = new Map<string, Promise<FittedPipeline>>();
 
 function store(): Promise<IndexedDbStore> {
-  return (storePromise ??= IndexedDbStore.open());
+  return (storePromise ??= IndexedDbStore.open().then(async (s) => {
+    await closeInterruptedRuns(s).catch((e: unknown) => console.warn(`interrupted runs could not be closed: ${(e as Error).message}`));
+    return s;
+  }));
 }
 
 function backend() {

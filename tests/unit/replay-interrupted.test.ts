@@ -1,0 +1,63 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { describe, expect, it } from 'vitest';
+import { closeInterruptedRuns, NOT_STORED } from '../../src/core/replay/interrupted-runs';
+import { emptySummary, type FlowCounters, type RunState } from '../../src/core/replay/live-summary';
+import { IndexedDbStore } from '../../src/core/store/indexeddb-store';
+import type { FlowChunk, RunRecord } from '../../src/core/store/records';
+
+const NOW = 1_000_000;
+
+function run(id: string, state: RunState, counters: FlowCounters, updatedAt = NOW - 60_000): RunRecord {
+  return {
+    id, name: id, createdAt: 0, updatedAt,
+    source: { kind: 'simulation', scenario: 'mixed-day', seed: 1 },
+    modelId: 'default-ae', detector: 'ae', threshold: 0.5, columns: ['Rate'], classes: ['Benign'], devices: [],
+    summary: emptySummary({ runId: id, state, counters }), droppedRows: 0,
+  };
+}
+
+function chunk(runId: string, seq: number, n: number): FlowChunk {
+  return {
+    runId, seq, n, time: new Float64Array(n), rowNumber: new Float64Array(n), classIndex: new Int32Array(n), device: new Uint16Array(n),
+    features: new Float32Array(n), score: new Float32Array(n), verdict: new Uint8Array(n),
+  };
+}
+
+const counters = (read: number, scored: number, stored: number, skipped: number): FlowCounters => ({ read, scored, stored, skipped, alerts: 0, dropped: 0 });
+
+describe('runs whose page closed while they played', () => {
+  it('are closed with counters that add up against what the store holds', async () => {
+    const store = await IndexedDbStore.open('interrupted', new IDBFactory());
+    // saved summary: 100 scored, but only 80 rows reached the store before the page closed
+    await store.putRun(run('lost', 'playing', counters(102, 100, 60, 2)));
+    await store.putChunks([chunk('lost', 0, 50), chunk('lost', 1, 30)]);
+    // saved summary older than the rows: 120 stored after it said 100 scored
+    await store.putRun(run('ahead', 'paused', counters(100, 100, 90, 0)));
+    await store.putChunks([chunk('ahead', 0, 120)]);
+    // still playing (saved a moment ago, perhaps in another tab), and one that ended properly
+    await store.putRun(run('live', 'playing', counters(10, 10, 0, 0), NOW - 1000));
+    await store.putRun(run('done', 'ended', counters(5, 5, 5, 0)));
+    await store.putChunks([chunk('done', 0, 5)]);
+
+    const closed = await closeInterruptedRuns(store, NOW);
+    expect(closed.map((r) => r.id).sort()).toEqual(['ahead', 'lost']);
+
+    const lost = (await store.getRun('lost'))!.summary!;
+    expect(lost.state).toBe('ended');
+    expect(lost.counters).toMatchObject({ read: 102, scored: 80, stored: 80, skipped: 22 });
+    expect(lost.skippedReasons[NOT_STORED]).toBe(20);
+    expect(lost.captions[0]).toMatch(/20 scored flows had not been stored/);
+
+    const ahead = (await store.getRun('ahead'))!.summary!;
+    expect(ahead.counters).toMatchObject({ read: 120, scored: 120, stored: 120, skipped: 0 });
+
+    expect((await store.getRun('live'))!.summary!.state).toBe('playing');
+    expect((await store.getRun('done'))!.summary!.counters.stored).toBe(5);
+    for (const id of ['lost', 'ahead']) {
+      const c = (await store.getRun(id))!.summary!.counters;
+      expect(c.read).toBe(c.scored + c.skipped);
+      expect(c.scored).toBe(c.stored + c.dropped);
+    }
+  });
+});
