@@ -95,6 +95,23 @@ test('a real CICIoMT2024 v2 sample is detected, replayed, scored and stored; a r
   await expect(page.getByTestId('count-stored')).toHaveText(String(c.stored));
 });
 
+test('seeking a file replay jumps to that share of the file, and the counters still add up', async ({ page }) => {
+  await page.goto('/?view=live&rate=200');
+  await page.getByTestId('file-input').setInputFiles(V2);
+  await expect.poll(async () => (await counters(page)).scored, { timeout: 30_000 }).toBeGreaterThan(100);
+  const before = (await counters(page)).read;
+  expect(before).toBeLessThan(V2_ROWS / 4);
+  await page.getByTestId('seek').fill('0.6');
+  await expect.poll(async () => Number(await page.getByTestId('seek').inputValue()), { timeout: 15_000 }).toBeGreaterThan(0.59);
+  await page.getByTestId('stop').click();
+  await expect.poll(async () => {
+    const c = await counters(page);
+    return c.read === c.scored + c.skipped && c.stored === c.scored;
+  }, { timeout: 15_000 }).toBe(true);
+  // the rows between the old position and 60 % were skipped over, not read
+  expect((await counters(page)).read).toBeLessThan(V2_ROWS * 0.6);
+});
+
 test('bad files get a clear message', async ({ page }) => {
   await page.goto('/?view=live');
   await page.getByTestId('file-input').setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
