@@ -14,13 +14,14 @@ import { evaluate, type PipelineProgress } from '../src/core/pipeline';
 import { parseThreshold } from '../src/core/threshold';
 import { compareModels, studyReportHtml, type BalanceMethod, type CompareProgress, type Task } from '../src/core/study';
 import {
-  detectorSettings, featureHistograms, inspectDataset, modelFileSet, readModelFileSet, scatterPoints, simulationSource, trainRun,
-  type DatasetProfile, type HistogramScan,
+  detectorSettings, featureHistograms, inspectDataset, scatterPoints, trainRun, type DatasetProfile, type HistogramScan,
 } from '../src/core/explore';
-import { FittedPipeline } from '../src/core/pipeline';
+import { FittedPipeline, type PipelineJSON } from '../src/core/pipeline';
+import { modelFileSet, readModelFileSet } from '../src/core/pipeline/model-files';
+import { simulationSource } from '../src/core/sim';
 import { describeThreshold } from '../src/core/threshold';
 import { DatasetReader } from '../src/core/ingest';
-import { incompatibility } from '../src/core/schema/schema';
+import { incompatibility, type Schema } from '../src/core/schema/schema';
 import { dialectById } from '../src/core/schema/detect';
 import { IndexedDbStore } from '../src/core/store/indexeddb-store';
 import type { LabStore, ModelRecord } from '../src/core/store/records';
@@ -92,7 +93,8 @@ const api = {
       const key = filesKey(files);
       const report = throttle((p: InspectProgress) => onProgress(p), 100, () => '');
       const profile = await inspectDataset(files.map(browserFile), { signal, onProgress: (p) => report({ phase: 'inspect', bytesRead: p.bytesRead, bytesTotal: p.bytesTotal, rows: p.rows }) });
-      onProgress({ phase: 'inspect', bytesRead: files.reduce((a, f) => a + f.size, 0), bytesTotal: files.reduce((a, f) => a + f.size, 0), rows: profile.read });
+      const bytes = files.reduce((a, f) => a + f.size, 0);
+      onProgress({ phase: 'inspect', bytesRead: bytes, bytesTotal: bytes, rows: profile.read });
       explored = { key, profile, histograms: null };
       const info = datasetInfo(key, files, profile);
       try {
@@ -233,9 +235,9 @@ const api = {
     try {
       if (against?.length) {
         const schema = await schemaOf(against);
-        const why = incompatibility(pipeline.schema, schema.schema);
-        if (why && pipeline.schema.dialect !== schema.schema.dialect) {
-          throw new Error(`This model was trained on ${pipeline.training.dataset} data and cannot score the loaded files, which are ${dialectById(schema.schema.dialect)?.name ?? schema.schema.dialect}.`);
+        const why = incompatibility(pipeline.schema, schema);
+        if (why && pipeline.schema.dialect !== schema.dialect) {
+          throw new Error(`This model was trained on ${pipeline.training.dataset} data and cannot score the loaded files, which are ${dialectById(schema.dialect)?.name ?? schema.dialect}.`);
         }
         if (why) throw new Error(`This model cannot score the loaded files: ${why}.`);
       }
@@ -258,7 +260,7 @@ const api = {
 
   async modelFiles(id: string): Promise<{ name: string; blob: Blob }[]> {
     const held = pending.get(id);
-    let json;
+    let json: PipelineJSON;
     let artifacts: Record<string, Uint8Array>;
     if (held) {
       json = held.pipeline.toJSON();
@@ -288,12 +290,16 @@ const api = {
 
 export type TrainWorker = typeof api;
 
-/** a job with its own cancel signal (`cancel` aborts every running one); `backend`: TensorFlow.js ready first */
+/**
+ * A job with its own cancel signal (`cancel` aborts every running one); `backend`: TensorFlow.js
+ * ready first. The job counts as running from the start, so a cancel while the backend loads stops it too.
+ */
 async function job<T>(work: (signal: AbortSignal) => Promise<T>, backend = false): Promise<T> {
-  if (backend) await api.backend();
   const controller = new AbortController();
   running.add(controller);
   try {
+    if (backend) await api.backend();
+    controller.signal.throwIfAborted();
     return await work(controller.signal);
   } finally {
     running.delete(controller);
@@ -330,11 +336,11 @@ function datasetInfo(key: string, files: File[], p: DatasetProfile): DatasetInfo
 }
 
 /** the schema of files, from their first batch (the profile's when they were inspected) */
-async function schemaOf(files: File[]): Promise<{ schema: NonNullable<DatasetReader['schema']> }> {
-  if (explored?.key === filesKey(files)) return { schema: explored.profile.schema };
+async function schemaOf(files: File[]): Promise<Schema> {
+  if (explored?.key === filesKey(files)) return explored.profile.schema;
   const reader = new DatasetReader(files.map(browserFile));
   for await (const _ of reader.batches()) break;
-  return { schema: reader.schema! };
+  return reader.schema!;
 }
 
 // ---- models -------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Batch } from '../../src/core/ingest';
 import {
-  binOf, detectorSettings, featureHistograms, HistogramScan, inspectDataset, linearEdges, logEdges, modelFileSet, RangeScan,
-  ratesAt, readModelFileSet, scatterPoints, scoreBin, scoreDistributions, trainRun, whatIf,
+  binOf, detectorSettings, featureHistograms, HistogramScan, inspectDataset, linearEdges, logEdges, RangeScan,
+  scatterPoints, scoreBin, scoreDistributions, trainRun, whatIf,
 } from '../../src/core/explore';
+import { binaryConfusion, binaryRates } from '../../src/core/metrics';
 import { evaluate, FittedPipeline } from '../../src/core/pipeline';
+import { modelFileSet, readModelFileSet } from '../../src/core/pipeline/model-files';
+import { verdicts } from '../../src/core/threshold';
 import { Random } from '../../src/core/util/random';
 import { memoryFile, shared } from './sources';
 
@@ -14,6 +17,13 @@ function batch(rows: number[][], classIndex: number[]): Batch {
     n: rows.length, d, data: Float32Array.from(rows.flat()), classIndex: Int32Array.from(classIndex),
     time: new Float64Array(rows.length), rowNumber: Float64Array.from(rows, (_, i) => i + 1), fileIndex: new Uint16Array(rows.length),
   };
+}
+
+/** the what-if figures counted straight from the scores, with the metrics module */
+function ratesAt(scores: ArrayLike<number>, attack: Uint8Array, threshold: number) {
+  const c = binaryConfusion(verdicts(scores, threshold), attack);
+  const r = binaryRates(c);
+  return { ...c, recall: r.tpr, fpr: r.fpr, precision: r.precision };
 }
 
 describe('histogram edges', () => {
@@ -226,7 +236,7 @@ describe('training for the Train view', () => {
 
 describe('training on the simulator', () => {
   it('a scenario streams as a CICIoMT2024 file and trains like one; the same seed gives the same model', async () => {
-    const { simulationSource } = await import('../../src/core/explore');
+    const { simulationSource } = await import('../../src/core/sim');
     const run = await trainRun([simulationSource('mixed-day', 3, 20_000)], { detector: 'iforest', settings: { iforest: { n_estimators: 30 } }, seed: 0 });
     expect(run.pipeline.training.dataset).toMatch(/CICIoMT2024, newer/);
     expect(run.read.read).toBe(20_000);

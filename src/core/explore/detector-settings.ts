@@ -14,7 +14,7 @@ const NETWORK = ['epochs', 'batch_size', 'hidden_layers', 'learning_rate', 'pati
 const LSTM_ONLY = ['timesteps'] as const;
 const ENSEMBLE = ['members', 'fusion'] as const;
 
-export const SETTING_NAMES: Record<DetectorKind, readonly string[]> = {
+const SETTING_NAMES: Record<DetectorKind, readonly string[]> = {
   iforest: FOREST,
   ae: NETWORK,
   lstm: [...NETWORK, ...LSTM_ONLY],

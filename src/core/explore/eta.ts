@@ -15,7 +15,8 @@ export class Eta {
       this.phase = phase;
       this.started = t;
     }
-    if (fraction === null || !(fraction > 0.02) || fraction > 1) return fraction !== null && fraction >= 1 ? 0 : undefined;
+    if (fraction === null || !(fraction > 0.02)) return undefined;
+    if (fraction >= 1) return 0;
     const elapsed = (t - this.started) / 1000;
     if (elapsed < 0.2) return undefined;
     return Math.max(0, (elapsed * (1 - fraction)) / fraction);

@@ -61,7 +61,7 @@ export class RangeScan {
       if (c < 0) continue;
       while (this.classRows.length <= c) this.classRows.push(0);
       this.classRows[c]++;
-      (this.samples[c] ??= new ClassReservoir(d, this.perClass)).offer(data.subarray(row, row + d), this.random);
+      (this.samples[c] ??= new ClassReservoir(d, this.perClass)).offer(data, row, this.random);
     }
   }
 
@@ -86,14 +86,15 @@ export class ClassReservoir {
     this.data = new Float32Array(d * capacity);
   }
 
-  offer(row: Float32Array, random: Random): void {
+  /** offers the row of `d` values starting at `data[offset]`; copied only when kept */
+  offer(data: Float32Array, offset: number, random: Random): void {
     const position = this.seen++;
     let slot = position;
     if (position >= this.capacity) {
       slot = random.int(position + 1);
       if (slot >= this.capacity) return;
     } else this.kept++;
-    this.data.set(row, slot * this.d);
+    this.data.set(data.subarray(offset, offset + this.d), slot * this.d);
   }
 
   rows(): Float32Array {

@@ -70,7 +70,7 @@ export async function inspectDataset(files: SourceFile[], options: InspectOption
     classes: vocabulary.names.map((name, i) => ({ name, rows: scan.classRows[i] ?? 0, benign: vocabulary.info[i].benign, family: vocabulary.info[i].family })),
     schema,
     excluded: Object.fromEntries(Object.entries(dialect.defaultExclusions).filter(([col]) => schema.columns.some((s) => s.name === col))),
-    cells: structuredCloneCells(c.cells),
+    cells: copyCells(c.cells),
     scan,
     vocabulary,
   };
@@ -85,6 +85,6 @@ export async function featureHistograms(files: SourceFile[], profile: DatasetPro
   return hist;
 }
 
-function structuredCloneCells(cells: Record<string, ColumnIssues>): Record<string, ColumnIssues> {
+function copyCells(cells: Record<string, ColumnIssues>): Record<string, ColumnIssues> {
   return Object.fromEntries(Object.entries(cells).map(([k, v]) => [k, { ...v, examples: [...v.examples] }]));
 }

@@ -144,21 +144,3 @@ export function whatIf(dist: ScoreDistributions, threshold: number): WhatIf {
   };
 }
 
-/** The same figures straight from the scores, for checking and for the model card. */
-export function ratesAt(scores: ArrayLike<number>, attack: ArrayLike<number>, threshold: number) {
-  let tp = 0;
-  let fp = 0;
-  let pos = 0;
-  let neg = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const flagged = scores[i] > threshold;
-    if (attack[i]) {
-      pos++;
-      if (flagged) tp++;
-    } else {
-      neg++;
-      if (flagged) fp++;
-    }
-  }
-  return { tp, fp, fn: pos - tp, tn: neg - fp, recall: pos ? tp / pos : NaN, fpr: neg ? fp / neg : NaN, precision: tp + fp ? tp / (tp + fp) : NaN };
-}

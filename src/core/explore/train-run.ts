@@ -1,4 +1,4 @@
-import type { DetectorJSON } from '../detectors/detector';
+import type { Detector } from '../detectors/detector';
 import type { DetectorKind, DetectorSettings } from '../detectors/registry';
 import type { TrainingHistory } from '../detectors/reconstruction';
 import { DatasetReader, type SourceFile } from '../ingest/dataset-reader';
@@ -122,16 +122,15 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
       isBenign: vocabulary.info.map((c) => c.benign),
       families: vocabulary.info.map((c) => c.family),
     });
-    let benign = 0;
-    for (let i = 0; i < classIndex.length; i++) if (vocabulary.isBenign(classIndex[i])) benign++;
+    const { tp, fn, fp, tn } = binary.confusion;
     const c = trainReader.counters;
     return {
       pipeline,
       distributions: scoreDistributions(scores, classIndex, classes, threshold),
       report: binary,
-      heldOut: { rows: scores.length, benign, attack: scores.length - benign },
+      heldOut: { rows: scores.length, benign: fp + tn, attack: tp + fn },
       read: { read: c.read, accepted: c.accepted, skipped: totalSkipped(c), reasons: { ...c.skipped } as Record<string, number> },
-      history: historyOf(pipeline.detector.toJSON()),
+      history: historyOf(pipeline.detector),
       vocabulary,
     };
   } catch (e) {
@@ -140,10 +139,11 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
   }
 }
 
-/** the losses of a reconstruction detector, or of an ensemble's first one */
-export function historyOf(json: DetectorJSON): TrainingHistory | null {
-  if (json.history) return json.history as TrainingHistory;
-  for (const m of (json.members as DetectorJSON[] | undefined) ?? []) {
+/** the losses of a reconstruction detector, or of an ensemble's first one (read from the detector, not its JSON) */
+function historyOf(detector: Detector): TrainingHistory | null {
+  const d = detector as Detector & { history?: TrainingHistory; members?: Detector[] };
+  if (d.history) return d.history;
+  for (const m of d.members ?? []) {
     const h = historyOf(m);
     if (h) return h;
   }

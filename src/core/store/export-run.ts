@@ -134,8 +134,7 @@ function uniqueNames(taken: Set<string>, wanted: string[], fallback: (j: number)
 /** field names for CSV and NDJSON: fixed, features, `score_<detector>` */
 function tableNames(run: RunRecord, detectors: string[]): { features: string[]; detectors: string[] } {
   const taken = new Set(FIXED);
-  const detectorNames = uniqueNames(new Set(FIXED), detectors.map((d) => `score_${d}`), (j) => `score_${j}`);
-  for (const d of detectorNames) taken.add(d);
+  const detectorNames = uniqueNames(taken, detectors.map((d) => `score_${d}`), (j) => `score_${j}`);
   return { features: uniqueNames(taken, run.columns, (j) => `feature_${j}`), detectors: detectorNames };
 }
 

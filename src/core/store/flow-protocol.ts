@@ -47,7 +47,7 @@ function fromIpNumber(v: number): number {
 }
 
 /** a category name (BoT-IoT `proto`) → protocol index */
-export function protocolOfName(name: string): number {
+function protocolOfName(name: string): number {
   const s = name.trim().toLowerCase();
   if (s === 'tcp') return TCP;
   if (s === 'udp') return UDP;

@@ -3,4 +3,4 @@ export type { AlertGroup, DatasetRecord, FlowChunk, LabStore, ModelRecord, RunRe
 export { IndexedDbStore, DEFAULT_DB_NAME, DEFAULT_RETENTION_ROWS } from './indexeddb-store';
 export { StorageFullError, isStorageFullError, isQuotaError } from './storage-full';
 export { exportRun, exportRunText, exportFileName, EXPORT_FORMATS, INFLUX_MEASUREMENT, type ExportFormat, type ExportOptions } from './export-run';
-export { PROTOCOLS, protocolIndexer, protocolOfName, flowProtocol, type ProtocolName } from './flow-protocol';
+export { PROTOCOLS, protocolIndexer, flowProtocol, type ProtocolName } from './flow-protocol';

@@ -3,8 +3,9 @@
  * entries), keeping only the files `keep` accepts (CSV and CSV.gz by default). A file
  * dropped on its own is always kept: the reader then says what is wrong with it.
  * Files from inside a folder keep their path below the drop in `webkitRelativePath`
- * (as a folder pick gives it), so saved model folders and class-per-folder datasets
- * keep their layout.
+ * (as a folder pick gives it), so a saved model's folder keeps its layout. That
+ * property is lost on the way to a worker: `TrainClient.loadModelFiles` sends the paths
+ * beside the files.
  */
 export const DATA_FILE = /\.csv(\.gz)?$/i;
 export const MODEL_FILE = /\.(json|bin)$/i;
@@ -41,6 +42,7 @@ async function collect(entry: FileSystemEntry, out: File[], keep: RegExp): Promi
   }
 }
 
-function pathOf(file: File): string {
+/** the file's path below a dropped or picked folder, else its name */
+export function pathOf(file: File): string {
   return (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
 }

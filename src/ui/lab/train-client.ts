@@ -5,6 +5,7 @@ import type { CompareProgress } from '../../core/study';
 import type {
   DatasetInfo, ExploreOptions, FeatureExploration, InspectProgress, ModelSummary, TrainApi, TrainProgress, TrainRequest, TrainResult,
 } from './lab-api';
+import { pathOf } from './dropped-files';
 
 export type EvaluationResult = Awaited<ReturnType<TrainWorker['evaluate']>>;
 export type ComparisonResult = Awaited<ReturnType<TrainWorker['compare']>>;
@@ -67,8 +68,4 @@ export class TrainClient implements TrainApi {
   setThreshold(id: string, value: number): Promise<{ value: number; spec: string }> {
     return this.api.setThreshold(id, value);
   }
-}
-
-function pathOf(file: File): string {
-  return (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
 }

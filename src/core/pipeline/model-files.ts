@@ -1,5 +1,5 @@
 import type { DetectorJSON } from '../detectors/detector';
-import { PIPELINE_FILE, type PipelineJSON } from '../pipeline/fitted-pipeline';
+import { PIPELINE_FILE, type PipelineJSON } from './fitted-pipeline';
 
 /**
  * A saved model as files, the same set `npm run evaluate -- --save` writes: `pipeline.json`
