@@ -74,6 +74,8 @@ export class FittedPipeline {
     const p = json as Partial<PipelineJSON>;
     if (!p || p.format !== PIPELINE_FORMAT) throw new Error(`not a saved IoMT Anomaly Lab model (expected "format": "${PIPELINE_FORMAT}")`);
     if (p.version !== 1) throw new Error(`saved model version ${String(p.version)} is not supported (this lab reads version 1)`);
+    const missing = (['schema', 'preprocessor', 'detector', 'threshold', 'training'] as const).filter((k) => !p[k] || typeof p[k] !== 'object');
+    if (missing.length) throw new Error(`the saved model is incomplete: ${PIPELINE_FILE} lacks ${missing.join(', ')}`);
     const detector = await loadDetector(p.detector!, files);
     return new FittedPipeline(p.schema!, Preprocessor.fromJSON(p.preprocessor!), detector, p.threshold!, p.training!);
   }
