@@ -3,14 +3,14 @@
  * columnar batches, then written as CSV text. Prints rows/s, MB/s and memory; asserts nothing.
  *   npx tsx bench/simulator.bench.ts [rows] [scenario]
  */
-import { csvRows, SCENARIOS, Simulator } from '../src/core/sim';
+import { csvRows, scenarioById, SCENARIOS, Simulator } from '../src/core/sim';
 
 const ROWS = Number(process.argv[2] ?? 2_000_000);
 const SCENARIO = process.argv[3] ?? 'mixed-day';
 const BATCH = 8192;
 
 function run(scenario: string, rows: number) {
-  const sim = new Simulator(SCENARIOS[scenario], { seed: 1 });
+  const sim = new Simulator(scenarioById(scenario), { seed: 1 });
   sim.next(BATCH); // warm up
   const t0 = performance.now();
   let done = 0;
@@ -20,7 +20,7 @@ function run(scenario: string, rows: number) {
     const b = sim.next(Math.min(BATCH, rows - done));
     done += b.n;
     for (let i = 0; i < b.n; i++) if (b.classIndex[i] !== 0) attacks++;
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }
   const s = (performance.now() - t0) / 1000;
   const mb = (rows * 39 * 4) / s / 1e6;
@@ -35,7 +35,7 @@ if (process.argv[3] === undefined) for (const other of Object.keys(SCENARIOS)) i
 
 // CSV text (what npm run simulate writes)
 {
-  const sim = new Simulator(SCENARIOS[SCENARIO], { seed: 1 });
+  const sim = new Simulator(scenarioById(SCENARIO), { seed: 1 });
   const rows = Math.round(ROWS / 10);
   const t0 = performance.now();
   let bytes = 0;

@@ -7,13 +7,12 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ensureBackend } from '../core/detectors/tf-backend';
 import { DETECTOR_KINDS, type DetectorKind } from '../core/detectors/registry';
 import { evaluate, type Evaluation } from '../core/pipeline';
-import { simulateCsv } from '../core/sim';
+import { formatTable } from '../core/metrics';
+import { simulationSource } from '../core/sim';
 import { parseThreshold } from '../core/threshold';
 import { UsageError } from './args';
 import { sourceFiles } from './files';
@@ -27,28 +26,23 @@ export async function crossCheck(realPath: string, markdown: string | undefined,
   for (const d of detectors) if (!DETECTOR_KINDS.includes(d as DetectorKind)) throw new UsageError(`--detector takes ${DETECTOR_KINDS.join(', ')}, not "${d}"`);
   if (!existsSync(realPath)) throw new Error(`the real newer-release sample is not at ${realPath}; give its place with --real <file>`);
   await ensureBackend('wasm');
-  const dir = mkdtempSync(join(tmpdir(), 'iomt-cross-check-'));
-  try {
-    const simTrain = join(dir, 'sim-train.csv');
-    const simTest = join(dir, 'sim-test.csv');
-    writeFileSync(simTrain, [...simulateCsv(TRAIN.scenario, TRAIN.rows, seed)].join(''));
-    writeFileSync(simTest, [...simulateCsv(TEST.scenario, TEST.rows, seed + 1)].join(''));
-    const results: { detector: string; a: Evaluation; b: Evaluation; c: Evaluation }[] = [];
-    for (const detector of detectors as DetectorKind[]) {
-      const common = { detector, threshold: parseThreshold('p99'), seed };
-      const a = await evaluate({ ...common, train: sourceFiles([simTrain]), test: sourceFiles([realPath]) });
-      const b = await evaluate({ ...common, train: sourceFiles([realPath]), test: sourceFiles([simTest]) });
-      const c = await evaluate({ ...common, train: sourceFiles([realPath]) });
-      results.push({ detector, a, b, c });
-      console.log(table(detector, a, b, c));
-    }
-    if (markdown) {
-      mkdirSync(dirname(markdown), { recursive: true });
-      writeFileSync(markdown, doc(results, realPath, seed));
-      console.log(`wrote ${markdown}`);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  // made again from the seed at each reading, never written to disk
+  const simTrain = simulationSource(TRAIN.scenario, seed, TRAIN.rows);
+  const simTest = simulationSource(TEST.scenario, seed + 1, TEST.rows);
+  const real = sourceFiles([realPath]);
+  const results: { detector: string; a: Evaluation; b: Evaluation; c: Evaluation }[] = [];
+  for (const detector of detectors as DetectorKind[]) {
+    const common = { detector, threshold: parseThreshold('p99'), seed };
+    const a = await evaluate({ ...common, train: [simTrain], test: real });
+    const b = await evaluate({ ...common, train: real, test: [simTest] });
+    const c = await evaluate({ ...common, train: real });
+    results.push({ detector, a, b, c });
+    console.log(`\n${detector}\n${formatTable(['family', '(a) sim → real', '(b) real → sim', '(c) real → real'], rows(a, b, c))}`);
+  }
+  if (markdown) {
+    mkdirSync(dirname(markdown), { recursive: true });
+    writeFileSync(markdown, doc(results, realPath, seed));
+    console.log(`wrote ${markdown}`);
   }
   return 0;
 }
@@ -61,14 +55,6 @@ function rows(a: Evaluation, b: Evaluation, c: Evaluation): string[][] {
   out.push(['ROC-AUC', a.report.roc_auc.toFixed(3), b.report.roc_auc.toFixed(3), c.report.roc_auc.toFixed(3)]);
   out.push(['rows scored', String(a.rows.scored), String(b.rows.scored), String(c.rows.scored)]);
   return out;
-}
-
-function table(detector: string, a: Evaluation, b: Evaluation, c: Evaluation): string {
-  const head = ['family', '(a) sim → real', '(b) real → sim', '(c) real → real'];
-  const body = rows(a, b, c);
-  const w = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ');
-  return `\n${detector}\n${line(head)}\n${body.map(line).join('\n')}`;
 }
 
 function doc(results: { detector: string; a: Evaluation; b: Evaluation; c: Evaluation }[], realPath: string, seed: number): string {

@@ -9,9 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureBackend } from '../core/detectors/tf-backend';
 import type { DetectorKind } from '../core/detectors/registry';
-import type { SourceFile } from '../core/ingest';
 import { fitPipeline } from '../core/pipeline';
-import { simulateCsv } from '../core/sim';
+import { simulationSource } from '../core/sim';
 import { parseThreshold } from '../core/threshold';
 import { numberArg } from './args';
 import { saveModelFolder } from './model-folder';
@@ -33,14 +32,10 @@ and writes them to public/models/<id>/ with public/models/index.json.`;
 
 runCommand(USAGE, { rows: 'one', seed: 'one' }, async (args) => {
   const rows = numberArg(args, 'rows', (v) => Number.isInteger(v) && v >= 100, 'a whole number of at least 100') ?? 20_000;
-  const seed = numberArg(args, 'seed', (v) => Number.isInteger(v) && v >= 0, 'a whole number') ?? 7;
+  const seed = numberArg(args, 'seed', (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32, 'a whole number from 0 to 2^32 − 1') ?? 7;
   await ensureBackend('wasm');
-  const bytes = new TextEncoder().encode([...simulateCsv(SCENARIO, rows, seed)].join(''));
-  const file: SourceFile = {
-    name: `simulated-${SCENARIO}-seed${seed}.csv`,
-    size: bytes.length,
-    stream: () => new ReadableStream<Uint8Array>({ start(c) { c.enqueue(bytes); c.close(); } }),
-  };
+  // the name is recorded in each saved model's training files
+  const file = simulationSource(SCENARIO, seed, rows, `simulated-${SCENARIO}-seed${seed}.csv`);
   const outDir = join(ROOT, 'public/models');
   const index = { format: 'iomt-anomaly-lab/models', scenario: SCENARIO, seed, rows, createdBy: 'npm run train-defaults', models: [] as unknown[] };
   for (const m of MODELS) {

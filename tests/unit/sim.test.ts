@@ -6,7 +6,7 @@ import {
   ATTACK_CLASSES, csvRows, DEFAULT_DATASET, DEFAULT_SCENARIO, formatFloat32, SCENARIO_LIST, SCENARIOS,
   SIM_CSV_HEADER, simulateCsv, Simulator, type Scenario,
 } from '../../src/core/sim';
-import { memoryFile, shared, SHARED } from './sources';
+import { memoryFile, shared } from './sources';
 
 const mixed = SCENARIOS['mixed-day'];
 
@@ -149,6 +149,23 @@ describe('the simulated hospital network', () => {
     expect(() => sim.inject({ attack: 'ARP_Spoofing', source: 'toaster-1', targets: ['pump-3'], durationS: 5 })).toThrow(/no device "toaster-1"/);
   });
 
+  it('ends an episode that runs past the end of the timeline on time in the next lap, and seeks only to finite times', () => {
+    const spill: Scenario = { ...SCENARIOS['quiet-ward'], id: 'spill', durationS: 900, episodes: [{ attack: 'TCP_IP-DDoS-SYN', source: 'rogue-laptop', targets: ['gateway'], startS: 850, durationS: 100 }] };
+    const sim = new Simulator(spill, { seed: 1 });
+    let intoNextLap = 0;
+    while (sim.time < 2000) {
+      const b = sim.next(4096);
+      for (let i = 0; i < b.n; i++) {
+        if (b.classIndex[i] === 0) continue;
+        const t = b.time[i] % 900;
+        expect(t >= 850 || t < 50, `attack row at ${b.time[i]}`).toBe(true);
+        if (b.time[i] >= 900 && b.time[i] < 950) intoNextLap++;
+      }
+    }
+    expect(intoNextLap).toBeGreaterThan(0);
+    expect(() => sim.seek(Infinity)).toThrow(RangeError);
+  });
+
   it('checks scenarios and lists them with a description, the default first', () => {
     expect(SCENARIO_LIST[0].id).toBe(DEFAULT_SCENARIO);
     expect(SCENARIO_LIST.map((s) => s.id).sort()).toEqual(['mixed-day', 'mqtt-broker-ddos', 'quiet-ward', 'slow-recon']);
@@ -170,4 +187,3 @@ describe('the simulated hospital network', () => {
   });
 });
 
-export { SHARED };

@@ -6,7 +6,7 @@
 import { ksStatistic } from '../balance/synthetic-quality';
 import type { Batch } from '../ingest/batch';
 import type { ClassVocabulary } from '../ingest/class-vocabulary';
-import { formatTable } from '../metrics';
+import { formatTable, quantileOf } from '../metrics';
 import { CICIOMT_V2_COLUMNS } from '../schema/cic-columns';
 import { SIM_CLASSES } from './attacks';
 import { FEATURE_COUNT } from './packets';
@@ -53,11 +53,7 @@ function column(rows: Float32Array, j: number): Float64Array {
   return out;
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+const median = (v: readonly number[]) => quantileOf(v, 0.5);
 
 /** KS statistics of `rowsPerClass` simulated rows of each class against the real rows of that class. */
 export function calibrate(real: Map<string, Float32Array>, rowsPerClass = 2000, seed = 1): CalibrationReport {

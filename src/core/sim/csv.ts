@@ -15,7 +15,7 @@ const INTEGER_COLUMNS = new Set(['Protocol Type', 'ack_count', 'syn_count', 'fin
 const IS_INTEGER = CICIOMT_V2_COLUMNS.map((c) => INTEGER_COLUMNS.has(c));
 
 /** the label cell of a class, as the release's label column has it */
-export function attackTypeCell(className: string): string {
+function attackTypeCell(className: string): string {
   return `WiFi_and_MQTT_test_${className}_test.pcap`;
 }
 

@@ -98,11 +98,20 @@ export const F = {
   TotSum: 30, Min: 31, Max: 32, AVG: 33, Std: 34, TotSize: 35, IAT: 36, Number: 37, Variance: 38,
 } as const;
 
-const FLAG_BITS: Record<string, number> = { F: 1, S: 2, R: 4, P: 8, A: 16, E: 32, C: 64 };
-const APP_BITS: Record<AppProtocol, number> = { HTTP: 1, HTTPS: 2, DNS: 4, Telnet: 8, SMTP: 16, SSH: 32, IRC: 64, DHCP: 128 };
-/** index of a protocol in the window's counters */
-const PROTO_SLOT: Record<Protocol, number> = { tcp: 0, udp: 1, icmp: 2, arp: 3, igmp: 4 };
-const SLOT_NUMBER = [6, 17, 1, 0, 2];
+/** the share column each TCP flag, application and protocol counts in */
+const FLAG_COLUMN: Record<string, number> = { F: F.fin, S: F.syn, R: F.rst, P: F.psh, A: F.ack, E: F.ece, C: F.cwr };
+const APP_COLUMN: Record<AppProtocol, number> = {
+  HTTP: F.HTTP, HTTPS: F.HTTPS, DNS: F.DNS, Telnet: F.Telnet, SMTP: F.SMTP, SSH: F.SSH, IRC: F.IRC, DHCP: F.DHCP,
+};
+const PROTO_COLUMN: Record<Protocol, number> = { tcp: F.TCP, udp: F.UDP, icmp: F.ICMP, arp: F.ARP, igmp: F.IGMP };
+/** the columns that hold a share of the window's packets (flags, applications, protocols) */
+const SHARE_COLUMNS = Uint8Array.of(
+  F.fin, F.syn, F.rst, F.psh, F.ack, F.ece, F.cwr,
+  F.HTTP, F.HTTPS, F.DNS, F.Telnet, F.SMTP, F.SSH, F.IRC, F.TCP, F.UDP, F.DHCP, F.ARP, F.ICMP, F.IGMP,
+);
+/** `Protocol Type`: the protocols' columns in tie-break order, and their IP protocol numbers (0 for ARP) */
+const PROTO_ORDER = Uint8Array.of(F.TCP, F.UDP, F.ICMP, F.ARP, F.IGMP);
+const PROTO_NUMBER = Uint8Array.of(6, 17, 1, 0, 2);
 
 const enum SizeMode { Fixed, Uniform, WindowUniform, Pick, WindowPick, Log, WindowLog }
 
@@ -113,10 +122,10 @@ class Kind {
   readonly p: number;
   readonly pwLo: number;
   readonly pwHi: number;
-  readonly slot: number;
+  readonly arp: boolean;
   readonly hl: number;
-  readonly flags: number;
-  readonly app: number;
+  /** the share columns this packet counts in: its protocol, each of its flags, its application */
+  readonly columns: Uint8Array;
   readonly mode: SizeMode;
   readonly a: number;
   readonly b: number;
@@ -129,17 +138,17 @@ class Kind {
     this.p = spec.p;
     this.pwLo = spec.pw ? spec.pw[0] : -1;
     this.pwHi = spec.pw ? spec.pw[1] : -1;
-    this.slot = PROTO_SLOT[spec.proto];
+    this.arp = spec.proto === 'arp';
     this.hl = spec.hl ?? (spec.proto === 'tcp' ? 20 : spec.proto === 'udp' ? 8 : 0);
-    let flags = 0;
+    const columns = new Set([PROTO_COLUMN[spec.proto]]);
     for (const ch of spec.flags ?? '') {
       if (ch === ' ') continue;
-      const bit = FLAG_BITS[ch];
-      if (!bit) throw new Error(`unknown TCP flag "${ch}" (use F S R P A E C)`);
-      flags |= bit;
+      const column = FLAG_COLUMN[ch];
+      if (column === undefined) throw new Error(`unknown TCP flag "${ch}" (use F S R P A E C)`);
+      columns.add(column);
     }
-    this.flags = flags;
-    this.app = spec.app ? APP_BITS[spec.app] : 0;
+    if (spec.app) columns.add(APP_COLUMN[spec.app]);
+    this.columns = Uint8Array.from(columns);
     this.inbound = spec.inbound ?? 0;
     const s = spec.size;
     let values = new Float64Array(0);
@@ -250,6 +259,8 @@ export class WindowModel {
   private readonly cycle: boolean;
   private readonly background: Kind[];
   private readonly bg: number;
+  /** whether a background packet's size is drawn per window (none is, today) */
+  private readonly bgPerWindow: boolean;
   private readonly iat: Required<Omit<IatSpec, 'gap'>> & { gapP: number; gapLo: number; gapHi: number };
   private readonly local: Float64Array;
   private readonly remote: Float64Array;
@@ -259,6 +270,8 @@ export class WindowModel {
   private readonly logMissBg: number;
   private readonly logMissZero: number;
   private readonly logMissGap: number;
+  /** packets per share column in the window being drawn */
+  private readonly counts = new Float64Array(FEATURE_COUNT);
 
   constructor(spec: WindowSpec) {
     this.name = spec.name;
@@ -269,6 +282,7 @@ export class WindowModel {
     this.cycle = spec.order === 'cycle';
     this.background = compileMix(BACKGROUND, 'background');
     this.bg = spec.background ?? 0;
+    this.bgPerWindow = this.bg > 0 && this.background.some((k) => k.mode === SizeMode.WindowUniform || k.mode === SizeMode.WindowPick || k.mode === SizeMode.WindowLog);
     const g = spec.iat.gap ?? [0, 0, 0];
     this.iat = { lo: spec.iat.lo, hi: spec.iat.hi, jitter: spec.iat.jitter, zero: spec.iat.zero ?? 0, zeroAll: spec.iat.zeroAll ?? 0, gapP: g[0], gapLo: g[1], gapHi: g[2] };
     this.jitter = normalTable((z) => Math.exp(spec.iat.jitter * z));
@@ -289,7 +303,7 @@ export class WindowModel {
     const bgKinds = this.background;
     const bg = this.bg;
     startWindow(kinds, this.varying, rng);
-    if (bg > 0) startWindow(bgKinds, false, rng);
+    if (this.bgPerWindow) startWindow(bgKinds, false, rng);
     const localTtl = this.local[Math.floor(rng.next() * this.local.length)];
     const remoteTtl = this.remote[Math.floor(rng.next() * this.remote.length)];
     const iat = this.iat;
@@ -304,10 +318,9 @@ export class WindowModel {
     let nextZero = allZero ? 0 : iat.zero > 0 ? rng.geometric(this.logMissZero) : n;
     let nextGap = iat.gapP > 0 ? rng.geometric(this.logMissGap) : n;
 
+    const counts = this.counts;
+    counts.fill(0);
     let hl = 0, ttl = 0, sumIat = 0, sumRate = 0;
-    let fin = 0, syn = 0, rst = 0, psh = 0, ack = 0, ece = 0, cwr = 0;
-    let http = 0, https = 0, dns = 0, telnet = 0, smtp = 0, ssh = 0, irc = 0, dhcp = 0;
-    let tcp = 0, udp = 0, icmp = 0, arp = 0, igmp = 0;
     let sum = 0, sumSq = 0, min = Infinity, max = -Infinity;
     for (let i = 0; i < n; i++) {
       let k: Kind;
@@ -325,35 +338,9 @@ export class WindowModel {
       if (size < min) min = size;
       if (size > max) max = size;
       hl += k.hl;
-      switch (k.slot) {
-        case 0: tcp++; break;
-        case 1: udp++; break;
-        case 2: icmp++; break;
-        case 3: arp++; break;
-        default: igmp++;
-      }
-      if (k.slot !== 3) ttl += k.inbound > 0 && (k.inbound >= 1 || rng.next() < k.inbound) ? remoteTtl : localTtl;
-      const f = k.flags;
-      if (f !== 0) {
-        if (f & 1) fin++;
-        if (f & 2) syn++;
-        if (f & 4) rst++;
-        if (f & 8) psh++;
-        if (f & 16) ack++;
-        if (f & 32) ece++;
-        if (f & 64) cwr++;
-      }
-      const a = k.app;
-      if (a !== 0) {
-        if (a & 1) http++;
-        else if (a & 2) https++;
-        else if (a & 4) dns++;
-        else if (a & 8) telnet++;
-        else if (a & 16) smtp++;
-        else if (a & 32) ssh++;
-        else if (a & 64) irc++;
-        else dhcp++;
-      }
+      if (!k.arp) ttl += k.inbound > 0 && (k.inbound >= 1 || rng.next() < k.inbound) ? remoteTtl : localTtl;
+      const columns = k.columns;
+      for (let c = 0; c < columns.length; c++) counts[columns[c]]++;
       // the gap before this packet
       let gap: number;
       if (i === nextGap) {
@@ -372,41 +359,19 @@ export class WindowModel {
     const inv = 1 / n;
     const mean = sum * inv;
     const variance = n > 1 ? Math.max(0, (sumSq - sum * mean) / (n - 1)) : 0;
-    // the most common IP protocol (ties: TCP, UDP, ICMP, ARP, IGMP)
-    let best = tcp, slot = 0;
-    if (udp > best) { best = udp; slot = 1; }
-    if (icmp > best) { best = icmp; slot = 2; }
-    if (arp > best) { best = arp; slot = 3; }
-    if (igmp > best) { best = igmp; slot = 4; }
-    const ip = n - arp;
+    // the most common protocol (ties: TCP, UDP, ICMP, ARP, IGMP)
+    let best = 0;
+    for (let p = 1; p < PROTO_ORDER.length; p++) if (counts[PROTO_ORDER[p]] > counts[PROTO_ORDER[best]]) best = p;
+    const ip = n - counts[F.ARP];
+    for (let c = 0; c < SHARE_COLUMNS.length; c++) out[off + SHARE_COLUMNS[c]] = counts[SHARE_COLUMNS[c]] * inv;
     out[off + F.Header_Length] = hl * inv;
-    out[off + F.ProtocolType] = SLOT_NUMBER[slot];
+    out[off + F.ProtocolType] = PROTO_NUMBER[best];
     out[off + F.Time_To_Live] = ttl * inv;
     out[off + F.Rate] = sumRate * inv;
-    out[off + F.fin] = fin * inv;
-    out[off + F.syn] = syn * inv;
-    out[off + F.rst] = rst * inv;
-    out[off + F.psh] = psh * inv;
-    out[off + F.ack] = ack * inv;
-    out[off + F.ece] = ece * inv;
-    out[off + F.cwr] = cwr * inv;
-    out[off + F.ack_count] = ack;
-    out[off + F.syn_count] = syn;
-    out[off + F.fin_count] = fin;
-    out[off + F.rst_count] = rst;
-    out[off + F.HTTP] = http * inv;
-    out[off + F.HTTPS] = https * inv;
-    out[off + F.DNS] = dns * inv;
-    out[off + F.Telnet] = telnet * inv;
-    out[off + F.SMTP] = smtp * inv;
-    out[off + F.SSH] = ssh * inv;
-    out[off + F.IRC] = irc * inv;
-    out[off + F.TCP] = tcp * inv;
-    out[off + F.UDP] = udp * inv;
-    out[off + F.DHCP] = dhcp * inv;
-    out[off + F.ARP] = arp * inv;
-    out[off + F.ICMP] = icmp * inv;
-    out[off + F.IGMP] = igmp * inv;
+    out[off + F.ack_count] = counts[F.ack];
+    out[off + F.syn_count] = counts[F.syn];
+    out[off + F.fin_count] = counts[F.fin];
+    out[off + F.rst_count] = counts[F.rst];
     out[off + F.IPv] = ip * inv;
     out[off + F.LLC] = ip * inv;
     out[off + F.TotSum] = sum;

@@ -1,8 +1,9 @@
 /**
  * The simulator's own random source: sfc32 (Chris Doty-Humphrey's small fast chaotic
  * generator), seeded through splitmix32. Only 32-bit integer arithmetic, so the same seed
- * gives the same stream in every JavaScript engine. Normal and exponential draws come
- * from fixed tables (no Math.random, no Box–Muller), which keeps the hot path cheap.
+ * gives the same stream in every JavaScript engine. Normal draws come from a fixed quantile
+ * table (no Math.random, no Box–Muller), which keeps the hot path cheap; exponential and
+ * geometric draws take one logarithm.
  */
 export class SimRandom {
   /**
@@ -74,11 +75,6 @@ export class SimRandom {
   /** exponential with mean 1 */
   exponential(): number {
     return -Math.log(this.open());
-  }
-
-  /** A derived generator, e.g. one per device, so that adding a device does not shift the others' streams. */
-  fork(salt: number): SimRandom {
-    return new SimRandom((this.u32() ^ Math.imul(salt | 0, 0x27d4eb2d)) >>> 0);
   }
 }
 

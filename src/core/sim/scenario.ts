@@ -46,7 +46,7 @@ export interface Device {
 }
 
 /** The ward's devices, in a fixed order: monitors, pumps, wearables, nurse stations, broker, gateway, an intruder. */
-export function wardDevices(ward: WardSpec): Device[] {
+function wardDevices(ward: WardSpec): Device[] {
   const out: Device[] = [];
   const add = (prefix: string, type: DeviceType, k: number) => {
     for (let i = 1; i <= k; i++) out.push({ name: `${prefix}-${i}`, type });
@@ -70,7 +70,7 @@ export function checkEpisode(e: EpisodeSpec, deviceNames: readonly string[], whe
   for (const d of [...sources, ...e.targets]) {
     if (!known.has(d)) throw new Error(`${where}: there is no device "${d}" on this ward`);
   }
-  if (!(e.durationS > 0)) throw new Error(`${where}: the duration must be above 0 seconds`);
+  if (!(Number.isFinite(e.durationS) && e.durationS > 0)) throw new Error(`${where}: the duration must be a finite number of seconds above 0`);
   if (!(e.startS >= 0)) throw new Error(`${where}: the start must be 0 seconds or later`);
   const intensity = e.intensity ?? 1;
   if (!(intensity > 0 && intensity <= 1)) throw new Error(`${where}: the intensity must be above 0 and at most 1`);

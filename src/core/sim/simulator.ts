@@ -7,7 +7,7 @@ import { ATTACKS, attackFamily, SIM_CLASSES, type AttackClass } from './attacks'
 import { FEATURE_COUNT, WindowMix } from './packets';
 import { ATTACK_WINDOWS, BENIGN_WINDOWS, type BenignWindow, type DeviceType } from './profiles';
 import { SimRandom } from './rng';
-import { checkEpisode, checkScenario, type Device, type EpisodeSpec, type Scenario } from './scenario';
+import { checkEpisode, checkScenario, type EpisodeSpec, type Scenario } from './scenario';
 
 /** A batch of simulated flow rows: the reader's columns plus the device each row came from. */
 export interface SimBatch extends Batch {
@@ -44,7 +44,7 @@ export interface Caption {
 }
 
 /** the schema a DatasetReader gives a CICIoMT2024 v2 file: its 39 features, in file order */
-export function simSchema(): Schema {
+function simSchema(): Schema {
   return { dialect: ciciomtV2.id, columns: CICIOMT_V2_COLUMNS.map((name) => ({ name, kind: 'numeric' as const })) };
 }
 
@@ -58,7 +58,6 @@ interface Source {
   pace: number;
   /** benign devices: how much the night lowers their traffic */
   diurnal: number;
-  episode: ActiveEpisode | null;
 }
 
 interface ActiveEpisode {
@@ -94,7 +93,6 @@ export class Simulator {
   rows = 0;
 
   private readonly rng: SimRandom;
-  private readonly wardDevices: Device[];
   private readonly benign: Source[];
   private readonly attackMixes = new Map<AttackClass, WindowMix>();
   private readonly injected: ActiveEpisode[] = [];
@@ -105,21 +103,21 @@ export class Simulator {
 
   constructor(scenario: Scenario, options: SimOptions = {}) {
     this.scenario = scenario;
-    this.wardDevices = checkScenario(scenario);
-    this.devices = this.wardDevices.map((d) => d.name);
+    const wardDevices = checkScenario(scenario);
+    this.devices = wardDevices.map((d) => d.name);
     this.rng = new SimRandom(options.seed ?? 0);
     for (const c of SIM_CLASSES) this.vocabulary.indexOf(c);
     const benignIndex = this.vocabulary.indexOf('Benign');
     const mixes = new Map<DeviceType, WindowMix>();
     this.benign = [];
-    this.wardDevices.forEach((d, i) => {
+    wardDevices.forEach((d, i) => {
       if (d.type.rowsPerSecond <= 0) return;
       let mix = mixes.get(d.type);
       if (!mix) {
         const specs = Object.entries(d.type.windows).map(([w, weight]) => ({ ...BENIGN_WINDOWS[w as BenignWindow], weight: weight as number }));
         mixes.set(d.type, (mix = new WindowMix(specs)));
       }
-      this.benign.push({ mix, rate: d.type.rowsPerSecond * (scenario.load ?? 1), classIndex: benignIndex, devices: Uint16Array.of(i), pace: 1, diurnal: d.type.diurnal, episode: null });
+      this.benign.push({ mix, rate: d.type.rowsPerSecond * (scenario.load ?? 1), classIndex: benignIndex, devices: Uint16Array.of(i), pace: 1, diurnal: d.type.diurnal });
     });
     this.refresh();
   }
@@ -172,7 +170,7 @@ export class Simulator {
 
   /** Jumps to simulated time `t` (seconds) without making the rows in between. */
   seek(t: number): void {
-    if (!(t >= 0)) throw new RangeError('time must be 0 or later');
+    if (!(Number.isFinite(t) && t >= 0)) throw new RangeError(`time must be a finite number of seconds, 0 or later, not ${t}`);
     this.time = t;
     this.refresh();
   }
@@ -183,20 +181,25 @@ export class Simulator {
     return 0.5 - 0.5 * Math.cos((2 * Math.PI * (hour - 3)) / 24);
   }
 
-  private episodesAt(t: number): ActiveEpisode[] {
+  /**
+   * The episodes of this lap of the timeline and of the lap before (one may run past the end
+   * of the timeline into the next lap), and the injected ones, timed in simulated seconds.
+   */
+  private episodesAround(t: number): ActiveEpisode[] {
     const s = this.scenario;
     const cycle = Math.floor(t / s.durationS) * s.durationS;
     const out: ActiveEpisode[] = [];
     for (const spec of s.episodes) {
-      // an episode may run past the end of the timeline into the next lap
       for (const base of [cycle, cycle - s.durationS]) {
-        const start = base + spec.startS;
-        const end = start + spec.durationS;
-        if (base >= 0 && start <= t && t < end) out.push({ spec, start, end });
+        if (base >= 0) out.push({ spec, start: base + spec.startS, end: base + spec.startS + spec.durationS });
       }
     }
-    for (const e of this.injected) if (e.start <= t && t < e.end) out.push(e);
+    out.push(...this.injected);
     return out;
+  }
+
+  private episodesAt(t: number): ActiveEpisode[] {
+    return this.episodesAround(t).filter((e) => e.start <= t && t < e.end);
   }
 
   /** Rebuilds the table of sources and their rates for the segment starting now. */
@@ -210,17 +213,11 @@ export class Simulator {
       sources.push(b);
       rates.push(b.rate * (1 - b.diurnal * (1 - day)));
     }
-    let end = (Math.floor(t / LOAD_STEP) + 1) * LOAD_STEP;
-    const cycle = Math.floor(t / s.durationS) * s.durationS;
-    end = Math.min(end, cycle + s.durationS);
-    for (const spec of s.episodes) {
-      for (const base of [cycle, cycle + s.durationS]) {
-        const start = base + spec.startS;
-        if (start > t) end = Math.min(end, start);
-        if (start + spec.durationS > t) end = Math.min(end, start + spec.durationS);
-      }
-    }
-    for (const e of this.injected) {
+    // the segment ends at the next load step, the end of this lap, or an episode's start or end
+    // (the next lap's episodes are seen when it starts)
+    const lapEnd = Math.floor(t / s.durationS) * s.durationS + s.durationS;
+    let end = Math.min((Math.floor(t / LOAD_STEP) + 1) * LOAD_STEP, lapEnd);
+    for (const e of this.episodesAround(t)) {
       if (e.start > t) end = Math.min(end, e.start);
       if (e.end > t) end = Math.min(end, e.end);
     }
@@ -250,7 +247,6 @@ export class Simulator {
       devices: Uint16Array.from(sources, (name) => this.devices.indexOf(name)),
       pace: Math.sqrt(intensity),
       diurnal: 0,
-      episode: e,
     };
   }
 
@@ -289,7 +285,6 @@ function caption(e: ActiveEpisode): Caption {
  * mix over a whole day): what the calibration compares with the real rows.
  */
 export function sampleClass(className: string, n: number, seed = 0): Float32Array {
-  const rng = new SimRandom(seed);
   const out = new Float32Array(n * FEATURE_COUNT);
   if (className === 'Benign') {
     const sim = new Simulator({ id: 'calibration', name: 'calibration', description: '', startHour: 0, durationS: 86400, ward: { monitors: 12, pumps: 12, wearables: 8, nurseStations: 3 }, episodes: [] }, { seed });
@@ -304,6 +299,7 @@ export function sampleClass(className: string, n: number, seed = 0): Float32Arra
   const windows = ATTACK_WINDOWS[className];
   if (!windows) throw new Error(`the simulator has no class "${className}"`);
   const mix = new WindowMix(windows);
+  const rng = new SimRandom(seed);
   for (let i = 0; i < n; i++) mix.emit(rng, out, i * FEATURE_COUNT);
   return out;
 }

@@ -19,7 +19,7 @@ export const DEFAULT_SCENARIO = 'mixed-day';
 export const SCENARIO_LIST: { id: string; name: string; description: string }[] = Object.values(SCENARIOS).map(({ id, name, description }) => ({ id, name, description }));
 
 export function scenarioById(id: string): Scenario {
-  const s = SCENARIOS[id];
+  const s = Object.hasOwn(SCENARIOS, id) ? SCENARIOS[id] : undefined;
   if (!s) throw new Error(`there is no scenario "${id}" (known: ${Object.keys(SCENARIOS).join(', ')})`);
   return s;
 }
