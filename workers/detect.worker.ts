@@ -11,6 +11,7 @@ import { WASM_PATHS } from './wasm-paths';
 import { ensureBackend } from '../src/core/detectors/tf-backend';
 import type { FittedPipeline } from '../src/core/pipeline/fitted-pipeline';
 import { DetectSession, type ScoringModel } from '../src/core/replay/detect-session';
+import { blobFile } from '../src/core/replay/file-source';
 import type { SinkMessage, SourceMessage, SourceMeta } from '../src/core/replay/flow-batch';
 import type { LiveSummary } from '../src/core/replay/live-summary';
 import { chooseModels, ensureDefaultModels, pipelineOf, trainOnTheSpot } from '../src/core/replay/model-catalog';
@@ -109,7 +110,7 @@ const api = {
     let note: string | null = null;
     if (!choice) {
       const files: SourceFile[] | null = request.files?.length
-        ? request.files.map((f) => ({ name: f.name, size: f.size, stream: () => f.stream() as ReadableStream<Uint8Array> }))
+        ? request.files.map(blobFile)
         : request.source.kind === 'simulation'
           ? [simulatedTrainingFile(request.source.scenario, request.source.seed)]
           : null;
@@ -186,12 +187,13 @@ const api = {
   async stop(): Promise<LiveSummary | null> {
     const current = session;
     if (!current) return null;
+    // forget this run at once: a `prepare` for the next one may come while it winds down
     session = null;
     sessionPort?.close();
     sessionPort = null;
-    await current.stop();
     if (ticker !== null) clearInterval(ticker);
     ticker = null;
+    await current.stop();
     return current.summary();
   },
 

@@ -75,13 +75,16 @@ const api = {
   },
 
   async stop() {
+    // forget this run at once: an `open` for the next one may come while it winds down
     const l = loop;
+    const s = source;
+    const p = port;
     loop = null;
-    if (l) await l.stop();
-    else source?.close();
     source = null;
-    port?.close();
     port = null;
+    if (l) await l.stop();
+    else s?.close();
+    p?.close();
   },
 
   /** simulation only: an attack episode starting now */

@@ -162,6 +162,16 @@ describe('replay pipeline (Node, fake IndexedDB)', () => {
     expect((await source.next())!.rowNumber[0]).toBe(1);
   });
 
+  it('seeking to the very end ends the file (and a loop starts it again)', async () => {
+    const source = new FileFlowSource([bytesFile(V2, v2Bytes)], 1000);
+    await source.open();
+    await source.seek(1);
+    expect(source.fraction()).toBe(1);
+    expect(await source.next()).toBeNull();
+    await source.restart();
+    expect((await source.next())!.rowNumber[0]).toBe(1);
+  });
+
   it('looping replays the file again, flow after flow', async () => {
     const { summary } = await replay(new FileFlowSource([bytesFile(V2, v2Bytes)], 4096), { kind: 'max' }, { loop: true, stopAfterRows: 40_000 });
     expect(summary.counters.scored).toBeGreaterThanOrEqual(40_000);
@@ -194,6 +204,8 @@ describe('replay pipeline (Node, fake IndexedDB)', () => {
     expect(summary.error).toMatch(/storage is full/i);
     expect(summary.counters.stored).toBeLessThan(summary.counters.scored);
     expect(await store.countRows('run-1')).toBe(summary.counters.stored);
+    // the run is saved as failed, not left "playing" for the next visit to close as interrupted
+    expect((await store.getRun('run-1'))?.summary?.state).toBe('error');
   }, 30_000);
 
   it('pauses, steps one batch at a time and resumes', async () => {
@@ -228,6 +240,28 @@ describe('replay pipeline (Node, fake IndexedDB)', () => {
     await loop.stop();
     await running;
     expect(sent.reduce((a, b) => a + b, 0)).toBe(loop.rows);
+  });
+
+  it('sends nothing once stopped, even rows the source was still reading, and closes the source', async () => {
+    const sim = new SimFlowSource(new Simulator(SCENARIOS[DEFAULT_SCENARIO], { seed: 3 }), 3);
+    let closed = false;
+    const slow: FlowSource = Object.assign(Object.create(sim) as FlowSource, {
+      next: async (hint: number) => {
+        await new Promise((r) => setTimeout(r, 30));
+        return sim.next(hint);
+      },
+      close: () => (closed = true),
+    });
+    const sent: SourceMessage['type'][] = [];
+    const loop = new ReplayLoop(slow, (m) => sent.push(m.type), { rate: { kind: 'max' }, loop: false });
+    loop.grant(4);
+    const running = loop.start();
+    await new Promise((r) => setTimeout(r, 10));
+    await loop.stop();
+    await running;
+    expect(sent.filter((t) => t === 'batch')).toEqual([]);
+    expect(loop.state).toBe('stopped');
+    expect(closed).toBe(true);
   });
 
   it('rejects empty and binary files with one sentence', async () => {

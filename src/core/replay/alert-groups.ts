@@ -8,7 +8,7 @@ export const GROUP_SAMPLES = 4;
  * Flagged flows grouped for the alert inbox: one group per (device, class) of a run,
  * with count, first and last seen, highest score and a few samples (the first alert
  * and the newest ones). Per flagged flow the cost is one map lookup on a numeric key;
- * samples (with features) are only built for the rows `plan` names.
+ * samples (with features) are only built for the rows `add` returns.
  */
 export class AlertGrouper {
   private readonly groups = new Map<number, AlertGroup>();

@@ -60,6 +60,11 @@ interface Pending {
  * as few transactions as keep up (whatever arrived while the last write was running
  * goes in the next). A batch's credit goes back to the source once its rows are stored,
  * so the store's pace limits the replay too. A full quota stops storing with a message.
+ *
+ * After an error (a full quota, a failed write, a model that cannot score) the run takes
+ * nothing more: batches that still arrive are dropped uncounted and their credits are not
+ * returned, so the source stops within one window (the page pauses it too). Rows scored
+ * before the error but not stored show as scored − stored beside the error.
  */
 export class DetectSession {
   readonly aggregator: LiveAggregator;
@@ -184,7 +189,7 @@ export class DetectSession {
   }
 
   private async save(): Promise<void> {
-    if (!this.storing) return;
+    // also after a full quota: the run's error is worth the attempt (a failure here changes nothing)
     try {
       const groups = this.alerts.takeDirty();
       if (groups.length) await this.store.putAlertGroups(groups);
@@ -219,8 +224,8 @@ export class DetectSession {
         this.fail(new Error(message.message));
         break;
       case 'end':
+        // the chain runs one message at a time, so nothing is queued after this write
         await this.writing;
-        while (this.writing) await this.writing;
         if (this.stateNow !== 'error') this.stateNow = 'ended';
         await this.persist(true);
         this.endedResolve();
@@ -241,6 +246,8 @@ export class DetectSession {
       // models fitted on the same rows share their preprocessing: transform once
       others[m.kind] = this.sharesInputs[k] ? await m.pipeline.detector.score(features) : (await m.pipeline.score(batch, this.schema)).scores;
     }
+    // the run failed (a write, most likely) while this batch was scored
+    if (this.state === 'error') return;
     const n = batch.n;
     const verdict = new Uint8Array(n);
     const threshold = this.threshold;
@@ -275,10 +282,6 @@ export class DetectSession {
       verdict,
       ...(this.alongside.length && { scores: { [this.verdict.kind]: scores, ...others } }),
     };
-    if (!this.storing) {
-      this.ledger.finished(1);
-      return;
-    }
     this.queue.push({ chunk, emittedAt: batch.emittedAt });
     if (!this.writing) this.writing = this.writeAll();
     void this.persist();
@@ -331,9 +334,9 @@ export class DetectSession {
         try {
           dropped = (await this.store.putChunks(items.map((p) => p.chunk))).dropped;
         } catch (e) {
+          // nothing more is stored or credited (see the class comment)
           this.fail(e);
-          // nothing more is stored; the rows' credits go back so the replay does not hang
-          this.ledger.finished(items.length);
+          this.queue = [];
           return;
         }
         const now = this.clock.now();

@@ -30,21 +30,24 @@ const NEWLINE = 10;
  * again from the first line break at or after it, with its header line put in front, so
  * nothing before is parsed. Compressed files cannot be entered in the middle: they are
  * read from their start and the rows before the byte are passed over without being
- * emitted. Row numbers after a seek into the middle of a plain file count from the seek
+ * emitted (roughly: the byte count is of compressed bytes, which the decompressor reads
+ * ahead of the rows). Row numbers after a seek into the middle of a plain file count from the seek
  * point (the rows before it were not read, so their number is unknown); flows carry
  * them as they are. Class indices stay stable across seeks and loops (one vocabulary);
  * a categorical column's codes may be renumbered after a seek, which the new 'meta'
  * message carries.
  */
 export class FileFlowSource implements FlowSource {
-  readonly vocabulary: ClassVocabulary | null = null;
+  /** one class vocabulary and dialect for every reader, so class indices stay stable across seeks and loops */
+  private vocabulary: ClassVocabulary | null = null;
+  private dialect: DatasetReader['dialect'] = null;
   private reader: DatasetReader | null = null;
+  /** null once closed, or after a seek past the last row: the source yields nothing more until a restart */
   private iterator: AsyncIterator<Batch> | null = null;
   /** index of the reader's first file among all files */
   private firstFile = 0;
-  /** where the reader's first file starts being read (bytes), and the header bytes put in front */
+  /** where the reader's first file starts being read (bytes) */
   private readStart = 0;
-  private headerBytes = 0;
   private bytesRead = 0;
   private readonly total: number;
   private skippedSeen: Record<string, number> = {};
@@ -109,10 +112,16 @@ export class FileFlowSource implements FlowSource {
       this.passOverUntil = this.offsetOf(k) + target;
       return;
     }
-    const header = await this.headerOf(file);
     const start = await nextLineStart(file, target - 1);
-    if (start === null || start >= file.size) return this.startReader(Math.min(k + 1, this.files.length - 1), k + 1 < this.files.length ? 0 : file.size);
-    this.startReader(k, start, header);
+    if (start === null || start >= file.size) {
+      if (k + 1 < this.files.length) return this.startReader(k + 1, 0);
+      // past the last row of the last file: nothing is left to read
+      this.close();
+      this.passOverUntil = 0;
+      this.bytesRead = this.total;
+      return;
+    }
+    this.startReader(k, start, await this.headerOf(file));
   }
 
   async restart(): Promise<void> {
@@ -152,32 +161,36 @@ export class FileFlowSource implements FlowSource {
     });
     this.firstFile = k;
     this.readStart = start;
-    this.headerBytes = start === 0 ? 0 : header!.length;
-    this.bytesRead = this.offsetOf(k) + start;
+    // a pass-over belongs to the seek that set it, never to a later reader
+    this.passOverUntil = 0;
+    const from = this.offsetOf(k) + start;
+    this.bytesRead = from;
     this.skippedSeen = {};
-    const base = this.offsetOf(k) + start - this.headerBytes;
-    this.reader = new DatasetReader(sources, {
+    // the reader counts the header put in front too
+    const base = from - (start === 0 ? 0 : header!.length);
+    const reader = new DatasetReader(sources, {
       batchSize: this.batchSize,
       vocabulary: this.vocabulary ?? undefined,
-      dialect: this.currentDialect ?? undefined,
+      dialect: this.dialect ?? undefined,
       onProgress: (p) => {
-        this.bytesRead = Math.max(this.offsetOf(k) + start, base + p.bytesRead);
+        this.bytesRead = Math.max(from, base + p.bytesRead);
       },
     });
-    this.iterator = this.reader.batches()[Symbol.asyncIterator]();
+    this.reader = reader;
+    this.iterator = reader.batches()[Symbol.asyncIterator]();
   }
-
-  private currentDialect: DatasetReader['dialect'] = null;
 
   private async pull(): Promise<Batch | null> {
     for (;;) {
-      const reader = this.reader!;
-      const step = await this.iterator!.next();
+      const reader = this.reader;
+      const iterator = this.iterator;
+      if (!reader || !iterator) return null;
+      const step = await iterator.next();
       this.collectSkipped(reader);
       if (step.done) return null;
       const batch = step.value;
-      if (!this.vocabulary) (this as { vocabulary: ClassVocabulary | null }).vocabulary = reader.classes;
-      this.currentDialect = reader.dialect;
+      this.vocabulary ??= reader.classes;
+      this.dialect = reader.dialect;
       if (this.firstFile > 0) for (let i = 0; i < batch.n; i++) batch.fileIndex[i] += this.firstFile;
       if (this.passOverUntil > 0) {
         if (this.bytesRead < this.passOverUntil) continue;

@@ -42,12 +42,14 @@ export class LiveAggregator {
   private classes: ({ name: string } & ClassInfo)[] = [];
   private perClassFlows = new Float64Array(0);
   private perClassFlagged = new Float64Array(0);
+  /** over the labelled rows only (a class index the run knows) */
   private readonly confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
-  private labelledRows = 0;
   private recent: AlertSample[] = [];
   private captions: string[] = [];
   private rateMarks: { at: number; scored: number }[] = [];
-  private position = { rows: 0, fraction: null as number | null, flowTime: 0 };
+  /** where the newest scored batch was: its share of the source and its last flow time */
+  private fraction: number | null = null;
+  private flowTime = 0;
   /** per class index: 1 attack, 0 benign */
   private attack = new Uint8Array(0);
 
@@ -128,10 +130,8 @@ export class LiveAggregator {
     this.confusion.fp += fp;
     this.confusion.tn += tn;
     this.confusion.fn += fn;
-    this.labelledRows += tp + fp + tn + fn;
-    this.position.rows += n;
-    this.position.fraction = fraction;
-    if (n > 0) this.position.flowTime = time[n - 1];
+    this.fraction = fraction;
+    if (n > 0) this.flowTime = time[n - 1];
     this.rateMarks.push({ at: now, scored: c.scored });
     while (this.rateMarks.length > 2 && this.rateMarks[1].at < now - RATE_WINDOW_MS) this.rateMarks.shift();
   }
@@ -170,8 +170,8 @@ export class LiveAggregator {
     const c = this.counters;
     const classes = this.classes;
     const s = this.buckets.series(classes.length);
-    const labelled = this.labelledRows > 0;
     const { tp, fp, tn, fn } = this.confusion;
+    const labelled = tp + fp + tn + fn > 0;
     return {
       runId: this.setup.runId,
       state,
@@ -199,7 +199,7 @@ export class LiveAggregator {
       perClass: classes.map((k, i) => ({ name: k.name, benign: k.benign, family: k.family, flows: this.perClassFlows[i] ?? 0, flagged: this.perClassFlagged[i] ?? 0 })),
       recentAlerts: this.recent.slice(),
       captions: this.captions.slice(),
-      position: { ...this.position },
+      position: { rows: c.scored, fraction: this.fraction, flowTime: this.flowTime },
       ...(error !== undefined && { error }),
     };
   }

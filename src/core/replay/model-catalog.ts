@@ -112,7 +112,7 @@ export async function chooseModels(store: LabStore, schema: Schema, request: Mod
     if (!m) throw new Error(`there is no stored model "${request.modelId}"`);
     const why = incompatibility(m.pipeline.schema, schema);
     if (why) throw new Error(`The model "${m.name}" cannot score these flows: ${why}.`);
-    return { verdict: m, alongside: await alongsideOf(store, m, request, fits) };
+    return { verdict: m, alongside: await alongsideOf(store, m, request, schema) };
   }
   const kind = request.detector ?? 'ae';
   const listed = (await store.listModels()).sort((a, b) => b.createdAt - a.createdAt);
@@ -123,18 +123,20 @@ export async function chooseModels(store: LabStore, schema: Schema, request: Mod
   ];
   for (const entry of order) {
     const m = await store.getModel(entry.id);
-    if (m && fits(m)) return { verdict: m, alongside: await alongsideOf(store, m, request, fits) };
+    if (m && fits(m)) return { verdict: m, alongside: await alongsideOf(store, m, request, schema) };
   }
   return null;
 }
 
-async function alongsideOf(store: LabStore, verdict: ModelRecord, request: ModelRequest, fits: (m: ModelRecord) => boolean): Promise<ModelRecord[]> {
+/** the models scored alongside `verdict` on data of `schema` */
+async function alongsideOf(store: LabStore, verdict: ModelRecord, request: ModelRequest, schema: Schema): Promise<ModelRecord[]> {
   if (request.alongside) {
     const out: ModelRecord[] = [];
     for (const id of request.alongside) {
       const m = await store.getModel(id);
       if (!m) throw new Error(`there is no stored model "${id}" to score alongside`);
-      if (!fits(m)) throw new Error(`The model "${m.name}" cannot score these flows alongside: ${incompatibility(m.pipeline.schema, verdict.pipeline.schema)}.`);
+      const why = incompatibility(m.pipeline.schema, schema);
+      if (why) throw new Error(`The model "${m.name}" cannot score these flows alongside: ${why}.`);
       if (m.id !== verdict.id) out.push(m);
     }
     return out;
@@ -144,7 +146,7 @@ async function alongsideOf(store: LabStore, verdict: ModelRecord, request: Model
   const order = [...listed.filter((m) => m.id === defaultModelId('iforest')), ...listed.filter((m) => m.id !== defaultModelId('iforest'))];
   for (const entry of order) {
     const m = await store.getModel(entry.id);
-    if (m && fits(m)) return [m];
+    if (m && incompatibility(m.pipeline.schema, schema) === null) return [m];
   }
   return [];
 }

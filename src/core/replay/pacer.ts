@@ -38,8 +38,8 @@ export interface PacerPlan {
 
 /** flows per second of `speed ×1` for sources whose rows have no timestamps */
 export const UNTIMED_RATE = 100;
-export const MIN_RATE = 1;
-export const DEFAULT_MAX_BATCH = 8192;
+const MIN_RATE = 1;
+const DEFAULT_MAX_BATCH = 8192;
 
 export class ReplayPacer {
   readonly maxBatch: number;
@@ -103,8 +103,7 @@ export class ReplayPacer {
     const rate = this.rate;
     if (rate.kind === 'max') return { rows: Math.min(available, this.maxBatch), waitMs: 0 };
     if (rate.kind === 'speed' && hasOwnTime) return this.planTimed(now, times, from, available, rate.multiplier);
-    const perSecond = rate.kind === 'flows' ? rate.perSecond : rate.multiplier * UNTIMED_RATE;
-    return this.planFlows(now, available, perSecond);
+    return this.planFlows(now, available, this.nominalRate());
   }
 
   /** the caller emitted `rows` rows of the plan (fewer than planned is allowed) */
@@ -120,10 +119,8 @@ export class ReplayPacer {
 
   /** the batch size a single step emits at the current rate */
   stepRows(): number {
-    const rate = this.rate;
-    if (rate.kind === 'max') return this.maxBatch;
-    const perSecond = rate.kind === 'flows' ? rate.perSecond : rate.multiplier * UNTIMED_RATE;
-    return Math.max(1, Math.min(this.maxBatch, Math.floor((perSecond * this.minTickMs) / 1000)));
+    // max: Infinity rows a tick, so a whole batch
+    return Math.max(1, Math.min(this.maxBatch, Math.floor((this.nominalRate() * this.minTickMs) / 1000)));
   }
 
   private planFlows(now: number, available: number, perSecond: number): PacerPlan {

@@ -145,6 +145,15 @@ export class ReplayLoop {
 
   private async run(): Promise<void> {
     this.stateNow = this.pacer.isPaused ? 'paused' : 'playing';
+    try {
+      await this.turns();
+      this.stateNow = 'stopped';
+    } finally {
+      this.source.close();
+    }
+  }
+
+  private async turns(): Promise<void> {
     while (!this.stopped) {
       if (this.seekTo !== null) {
         const to = this.seekTo;
@@ -169,8 +178,9 @@ export class ReplayLoop {
           }
           this.send({ type: 'end' }, []);
           this.stateNow = 'ended';
-          continue;
         }
+        // a stop, seek or pause may have come while the source was read: look again first
+        continue;
       }
       if (this.gate.available === 0) {
         await this.gate.wait();
@@ -194,8 +204,6 @@ export class ReplayLoop {
       }
       this.emit(rows);
     }
-    this.stateNow = 'stopped';
-    this.source.close();
   }
 
   /** the next rows from the source, with any meta, skipped and caption news sent first */

@@ -6,8 +6,7 @@
 import * as Comlink from 'comlink';
 import type { DetectWorker } from '../../../workers/detect.worker';
 import type { SourceWorker } from '../../../workers/source.worker';
-import type { AttackInjection, BackendInfo, LiveSummary, RateSpec, ReplayApi, RunRecord, StartRequest, StorageEstimate } from './lab-api';
-import type { AlertGroup } from './lab-api';
+import type { AlertGroup, AttackInjection, BackendInfo, LiveSummary, RateSpec, ReplayApi, RunRecord, StartRequest, StorageEstimate } from './lab-api';
 import { emptySummary } from '../../core/replay/live-summary';
 
 export class ReplayClient implements ReplayApi {
@@ -16,13 +15,12 @@ export class ReplayClient implements ReplayApi {
   private readonly source = Comlink.wrap<SourceWorker>(this.sourceWorker);
   private readonly detect = Comlink.wrap<DetectWorker>(this.detectWorker);
   private readonly listeners = new Set<(s: LiveSummary) => void>();
-  private readonly ready: Promise<void>;
   private latest: LiveSummary | null = null;
 
   constructor() {
-    // the backend, the store and the default models load while the page draws
-    this.ready = this.detect.init();
-    this.ready.catch(() => {});
+    // the backend, the store and the default models load while the page draws; a failure
+    // here shows when a run starts (`prepare` waits for them again and reports it)
+    this.detect.init().catch(() => {});
   }
 
   async backend(): Promise<BackendInfo> {
@@ -67,7 +65,8 @@ export class ReplayClient implements ReplayApi {
       await this.source.play(plainRate(request.rate), Boolean(request.loop));
       return run;
     } catch (e) {
-      await this.source.stop().catch(() => {});
+      // a run prepared before `play` failed ends too
+      await Promise.all([this.source.stop().catch(() => {}), this.detect.stop().catch(() => null)]);
       const message = e instanceof Error ? e.message : String(e);
       this.publish(errorSummary(message, request));
       throw new Error(message);
