@@ -46,25 +46,14 @@ export const legendStyle = {
   pageTextStyle: { color: ink.muted },
 };
 
-/** Flow time on an axis: wall-clock time for epoch seconds, else elapsed h:mm:ss. */
-export function formatFlowTime(t: number): string {
-  if (!Number.isFinite(t)) return '';
-  if (t > 1e9) {
-    const d = new Date(t * 1000);
-    return d.toISOString().slice(11, 19);
-  }
-  const s = Math.max(0, Math.round(t));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}` : `${m}:${String(sec).padStart(2, '0')}`;
-}
+/** the x axis of the Live charts: one category per flow-time bucket */
+export const timeAxis = (labels: string[]) => ({ type: 'category', data: labels, boundaryGap: false, ...axisStyle, splitLine: { show: false } });
 
-/** a score or threshold, short */
-export function formatScore(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a === 0) return '0';
-  if (a >= 1000 || a < 0.001) return v.toExponential(2).replace(/\.?0+e/, 'e');
-  return Number(v.toPrecision(3)).toString();
-}
+/** a category axis of names (classes, features): long names are cut to fit the grid's 150 px left margin */
+export const nameAxis = (names: string[], fontSize = 10) => ({
+  type: 'category',
+  data: names,
+  ...axisStyle,
+  splitLine: { show: false },
+  axisLabel: { ...axisStyle.axisLabel, width: 140, overflow: 'truncate', fontSize },
+});
