@@ -19,7 +19,7 @@ import { closeInterruptedRuns } from '../src/core/replay/interrupted-runs';
 import { wallClock } from '../src/core/replay/replay-loop';
 import { simulatedTrainingFile } from '../src/core/replay/sim-training';
 import type { SourceFile } from '../src/core/ingest/dataset-reader';
-import { exportRun } from '../src/core/store/export-run';
+import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../src/core/store/export-run';
 import { IndexedDbStore } from '../src/core/store/indexeddb-store';
 import type { AlertGroup, ModelRecord, RunRecord } from '../src/core/store/records';
 
@@ -211,8 +211,9 @@ const api = {
   async deleteRun(id: string) {
     return (await store()).deleteRun(id);
   },
-  async exportRun(id: string, format: 'csv' | 'ndjson' | 'influx'): Promise<Blob> {
-    return new Response(exportRun(await store(), id, format)).blob();
+  async exportRun(id: string, format: ExportFormat): Promise<Blob> {
+    const blob = await new Response(exportRun(await store(), id, format)).blob();
+    return blob.slice(0, blob.size, EXPORT_FORMATS[format].mimeType);
   },
   async listAlertGroups(runId: string) {
     return (await store()).listAlertGroups(runId);

@@ -6,6 +6,7 @@
  */
 import type { AlertGroup, DatasetRecord, ModelRecord, RunRecord, StorageEstimate } from '../../core/store/records';
 import type { LiveSummary } from '../../core/replay/live-summary';
+import type { ExportFormat } from '../../core/store/export-run';
 import type { ScoreDistributions } from '../../core/explore/score-distributions';
 import type { TrainRunProgress } from '../../core/explore/train-run';
 
@@ -72,7 +73,7 @@ export interface ReplayApi {
   listRuns(): Promise<RunRecord[]>;
   getRun(id: string): Promise<RunRecord | undefined>;
   deleteRun(id: string): Promise<void>;
-  exportRun(id: string, format: 'csv' | 'ndjson' | 'influx'): Promise<Blob>;
+  exportRun(id: string, format: ExportFormat): Promise<Blob>;
   listAlertGroups(runId: string): Promise<AlertGroup[]>;
   setAlertStatus(runId: string, key: string, status: AlertGroup['status']): Promise<void>;
   storage(): Promise<StorageEstimate & { retentionRows: number }>;

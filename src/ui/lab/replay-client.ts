@@ -8,6 +8,7 @@ import type { DetectWorker } from '../../../workers/detect.worker';
 import type { SourceWorker } from '../../../workers/source.worker';
 import type { AlertGroup, AttackInjection, BackendInfo, LiveSummary, RateSpec, ReplayApi, RunRecord, StartRequest, StorageEstimate } from './lab-api';
 import { emptySummary } from '../../core/replay/live-summary';
+import type { ExportFormat } from '../../core/store/export-run';
 
 export class ReplayClient implements ReplayApi {
   private readonly sourceWorker = new Worker(new URL('../../../workers/source.worker.ts', import.meta.url), { type: 'module', name: 'source' });
@@ -127,7 +128,7 @@ export class ReplayClient implements ReplayApi {
     return this.detect.deleteRun(id);
   }
 
-  exportRun(id: string, format: 'csv' | 'ndjson' | 'influx'): Promise<Blob> {
+  exportRun(id: string, format: ExportFormat): Promise<Blob> {
     return this.detect.exportRun(id, format);
   }
 
