@@ -57,3 +57,21 @@ export const nameAxis = (names: string[], fontSize = 10) => ({
   splitLine: { show: false },
   axisLabel: { ...axisStyle.axisLabel, width: 140, overflow: 'truncate', fontSize },
 });
+
+/** Stacked areas, one per protocol: counts per time bucket drawn as rates per second. */
+export function protocolAreas(protocols: { name: string; counts: number[] }[], bucketSeconds: number, stack: string, look: { width: number; opacity: number }) {
+  const per = bucketSeconds > 0 ? bucketSeconds : 1;
+  return protocols.map((p, i) => {
+    const color = protocolColour(p.name, i);
+    return {
+      name: p.name,
+      type: 'line',
+      stack,
+      symbol: 'none',
+      data: p.counts.map((v) => v / per),
+      lineStyle: { width: look.width, color },
+      itemStyle: { color },
+      areaStyle: { opacity: look.opacity, color },
+    };
+  });
+}
