@@ -94,7 +94,7 @@ export class FlowExtractor {
       w = new OpenWindow();
       w.device = this.name(key, p);
       this.open.set(key, w);
-    }
+    } else if (w.stats.n > 0 && sec - w.lastSec >= this.idleS) this.close(w, w.lastSec + w.lastNs * 1e-9);
     const gap = w.seen ? Math.max(0, sec - w.lastSec + (ns - w.lastNs) * 1e-9) : NaN;
     if (w.stats.n === 0) {
       w.src = p.ipVersion === 6 ? this.nameOf(p.src6) : this.nameOf(p.src4);
