@@ -5,12 +5,12 @@
  *   npx tsx bench/ingest.bench.ts [rows]
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { DatasetReader, type SourceFile } from '../src/core/ingest';
 import { positional, QUICK, report } from './report';
+import { V2_SAMPLE } from './samples';
 
 const ROWS = Number(positional[0] ?? (QUICK ? 20_000 : 500_000));
-const sample = readFileSync(fileURLToPath(new URL('../../shared/datasets/ciciomt2024_v2_39feat_sample.csv', import.meta.url)), 'utf8');
+const sample = readFileSync(V2_SAMPLE, 'utf8');
 const [header, ...lines] = sample.trimEnd().split('\n');
 const body = lines.join('\n') + '\n';
 const repeats = Math.ceil(ROWS / lines.length);

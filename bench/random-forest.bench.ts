@@ -5,22 +5,21 @@
  * Prints figures only; never asserts. Run: npx tsx bench/random-forest.bench.ts
  */
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { sourceFiles } from '../src/cli/files';
 import { DatasetReader } from '../src/core/ingest';
 import { concatRows, matrix, type Matrix } from '../src/core/ingest/batch';
 import { RandomForestClassifier } from '../src/core/classifiers/random-forest';
 import { Random } from '../src/core/util/random';
 import { QUICK, report } from './report';
+import { V2_SAMPLE } from './samples';
 
 const N = QUICK ? 2_000 : 100_000;
 const REPEATS = 3;
-const SAMPLE = fileURLToPath(new URL('../../shared/datasets/ciciomt2024_v2_39feat_sample.csv', import.meta.url));
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
 async function readSample(): Promise<{ x: Matrix; y: Int32Array; classes: number }> {
-  const reader = new DatasetReader(sourceFiles([SAMPLE]));
+  const reader = new DatasetReader(sourceFiles([V2_SAMPLE]));
   const parts: Matrix[] = [];
   const labels: Int32Array[] = [];
   for await (const b of reader.batches()) {
