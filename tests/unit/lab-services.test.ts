@@ -11,7 +11,7 @@ import { SHARED } from './sources';
 
 const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
 const V2 = 'ciciomt2024_v2_39feat_sample.csv';
-const BOT = 'botiot_sample.csv';
+const BOT = 'botiot_35col_sample.csv';
 
 async function backend(): Promise<BackendInfo> {
   return { ...(await ensureBackend('wasm')), crossOriginIsolated: false };
@@ -64,7 +64,7 @@ describe('the lab services hosted in Node (as the workers host them in the brows
     expect(result.saved).toBe(false);
     expect(progress).toContain('fit');
     expect(await train.listModels()).toEqual([]);
-    expect(await train.setThreshold(result.model.id, 0.61)).toEqual({ value: 0.61, spec: 'fixed 0.61' });
+    expect(await train.setThreshold(result.model.id, 0.61)).toEqual({ value: 0.61, spec: 'fixed value' });
     const saved = await train.saveModel(result.model.id, '  forest  ');
     expect(saved.name).toBe('forest');
     expect((await train.listModels()).map((m) => m.name)).toEqual(['forest']);
