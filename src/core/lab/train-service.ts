@@ -7,6 +7,7 @@ import { simulationSource } from '../sim';
 import type { LabStore } from '../store/records';
 import { compareModels, studyReportHtml, type CompareProgress } from '../study';
 import { describeThreshold, parseThreshold } from '../threshold';
+import { messageOf } from '../util/errors';
 import { blobFile } from '../util/files';
 import { throttle } from '../util/throttle';
 import { DatasetExplorer } from './dataset-explorer';
@@ -37,13 +38,14 @@ export class TrainService implements TrainWorkerApi {
   private readonly explorer = new DatasetExplorer();
   private readonly shelf: ModelShelf;
   private readonly ready: () => Promise<BackendInfo>;
+  private readonly openStore: () => Promise<LabStore>;
 
   constructor(host: TrainHost) {
     let store: Promise<LabStore> | null = null;
     // a store that failed to open is tried again next time
-    const openStore = () => (store ??= host.openStore().catch((e: unknown) => ((store = null), Promise.reject(e))));
+    this.openStore = () => (store ??= host.openStore().catch((e: unknown) => ((store = null), Promise.reject(e))));
     this.ready = () => host.backend();
-    this.shelf = new ModelShelf(openStore, this.ready);
+    this.shelf = new ModelShelf(this.openStore, this.ready);
   }
 
   backend(): Promise<BackendInfo> {
@@ -85,8 +87,20 @@ export class TrainService implements TrainWorkerApi {
     this.jobs.cancelAll();
   }
 
+  /** …and keeps the description in the store (the Data view says so); a store that fails loses only that */
   inspect(files: File[], onProgress: (p: InspectProgress) => void): Promise<DatasetInfo> {
-    return this.jobs.run((signal) => this.explorer.inspect(files, signal, onProgress));
+    return this.jobs.run(async (signal) => {
+      const info = await this.explorer.inspect(files, signal, onProgress);
+      try {
+        await (await this.openStore()).putDataset({
+          id: info.id, name: info.name, files: info.files, dataset: info.dataset, confidence: info.confidence,
+          rows: info.rows, classes: info.classes.map(({ name, rows }) => ({ name, rows })), skipped: info.skipped, createdAt: Date.now(),
+        });
+      } catch (e) {
+        console.warn(`the dataset description was not stored: ${messageOf(e)}`);
+      }
+      return info;
+    });
   }
 
   explore(files: File[], feature: string, scatter?: { x: string; y: string }, options?: ExploreOptions, onProgress?: (p: InspectProgress) => void): Promise<FeatureExploration> {
