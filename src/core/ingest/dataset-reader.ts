@@ -9,6 +9,9 @@ import { columnIssues, countSkip, newCounters, noteExample, type IngestCounters 
 import { ArrayCells, PlainRowCursor, type RowCells } from './row-cells';
 import { RecordSplitter } from './record-splitter';
 import { decodeText, InputError } from './text-stream';
+import { addCaptureCounters, captureClass, CaptureReading, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
+import { CICIOMT_V2_COLUMNS } from '../schema/cic-columns';
+import { ciciomtV2 } from '../schema/ciciomt2024';
 import { excerpt, nameList } from '../text';
 
 /** A file to read: in Node from `fs`, in the browser from a `File`. */
@@ -28,6 +31,18 @@ export interface ReadOptions {
   vocabulary?: ClassVocabulary;
   signal?: AbortSignal;
   onProgress?: (p: ReadProgress) => void;
+  /** how packet captures among the files become flow rows */
+  capture?: CaptureReadOptions;
+}
+
+/** Captures (`.pcap`, `.pcapng`, also `.gz`) are read as the flow rows the packet extractor makes of them. */
+export interface CaptureReadOptions {
+  /** packets per window (default 10) */
+  window?: number;
+  /** seconds of silence that close a device's open window (default 60) */
+  idleS?: number;
+  /** the class of every capture's rows; otherwise a CICIoMT2024 file name's class, else unlabelled (-1) */
+  label?: string;
 }
 
 export interface ReadProgress {
@@ -58,6 +73,8 @@ export class DatasetReader {
   dialect: Dialect | null = null;
   schema: Schema | null = null;
   readonly counters: IngestCounters = newCounters();
+  /** what the packet captures among the files held: packets read, used, skipped by reason, flows made (null: no captures) */
+  captures: CaptureCounters | null = null;
   private vocabulary: ClassVocabulary | null;
   readonly files: FileSummary[] = [];
   private readonly batchSize: number;
@@ -87,6 +104,11 @@ export class DatasetReader {
     let bytesBefore = 0;
     for (let f = 0; f < this.sources.length; f++) {
       const source = this.sources[f];
+      if (isCaptureName(source.name)) {
+        yield* this.readCapture(source, f, () => bytesBefore, bytesTotal);
+        bytesBefore += source.size ?? 0;
+        continue;
+      }
       const text = decodeText(source.stream(), source.name);
       const report = (rows: number) =>
         this.options.onProgress?.({
@@ -95,6 +117,54 @@ export class DatasetReader {
         });
       yield* this.readFile(source.name, f, text.chunks, report);
       bytesBefore += text.bytesRead();
+    }
+  }
+
+  /** A capture's flow rows, as the newer CICIoMT2024 release's rows (which is what the extractor makes). */
+  private async *readCapture(source: SourceFile, fileIndex: number, bytesBefore: () => number, bytesTotal: number | null): AsyncGenerator<Batch> {
+    const summary: FileSummary = { name: source.name, rows: 0, detection: null };
+    this.files.push(summary);
+    if (this.dialect && this.dialect.id !== ciciomtV2.id) {
+      throw new InputError(`${source.name} is a packet capture, whose flows are CICIoMT2024 newer-release rows, not ${this.dialect.name} like the files before it; read them separately`);
+    }
+    this.dialect = ciciomtV2;
+    this.vocabulary ??= new ClassVocabulary(ciciomtV2);
+    const columns = CICIOMT_V2_COLUMNS.map((name) => ({ name, kind: 'numeric' as const }));
+    if (!this.schema) this.schema = { dialect: ciciomtV2.id, columns };
+    else {
+      const missing = this.schema.columns.filter((c) => !CICIOMT_V2_COLUMNS.includes(c.name)).map((c) => c.name);
+      if (missing.length) throw new InputError(`${source.name} is a packet capture: its flows lack column(s) ${missing.join(', ')} that the files before it have`);
+    }
+    const order = this.schema.columns.map((c) => CICIOMT_V2_COLUMNS.indexOf(c.name));
+    const className = captureClass(source.name, this.options.capture?.label);
+    const classIndex = className === null ? -1 : this.vocabulary.indexOf(className);
+    let consumed = 0;
+    const counted = source.stream().pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        consumed += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    }));
+    const reading = new CaptureReading([{ name: source.name, stream: () => counted }], { ...this.options.capture, signal: this.options.signal, labelOf: () => classIndex });
+    const builder = new BatchBuilder(order.length, this.batchSize, fileIndex);
+    const c = this.counters;
+    try {
+      for await (const { rows } of reading.flows()) {
+        for (let r = 0; r < rows.n; r++) {
+          const out = builder.row();
+          const off = r * rows.d;
+          for (let j = 0; j < order.length; j++) out[j] = rows.data[off + order[j]];
+          c.read++;
+          c.accepted++;
+          builder.commit(rows.classIndex[r], rows.time[r], ++summary.rows);
+          if (builder.full) yield builder.take();
+        }
+        this.options.onProgress?.({ file: source.name, fileIndex, files: this.sources.length, bytesRead: bytesBefore() + consumed, bytesTotal, rows: summary.rows });
+      }
+      if (builder.size > 0) yield builder.take();
+    } finally {
+      this.captures ??= newCaptureCounters();
+      addCaptureCounters(this.captures, reading.counters);
     }
   }
 

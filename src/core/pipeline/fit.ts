@@ -53,7 +53,7 @@ export const MIN_BENIGN_ROWS = 10;
 const GRID_ATTACK_ROWS = 20_000;
 
 /**
- * Reads the training files, keeps their benign rows, fits the preprocessor and the
+ * Reads the training files, keeps their benign rows (and a capture's unlabelled ones), fits the preprocessor and the
  * detector on most of them and calibrates the threshold on the rest.
  */
 export async function fitPipeline(
@@ -74,7 +74,8 @@ export async function fitPipeline(
   for await (const raw of reader.batches()) {
     const batch = options.excludeRow ? filterBatch(raw, (i) => !options.excludeRow!(raw.fileIndex[i], raw.rowNumber[i])) : raw;
     benignSample ??= new RowSample(batch.d, options.maxTrainRows ?? DEFAULT_MAX_TRAIN_ROWS, seed);
-    benignSample.add(batch, (c) => reader.classes.isBenign(c));
+    // an unlabelled capture given to train on is the user's own normal traffic: the detector learns it as such
+    benignSample.add(batch, (c) => c < 0 || reader.classes.isBenign(c));
     if (options.grid) {
       attackSample ??= new RowSample(batch.d, GRID_ATTACK_ROWS, seed + 1);
       attackSample.add(batch, (c) => c >= 0 && !reader.classes.isBenign(c));
