@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureReading, F, FEATURE_COUNT, appOf, type CaptureCounters } from '../../../src/core/packets';
 import { fitPipeline } from '../../../src/core/pipeline';
+import { parseThreshold } from '../../../src/core/threshold';
 import { DatasetReader, type Batch } from '../../../src/core/ingest';
 import { fileBytes, makeRealCaptures, tsharkPackets, type RealCaptures, type TsharkPacket } from './real-traffic';
 import { streamOf } from './capture-bytes';
@@ -107,7 +108,10 @@ describe('real captures, against tshark', () => {
 describe('detection on the real captures', () => {
   it('a detector trained on benign telemetry flags the floods, the port scan and the connect flood, and little of a second benign capture', async () => {
     const source = (name: string) => ({ name: captures.files[name], stream: () => streamOf(fileBytes(captures.files[name])) });
-    const { pipeline } = await fitPipeline([source('benign-telemetry')], { detector: 'iforest', seed: 1 });
+    // An autoencoder: its reconstruction error keeps growing away from the benign windows, while an isolation
+    // forest ranks a flood (sizes, gaps, protocols outside anything seen) no higher than the edge of benign
+    // traffic (measured: 0–50 % of flood windows). p99.9: a short capture's held-back windows are few.
+    const { pipeline } = await fitPipeline([source('benign-telemetry')], { detector: 'ae', seed: 1, threshold: parseThreshold('p99.9') });
     const flaggedShare = async (name: string) => {
       const reader = new DatasetReader([source(name)]);
       let flagged = 0;

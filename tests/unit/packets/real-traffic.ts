@@ -138,16 +138,22 @@ export interface RealCaptures {
   close(): void;
 }
 
-/** MQTT telemetry: `messages` lines published at `intervalMs`, a subscriber listening */
-async function telemetry(port: number, messages: number, intervalMs: number, seed: number): Promise<void> {
+/**
+ * MQTT telemetry: a subscriber listening, and a monitor publishing a line of vitals every
+ * `intervalMs` (jittered) over `sessions` connections in turn (devices reconnect: sleep,
+ * roaming, broker keep-alive), `messages` lines each.
+ */
+async function telemetry(port: number, sessions: number, messages: number, intervalMs: number, seed: number): Promise<void> {
   const sub = spawn('mosquitto_sub', ['-h', TARGET, '-p', String(port), '-t', 'ward/#', '-q', '1'], { stdio: 'ignore' });
   await sleep(200);
-  await exec('mosquitto_pub', ['-h', TARGET, '-p', String(port), '-t', `ward/monitor-${seed}/vitals`, '-q', '1', '-l'], 30_000, async (p) => {
-    for (let i = 0; i < messages; i++) {
-      p.stdin!.write(`{"hr":${60 + ((i * seed) % 40)},"spo2":${95 + (i % 5)},"seq":${i}}\n`);
-      await sleep(intervalMs * (0.8 + 0.4 * (((i * 7919 + seed) % 100) / 100)));
-    }
-  });
+  for (let s = 0; s < sessions; s++) {
+    await exec('mosquitto_pub', ['-h', TARGET, '-p', String(port), '-t', `ward/monitor-${seed}/vitals`, '-q', '1', '-l', '-i', `monitor-${seed}`], 30_000, async (p) => {
+      for (let i = 0; i < messages; i++) {
+        p.stdin!.write(`{"hr":${60 + ((i * seed) % 40)},"spo2":${95 + (i % 5)},"seq":${i}}\n`);
+        await sleep(intervalMs * (0.8 + 0.4 * (((i * 7919 + seed + s) % 100) / 100)));
+      }
+    });
+  }
   await stop(sub);
 }
 
@@ -165,8 +171,8 @@ export async function makeRealCaptures(): Promise<RealCaptures> {
   try {
     await waitFor(broker, 'running');
     await sleep(300);
-    await record(f('benign-telemetry.pcap'), () => telemetry(port, 400, 12, 1));
-    await record(f('benign-telemetry-2.pcap'), () => telemetry(port, 300, 15, 7));
+    await record(f('benign-telemetry.pcap'), () => telemetry(port, 1, 500, 10, 1));
+    await record(f('benign-telemetry-2.pcap'), () => telemetry(port, 1, 600, 10, 7));
     await record(f('mqtt-publish-flood.pcap'), () =>
       exec('mosquitto_pub', ['-h', TARGET, '-p', String(port), '-t', 'ward/flood', '-q', '0', '-l'], 30_000, async (p) => {
         p.stdin!.write(`${'x'.repeat(200)}\n`.repeat(4000));
