@@ -10,7 +10,7 @@ import { WASM_PATHS } from './wasm-paths';
 import { ensureBackend } from '../src/core/detectors/tf-backend';
 import type { DetectorKind } from '../src/core/detectors/registry';
 import type { SourceFile } from '../src/core/ingest';
-import { evaluate, type PipelineProgress } from '../src/core/pipeline';
+import { evaluate, type PipelineProgress, type SplitKind } from '../src/core/pipeline';
 import { parseThreshold } from '../src/core/threshold';
 import { compareModels, studyReportHtml, type BalanceMethod, type CompareProgress, type Task } from '../src/core/study';
 import {
@@ -43,6 +43,8 @@ export interface EvaluateRequest {
   detector: DetectorKind;
   threshold: string;
   seed: number;
+  /** without test files: the later rows of each file (time, the default) or a random share */
+  split?: SplitKind;
 }
 
 const running = new Set<AbortController>();
@@ -59,13 +61,14 @@ const api = {
         detector: request.detector,
         threshold: parseThreshold(request.threshold),
         seed: request.seed,
+        split: request.split,
         signal,
         onProgress: throttle(onProgress, 150, (p) => p.phase),
       });
-      const { report, rows, dataset, warnings, trainRows } = result;
+      const { report, rows, dataset, warnings, trainRows, split } = result;
       const { training, threshold, preprocessor, detector } = result.pipeline;
       result.pipeline.dispose();
-      return { report, rows, dataset, warnings, trainRows, training, threshold, excluded: preprocessor.excluded, detector: detector.kind };
+      return { report, rows, dataset, warnings, trainRows, split, training, threshold, excluded: preprocessor.excluded, detector: detector.kind };
     }, true);
   },
 

@@ -10,6 +10,7 @@ import {
 } from '../../src/core/detectors/isolation-forest';
 import { gridSearchIsolationForest } from '../../src/core/detectors/isolation-forest-grid';
 import { Random } from '../../src/core/util/random';
+import { SHARED } from './sources';
 
 function gaussian(n: number, d: number, seed: number, mean = 0, sd = 1): Matrix {
   const rng = new Random(seed);
@@ -285,7 +286,7 @@ describe('gridSearchIsolationForest', () => {
 
 describe('on CICIoMT2024 v2 (real data)', () => {
   it('separates held-out benign rows from attacks (ROC-AUC > 0.8)', async () => {
-    const text = readFileSync(new URL('../../../shared/datasets/ciciomt2024_v2_39feat_sample.csv', import.meta.url), 'utf8');
+    const text = readFileSync(SHARED + 'ciciomt2024_v2_39feat_sample.csv', 'utf8');
     const lines = text.split('\n').filter((l) => l.trim() !== '');
     const header = lines[0].split(',');
     const labelCol = header.indexOf('attack_type');

@@ -1,9 +1,22 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceFile } from '../../src/core/ingest';
 import { sourceFiles } from '../../src/cli/files';
 
-/** The shared real samples, read in place (never copied into the project). */
-export const SHARED = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
+/**
+ * The shared real samples, read in place (never copied into the project): the nearest
+ * `shared/datasets/` above the project (beside it in /work, two levels up from a worktree).
+ */
+export const SHARED = findShared(fileURLToPath(new URL('../../', import.meta.url)));
+
+function findShared(from: string): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'datasets');
+    if (existsSync(candidate)) return candidate + sep;
+    if (dirname(dir) === dir) return join(resolve(from), '..', 'shared', 'datasets') + sep;
+  }
+}
 
 export function shared(...names: string[]): SourceFile[] {
   return sourceFiles(names.map((n) => SHARED + n));

@@ -9,7 +9,7 @@ import { verdicts } from '../threshold/threshold';
 import type { Dialect } from '../schema/dialect';
 import { fitPipeline, type FitPipelineOptions } from './fit';
 import type { FittedPipeline } from './fitted-pipeline';
-import { filterBatch, isTestRow } from './row-split';
+import { countTimeSplit, randomSplit, splitPart, type RowSplit, type SplitKind } from './row-split';
 import { ScoreLog } from './score-log';
 import { AlertLabeller } from './alert-labeller';
 
@@ -20,6 +20,8 @@ export interface EvaluateOptions extends Omit<FitPipelineOptions, 'excludeRow' |
   test?: SourceFile[];
   /** share of rows held out for testing when no test files are given */
   testFraction?: number;
+  /** how they are held out: the later rows of each file and class (default) or a random share */
+  split?: SplitKind;
   /** a fitted pipeline to score with instead of training one */
   model?: FittedPipeline;
   /** train a random forest on the training files to name the attack class of each alert */
@@ -43,6 +45,8 @@ export interface Evaluation {
   dataset: { dialect: string; name: string; confidence: number | null; files: string[] };
   /** rows of the training reading, where one was done */
   trainRows: RowCounts | null;
+  /** how the training files were split, when no test files were given */
+  split: { kind: SplitKind; test_fraction: number } | null;
   /** every combination a grid search tried, best first */
   grid: GridResult[] | null;
   /** how well the secondary random forest named the class of true alerts */
@@ -66,11 +70,17 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   let trainRows: RowCounts | null = null;
   let grid: GridResult[] | null = null;
   let dialect: Dialect | undefined = options.dialect;
+  let split: RowSplit | null = null;
+  if (splitting && (options.split ?? 'time') === 'time') {
+    ({ split, vocabulary, dialect } = await countTimeSplit(testFiles, testFraction, { dialect, signal: options.signal }));
+  } else if (splitting) split = randomSplit(testFraction, seed);
   if (!pipeline) {
     if (!options.train?.length) throw new InputError('nothing to train on: give training files or a saved model');
     const fitted = await fitPipeline(options.train, {
       ...options,
-      excludeRow: splitting ? (f, r) => isTestRow(f, r, seed, testFraction) : undefined,
+      dialect,
+      vocabulary,
+      excludeRow: split?.reading(),
     });
     pipeline = fitted.pipeline;
     grid = fitted.grid;
@@ -85,16 +95,17 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     if (!options.train?.length || !vocabulary) throw new InputError('naming the class of alerts needs --train files with labelled attacks');
     labeller = await AlertLabeller.fit(options.train, pipeline, vocabulary, {
       dialect, seed, maxRows: 100_000, signal: options.signal,
-      excludeRow: splitting ? (f, r) => isTestRow(f, r, seed, testFraction) : undefined,
+      excludeRow: split?.reading(),
     });
   }
 
   const reader = new DatasetReader(testFiles, { dialect, vocabulary, signal: options.signal, onProgress: (p) => options.onProgress?.({ phase: 'read', ...p }) });
   const log = new ScoreLog();
   let scored = 0;
+  const isTest = split?.reading();
   for await (const raw of reader.batches()) {
     if (scored === 0) pipeline.assertCompatible(reader.schema!);
-    const batch = splitting ? filterBatch(raw, (i) => isTestRow(raw.fileIndex[i], raw.rowNumber[i], seed, testFraction)) : raw;
+    const batch = isTest ? splitPart(raw, isTest, 'test') : raw;
     if (batch.n === 0) continue;
     const { features, scores } = await pipeline.score(batch, reader.schema!);
     log.append(scores, batch.classIndex);
@@ -130,6 +141,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
       files: testFiles.map((f) => f.name),
     },
     trainRows,
+    split: split && { kind: split.kind, test_fraction: split.testFraction },
     grid,
     alertLabels: labeller?.summary() ?? null,
     warnings,
