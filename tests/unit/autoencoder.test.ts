@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SHARED } from './sources';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Autoencoder, loadAutoencoder } from '../../src/core/detectors/autoencoder';
@@ -9,7 +10,6 @@ import { ensureBackend } from '../../src/core/detectors/tf-backend';
 import { concatRows, matrix, takeRows, type Matrix } from '../../src/core/ingest/batch';
 import { rocAuc } from '../../src/core/metrics/roc';
 import { Random } from '../../src/core/util/random';
-import { SHARED } from './sources';
 
 const D = 12;
 const RANK = 3;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SHARED } from './sources';
 import { describe, expect, it } from 'vitest';
 import { matrix, takeRows, type Matrix } from '../../src/core/ingest/batch';
 import {
@@ -10,7 +11,6 @@ import {
 } from '../../src/core/detectors/isolation-forest';
 import { gridSearchIsolationForest } from '../../src/core/detectors/isolation-forest-grid';
 import { Random } from '../../src/core/util/random';
-import { SHARED } from './sources';
 
 function gaussian(n: number, d: number, seed: number, mean = 0, sd = 1): Matrix {
   const rng = new Random(seed);

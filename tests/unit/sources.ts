@@ -1,20 +1,19 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceFile } from '../../src/core/ingest';
 import { sourceFiles } from '../../src/cli/files';
 
 /**
- * The shared real samples, read in place (never copied into the project): the nearest
- * `shared/datasets/` above the project (beside it in /work, two levels up from a worktree).
+ * The shared real samples, read in place (never copied into the project): `shared/datasets/`
+ * beside the checkout or beside any folder above it (a git worktree sits deeper than the main checkout).
  */
-export const SHARED = findShared(fileURLToPath(new URL('../../', import.meta.url)));
+export const SHARED = findShared(dirname(fileURLToPath(import.meta.url)));
 
 function findShared(from: string): string {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'datasets');
-    if (existsSync(candidate)) return candidate + sep;
-    if (dirname(dir) === dir) return join(resolve(from), '..', 'shared', 'datasets') + sep;
+  for (let dir = join(from, '../..'); ; dir = dirname(dir)) {
+    const candidate = join(dir, '..', 'shared', 'datasets');
+    if (existsSync(candidate) || dirname(dir) === dir) return `${candidate}/`;
   }
 }
 
