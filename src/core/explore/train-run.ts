@@ -83,7 +83,7 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
     dialect,
     vocabulary,
     signal: options.signal,
-    excludeRow: split.reading(),
+    excludeRow: split.isTest,
     onProgress: (p: PipelineProgress) => {
       if (p.phase === 'read') readProgress('read')(p);
       else if (p.phase === 'fit') {
@@ -102,9 +102,8 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
   try {
     const reader = new DatasetReader(files, { dialect, vocabulary, signal: options.signal, onProgress: readProgress('score') });
     const log = new ScoreLog();
-    const isTest = split.reading();
     for await (const raw of reader.batches()) {
-      const batch = splitPart(raw, isTest, 'test');
+      const batch = splitPart(raw, split.isTest, 'test');
       if (batch.n === 0) continue;
       const { scores } = await pipeline.score(batch, reader.schema!);
       log.append(scores, batch.classIndex);

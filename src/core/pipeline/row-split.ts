@@ -14,14 +14,18 @@ import type { Dialect } from '../schema/dialect';
 export type SplitKind = 'time' | 'random';
 export const SPLIT_KINDS: readonly SplitKind[] = ['time', 'random'];
 
+/** whether a row is in the test part; asked once for every row of a reading, in reading order */
+export type RowPredicate = (fileIndex: number, rowNumber: number, classIndex: number) => boolean;
+
 export interface RowSplit {
   readonly kind: SplitKind;
   readonly testFraction: number;
   /**
-   * A fresh pass over the files: `isTest` must be asked once for every row, in reading
-   * order (a time split counts the rows it has seen of each file and class).
+   * A time split counts the rows it has been asked about per file and class; a row number
+   * that is not above the file's last one starts a new reading of that file, so one
+   * predicate serves any number of readings.
    */
-  reading(): (fileIndex: number, rowNumber: number, classIndex: number) => boolean;
+  readonly isTest: RowPredicate;
 }
 
 /**
@@ -40,7 +44,7 @@ export function isTestRow(fileIndex: number, rowNumber: number, seed: number, te
 }
 
 export function randomSplit(testFraction: number, seed: number): RowSplit {
-  return { kind: 'random', testFraction, reading: () => (f, r) => isTestRow(f, r, seed, testFraction) };
+  return { kind: 'random', testFraction, isTest: (f, r) => isTestRow(f, r, seed, testFraction) };
 }
 
 /** What a counting pass learned about one file: its rows per class, and how often the class changed. */
@@ -77,17 +81,20 @@ export function timeSplit(testFraction: number, files: ReadonlyMap<number, FileR
     else for (const [c, n] of rows.perClass) trainRows.set(splitKey(f, c), trainShare(n));
   }
   const cutOnce = new Set([...files].filter(([, rows]) => interleaved(rows)).map(([f]) => f));
+  const seen = new Map<number, number>();
+  const lastRow = new Map<number, number>();
   return {
     kind: 'time',
     testFraction,
-    reading() {
-      const seen = new Map<number, number>();
-      return (fileIndex, _rowNumber, classIndex) => {
-        const key = cutOnce.has(fileIndex) ? splitKey(fileIndex, null) : splitKey(fileIndex, classIndex);
-        const k = seen.get(key) ?? 0;
-        seen.set(key, k + 1);
-        return k >= (trainRows.get(key) ?? 0);
-      };
+    isTest(fileIndex, rowNumber, classIndex) {
+      if (rowNumber <= (lastRow.get(fileIndex) ?? -Infinity)) {
+        for (const key of [...seen.keys()]) if (Math.floor(key / 65536) === fileIndex) seen.delete(key);
+      }
+      lastRow.set(fileIndex, rowNumber);
+      const key = cutOnce.has(fileIndex) ? splitKey(fileIndex, null) : splitKey(fileIndex, classIndex);
+      const k = seen.get(key) ?? 0;
+      seen.set(key, k + 1);
+      return k >= (trainRows.get(key) ?? 0);
     },
   };
 }
@@ -142,8 +149,8 @@ export function filterBatch(batch: Batch, keep: (i: number) => boolean): Batch {
   };
 }
 
-/** The rows of `batch` on one side of a split pass (`isTest` from `RowSplit.reading()`). */
-export function splitPart(batch: Batch, isTest: ReturnType<RowSplit['reading']>, part: 'train' | 'test'): Batch {
+/** The rows of `batch` on one side of a split. */
+export function splitPart(batch: Batch, isTest: RowPredicate, part: 'train' | 'test'): Batch {
   const want = part === 'test';
   return filterBatch(batch, (i) => isTest(batch.fileIndex[i], batch.rowNumber[i], batch.classIndex[i]) === want);
 }
