@@ -6,7 +6,7 @@ import { ClassVocabulary } from '../ingest/class-vocabulary';
 import { DatasetReader, type ReadProgress, type SourceFile } from '../ingest/dataset-reader';
 import { InputError } from '../ingest/text-stream';
 import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams } from '../features/preprocessor';
-import { findRunningCounters } from '../features/running-counters';
+import { captureTimeColumns } from '../features/drifting-columns';
 import type { Dialect } from '../schema/dialect';
 import { calibrate, type ThresholdSpec } from '../threshold/threshold';
 import { Random } from '../util/random';
@@ -94,7 +94,7 @@ export async function fitPipeline(
   }
   const { x: benign, fileIndex } = benignSample.rows();
   const names = schema.columns.map((c) => c.name);
-  const exclusions = { ...dialect.defaultExclusions, ...findRunningCounters(benign, fileIndex, names) };
+  const exclusions = { ...dialect.defaultExclusions, ...captureTimeColumns(benign, fileIndex, names) };
 
   const holdoutShare = options.holdout ?? DEFAULT_HOLDOUT;
   const { trainIdx, holdoutIdx } = latestHoldout(fileIndex, holdoutShare);
