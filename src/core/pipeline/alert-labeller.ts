@@ -2,7 +2,7 @@ import { RandomForestClassifier } from '../classifiers/random-forest';
 import type { Matrix } from '../ingest/batch';
 import type { ClassVocabulary } from '../ingest/class-vocabulary';
 import type { SourceFile } from '../ingest/dataset-reader';
-import { readLabelled } from '../study/labelled-set';
+import { readLabelled } from './labelled-set';
 import type { FittedPipeline } from './fitted-pipeline';
 
 /**

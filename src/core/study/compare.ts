@@ -12,7 +12,7 @@ import { Random } from '../util/random';
 import { DEFAULT_HOLDOUT, splitHoldout } from '../pipeline/fit';
 import { balance, type BalanceMethod } from './balance-step';
 import { columnQuality } from '../balance/synthetic-quality';
-import { readLabelled, targets, type LabelledSet, type Task } from './labelled-set';
+import { readLabelled, targets, type LabelledSet, type Task } from '../pipeline/labelled-set';
 
 export interface CompareOptions {
   train: SourceFile[];
