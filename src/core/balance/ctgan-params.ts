@@ -1,4 +1,4 @@
-import type { FitProgress } from '../detectors/detector';
+import type { FitProgress } from '../util/fitting';
 
 /** The reference implementation's names (ctgan.CTGAN), so settings carry over from Python. */
 export interface CtganParams {

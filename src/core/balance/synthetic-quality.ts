@@ -6,7 +6,7 @@
  * columns' joint structure survived; TSTR speaks to that.
  */
 import type { Classifier } from '../classifiers/classifier';
-import type { FitOptions } from '../detectors/detector';
+import type { FitOptions } from '../util/fitting';
 import type { Matrix } from '../ingest/batch';
 import { ksStatistic, multiclassConfusion, multiclassScores } from '../metrics';
 import { rowsByClass } from './resample';

@@ -1,4 +1,4 @@
-import type { FitOptions } from '../detectors/detector';
+import type { FitOptions } from '../util/fitting';
 import type { Matrix } from '../ingest/batch';
 import { Random } from '../util/random';
 import { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
@@ -139,6 +139,12 @@ export class KMeans implements Classifier {
   clusterOf(x: Matrix): Int32Array {
     const { centers, d } = this.need();
     return nearestCenters(finiteInput(x, d), centers).labels;
+  }
+
+  /** Distance of each row to its nearest centre (the anomaly score of k-means on benign rows). */
+  distanceToNearest(x: Matrix): Float32Array {
+    const { centers, d } = this.need();
+    return Float32Array.from(nearestCenters(finiteInput(x, d), centers).distances, Math.sqrt);
   }
 
   predict(x: Matrix): Int32Array {

@@ -1,22 +1,8 @@
 import type { Matrix } from '../ingest/batch';
+import type { FitOptions, FitProgress } from '../util/fitting';
 
-/** Progress of a long fit, reported a few times a second at most. */
-export interface FitProgress {
-  /** what is being done, e.g. "epoch" or "tree" */
-  stage: string;
-  done: number;
-  total: number;
-  /** training loss, where the detector has one */
-  loss?: number;
-  /** validation loss, where the detector has one */
-  valLoss?: number;
-}
-
-export interface FitOptions {
-  progress?: (p: FitProgress) => void;
-  /** aborting it stops the fit with an AbortError at the next step */
-  signal?: AbortSignal;
-}
+// every fit takes these; they live in util so classifiers and balancers need not import detectors
+export type { FitOptions, FitProgress };
 
 /**
  * An unsupervised anomaly scorer, fitted on (preprocessed) benign rows.
@@ -35,6 +21,25 @@ export interface Detector {
    */
   artifacts(): Promise<Record<string, Uint8Array>>;
   dispose(): void;
+  /**
+   * Detectors that know attack classes (classifiers, hybrids): the classes they name, in
+   * the order of `nameClasses`' indices. Absent on unsupervised detectors.
+   */
+  readonly classes?: readonly KnownClass[];
+  /** per row, the most likely attack class (index into `classes`) and its probability */
+  nameClasses?(x: Matrix): NamedRows;
+}
+
+/** A class a supervised detector was trained on. */
+export interface KnownClass {
+  name: string;
+  benign: boolean;
+  family: string;
+}
+
+export interface NamedRows {
+  classIndex: Int32Array;
+  confidence: Float32Array;
 }
 
 /** Rebuilds a detector from its JSON and the files `artifacts()` returned. */

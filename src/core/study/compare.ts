@@ -1,5 +1,5 @@
 import { createClassifier, MODEL_NAMES, type ModelName } from '../classifiers/registry';
-import type { FitProgress } from '../detectors/detector';
+import type { FitProgress } from '../util/fitting';
 import { createDetector, type DetectorKind } from '../detectors/registry';
 import { takeRows, type Matrix } from '../ingest/batch';
 import type { SourceFile } from '../ingest/dataset-reader';
