@@ -25,7 +25,7 @@ export interface FitSupervisedOptions {
   maxTrainRows?: number;
   seed?: number;
   dialect?: Dialect;
-  excludeRow?: (fileIndex: number, rowNumber: number) => boolean;
+  excludeRow?: (fileIndex: number, rowNumber: number, classIndex: number) => boolean;
   vocabulary?: ClassVocabulary;
   signal?: AbortSignal;
   onProgress?: (p: PipelineProgress) => void;
