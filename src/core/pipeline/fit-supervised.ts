@@ -1,4 +1,4 @@
-import type { FitProgress } from '../detectors/detector';
+import type { FitProgress } from '../util/fitting';
 import { ClassifierDetector } from '../detectors/classifier-detector';
 import { HybridDetector } from '../detectors/hybrid';
 import { createSupervised, type DetectorSettings, type SupervisedKind } from '../detectors/registry';
@@ -9,7 +9,7 @@ import { InputError } from '../ingest/text-stream';
 import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams } from '../features/preprocessor';
 import { captureTimeColumns } from '../features/drifting-columns';
 import type { Dialect } from '../schema/dialect';
-import { readLabelled, type LabelledSet } from '../study/labelled-set';
+import { readLabelled, type LabelledSet } from './labelled-set';
 import { calibrate, type ThresholdSpec } from '../threshold/threshold';
 import { DEFAULT_MAX_TRAIN_ROWS, MIN_BENIGN_ROWS, type PipelineProgress } from './fit';
 import { FittedPipeline } from './fitted-pipeline';

@@ -1,5 +1,6 @@
 import { createDetector, type DetectorKind, type DetectorSettings } from '../detectors/registry';
-import type { Detector, FitProgress } from '../detectors/detector';
+import type { Detector } from '../detectors/detector';
+import type { FitProgress } from '../util/fitting';
 import { gridSearchIsolationForest, type GridResult, type IsolationForestGrid } from '../detectors/isolation-forest-grid';
 import { concatRows, takeRows, type Matrix } from '../ingest/batch';
 import { ClassVocabulary } from '../ingest/class-vocabulary';

@@ -5,7 +5,7 @@ import type { Matrix } from '../ingest/batch';
 import type { Dialect } from '../schema/dialect';
 import type { Schema } from '../schema/schema';
 import { totalSkipped } from '../ingest/counters';
-import { filterBatch } from '../pipeline/row-split';
+import { filterBatch } from './row-split';
 
 /** What the models learn to tell apart: benign/attack, every class, or every attack family. */
 export type Task = 'binary' | 'multiclass' | 'family';
