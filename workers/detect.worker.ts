@@ -16,6 +16,7 @@ import type { SinkMessage, SourceMessage, SourceMeta } from '../src/core/replay/
 import type { LiveSummary } from '../src/core/replay/live-summary';
 import { chooseModels, ensureDefaultModels, pipelineOf, trainOnTheSpot } from '../src/core/replay/model-catalog';
 import { closeInterruptedRuns } from '../src/core/replay/interrupted-runs';
+import { holdRunLock, liveRunIds } from './run-locks';
 import { wallClock } from '../src/core/replay/replay-loop';
 import { simulatedTrainingFile } from '../src/core/replay/sim-training';
 import type { SourceFile } from '../src/core/ingest/dataset-reader';
@@ -40,12 +41,14 @@ let storePromise: Promise<IndexedDbStore> | null = null;
 let defaultsPromise: Promise<unknown> | null = null;
 let session: DetectSession | null = null;
 let sessionPort: MessagePort | null = null;
+/** lets go of the playing run's lock (see run-locks.ts) */
+let releaseRunLock: (() => void) | null = null;
 let ticker: ReturnType<typeof setInterval> | null = null;
 const pipelines = new Map<string, Promise<FittedPipeline>>();
 
 function store(): Promise<IndexedDbStore> {
   return (storePromise ??= IndexedDbStore.open().then(async (s) => {
-    await closeInterruptedRuns(s).catch((e: unknown) => console.warn(`interrupted runs could not be closed: ${(e as Error).message}`));
+    await closeInterruptedRuns(s, { liveRuns: await liveRunIds() }).catch((e: unknown) => console.warn(`interrupted runs could not be closed: ${(e as Error).message}`));
     return s;
   }));
 }
@@ -137,7 +140,13 @@ const api = {
       summary: null,
       droppedRows: 0,
     };
-    await db.putRun(run);
+    // held before the run is stored, so no other page ever sees it unheld while it plays
+    releaseRunLock = await holdRunLock(run.id);
+    await db.putRun(run).catch((e: unknown) => {
+      releaseRunLock?.();
+      releaseRunLock = null;
+      throw e;
+    });
     const port = request.port;
     const current = new DetectSession({
       store: db,
@@ -194,6 +203,8 @@ const api = {
     if (ticker !== null) clearInterval(ticker);
     ticker = null;
     await current.stop();
+    releaseRunLock?.();
+    releaseRunLock = null;
     return current.summary();
   },
 
