@@ -35,6 +35,8 @@ export interface Detector {
    */
   artifacts(): Promise<Record<string, Uint8Array>>;
   dispose(): void;
+  /** the number of input columns a fitted detector takes (optional: for checking saved files against each other) */
+  readonly inputWidth?: number;
 }
 
 /** Rebuilds a detector from its JSON and the files `artifacts()` returned. */
