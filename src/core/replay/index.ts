@@ -14,14 +14,16 @@
 export { AlertGrouper, GROUP_SAMPLES } from './alert-groups';
 export { CreditGate, CreditLedger } from './credits';
 export { DetectSession, DEFAULT_PERSIST_MS, DEFAULT_WINDOW, type DetectSessionOptions, type ScoringModel } from './detect-session';
-export { blobFile, FileFlowSource, type ByteFile } from './file-source';
+export { FileFlowSource, type ByteFile } from './file-source';
 export { NO_DEVICE, transferablesOf, type FlowBatch, type SinkMessage, type SourceMessage, type SourceMeta } from './flow-batch';
 export type { FlowRows, FlowSource } from './flow-source';
 export { LiveAggregator, RECENT_ALERTS, type AggregatorSetup } from './live-aggregator';
 export { MAX_BUCKETS, emptySummary, type AlertSample, type FlowCounters, type LiveSeries, type LiveSummary, type RunState } from './live-summary';
 export { chooseModels, defaultModelId, ensureDefaultModels, fetchDefaultModels, pipelineOf, trainOnTheSpot, MODEL_INDEX_FORMAT, type DefaultModelIndex, type ModelChoice } from './model-catalog';
-export { ReplayPacer, UNTIMED_RATE, type PacerPlan, type RateSpec } from './pacer';
+export { plainRate, ReplayPacer, UNTIMED_RATE, type PacerPlan, type RateSpec } from './pacer';
 export { ReplayLoop, wallClock, type LoopState, type ReplayClock, type SendMessage } from './replay-loop';
 export { SimFlowSource } from './sim-source';
 export { simulatedTrainingFile, SIM_TRAINING_ROWS } from './sim-training';
 export { TimeBuckets, SCORE_BINS } from './time-buckets';
+export { linkedPorts, type DetectPort, type RunPort, type SourcePort } from './run-port';
+export { openFlowSource, plainSource, sourceRecord, type SourceSpec } from './source-spec';
