@@ -3,7 +3,8 @@ import type { Plugin } from 'vite';
 /**
  * The page's Content-Security-Policy: only what the lab needs.
  * - scripts and workers from the site itself; `wasm-unsafe-eval` to compile TensorFlow.js's
- *   WebAssembly, and `blob:` workers for its threaded build;
+ *   WebAssembly, and `blob:` for its threaded build (it starts its helper threads from a
+ *   blob made of its own code; only script already running here can make a blob: URL);
  * - style sheets from the site only: no `<style>` element a label could smuggle in.
  *   Style attributes stay allowed (`style-src-attr`): ECharts writes its HTML tooltips with
  *   them, and no text from a file reaches the page as markup (src/core/text);
@@ -17,7 +18,7 @@ import type { Plugin } from 'vite';
 export function contentSecurityPolicy(dev = false): string {
   return [
     "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval'",
+    "script-src 'self' 'wasm-unsafe-eval' blob:",
     "worker-src 'self' blob:",
     dev ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
     "style-src-attr 'unsafe-inline'",
