@@ -6,7 +6,7 @@ import type { ClassVocabulary } from '../ingest/class-vocabulary';
 import { totalSkipped } from '../ingest/counters';
 import { evaluateBinary, type BinaryReport } from '../metrics';
 import { DEFAULT_TEST_FRACTION, fitPipeline, type FittedPipeline, type PipelineProgress } from '../pipeline';
-import { filterBatch, isTestRow } from '../pipeline/row-split';
+import { countTimeSplit, splitPart } from '../pipeline/row-split';
 import { ScoreLog } from '../pipeline/score-log';
 import type { Dialect } from '../schema/dialect';
 import type { ThresholdSpec } from '../threshold/threshold';
@@ -25,7 +25,7 @@ export interface TrainRunOptions {
   settings?: DetectorSettings;
   threshold?: ThresholdSpec;
   seed?: number;
-  /** share of the rows held out for the score distributions (evaluate's default, 0.3) */
+  /** share of the later rows of each file and class held out for the score distributions (evaluate's default, 0.3) */
   testFraction?: number;
   maxTrainRows?: number;
   dialect?: Dialect;
@@ -71,17 +71,21 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
   const eta = new Eta();
   const report = (p: TrainRunProgress, fraction: number | null) => options.onProgress?.({ ...p, timeLeft: eta.update(p.phase, fraction) });
 
+  const readProgress = (phase: 'read' | 'score') => (p: { rows: number; bytesRead: number; bytesTotal: number | null }) =>
+    report({ phase, rows: p.rows, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }, p.bytesTotal ? p.bytesRead / p.bytesTotal : null);
+  const { split, vocabulary, dialect } = await countTimeSplit(files, testFraction, { dialect: options.dialect, signal: options.signal, onProgress: readProgress('read') });
   const fitted = await fitPipeline(files, {
     detector: options.detector,
     settings: options.settings,
     threshold: options.threshold,
     seed,
     maxTrainRows: options.maxTrainRows,
-    dialect: options.dialect,
+    dialect,
+    vocabulary,
     signal: options.signal,
-    excludeRow: (f, r) => isTestRow(f, r, seed, testFraction),
+    excludeRow: split.isTest,
     onProgress: (p: PipelineProgress) => {
-      if (p.phase === 'read') report({ phase: 'read', rows: p.rows, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }, p.bytesTotal ? p.bytesRead / p.bytesTotal : null);
+      if (p.phase === 'read') readProgress('read')(p);
       else if (p.phase === 'fit') {
         const epochs = /epoch$/.test(p.stage);
         report(
@@ -96,16 +100,10 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
   });
   const { pipeline, reader: trainReader } = fitted;
   try {
-    const vocabulary = trainReader.classes;
-    const reader = new DatasetReader(files, {
-      dialect: trainReader.dialect!,
-      vocabulary,
-      signal: options.signal,
-      onProgress: (p) => report({ phase: 'score', rows: p.rows, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }, p.bytesTotal ? p.bytesRead / p.bytesTotal : null),
-    });
+    const reader = new DatasetReader(files, { dialect, vocabulary, signal: options.signal, onProgress: readProgress('score') });
     const log = new ScoreLog();
     for await (const raw of reader.batches()) {
-      const batch = filterBatch(raw, (i) => isTestRow(raw.fileIndex[i], raw.rowNumber[i], seed, testFraction));
+      const batch = splitPart(raw, split.isTest, 'test');
       if (batch.n === 0) continue;
       const { scores } = await pipeline.score(batch, reader.schema!);
       log.append(scores, batch.classIndex);

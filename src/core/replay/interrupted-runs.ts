@@ -1,6 +1,6 @@
 import type { LabStore, RunRecord } from '../store/records';
 import { DEFAULT_PERSIST_MS } from './detect-session';
-import type { FlowCounters, RunState } from './live-summary';
+import type { FlowCounters, RunState } from '../store/run-summary';
 import { summaryFromStore } from './stored-summary';
 
 /** why flows that were scored but never stored are counted as skipped */

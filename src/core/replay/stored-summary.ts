@@ -2,7 +2,7 @@ import { protocolIndexer } from '../store/flow-protocol';
 import type { LabStore, RunRecord } from '../store/records';
 import type { FlowBatch } from './flow-batch';
 import { LiveAggregator } from './live-aggregator';
-import type { LiveSummary } from './live-summary';
+import type { LiveSummary } from '../store/run-summary';
 
 /** chunks read from the store at a time while a summary is rebuilt */
 const PAGE = 16;
