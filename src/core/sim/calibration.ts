@@ -9,7 +9,7 @@ import type { ClassVocabulary } from '../ingest/class-vocabulary';
 import { formatTable, quantileOf } from '../metrics';
 import { CICIOMT_V2_COLUMNS } from '../schema/cic-columns';
 import { SIM_CLASSES } from './attacks';
-import { FEATURE_COUNT } from './packets';
+import { FEATURE_COUNT } from '../packets';
 import { sampleClass } from './simulator';
 
 export interface ClassCalibration {
