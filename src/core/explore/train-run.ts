@@ -7,7 +7,7 @@ import type { ClassVocabulary } from '../ingest/class-vocabulary';
 import { totalSkipped } from '../ingest/counters';
 import { evaluateBinary, type BinaryReport } from '../metrics';
 import { DEFAULT_TEST_FRACTION, fitPipeline, type FittedPipeline, type PipelineProgress } from '../pipeline';
-import { filterBatch, isTestRow } from '../pipeline/row-split';
+import { countTimeSplit, splitPart } from '../pipeline/row-split';
 import { ScoreLog } from '../pipeline/score-log';
 import type { Dialect } from '../schema/dialect';
 import type { ThresholdSpec } from '../threshold/threshold';
@@ -27,7 +27,7 @@ export interface TrainRunOptions {
   settings?: DetectorSettings;
   threshold?: ThresholdSpec;
   seed?: number;
-  /** share of the rows held out for the score distributions (evaluate's default, 0.3) */
+  /** share of the later rows of each file and class held out for the score distributions (evaluate's default, 0.3) */
   testFraction?: number;
   maxTrainRows?: number;
   dialect?: Dialect;
@@ -73,8 +73,11 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
   const eta = new Eta();
   const report = (p: TrainRunProgress, fraction: number | null) => options.onProgress?.({ ...p, timeLeft: eta.update(p.phase, fraction) });
 
+  const readProgress = (phase: 'read' | 'score') => (p: { rows: number; bytesRead: number; bytesTotal: number | null }) =>
+    report({ phase, rows: p.rows, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }, p.bytesTotal ? p.bytesRead / p.bytesTotal : null);
+  const { split, vocabulary, dialect } = await countTimeSplit(files, testFraction, { dialect: options.dialect, signal: options.signal, onProgress: readProgress('read') });
   const onProgress = (p: PipelineProgress) => {
-    if (p.phase === 'read') report({ phase: 'read', rows: p.rows, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }, p.bytesTotal ? p.bytesRead / p.bytesTotal : null);
+    if (p.phase === 'read') readProgress('read')(p);
     else if (p.phase === 'fit') {
       const epochs = /epoch$/.test(p.stage);
       report(
@@ -87,36 +90,27 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
     } else report({ phase: 'calibrate', rows: 0 }, null);
   };
   const common = {
-    settings: options.settings, threshold: options.threshold, seed, maxTrainRows: options.maxTrainRows, dialect: options.dialect, signal: options.signal,
-    excludeRow: (f: number, r: number) => isTestRow(f, r, seed, testFraction), onProgress,
+    settings: options.settings, threshold: options.threshold, seed, maxTrainRows: options.maxTrainRows, dialect, vocabulary, signal: options.signal,
+    excludeRow: split.isTest, onProgress,
   };
   let pipeline: FittedPipeline;
-  let vocabulary: ClassVocabulary;
-  let dialect: Dialect;
   let read: TrainRun['read'];
   if (isSupervised(options.detector)) {
     const fitted = await fitSupervisedPipeline(files, { ...common, detector: options.detector });
-    ({ pipeline, vocabulary, dialect } = fitted);
+    pipeline = fitted.pipeline;
     const r = fitted.rows;
     read = { read: r.read, accepted: r.read - r.skipped, skipped: r.skipped, reasons: {} };
   } else {
     const fitted = await fitPipeline(files, { ...common, detector: options.detector });
     pipeline = fitted.pipeline;
-    vocabulary = fitted.reader.classes;
-    dialect = fitted.reader.dialect!;
     const c = fitted.reader.counters;
     read = { read: c.read, accepted: c.accepted, skipped: totalSkipped(c), reasons: { ...c.skipped } as Record<string, number> };
   }
   try {
-    const reader = new DatasetReader(files, {
-      dialect,
-      vocabulary,
-      signal: options.signal,
-      onProgress: (p) => report({ phase: 'score', rows: p.rows, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }, p.bytesTotal ? p.bytesRead / p.bytesTotal : null),
-    });
+    const reader = new DatasetReader(files, { dialect, vocabulary, signal: options.signal, onProgress: readProgress('score') });
     const log = new ScoreLog();
     for await (const raw of reader.batches()) {
-      const batch = filterBatch(raw, (i) => isTestRow(raw.fileIndex[i], raw.rowNumber[i], seed, testFraction));
+      const batch = splitPart(raw, split.isTest, 'test');
       if (batch.n === 0) continue;
       const { scores } = await pipeline.score(batch, reader.schema!);
       log.append(scores, batch.classIndex);

@@ -1,6 +1,6 @@
 import type { BackendInfo as TfBackendInfo } from '../detectors/tf-backend';
 import type { SourceMeta } from '../replay/flow-batch';
-import type { LiveSummary } from '../replay/live-summary';
+import type { LiveSummary } from '../store';
 import type { DetectPort } from '../replay/run-port';
 import type { ExportFormat } from '../store/export-run';
 import type { AlertGroup, RunRecord, StorageEstimate } from '../store/records';

@@ -2,7 +2,7 @@ import type { SourceFile } from '../ingest/dataset-reader';
 import type { FittedPipeline } from '../pipeline/fitted-pipeline';
 import { DetectSession, type ScoringModel } from '../replay/detect-session';
 import { closeInterruptedRuns } from '../replay/interrupted-runs';
-import type { LiveSummary } from '../replay/live-summary';
+import type { LiveSummary } from '../store';
 import { chooseModels, ensureDefaultModels, pipelineOf, trainOnTheSpot, type FetchBytes } from '../replay/model-catalog';
 import { wallClock, type ReplayClock } from '../replay/replay-loop';
 import { simulatedTrainingFile } from '../replay/sim-training';

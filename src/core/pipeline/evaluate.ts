@@ -9,7 +9,7 @@ import { verdicts } from '../threshold/threshold';
 import type { Dialect } from '../schema/dialect';
 import { fitPipeline, type FitPipelineOptions } from './fit';
 import type { FittedPipeline } from './fitted-pipeline';
-import { filterBatch, isTestRow } from './row-split';
+import { countTimeSplit, randomSplit, splitPart, type RowSplit, type SplitKind } from './row-split';
 import { ScoreLog } from './score-log';
 import { AlertLabeller, type AlertNaming } from './alert-labeller';
 import { HybridDetector } from '../detectors/hybrid';
@@ -26,6 +26,8 @@ export interface EvaluateOptions extends Omit<FitPipelineOptions, 'excludeRow' |
   test?: SourceFile[];
   /** share of rows held out for testing when no test files are given */
   testFraction?: number;
+  /** how they are held out: the later rows of each file and class (default) or a random share */
+  split?: SplitKind;
   /** a fitted pipeline to score with instead of training one */
   model?: FittedPipeline;
   /**
@@ -56,6 +58,8 @@ export interface Evaluation {
   dataset: { dialect: string; name: string; confidence: number | null; files: string[] };
   /** rows of the training reading, where one was done */
   trainRows: RowCounts | null;
+  /** how the training files were split, when no test files were given */
+  split: { kind: SplitKind; test_fraction: number } | null;
   /** every combination a grid search tried, best first */
   grid: GridResult[] | null;
   /** how well the second stage named the class of true alerts */
@@ -81,18 +85,22 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   let trainRows: RowCounts | null = null;
   let grid: GridResult[] | null = null;
   let dialect: Dialect | undefined = options.dialect;
-  const excludeRow = splitting ? (f: number, r: number) => isTestRow(f, r, seed, testFraction) : undefined;
+  let split: RowSplit | null = null;
+  if (splitting && (options.split ?? 'time') === 'time') {
+    ({ split, vocabulary, dialect } = await countTimeSplit(testFiles, testFraction, { dialect, signal: options.signal }));
+  } else if (splitting) split = randomSplit(testFraction, seed);
+  const excludeRow = split?.isTest;
   if (!pipeline) {
     if (!options.train?.length) throw new InputError('nothing to train on: give training files or a saved model');
     const kind = options.detector;
     if (isSupervised(kind)) {
-      const fitted = await fitSupervisedPipeline(options.train, { ...options, detector: kind, excludeRow });
+      const fitted = await fitSupervisedPipeline(options.train, { ...options, detector: kind, dialect, vocabulary, excludeRow });
       pipeline = fitted.pipeline;
       vocabulary = fitted.vocabulary;
       dialect = fitted.dialect;
       trainRows = { read: fitted.rows.read, scored: 0, skipped: fitted.rows.skipped, skipped_reasons: {}, repaired_cells: {} };
     } else {
-      const fitted = await fitPipeline(options.train, { ...options, detector: kind, excludeRow });
+      const fitted = await fitPipeline(options.train, { ...options, detector: kind, dialect, vocabulary, excludeRow });
       pipeline = fitted.pipeline;
       grid = fitted.grid;
       vocabulary = fitted.reader.classes;
@@ -119,7 +127,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
       pipeline.assertCompatible(reader.schema!);
       namer?.assertCompatible(reader.schema!);
     }
-    const batch = splitting ? filterBatch(raw, (i) => isTestRow(raw.fileIndex[i], raw.rowNumber[i], seed, testFraction)) : raw;
+    const batch = split ? splitPart(raw, split.isTest, 'test') : raw;
     if (batch.n === 0) continue;
     const { features, scores } = await pipeline.score(batch, reader.schema!);
     log.append(scores, batch.classIndex);
@@ -156,6 +164,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
       files: testFiles.map((f) => f.name),
     },
     trainRows,
+    split: split && { kind: split.kind, test_fraction: split.testFraction },
     grid,
     alertLabels: labeller?.summary() ?? null,
     hybridParts: parts?.compare(report, classes) ?? null,

@@ -1,4 +1,4 @@
-import type { FitProgress } from '../detectors/detector';
+import type { FitProgress } from '../util/fitting';
 import { ClassifierDetector } from '../detectors/classifier-detector';
 import { HybridDetector } from '../detectors/hybrid';
 import { createSupervised, type DetectorSettings, type SupervisedKind } from '../detectors/registry';
@@ -9,7 +9,7 @@ import { InputError } from '../ingest/text-stream';
 import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams } from '../features/preprocessor';
 import { findRunningCounters } from '../features/running-counters';
 import type { Dialect } from '../schema/dialect';
-import { readLabelled, type LabelledSet } from '../study/labelled-set';
+import { readLabelled, type LabelledSet } from './labelled-set';
 import { calibrate, type ThresholdSpec } from '../threshold/threshold';
 import { DEFAULT_MAX_TRAIN_ROWS, MIN_BENIGN_ROWS, type PipelineProgress } from './fit';
 import { FittedPipeline } from './fitted-pipeline';
@@ -25,7 +25,7 @@ export interface FitSupervisedOptions {
   maxTrainRows?: number;
   seed?: number;
   dialect?: Dialect;
-  excludeRow?: (fileIndex: number, rowNumber: number) => boolean;
+  excludeRow?: (fileIndex: number, rowNumber: number, classIndex: number) => boolean;
   vocabulary?: ClassVocabulary;
   signal?: AbortSignal;
   onProgress?: (p: PipelineProgress) => void;

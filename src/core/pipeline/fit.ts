@@ -1,5 +1,6 @@
 import { createDetector, type DetectorKind, type DetectorSettings } from '../detectors/registry';
-import type { Detector, FitProgress } from '../detectors/detector';
+import type { Detector } from '../detectors/detector';
+import type { FitProgress } from '../util/fitting';
 import { gridSearchIsolationForest, type GridResult, type IsolationForestGrid } from '../detectors/isolation-forest-grid';
 import { concatRows, takeRows, type Matrix } from '../ingest/batch';
 import { ClassVocabulary } from '../ingest/class-vocabulary';
@@ -26,8 +27,11 @@ export interface FitPipelineOptions {
   seed?: number;
   /** read the files in this dialect instead of detecting it */
   dialect?: Dialect;
-  /** leave these rows out of training: the test part of a split of the same files */
-  excludeRow?: (fileIndex: number, rowNumber: number) => boolean;
+  /**
+   * leave these rows out of training: the test part of a split of the same files (asked
+   * once per row, in reading order; see `RowSplit.reading`)
+   */
+  excludeRow?: (fileIndex: number, rowNumber: number, classIndex: number) => boolean;
   /** share the class indices with a later test reading */
   vocabulary?: ClassVocabulary;
   /**
@@ -72,7 +76,7 @@ export async function fitPipeline(
   let benignSample: RowSample | null = null;
   let attackSample: RowSample | null = null;
   for await (const raw of reader.batches()) {
-    const batch = options.excludeRow ? filterBatch(raw, (i) => !options.excludeRow!(raw.fileIndex[i], raw.rowNumber[i])) : raw;
+    const batch = options.excludeRow ? filterBatch(raw, (i) => !options.excludeRow!(raw.fileIndex[i], raw.rowNumber[i], raw.classIndex[i])) : raw;
     benignSample ??= new RowSample(batch.d, options.maxTrainRows ?? DEFAULT_MAX_TRAIN_ROWS, seed);
     benignSample.add(batch, (c) => reader.classes.isBenign(c));
     if (options.grid) {
@@ -94,7 +98,7 @@ export async function fitPipeline(
   const exclusions = { ...dialect.defaultExclusions, ...findRunningCounters(benign, fileIndex, names) };
 
   const holdoutShare = options.holdout ?? DEFAULT_HOLDOUT;
-  const { trainIdx, holdoutIdx } = splitHoldout(benign.n, holdoutShare, seed);
+  const { trainIdx, holdoutIdx } = latestHoldout(fileIndex, holdoutShare);
   const trainRaw = takeRows(benign, trainIdx);
   const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, ...options.preprocessor }).fit(trainRaw, schema, exclusions);
   const train = preprocessor.transform(trainRaw, schema);
@@ -138,6 +142,28 @@ function validationSet(benign: Matrix, attacks: Matrix): { x: Matrix; y: Uint8Ar
   const y = new Uint8Array(benign.n + attacks.n);
   y.fill(1, benign.n);
   return { x: concatRows([benign, attacks]), y };
+}
+
+/**
+ * The latest `share` of each file's benign rows (rows in file order), held back for
+ * calibration: the threshold is set on the traffic nearest to what comes next, after
+ * the rows the detector learned from, so slow drift shows in it instead of being averaged
+ * away. At least one row on each side where a file has two.
+ */
+export function latestHoldout(fileIndex: ArrayLike<number>, share: number) {
+  const trainIdx: number[] = [];
+  const holdoutIdx: number[] = [];
+  let start = 0;
+  while (start < fileIndex.length) {
+    let end = start + 1;
+    while (end < fileIndex.length && fileIndex[end] === fileIndex[start]) end++;
+    const n = end - start;
+    let k = Math.round(n * share);
+    if (share > 0 && n >= 2) k = Math.min(Math.max(k, 1), n - 1);
+    for (let i = start; i < end; i++) (i < end - k ? trainIdx : holdoutIdx).push(i);
+    start = end;
+  }
+  return { trainIdx, holdoutIdx };
 }
 
 /** Random rows held back for calibration; at least one row on each side when there are two. */

@@ -1,5 +1,5 @@
 import type { AlertGroup } from '../store/records';
-import type { AlertSample } from './live-summary';
+import type { AlertSample } from '../store/run-summary';
 
 /** samples a group keeps: its first alert and the newest few */
 export const GROUP_SAMPLES = 4;

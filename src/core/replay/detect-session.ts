@@ -10,7 +10,7 @@ import { AlertGrouper } from './alert-groups';
 import { CreditLedger } from './credits';
 import type { FlowBatch, SourceMessage, SourceMeta } from './flow-batch';
 import { LiveAggregator, RECENT_ALERTS } from './live-aggregator';
-import type { AlertSample, LiveSummary, RunState } from './live-summary';
+import type { AlertSample, LiveSummary, RunState } from '../store/run-summary';
 import type { ReplayClock } from './replay-loop';
 
 /** A model ready to score, with the name its scores are stored under. */

@@ -1,7 +1,6 @@
-import { NO_DEVICE } from '../replay/flow-batch';
 import { csvCell, csvNumber, float32Text, jsonNumber, lpKey, lpMeasurement, lpString, lpTimestampNs, snakeCase } from './export-format';
 import { PROTOCOLS, protocolIndexer } from './flow-protocol';
-import type { FlowChunk, LabStore, RunRecord } from './records';
+import { NO_DEVICE, type FlowChunk, type LabStore, type RunRecord } from './records';
 
 /**
  * Exports a stored run as text, streamed: chunks are read a page at a time and each

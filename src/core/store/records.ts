@@ -1,4 +1,4 @@
-import type { AlertSample, LiveSummary } from '../replay/live-summary';
+import type { AlertSample, LiveSummary } from './run-summary';
 import type { PipelineJSON } from '../pipeline/fitted-pipeline';
 
 /**
@@ -43,6 +43,7 @@ export interface FlowChunk {
   time: Float64Array;
   rowNumber: Float64Array;
   classIndex: Int32Array;
+  /** per row: index into the run's `devices`, NO_DEVICE where the source has none */
   device: Uint16Array;
   /** n × columns raw features, row-major */
   features: Float32Array;
@@ -57,6 +58,9 @@ export interface FlowChunk {
   /** its probability (0 where not flagged) */
   confidence?: Float32Array;
 }
+
+/** a row's device index when its source names no device */
+export const NO_DEVICE = 0xffff;
 
 /**
  * Alerts grouped for the inbox: one group per (device, class) of a run; when a

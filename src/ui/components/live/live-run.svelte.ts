@@ -5,7 +5,7 @@
  * views (switching tabs does not lose the run).
  */
 import type { AttackInjection, BackendInfo, RateSpec, ReplayApi, RunRecord, SourceSpec, StartRequest } from '../../lab/lab-api';
-import type { LiveSummary } from '../../../core/replay/live-summary';
+import type { LiveSummary } from '../../../core/store';
 import { message } from '../format';
 
 export type Catalog = Awaited<ReturnType<ReplayApi['scenarios']>>;
