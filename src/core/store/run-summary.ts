@@ -55,7 +55,8 @@ export interface LearningStatus {
   flows: number;
 }
 
-export type RunState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'error';
+/** `interrupted`: the page closed while the run played; its figures were recomputed from the store */
+export type RunState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'interrupted' | 'error';
 
 export interface FlowCounters {
   read: number;
@@ -94,6 +95,9 @@ export interface AlertSample {
   device: string | null;
   /** the true class where labelled, else null */
   className: string | null;
+  /** the class the model named the alert and its probability (classifiers and hybrids), else absent */
+  predictedClass?: string;
+  confidence?: number;
   score: number;
   threshold: number;
   /** raw feature values by column name */
