@@ -41,6 +41,13 @@ export const SUITE: readonly BenchEntry[] = [
     about: 'CSV reader, newer CICIoMT2024 rows × 39, 500k rows from memory',
   },
   {
+    name: 'pcap',
+    script: 'pcap.bench.ts',
+    args: [],
+    keys: { pcap_packets_per_s: 'packets/s', pcap_vs_tshark: '× tshark', pcap_rss_growth_mb: 'MB' },
+    about: 'packet capture parse + windowed feature extraction, 2M simulated packets from a file; tshark to fields on the same file; RSS growth after the first tenth',
+  },
+  {
     name: 'simulator',
     script: 'simulator.bench.ts',
     args: [],
@@ -72,5 +79,4 @@ export const SUITE: readonly BenchEntry[] = [
 
 /** figures promised by the bench command whose benchmark does not exist yet */
 export const PENDING: Readonly<Record<string, string>> = {
-  pcap_packets_per_s: 'no packet-capture reader yet (issue 9 adds its benchmark)',
 };
