@@ -1,4 +1,5 @@
 import { ClassVocabulary } from '../ingest/class-vocabulary';
+import { isCaptureName } from '../packets';
 import { DatasetReader, type SourceFile } from '../ingest/dataset-reader';
 import { InputError } from '../ingest/text-stream';
 import { nameList } from '../text';
@@ -100,7 +101,7 @@ export class FileFlowSource implements FlowSource {
     target = Math.min(target, this.files[k].size);
     const file = this.files[k];
     if (target === 0) return this.startReader(k, 0);
-    if (isCompressed(file.name)) {
+    if (isCompressed(file.name) || isCaptureName(file.name)) {
       this.startReader(k, 0);
       this.passOverUntil = this.offsetOf(k) + target;
       return;
@@ -246,7 +247,10 @@ export class FileFlowSource implements FlowSource {
   }
 }
 
-/** whether the name says gzip (a gzip file without the name is read from its start too: its magic bytes are checked then) */
+/**
+ * whether the name says gzip (a gzip file without the name is read from its start too: its magic bytes are checked then);
+ * captures cannot be entered in the middle either (packets, not lines): they are read from the start and passed over too
+ */
 function isCompressed(name: string): boolean {
   return /\.gz$/i.test(name);
 }

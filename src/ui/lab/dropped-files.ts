@@ -1,13 +1,13 @@
 /**
  * Files from a drop, folders included (read recursively, every batch of a folder's
- * entries), keeping only the files `keep` accepts (CSV and CSV.gz by default). A file
+ * entries), keeping only the files `keep` accepts (CSV files and packet captures, also gzipped, by default). A file
  * dropped on its own is always kept: the reader then says what is wrong with it.
  * Files from inside a folder keep their path below the drop in `webkitRelativePath`
  * (as a folder pick gives it), so a saved model's folder keeps its layout. That
  * property is lost on the way to a worker: `TrainClient.loadModelFiles` sends the paths
  * beside the files.
  */
-export const DATA_FILE = /\.csv(\.gz)?$/i;
+export const DATA_FILE = /\.(csv|pcap|pcapng|cap)(\.gz)?$/i;
 export const MODEL_FILE = /\.(json|bin)$/i;
 
 export async function filesFromDrop(transfer: DataTransfer, keep: RegExp = DATA_FILE): Promise<File[]> {
