@@ -11,6 +11,7 @@ import type { FlowBatch, SourceMessage, SourceMeta } from './flow-batch';
 import { LiveAggregator, RECENT_ALERTS } from './live-aggregator';
 import type { AlertSample, LiveSummary, RunState } from '../store/run-summary';
 import type { ReplayClock } from './replay-loop';
+import { messageOf } from '../util/errors';
 
 /** A model ready to score, with the name its scores are stored under. */
 export interface ScoringModel {
@@ -352,7 +353,7 @@ export class DetectSession {
 
   private fail(e: unknown): void {
     const full = isStorageFullError(e);
-    const message = e instanceof Error ? e.message : String(e);
+    const message = messageOf(e);
     if (full) this.storing = false;
     if (this.stateNow !== 'error') {
       this.stateNow = 'error';
