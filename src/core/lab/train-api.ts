@@ -1,4 +1,4 @@
-import type { DetectorKind } from '../detectors/registry';
+import type { DetectorKind, ModelKind } from '../detectors/registry';
 import type { ScoreDistributions } from '../explore/score-distributions';
 import type { TrainRunProgress } from '../explore/train-run';
 import type { Evaluation, PipelineProgress, SplitKind, TrainingSummary } from '../pipeline';
@@ -79,7 +79,8 @@ export interface FeatureExploration {
 
 export interface TrainRequest {
   source: SourceSpec;
-  detector: DetectorKind;
+  /** an unsupervised detector, a classifier or a hybrid */
+  detector: ModelKind;
   /** detector settings as the CLI names them (epochs, n_estimators, …) */
   settings: Record<string, number | string>;
   threshold: string;

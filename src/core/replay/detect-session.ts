@@ -1,5 +1,6 @@
 import { ReconstructionDetector } from '../detectors/reconstruction';
-import { takeRows } from '../ingest/batch';
+import { takeRows, type Matrix } from '../ingest/batch';
+import type { NamedRows } from '../detectors/detector';
 import type { FittedPipeline } from '../pipeline/fitted-pipeline';
 import type { Schema } from '../schema/schema';
 import { protocolIndexer } from '../store/flow-protocol';
@@ -81,6 +82,8 @@ export class DetectSession {
   private threshold: number;
   private protocol: (x: ArrayLike<number>, row: number) => number;
   private contributionNames: string[] | null;
+  /** the classes the verdict model names alerts with, where it names them */
+  private readonly predictedNames: string[] | null;
   /** per model alongside: whether its preprocessor is the verdict model's (same JSON) */
   private readonly sharesInputs: boolean[];
   private chain: Promise<void> = Promise.resolve();
@@ -118,6 +121,8 @@ export class DetectSession {
     this.alerts = new AlertGrouper(options.run.id, options.meta.devices, options.meta.classes.map((c) => c.name));
     this.ledger = new CreditLedger(options.window ?? DEFAULT_WINDOW, options.grant);
     this.protocol = this.makeProtocol(options.meta.schema);
+    this.predictedNames = options.verdict.pipeline.detector.classes?.map((c) => c.name) ?? null;
+    if (this.predictedNames) this.run.predictedClasses = this.predictedNames;
     this.contributionNames = options.verdict.pipeline.detector instanceof ReconstructionDetector ? options.verdict.pipeline.preprocessor.outputNames : null;
     this.aggregator.setClasses(options.meta.classes);
     const verdictInputs = JSON.stringify(options.verdict.pipeline.preprocessor.toJSON());
@@ -259,12 +264,13 @@ export class DetectSession {
     this.aggregator.addScored(batch, scores, verdict, (i) => protocol(data, i), now, fraction);
 
     const axis = this.meta.hasOwnTime ? batch.time : new Float64Array(n).fill((batch.emittedAt - this.run.createdAt) / 1000);
-    const { first, newest } = this.alerts.add(verdict, batch.device, batch.classIndex, axis, scores);
+    const named = this.nameAlerts(features, verdict);
+    const { first, newest } = this.alerts.add(verdict, batch.device, batch.classIndex, axis, scores, named ? { classIndex: named.classIndex, names: this.predictedNames! } : undefined);
     const recentRows: number[] = [];
     for (let i = n - 1; i >= 0 && recentRows.length < RECENT_ALERTS; i--) if (verdict[i]) recentRows.push(i);
     if (recentRows.length) {
       const wanted = new Set<number>([...recentRows, ...first.values(), ...newest.values()]);
-      const samples = await this.samples(batch, features, scores, axis, [...wanted].sort((a, b) => a - b));
+      const samples = await this.samples(batch, features, scores, axis, [...wanted].sort((a, b) => a - b), named);
       for (const [g, row] of first) this.alerts.addSample(g, samples.get(row)!, true);
       for (const [g, row] of newest) if (first.get(g) !== row) this.alerts.addSample(g, samples.get(row)!, false);
       this.aggregator.addAlerts(recentRows.reverse().map((r) => samples.get(r)!));
@@ -282,14 +288,35 @@ export class DetectSession {
       score: scores,
       verdict,
       ...(this.alongside.length && { scores: { [this.verdict.kind]: scores, ...others } }),
+      ...(named && { predicted: named.classIndex, confidence: named.confidence }),
     };
     this.queue.push({ chunk, emittedAt: batch.emittedAt });
     if (!this.writing) this.writing = this.writeAll();
     void this.persist();
   }
 
+  /**
+   * The second stage: where the verdict model knows attack classes (a classifier or a
+   * hybrid), the class it names each flagged row and its probability; −1 and 0 elsewhere.
+   * Only flagged rows are named, so a quiet network costs nothing.
+   */
+  private nameAlerts(features: Matrix, verdict: Uint8Array): NamedRows | null {
+    const detector = this.verdict.pipeline.detector;
+    if (!detector.nameClasses || !this.predictedNames) return null;
+    const rows: number[] = [];
+    for (let i = 0; i < verdict.length; i++) if (verdict[i]) rows.push(i);
+    const out = { classIndex: new Int32Array(verdict.length).fill(-1), confidence: new Float32Array(verdict.length) };
+    if (rows.length === 0) return out;
+    const named = detector.nameClasses(takeRows(features, rows));
+    rows.forEach((r, k) => {
+      out.classIndex[r] = named.classIndex[k];
+      out.confidence[r] = named.confidence[k];
+    });
+    return out;
+  }
+
   /** alert samples for `rows` of a batch, with each model input's share of the reconstruction error where the model has one */
-  private async samples(batch: FlowBatch, features: { n: number; d: number; data: Float32Array }, scores: Float32Array, axis: Float64Array, rows: number[]): Promise<Map<number, AlertSample>> {
+  private async samples(batch: FlowBatch, features: Matrix, scores: Float32Array, axis: Float64Array, rows: number[], named: NamedRows | null): Promise<Map<number, AlertSample>> {
     const columns = this.schema.columns.map((c) => c.name);
     let perFeature: Float32Array | null = null;
     const names = this.contributionNames;
@@ -316,6 +343,7 @@ export class DetectSession {
         rowNumber: batch.rowNumber[r],
         device: device < this.meta.devices.length ? this.meta.devices[device] : null,
         className: cls >= 0 ? (this.meta.classes[cls]?.name ?? null) : null,
+        ...(named && named.classIndex[r] >= 0 && { predictedClass: this.predictedNames![named.classIndex[r]], confidence: named.confidence[r] }),
         score: scores[r],
         threshold: this.threshold,
         features: values,

@@ -25,6 +25,8 @@ export interface RunRecord {
   categories?: Record<string, string[]>;
   /** class names, indexed by a chunk's classIndex */
   classes: string[];
+  /** the classes the model names alerts with, indexed by a chunk's `predicted` (classifiers and hybrids) */
+  predictedClasses?: string[];
   /** device names, indexed by a chunk's device */
   devices: string[];
   /** the last summary sent to the page: the history view redraws from it */
@@ -51,18 +53,30 @@ export interface FlowChunk {
   verdict: Uint8Array;
   /** per detector, where more than one scored the run (e.g. "iforest", "ae") */
   scores?: Record<string, Float32Array>;
+  /** the class a classifier named each flagged flow (index into the run's `predictedClasses`; −1 not flagged) */
+  predicted?: Int32Array;
+  /** its probability (0 where not flagged) */
+  confidence?: Float32Array;
 }
 
 /** a row's device index when its source names no device */
 export const NO_DEVICE = 0xffff;
 
-/** Alerts grouped for the inbox: one group per (device, class) of a run. */
+/**
+ * Alerts grouped for the inbox: one group per (device, class) of a run; when a
+ * classifier names the alerts, per (device, predicted class).
+ */
 export interface AlertGroup {
   runId: string;
-  /** `${device}|${className}` */
+  /** `${device}|${className}`, or `${device}|predicted:${predictedClass}` */
   key: string;
   device: string | null;
+  /** the true class of the group's alerts (null when a classifier groups them, or unlabelled) */
   className: string | null;
+  /** the class the model named these alerts (classifiers and hybrids only) */
+  predictedClass?: string | null;
+  /** alerts per true class, where the data is labelled and a classifier named the alerts */
+  trueClasses?: Record<string, number>;
   count: number;
   firstSeen: number;
   lastSeen: number;

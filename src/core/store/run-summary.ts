@@ -77,6 +77,9 @@ export interface AlertSample {
   device: string | null;
   /** the true class where labelled, else null */
   className: string | null;
+  /** the class the model named the alert and its probability (classifiers and hybrids), else absent */
+  predictedClass?: string;
+  confidence?: number;
   score: number;
   threshold: number;
   /** raw feature values by column name */
