@@ -130,6 +130,10 @@ export class IsolationForest implements Detector {
     return this.need().nFeatures;
   }
 
+  get inputWidth(): number | undefined {
+    return this.fitted?.nFeatures;
+  }
+
   get isFitted(): boolean {
     return this.fitted !== null;
   }

@@ -135,6 +135,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     await parts?.add(features, batch.classIndex);
     scored += batch.n;
   }
+  if (scored === 0) throw new InputError(nothingScored(reader.counters, splitting));
   const classes = reader.classes;
   const { scores, classIndex } = log.view;
   const report = evaluateBinary({
@@ -186,6 +187,14 @@ function rowCounts(c: IngestCounters, scored: number, usedForTraining = 0): RowC
   };
   if (usedForTraining) counts.in_training_split = usedForTraining;
   return counts;
+}
+
+/** The sentence for a test reading that scored nothing: which rows were read and where they went. */
+function nothingScored(c: IngestCounters, splitting: boolean): string {
+  const rows = `${c.read} test row${c.read === 1 ? '' : 's'}`;
+  if (c.accepted > 0 && splitting) return `none of the ${rows} fell in the test split: give more rows, a larger --test-fraction, or --test files`;
+  const reasons = Object.entries(c.skipped).map(([why, n]) => `${n} ${why}`).join(', ');
+  return `every one of the ${rows} was skipped (${reasons}): nothing was scored`;
 }
 
 function overlaps(a: SourceFile[] | undefined, b: SourceFile[] | undefined): boolean {

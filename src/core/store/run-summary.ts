@@ -38,7 +38,8 @@ export interface LiveSummary {
   error?: string;
 }
 
-export type RunState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'error';
+/** `interrupted`: the page closed while the run played; its figures were recomputed from the store */
+export type RunState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'interrupted' | 'error';
 
 export interface FlowCounters {
   read: number;
