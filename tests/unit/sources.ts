@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SourceFile } from '../../src/core/ingest';
 import { sourceFiles } from '../../src/cli/files';
 
-/** The shared real samples, read in place (never copied into the project). */
-export const SHARED = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
+/** The shared real samples, read in place (never copied into the project); beside the checkout, or /work/shared from a worktree. */
+const BESIDE = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
+export const SHARED = existsSync(BESIDE) ? BESIDE : '/work/shared/datasets/';
 
 export function shared(...names: string[]): SourceFile[] {
   return sourceFiles(names.map((n) => SHARED + n));
