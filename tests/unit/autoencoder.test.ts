@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SHARED } from './sources';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Autoencoder, loadAutoencoder } from '../../src/core/detectors/autoencoder';
@@ -211,7 +212,7 @@ describe('LstmAutoencoder', () => {
 
 describe('Autoencoder on CICIoMT2024 (v2, 39 features)', () => {
   it('separates held-out benign rows from attacks (ROC-AUC > 0.9)', async () => {
-    const { x, benign } = readCicIomt(new URL('../../../shared/datasets/ciciomt2024_v2_39feat_sample.csv', import.meta.url));
+    const { x, benign } = readCicIomt(SHARED + 'ciciomt2024_v2_39feat_sample.csv');
     const benignRows = [...benign.keys()].filter((i) => benign[i]);
     const attackRows = [...benign.keys()].filter((i) => !benign[i]);
     const order = new Random(0).permutation(benignRows.length);
@@ -233,7 +234,7 @@ describe('Autoencoder on CICIoMT2024 (v2, 39 features)', () => {
  * The sample as the Python reference prepared it: non-finite cells (`inf` in Rate) set
  * to the column's largest finite value, log1p on columns that are never negative.
  */
-function readCicIomt(url: URL): { x: Matrix; benign: boolean[] } {
+function readCicIomt(url: string): { x: Matrix; benign: boolean[] } {
   const lines = readFileSync(url, 'utf8').trim().split('\n');
   const d = lines[0].split(',').length - 1;
   const x = matrix(lines.length - 1, d);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SHARED } from './sources';
 import { describe, expect, it } from 'vitest';
 import { matrix, takeRows, type Matrix } from '../../src/core/ingest/batch';
 import {
@@ -285,7 +286,7 @@ describe('gridSearchIsolationForest', () => {
 
 describe('on CICIoMT2024 v2 (real data)', () => {
   it('separates held-out benign rows from attacks (ROC-AUC > 0.8)', async () => {
-    const text = readFileSync(new URL('../../../shared/datasets/ciciomt2024_v2_39feat_sample.csv', import.meta.url), 'utf8');
+    const text = readFileSync(SHARED + 'ciciomt2024_v2_39feat_sample.csv', 'utf8');
     const lines = text.split('\n').filter((l) => l.trim() !== '');
     const header = lines[0].split(',');
     const labelCol = header.indexOf('attack_type');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ciciomtClass, detectDialect } from '../../src/core/schema';
+import { ciciomtClass, ciciomtFileClass, detectDialect, KNOWN_DIALECTS } from '../../src/core/schema';
 import { SHARED } from './sources';
 
 const headerOf = (file: string) => readFileSync(SHARED + file, 'utf8').split(/\r?\n/, 1)[0].split(',');
@@ -41,5 +41,12 @@ describe('CICIoMT2024 class names', () => {
     ['TCP_IP-DDoS-UDP2_train.pcap.csv', 'TCP_IP-DDoS-UDP'],
     ['some/folder/Bluetooth_Benign_test.pcap.csv', 'Bluetooth_Benign'],
     ['MQTT-DDoS-Connect_Flood_test.pcap.csv.gz', 'MQTT-DDoS-Connect_Flood'],
-  ])('%s → %s', (text, cls) => expect(ciciomtClass(text)).toBe(cls));
+  ])('%s → %s', (text, cls) => expect(ciciomtFileClass(text)).toBe(cls));
+
+  it('takes a label cell whole: only file names lose their folders', () => {
+    expect(ciciomtClass('a/b')).toBe('a/b');
+    expect(ciciomtClass('x\\y')).toBe('x\\y');
+    for (const d of KNOWN_DIALECTS) expect(d.labelOf('Recon/Port\\Scan', 'data/Benign_train.pcap.csv')).toBe('Recon/Port\\Scan');
+    expect(KNOWN_DIALECTS[0].labelOf(null, 'data/ARP_Spoofing_train.pcap.csv')).toBe('ARP_Spoofing');
+  });
 });

@@ -1,11 +1,21 @@
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceFile } from '../../src/core/ingest';
 import { sourceFiles } from '../../src/cli/files';
 
-/** The shared real samples, read in place (never copied into the project); beside the checkout, or /work/shared from a worktree. */
-const BESIDE = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
-export const SHARED = existsSync(BESIDE) ? BESIDE : '/work/shared/datasets/';
+/**
+ * The shared real samples, read in place (never copied into the project): `shared/datasets/`
+ * beside the checkout or beside any folder above it (a git worktree sits deeper than the main checkout).
+ */
+export const SHARED = findShared(dirname(fileURLToPath(import.meta.url)));
+
+function findShared(from: string): string {
+  for (let dir = join(from, '../..'); ; dir = dirname(dir)) {
+    const candidate = join(dir, '..', 'shared', 'datasets');
+    if (existsSync(candidate) || dirname(dir) === dir) return `${candidate}/`;
+  }
+}
 
 export function shared(...names: string[]): SourceFile[] {
   return sourceFiles(names.map((n) => SHARED + n));

@@ -2,6 +2,8 @@
  * The tallies of one reading. Every data row read is either accepted or skipped for one
  * named reason, so `read === accepted + Σ skipped` always holds.
  */
+import { displayText } from '../text';
+
 export type SkipReason = 'malformed row' | 'missing label' | 'no feature values' | 'repeated header';
 
 export interface ColumnIssues {
@@ -24,6 +26,7 @@ export interface IngestCounters {
 }
 
 const MAX_EXAMPLES = 5;
+const EXAMPLE_MAX = 40;
 
 export function newCounters(): IngestCounters {
   return { read: 0, accepted: 0, skipped: {}, cells: {}, skippedExamples: [] };
@@ -45,5 +48,8 @@ export function columnIssues(c: IngestCounters, column: string): ColumnIssues {
 }
 
 export function noteExample(issues: ColumnIssues, cell: string): void {
-  if (issues.examples.length < MAX_EXAMPLES && !issues.examples.includes(cell)) issues.examples.push(cell);
+  if (issues.examples.length >= MAX_EXAMPLES) return;
+  // a cell may be megabytes long: an example is a short excerpt of it
+  const shown = displayText(cell, EXAMPLE_MAX);
+  if (!issues.examples.includes(shown)) issues.examples.push(shown);
 }

@@ -9,6 +9,7 @@ import { columnIssues, countSkip, newCounters, noteExample, type IngestCounters 
 import { ArrayCells, PlainRowCursor, type RowCells } from './row-cells';
 import { RecordSplitter } from './record-splitter';
 import { decodeText, InputError } from './text-stream';
+import { excerpt, nameList } from '../text';
 
 /** A file to read: in Node from `fs`, in the browser from a `File`. */
 export interface SourceFile {
@@ -201,13 +202,13 @@ export class DatasetReader {
   /** Works out the columns of a file from its header (and, for generic CSVs, its first rows). */
   private openLayout(name: string, rawHeader: string[], firstRows: string[][], summary: FileSummary): FileLayout {
     const header = cleanHeader(rawHeader);
-    if (header.length < 2) throw new InputError(`${name} does not look like a CSV file: its first line has ${header.length} column`);
+    if (header.length < 2) throw new InputError(`${name} does not look like a CSV file: its first line has ${header.length} column (it starts ${excerpt(header[0] ?? '')})`);
     let dialect = this.dialect;
     if (!dialect) {
       const detection = detectDialect(header, name);
       if (!detection) {
         throw new InputError(
-          `${name}: the header is not one of CICIoMT2024, CICIoT2023 or BoT-IoT (first columns: ${header.slice(0, 4).join(', ')}); name its label column to read it as a generic CSV`,
+          `${name}: the header is not one of CICIoMT2024, CICIoT2023 or BoT-IoT (first columns: ${excerpt(header.slice(0, 4).join(', '), 60)}); name its label column to read it as a generic CSV`,
         );
       }
       summary.detection = detection;
@@ -229,7 +230,7 @@ export class DatasetReader {
       this.schema = { dialect: dialect.id, columns };
     } else {
       const missing = this.schema.columns.filter((c) => !header.includes(c.name)).map((c) => c.name);
-      if (missing.length) throw new InputError(`${name} lacks column(s) ${missing.join(', ')} that the files before it have`);
+      if (missing.length) throw new InputError(`${name} lacks column(s) ${nameList(missing)} that the files before it have`);
     }
     const labelColumn = dialect.labelColumn(header);
     const timeColumn = dialect.timeColumn(header);
@@ -260,7 +261,7 @@ export class DatasetReader {
     }
     const className = layout.classFromName ?? (layout.label >= 0 ? labelOf(layout, cells.text(layout.label), file) : null);
     if (className === null && !this.options.keepUnlabelled) {
-      countSkip(c, 'missing label', file, row, layout.label >= 0 ? `empty label cell "${cells.text(layout.label)}"` : 'no label column and no class in the file name');
+      countSkip(c, 'missing label', file, row, layout.label >= 0 ? `empty label cell ${excerpt(cells.text(layout.label))}` : 'no label column and no class in the file name');
       return;
     }
     const out = builder.row();

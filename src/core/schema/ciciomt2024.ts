@@ -13,11 +13,12 @@ const CLASSES = [
 ];
 
 /**
- * The class in a CICIoMT2024 file name or label cell: `ARP_Spoofing_test.pcap.csv`,
- * `WiFi_and_MQTT_test_Benign_test.pcap`, `TCP_IP-DDoS-ICMP1_train.pcap.csv`, …
+ * The class in a CICIoMT2024 label cell or base file name: `ARP_Spoofing_test.pcap.csv`,
+ * `WiFi_and_MQTT_test_Benign_test.pcap`, `TCP_IP-DDoS-ICMP1_train.pcap.csv`, … A label
+ * cell is taken whole (`a/b` is the class `a/b`); only file names lose their folders.
  */
 export function ciciomtClass(text: string): string | null {
-  let name = baseName(text.trim())
+  let name = text.trim()
     .replace(/\.gz$/i, '')
     .replace(/\.csv$/i, '')
     .replace(/\.pcap$/i, '')
@@ -41,8 +42,11 @@ function category(className: string): ClassInfo {
   return { benign: false, family: 'Other' };
 }
 
+/** The class in a CICIoMT2024 file name, folders left out. */
+export const ciciomtFileClass = (fileName: string) => ciciomtClass(baseName(fileName));
+
 function labelOf(labelCell: string | null, fileName: string): string | null {
-  return ciciomtClass(labelCell ?? fileName);
+  return labelCell === null ? ciciomtFileClass(fileName) : ciciomtClass(labelCell);
 }
 
 const LEAKAGE = {
@@ -55,7 +59,7 @@ function detectRelease(own: readonly string[], other: readonly string[]) {
     if (header.includes('flow_duration')) return 0; // a CICIoT2023 file
     const mine = overlap(header, own);
     const theirs = overlap(header, other.filter((c) => !own.includes(c)));
-    const nameHint = ciciomtClass(fileName) && /\.pcap/i.test(fileName) ? 0.05 : 0;
+    const nameHint = ciciomtFileClass(fileName) && /\.pcap/i.test(fileName) ? 0.05 : 0;
     return Math.max(0, Math.min(1, mine - 0.5 * theirs + nameHint));
   };
 }

@@ -4,4 +4,4 @@ export type { Schema, SchemaColumn } from './schema';
 export { incompatibility } from './schema';
 export { detectDialect, dialectById, KNOWN_DIALECTS, MIN_CONFIDENCE, type Detection } from './detect';
 export { genericDialect, type GenericOptions } from './generic';
-export { ciciomtClass } from './ciciomt2024';
+export { ciciomtClass, ciciomtFileClass } from './ciciomt2024';

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../text';
 import type { CompareResult, ModelResult } from './compare';
 import { rankedModels } from './format-text';
 
@@ -10,7 +11,7 @@ export function studyReportHtml(result: CompareResult, createdAt = new Date()): 
   const ranked = rankedModels(result);
   const classes = result.classes.filter((c) => (result.test.per_class[c] ?? 0) > 0);
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Model comparison: ${esc(result.dataset.name)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>Model comparison: ${escapeHtml(result.dataset.name)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;color:#1b2430;margin:2rem auto;max-width:1100px;padding:0 1rem}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccd;padding-bottom:.2rem}
@@ -19,7 +20,7 @@ th,td{border:1px solid #d5dae1;padding:.2rem .45rem;text-align:right}th:first-ch
 th{background:#eef1f5}.muted{color:#5b6675}.cm td{min-width:2.2rem}.grid{display:flex;flex-wrap:wrap;gap:1.5rem}
 @media print{h2{break-after:avoid}.cm-block{break-inside:avoid}}
 </style></head><body>
-<h1>Model comparison: ${esc(result.dataset.name)}</h1>
+<h1>Model comparison: ${escapeHtml(result.dataset.name)}</h1>
 <p class="muted">Task <b>${result.task}</b>, balancing <b>${result.balance}</b>, seed ${result.settings.seed}, made ${createdAt.toISOString()} by IoMT Anomaly Lab.</p>
 <h2>Data and settings</h2>
 ${keyValues({
@@ -36,7 +37,7 @@ ${table(
   ranked.map(([name, r]) => [name, r.kind, pct(r.accuracy), pct(r.balanced_accuracy), f3(r.macro_f1), f3(r.weighted_f1), pct(r.benign_fpr), String(r.fit_ms), r.predict_rows_per_s.toLocaleString('en')]),
 )}
 ${macroF1Chart(ranked)}
-${result.notes.length ? `<ul>${result.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
+${result.notes.length ? `<ul>${result.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 ${syntheticTable(result)}
 <h2>F1 per class</h2>
 ${table(['class', ...ranked.map(([n]) => n)], classes.map((c) => [c, ...ranked.map(([, r]) => f3(r.per_class[c]?.f1 ?? NaN))]))}
@@ -44,25 +45,22 @@ ${table(['class', ...ranked.map(([n]) => n)], classes.map((c) => [c, ...ranked.m
 ${table(['class', ...ranked.map(([n]) => n)], classes.map((c) => [c, ...ranked.map(([, r]) => f3(r.per_class[c]?.recall ?? NaN))]))}
 <h2>Confusion matrices</h2>
 <p class="muted">Rows: true class; columns: predicted class.</p>
-<div class="grid">${ranked.map(([name, r]) => `<div class="cm-block"><h3>${esc(name)}</h3>${confusion(r)}</div>`).join('')}</div>
+<div class="grid">${ranked.map(([name, r]) => `<div class="cm-block"><h3>${escapeHtml(name)}</h3>${confusion(r)}</div>`).join('')}</div>
 </body></html>
 `;
 }
 
-function esc(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-}
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)} %` : '–');
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
 
 function table(header: string[], rows: string[][]): string {
-  return `<table><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+  return `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
 function keyValues(kv: Record<string, string>): string {
-  return `<table>${Object.entries(kv).map(([k, v]) => `<tr><th>${esc(k)}</th><td style="text-align:left">${esc(v)}</td></tr>`).join('')}</table>`;
+  return `<table>${Object.entries(kv).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td style="text-align:left">${escapeHtml(v)}</td></tr>`).join('')}</table>`;
 }
 
 function countsTable(result: CompareResult): string {
@@ -77,7 +75,7 @@ function countsTable(result: CompareResult): string {
 function syntheticTable(result: CompareResult): string {
   const q = result.synthetic_quality;
   if (!q) return '';
-  return `<h2>Synthetic rows against real rows (${esc(result.balance)})</h2><p class="muted">Two-sample Kolmogorov–Smirnov statistic per feature between a class's synthetic and real training rows (0 = same distribution, 1 = disjoint).</p>${table(
+  return `<h2>Synthetic rows against real rows (${escapeHtml(result.balance)})</h2><p class="muted">Two-sample Kolmogorov–Smirnov statistic per feature between a class's synthetic and real training rows (0 = same distribution, 1 = disjoint).</p>${table(
     ['class', 'synthetic rows', 'median KS', 'worst KS', 'worst feature'],
     Object.entries(q).map(([c, v]) => [c, String(v.rows), f3(v.median_ks), f3(v.max_ks), v.worst_feature]),
   )}`;
@@ -94,7 +92,7 @@ function macroF1Chart(ranked: [string, ModelResult][]): string {
       const v = Number.isFinite(r.macro_f1) ? r.macro_f1 : 0;
       const y = i * rowH + 4;
       const colour = r.kind === 'supervised' ? '#3b7dd8' : '#d8893b';
-      return `<text x="${labelW - 6}" y="${y + 14}" text-anchor="end" font-size="12">${esc(name)}</text><rect x="${labelW}" y="${y}" width="${(v * barW).toFixed(1)}" height="${rowH - 6}" fill="${colour}"/><text x="${labelW + v * barW + 4}" y="${y + 14}" font-size="12">${v.toFixed(3)}</text>`;
+      return `<text x="${labelW - 6}" y="${y + 14}" text-anchor="end" font-size="12">${escapeHtml(name)}</text><rect x="${labelW}" y="${y}" width="${(v * barW).toFixed(1)}" height="${rowH - 6}" fill="${colour}"/><text x="${labelW + v * barW + 4}" y="${y + 14}" font-size="12">${v.toFixed(3)}</text>`;
     })
     .join('');
   const axis = [0, 0.25, 0.5, 0.75, 1]
@@ -115,7 +113,7 @@ function confusion(r: ModelResult): string {
       const bg = i === j ? `rgba(59,125,216,${share.toFixed(2)})` : `rgba(216,59,59,${Math.min(1, share * 2).toFixed(2)})`;
       return `<td style="background:${v ? bg : 'transparent'}">${v || ''}</td>`;
     });
-    return `<tr><th>${esc(t)}</th>${cells.join('')}</tr>`;
+    return `<tr><th>${escapeHtml(t)}</th>${cells.join('')}</tr>`;
   });
-  return `<table class="cm"><thead><tr><th></th>${names.map((n, j) => `<th title="${esc(n)}">${j + 1}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="muted">Columns: ${names.map((n, j) => `${j + 1} = ${esc(n)}`).join(', ')}</p>`;
+  return `<table class="cm"><thead><tr><th></th>${names.map((n, j) => `<th title="${escapeHtml(n)}">${j + 1}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="muted">Columns: ${names.map((n, j) => `${j + 1} = ${escapeHtml(n)}`).join(', ')}</p>`;
 }

@@ -1,4 +1,6 @@
 /** Numbers and errors for people: grouped integers, short numbers, percentages, scores, times, bytes, dates, error sentences. */
+import { displayText } from '../../core/text';
+
 export const int = (v: number) => Math.round(v).toLocaleString('en-US');
 
 /** a count, short: 12,345 → 12.3k */
@@ -68,8 +70,10 @@ export function bytes(v: number | null | undefined): string {
 export const dateTime = (t: number) =>
   new Date(t).toLocaleString('en-GB', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
-/** an error of any kind as its message, to go inside a sentence */
-export const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** an error of any kind as its message, to go inside a sentence: one line, control characters made harmless, never longer than a banner */
+export const message = (e: unknown) => displayText(e instanceof Error ? e.message : e, MESSAGE_MAX);
+/** error messages quote input in short excerpts; this bounds one whose author forgot */
+const MESSAGE_MAX = 600;
 
 /** an error of any kind as a sentence of its own: capital first (unless it starts with a file name), full stop last */
 export function sentence(e: unknown): string {
