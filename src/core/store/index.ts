@@ -4,3 +4,5 @@ export { IndexedDbStore, DEFAULT_DB_NAME, DEFAULT_RETENTION_ROWS } from './index
 export { StorageFullError, isStorageFullError, isQuotaError } from './storage-full';
 export { exportRun, exportRunText, exportFileName, EXPORT_FORMATS, INFLUX_MEASUREMENT, type ExportFormat, type ExportOptions } from './export-run';
 export { PROTOCOLS, protocolIndexer, flowProtocol, type ProtocolName } from './flow-protocol';
+export { InfluxSink, writeEndpoint, type InfluxSinkOptions, type InfluxTarget } from './influx-sink';
+export { MqttAlertPublisher } from './mqtt-alerts';
