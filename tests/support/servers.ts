@@ -4,7 +4,7 @@
  * config and data folder, and stopped by its pid.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +66,8 @@ export interface Mosquitto {
 /** Mosquitto with a plain and a WebSocket listener; `users` switches anonymous access off */
 export async function startMosquitto(options: { users?: Record<string, string> } = {}): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'iomt-mosquitto-'));
+  // started as root (CI), mosquitto drops to its own user before it reads the password file
+  chmodSync(dir, 0o755);
   const port = await freePort();
   const wsPort = await freePort();
   const lines = [`listener ${port} 127.0.0.1`, 'protocol mqtt', `listener ${wsPort} 127.0.0.1`, 'protocol websockets', 'persistence false', 'log_dest none', 'max_queued_messages 100000'];
@@ -73,6 +75,7 @@ export async function startMosquitto(options: { users?: Record<string, string> }
     const file = join(dir, 'passwords');
     writeFileSync(file, '');
     for (const [user, password] of Object.entries(options.users)) execFileSync('mosquitto_passwd', ['-b', file, user, password]);
+    chmodSync(file, 0o644);
     lines.push('allow_anonymous false', `password_file ${file}`);
   } else lines.push('allow_anonymous true');
   const config = join(dir, 'mosquitto.conf');

@@ -1,7 +1,8 @@
 import type { Batch } from './batch';
 import { DatasetReader } from './dataset-reader';
 import { InputError } from './text-stream';
-import type { Dialect } from '../schema/dialect';
+import { cleanHeader, type Dialect } from '../schema/dialect';
+import { detectDialect } from '../schema/detect';
 import { wireFraming } from './wire-message';
 
 /** why a whole message was not read (row-level reasons come from the reader's counters) */
@@ -24,6 +25,8 @@ export class WireReader {
   private received = 0;
   /** NDJSON lines of the message being read that were not objects (counted already) */
   private badLines = 0;
+  /** whether the message's header is one of a known dialect (then a refusal means another dialect, not junk) */
+  private looksLikeFlows = false;
 
   constructor(options: { dialect?: Dialect } = {}) {
     // no files: messages come in through `readText`/`readCells`
@@ -42,9 +45,11 @@ export class WireReader {
     const counters = this.reader.counters;
     const before = counters.read;
     this.badLines = 0;
+    this.looksLikeFlows = false;
     try {
       if (payload.subarray(0, 4096).includes(0)) throw new NotFlows(`a message on ${name} holds binary data, not flow records`);
       const text = this.decoder.decode(payload.subarray(framing.bodyStart));
+      this.looksLikeFlows = framing.ndjson || detectDialect(cleanHeader(text.slice(0, text.indexOf('\n') >>> 0).split(',')), name) !== null;
       const batch = framing.ndjson ? this.readNdjson(text, name) : this.reader.readText(name, text);
       this.collect();
       // lines the reader did not see as rows (blank NDJSON lines) still count once; rows it saw beyond the lines (quoted line breaks) too
@@ -56,7 +61,7 @@ export class WireReader {
       if (!(e instanceof InputError)) throw e;
       this.collect();
       const seen = counters.read - before + this.badLines;
-      this.count(e instanceof NotFlows || !this.reader.dialect ? 'not a flow record' : 'another dialect or columns', Math.max(0, framing.records - seen));
+      this.count(e instanceof NotFlows || !this.looksLikeFlows ? 'not a flow record' : 'another dialect or columns', Math.max(0, framing.records - seen));
       this.lastProblem = e.message;
       return null;
     }

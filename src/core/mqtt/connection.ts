@@ -50,7 +50,7 @@ export function describeMqttError(e: unknown, url: string): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `There is no host ${new URL(url).hostname} (${url}).`;
   if (code === 'ECONNRESET' || code === 'EPIPE') return `The broker at ${url} closed the connection.`;
   if (code === 4 || code === 134) return `The broker at ${url} refused the user name or password.`;
-  if (code === 5 || code === 135) return `The broker at ${url} refused: not authorised.`;
+  if (code === 5 || code === 135) return `The broker at ${url} refused: not authorised (a wrong user name or password, or none where one is needed).`;
   if (typeof code === 'number') return `The broker at ${url} refused the connection: ${err.message?.replace(/^Connection refused: /, '') ?? `reason ${code}`}.`;
   const message = err?.message ?? String(e);
   if (/timeout/i.test(message)) return `The broker at ${url} did not answer in time.`;
@@ -73,6 +73,7 @@ export class MqttConnection {
   private ending = false;
   private lastError: unknown = null;
   private readonly listeners: ((topic: string, payload: Uint8Array) => void)[] = [];
+  private readonly subscriptions = new Map<string, QoS>();
 
   constructor(private readonly options: MqttConnectionOptions) {
     this.url = brokerUrl(options.url).href.replace(/\/$/, '');
@@ -94,6 +95,10 @@ export class MqttConnection {
       protocolVersion: 5,
       clean: true,
       reconnectPeriod: 0,
+      // renewed here after each reconnect (MQTT.js forgets them when it does not reconnect by itself)
+      resubscribe: false,
+      // nothing piles up while the broker is away: a publish then fails and is counted
+      queueQoSZero: false,
       connectTimeout: this.options.connectTimeoutMs ?? 10_000,
       clientId: this.options.clientId ?? `iomt-lab-${Math.random().toString(36).slice(2, 10)}`,
       ...(this.options.username ? { username: this.options.username } : {}),
@@ -111,15 +116,21 @@ export class MqttConnection {
       client.on('connect', () => {
         this.attempt = 0;
         this.lastError = null;
-        this.set({ state: 'live', url: this.url });
         if (first) {
           first = false;
+          this.set({ state: 'live', url: this.url });
           resolve();
+          return;
         }
+        // live again once the subscriptions are renewed
+        Promise.all([...this.subscriptions].map(([filter, qos]) => this.subscribeNow(filter, qos))).then(
+          () => this.set({ state: 'live', url: this.url }),
+          (e: unknown) => void this.end((e as Error).message),
+        );
       });
       client.on('close', () => {
         if (this.ending) return;
-        const reason = describeMqttError(this.lastError ?? new Error('the connection closed'), this.url);
+        const reason = describeMqttError(this.lastError ?? { code: 'ECONNRESET' }, this.url);
         if (first) {
           first = false;
           this.ending = true;
@@ -147,6 +158,11 @@ export class MqttConnection {
 
   /** subscribes (renewed after every reconnect); rejects with one sentence if the broker refuses */
   async subscribe(filter: string, qos: QoS): Promise<void> {
+    await this.subscribeNow(filter, qos);
+    this.subscriptions.set(filter, qos);
+  }
+
+  private async subscribeNow(filter: string, qos: QoS): Promise<void> {
     const client = this.live();
     const granted = await client.subscribeAsync(filter, { qos });
     const refused = granted.find((g) => g.qos > 2);

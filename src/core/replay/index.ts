@@ -23,5 +23,7 @@ export { chooseModels, defaultModelId, ensureDefaultModels, fetchDefaultModels, 
 export { ReplayPacer, UNTIMED_RATE, type PacerPlan, type RateSpec } from './pacer';
 export { ReplayLoop, wallClock, type LoopState, type ReplayClock, type SendMessage } from './replay-loop';
 export { SimFlowSource } from './sim-source';
+export { MqttFlowSource, type MqttSourceOptions } from './mqtt-source';
+export { LiveQueue, DEFAULT_LIVE_CAPACITY, DEFAULT_MAX_MESSAGE_BYTES, type LiveMessage, type LiveQueueOptions } from './live-queue';
 export { simulatedTrainingFile, SIM_TRAINING_ROWS } from './sim-training';
 export { TimeBuckets, SCORE_BINS } from './time-buckets';
