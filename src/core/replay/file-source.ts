@@ -5,19 +5,11 @@ import type { Batch } from '../ingest/batch';
 import type { Schema } from '../schema/schema';
 import { NO_DEVICE, type SourceMeta } from './flow-batch';
 import type { FlowRows, FlowSource } from './flow-source';
+import type { ByteFile } from '../util/files';
 
-/**
- * A file that can be read from any byte: a browser `File` (`slice`) or a Node buffer.
- * Files are only ever streamed, so several GB work.
- */
-export interface ByteFile {
-  name: string;
-  size: number;
-  /** the bytes from `start` to the end */
-  stream(start?: number): ReadableStream<Uint8Array>;
-  /** bytes [start, end) */
-  read(start: number, end: number): Promise<Uint8Array>;
-}
+// a file is read from any byte (a browser `File`'s `slice`, a Node buffer) and only ever
+// streamed, so several GB work
+export type { ByteFile };
 
 /** how far the first line may run before a seek gives up looking for it */
 const MAX_HEADER_BYTES = 1 << 20;
@@ -292,14 +284,4 @@ function prepend(head: Uint8Array, rest: ReadableStream<Uint8Array>): ReadableSt
 /** a snapshot: the reader keeps growing its categories */
 export function copySchema(schema: Schema): Schema {
   return { dialect: schema.dialect, columns: schema.columns.map((c) => ({ ...c, categories: c.categories ? [...c.categories] : undefined })) };
-}
-
-/** A browser `File` (or any Blob with a name) as a `ByteFile`. */
-export function blobFile(file: Blob & { name: string; webkitRelativePath?: string }): ByteFile {
-  return {
-    name: file.webkitRelativePath || file.name,
-    size: file.size,
-    stream: (start = 0) => (start ? file.slice(start) : file).stream() as ReadableStream<Uint8Array>,
-    read: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
-  };
 }

@@ -18,6 +18,13 @@
  */
 export type RateSpec = { kind: 'flows'; perSecond: number } | { kind: 'speed'; multiplier: number } | { kind: 'max' };
 
+/** a plain copy of a rate (views hand over reactive proxies, which cannot cross to a worker) */
+export function plainRate(rate: RateSpec): RateSpec {
+  if (rate.kind === 'flows') return { kind: 'flows', perSecond: Number(rate.perSecond) };
+  if (rate.kind === 'speed') return { kind: 'speed', multiplier: Number(rate.multiplier) };
+  return { kind: 'max' };
+}
+
 export interface PacerOptions {
   /** rows per batch at most (the max rate sends batches of this size) */
   maxBatch?: number;

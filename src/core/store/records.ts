@@ -131,6 +131,7 @@ export interface LabStore {
   listDatasets(): Promise<DatasetRecord[]>;
 
   /** the most flow rows kept per run; older chunks are dropped first, counted on the run */
-  retentionRows: number;
+  readonly retentionRows: number;
+  setRetentionRows(rows: number): Promise<void>;
   estimate(): Promise<StorageEstimate>;
 }

@@ -4,19 +4,20 @@
  *   ReplayApi — replay-client.ts: source + detect workers, runs, alerts, exports, storage
  *   TrainApi  — train-client.ts: the train worker: inspect, explore, train, models
  */
-import type { AlertGroup, DatasetRecord, ModelRecord, RunRecord, StorageEstimate } from '../../core/store/records';
-import type { LiveSummary } from '../../core/replay/live-summary';
+import type {
+  AttackInjection, BackendInfo, DatasetInfo, ExploreOptions, FeatureExploration, InspectProgress, ModelSummary, RateSpec, SourceSpec,
+  StorageInfo, TrainProgress, TrainRequest, TrainResult,
+} from '../../core/lab';
+import type { ScoreDistributions } from '../../core/explore';
+import type { LiveSummary } from '../../core/replay';
+import type { AlertGroup, ModelRecord, RunRecord, StorageEstimate } from '../../core/store';
 import type { ExportFormat } from '../../core/store/export-run';
-import type { ScoreDistributions } from '../../core/explore/score-distributions';
-import type { TrainRunProgress } from '../../core/explore/train-run';
 
-export type { AlertGroup, DatasetRecord, LiveSummary, ModelRecord, RunRecord, ScoreDistributions, StorageEstimate };
-
-/** where flows come from */
-export type SourceSpec = { kind: 'simulation'; scenario: string; seed: number } | { kind: 'files'; files: File[] };
-
-/** replay speed: flows per second, a multiplier on the file's own timestamps, or as fast as possible */
-export type RateSpec = { kind: 'flows'; perSecond: number } | { kind: 'speed'; multiplier: number } | { kind: 'max' };
+// the contracts the workers share live below both, in `src/core/lab`; the views take them from here
+export type {
+  AlertGroup, AttackInjection, BackendInfo, DatasetInfo, ExploreOptions, FeatureExploration, InspectProgress, LiveSummary, ModelRecord, ModelSummary,
+  RateSpec, RunRecord, ScoreDistributions, SourceSpec, StorageEstimate, TrainProgress, TrainRequest, TrainResult,
+};
 
 export interface StartRequest {
   source: SourceSpec;
@@ -32,23 +33,6 @@ export interface StartRequest {
   alongside?: string[];
   rate: RateSpec;
   loop: boolean;
-}
-
-export interface AttackInjection {
-  /** a CICIoMT2024 v2 class, e.g. "ARP_Spoofing", "MQTT-DDoS-Connect_Flood" */
-  attack: string;
-  /** 0–1 */
-  intensity: number;
-  durationS: number;
-  source?: string;
-  targets?: string[];
-}
-
-export interface BackendInfo {
-  backend: string;
-  simd: boolean;
-  threads: number;
-  crossOriginIsolated: boolean;
 }
 
 export interface ReplayApi {
@@ -76,98 +60,8 @@ export interface ReplayApi {
   exportRun(id: string, format: ExportFormat): Promise<Blob>;
   listAlertGroups(runId: string): Promise<AlertGroup[]>;
   setAlertStatus(runId: string, key: string, status: AlertGroup['status']): Promise<void>;
-  storage(): Promise<StorageEstimate & { retentionRows: number }>;
+  storage(): Promise<StorageInfo>;
   setRetention(rows: number): Promise<void>;
-}
-
-export interface DatasetInfo extends Omit<DatasetRecord, 'id' | 'createdAt' | 'classes'> {
-  /** the stored description's id (`putDataset`) */
-  id: string;
-  /** dialect id, e.g. "ciciomt2024-v2" (`dataset` is its name as people know it) */
-  dialect: string;
-  /** rows per class, with its meaning from the dialect; they add up to `accepted` */
-  classes: { name: string; rows: number; benign: boolean; family: string }[];
-  /** rows kept (`rows` = read = accepted + skipped) */
-  accepted: number;
-  /** per skipped-row reason, a few examples with file and row */
-  skippedExamples: { file: string; row: number; reason: string; detail: string }[];
-  /** feature columns in batch order */
-  columns: string[];
-  /** feature columns the detectors leave out by default, with why */
-  excluded: Record<string, string>;
-  /** per feature column, cells that were not plain numbers (kept as ±∞, or imputed as missing) */
-  cells: Record<string, { empty: number; infinite: number; notANumber: number; text: number; examples: string[] }>;
-  /** rows per file */
-  fileRows: { name: string; rows: number }[];
-}
-
-export interface InspectProgress {
-  bytesRead: number;
-  bytesTotal: number | null;
-  rows: number;
-  /** "inspect" (the first reading) or "explore" (the histogram pass) */
-  phase?: 'inspect' | 'explore';
-}
-
-export interface ExploreOptions {
-  /** bins spaced evenly in sign(v)·log10(1 + |v|) instead of in v, for heavy tails */
-  log?: boolean;
-}
-
-/** benign against attack for the Data view's exploration */
-export interface FeatureExploration {
-  feature: string;
-  /** shared bin edges (bins + 1); bin i holds edges[i] ≤ v < edges[i+1] (the last bin also its right edge) */
-  edges: number[];
-  benign: number[];
-  attack: number[];
-  log: boolean;
-  /** cells outside the bins, per side: missing (empty / nan / text) and ±∞; bins + these = the side's rows */
-  nonFinite: Record<'benign' | 'attack', { missing: number; posInf: number; negInf: number }>;
-  rows: { benign: number; attack: number };
-  /** a sample of points for the scatter of `x` against `y`, with their class (index into `classes`) */
-  scatter?: {
-    x: string;
-    y: string;
-    points: [number, number, number][];
-    classes: string[];
-    benign: boolean[];
-    families: string[];
-    /** rows of the reading the points were sampled from (only points with both values finite are drawn) */
-    sampledFrom: number;
-  };
-}
-
-export interface TrainRequest {
-  source: SourceSpec;
-  detector: 'iforest' | 'ae' | 'lstm' | 'ensemble';
-  /** detector settings as the CLI names them (epochs, n_estimators, …) */
-  settings: Record<string, number | string>;
-  threshold: string;
-  seed: number;
-  name?: string;
-  /** simulation sources: how many flows to simulate (default 50,000) */
-  rows?: number;
-}
-
-/** the Train view's progress: the core's `TrainRunProgress` (read, fit, calibrate, score) */
-export type TrainProgress = TrainRunProgress;
-
-export type ModelSummary = Omit<ModelRecord, 'files' | 'pipeline'>;
-
-export interface TrainResult {
-  model: ModelSummary;
-  scores: ScoreDistributions;
-  /** whether the model is in the store yet (Save puts it there) */
-  saved: boolean;
-  threshold: { value: number; spec: string };
-  /** figures on the held-out rows at the calibrated threshold */
-  report: { roc_auc: number; pr_auc: number; tpr: number; fpr: number; precision: number; f1: number; per_class: Record<string, number> };
-  heldOut: { rows: number; benign: number; attack: number };
-  training: { rowsRead: number; benignRows: number; trainRows: number; holdoutRows: number; fitMs: number; skipped: number };
-  /** per-epoch losses of an autoencoder (the ensemble's first), in full */
-  history: { loss: number[]; valLoss: number[]; bestEpoch: number } | null;
-  excluded: Record<string, string>;
 }
 
 export interface TrainApi {

@@ -4,17 +4,17 @@
  * through the main thread). Implements the views' `ReplayApi`.
  */
 import * as Comlink from 'comlink';
-import type { DetectWorker } from '../../../workers/detect.worker';
-import type { SourceWorker } from '../../../workers/source.worker';
-import type { AlertGroup, AttackInjection, BackendInfo, LiveSummary, RateSpec, ReplayApi, RunRecord, StartRequest, StorageEstimate } from './lab-api';
-import { emptySummary } from '../../core/replay/live-summary';
+import type { DetectWorkerApi, SourceWorkerApi, StorageInfo } from '../../core/lab';
+import { emptySummary, plainRate, plainSource, sourceRecord } from '../../core/replay';
 import type { ExportFormat } from '../../core/store/export-run';
+import { messageOf } from '../../core/util';
+import type { AlertGroup, AttackInjection, BackendInfo, LiveSummary, RateSpec, ReplayApi, RunRecord, StartRequest } from './lab-api';
 
 export class ReplayClient implements ReplayApi {
   private readonly sourceWorker = new Worker(new URL('../../../workers/source.worker.ts', import.meta.url), { type: 'module', name: 'source' });
   private readonly detectWorker = new Worker(new URL('../../../workers/detect.worker.ts', import.meta.url), { type: 'module', name: 'detect' });
-  private readonly source = Comlink.wrap<SourceWorker>(this.sourceWorker);
-  private readonly detect = Comlink.wrap<DetectWorker>(this.detectWorker);
+  private readonly source = Comlink.wrap<SourceWorkerApi>(this.sourceWorker);
+  private readonly detect = Comlink.wrap<DetectWorkerApi>(this.detectWorker);
   private readonly listeners = new Set<(s: LiveSummary) => void>();
   private latest: LiveSummary | null = null;
 
@@ -39,22 +39,15 @@ export class ReplayClient implements ReplayApi {
     await this.stop();
     const channel = new MessageChannel();
     try {
-      const opened = await this.source.open(
-        request.source.kind === 'simulation'
-          ? { kind: 'simulation', scenario: String(request.source.scenario), seed: Number(request.source.seed) }
-          : { kind: 'files', files: [...request.source.files] },
-        Comlink.transfer(channel.port1, [channel.port1]),
-      );
+      const spec = plainSource(request.source);
+      const opened = await this.source.open(spec, Comlink.transfer(channel.port1, [channel.port1]));
       const run = await this.detect.prepare(
         Comlink.transfer(
           {
             port: channel.port2,
             meta: opened.meta,
-            source:
-              request.source.kind === 'simulation'
-                ? { kind: 'simulation' as const, scenario: request.source.scenario, seed: request.source.seed }
-                : { kind: 'files' as const, files: request.source.files.map((f) => f.name), dataset: opened.dataset },
-            files: request.source.kind === 'files' ? [...request.source.files] : undefined,
+            source: sourceRecord(spec, opened.dataset),
+            files: spec.kind === 'files' ? spec.files : undefined,
             modelId: request.modelId,
             detector: request.detector,
             alongside: request.alongside ? [...request.alongside] : undefined,
@@ -68,7 +61,7 @@ export class ReplayClient implements ReplayApi {
     } catch (e) {
       // a run prepared before `play` failed ends too
       await Promise.all([this.source.stop().catch(() => {}), this.detect.stop().catch(() => null)]);
-      const message = e instanceof Error ? e.message : String(e);
+      const message = messageOf(e);
       this.publish(errorSummary(message, request));
       throw new Error(message);
     }
@@ -140,7 +133,7 @@ export class ReplayClient implements ReplayApi {
     return this.detect.setAlertStatus(runId, key, status);
   }
 
-  storage(): Promise<StorageEstimate & { retentionRows: number }> {
+  storage(): Promise<StorageInfo> {
     return this.detect.storage();
   }
 
@@ -165,13 +158,6 @@ export class ReplayClient implements ReplayApi {
     if (s.state === 'error') void this.source.pause().catch(() => {});
     for (const listener of this.listeners) listener(s);
   }
-}
-
-/** views hand over reactive proxies, which cannot cross to a worker: plain copies */
-function plainRate(rate: RateSpec): RateSpec {
-  if (rate.kind === 'flows') return { kind: 'flows', perSecond: Number(rate.perSecond) };
-  if (rate.kind === 'speed') return { kind: 'speed', multiplier: Number(rate.multiplier) };
-  return { kind: 'max' };
 }
 
 function errorSummary(message: string, request: StartRequest): LiveSummary {

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { CompareRequest, EvaluateRequest, TrainWorker } from '../../../workers/train.worker';
+import type { CompareRequest, ComparisonResult, EvaluateRequest, EvaluationResult, TrainWorkerApi } from '../../core/lab';
 import type { PipelineProgress } from '../../core/pipeline';
 import type { CompareProgress } from '../../core/study';
 import type {
@@ -7,14 +7,12 @@ import type {
 } from './lab-api';
 import { pathOf } from './dropped-files';
 
-export type EvaluationResult = Awaited<ReturnType<TrainWorker['evaluate']>>;
-export type ComparisonResult = Awaited<ReturnType<TrainWorker['compare']>>;
-export type { CompareProgress, CompareRequest, EvaluateRequest, PipelineProgress };
+export type { CompareProgress, CompareRequest, ComparisonResult, EvaluateRequest, EvaluationResult, PipelineProgress };
 
 /** The page's only way to the train worker; one worker serves every view. */
 export class TrainClient implements TrainApi {
   private worker = new Worker(new URL('../../../workers/train.worker.ts', import.meta.url), { type: 'module' });
-  private api = Comlink.wrap<TrainWorker>(this.worker);
+  private api = Comlink.wrap<TrainWorkerApi>(this.worker);
 
   backend() {
     return this.api.backend();

@@ -1,0 +1,59 @@
+import type { BackendInfo as TfBackendInfo } from '../detectors/tf-backend';
+import type { SourceMeta } from '../replay/flow-batch';
+import type { LiveSummary } from '../replay/live-summary';
+import type { DetectPort } from '../replay/run-port';
+import type { ExportFormat } from '../store/export-run';
+import type { AlertGroup, RunRecord, StorageEstimate } from '../store/records';
+
+/** the scoring backend, and whether the page is cross-origin isolated (wasm threads need it) */
+export interface BackendInfo extends TfBackendInfo {
+  crossOriginIsolated: boolean;
+}
+
+export interface PrepareRequest {
+  /** the detect end of the run's link to the source */
+  port: DetectPort;
+  meta: SourceMeta;
+  source: RunRecord['source'];
+  /** the dropped files, for training on the spot when no stored model fits */
+  files?: File[];
+  /**
+   * the stored model whose verdicts count; omitted: the default model of `detector` for
+   * the source's dataset, or, when no stored model fits the data, an isolation forest
+   * trained on the spot on its benign rows
+   */
+  modelId?: string;
+  /** default detector when no modelId: "ae" (the default), "iforest", "lstm" */
+  detector?: string;
+  /** more stored models scored alongside (their scores are stored too) */
+  alongside?: string[];
+}
+
+export type StorageInfo = StorageEstimate & { retentionRows: number };
+
+/**
+ * The detect worker's face (`workers/detect.worker.ts` exposes a `DetectService`, the page
+ * wraps this type): scores a run's flows, stores them and its alerts, and answers for the
+ * stored runs.
+ */
+export interface DetectWorkerApi {
+  /** starts the backend, the store and the default models; cheap to call again */
+  init(): Promise<void>;
+  backend(): Promise<BackendInfo>;
+  /** a new run: chooses and loads the models, creates its record, takes batches from `port`; summaries go to `onSummary` until the next run */
+  prepare(request: PrepareRequest, onSummary: (s: LiveSummary) => void): Promise<RunRecord>;
+  setThreshold(value: number): void;
+  setPaused(paused: boolean): void;
+  /** ends the current run (what was scored is stored, the record saved); its last summary */
+  stop(): Promise<LiveSummary | null>;
+  listRuns(): Promise<RunRecord[]>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  deleteRun(id: string): Promise<void>;
+  exportRun(id: string, format: ExportFormat): Promise<Blob>;
+  listAlertGroups(runId: string): Promise<AlertGroup[]>;
+  setAlertStatus(runId: string, key: string, status: AlertGroup['status']): Promise<void>;
+  storage(): Promise<StorageInfo>;
+  setRetention(rows: number): Promise<void>;
+  /** rows stored for a run (tests, benchmarks) */
+  countRows(runId: string): Promise<number>;
+}

@@ -1,0 +1,242 @@
+import type { SourceFile } from '../ingest/dataset-reader';
+import type { FittedPipeline } from '../pipeline/fitted-pipeline';
+import { DetectSession, type ScoringModel } from '../replay/detect-session';
+import { closeInterruptedRuns } from '../replay/interrupted-runs';
+import type { LiveSummary } from '../replay/live-summary';
+import { chooseModels, ensureDefaultModels, pipelineOf, trainOnTheSpot, type FetchBytes } from '../replay/model-catalog';
+import { wallClock, type ReplayClock } from '../replay/replay-loop';
+import { simulatedTrainingFile } from '../replay/sim-training';
+import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../store/export-run';
+import type { AlertGroup, LabStore, ModelRecord, RunRecord } from '../store/records';
+import { blobFile } from '../util/files';
+import { messageOf } from '../util/errors';
+import type { BackendInfo, DetectWorkerApi, PrepareRequest, StorageInfo } from './detect-api';
+
+/** What a host gives the detect service: its store, its scoring backend, and where the default models are. */
+export interface DetectHost {
+  /** opened once, on first use (the service closes runs a closed tab left playing) */
+  openStore(): Promise<LabStore>;
+  backend(): Promise<BackendInfo>;
+  /** a file of the default models' folder (`index.json`, …); without it there are no defaults */
+  fetchModelFile?: FetchBytes;
+  clock?: ReplayClock;
+  /** how often a playing run's summary goes out (when it changed) */
+  summaryMs?: number;
+  /** where a failure that loses nothing is told (default: console.warn) */
+  warn?: (text: string) => void;
+}
+
+/** summaries about four times a second: live enough for the charts, few enough to draw */
+export const SUMMARY_MS = 250;
+
+/**
+ * The detect side of the lab, DOM-free: chooses and loads the models for a run (stored,
+ * default, or an isolation forest trained on the spot), creates the run record, feeds the
+ * run's port into a `DetectSession`, sends its summary when it changes, and answers for
+ * the stored runs. The detect worker hosts it over IndexedDB; a Node monitor hosts it
+ * over fake-indexeddb with `linkedPorts()` between it and a `SourceService` or a loop.
+ */
+export class DetectService implements DetectWorkerApi {
+  private storePromise: Promise<LabStore> | null = null;
+  private defaultsPromise: Promise<unknown> | null = null;
+  private session: DetectSession | null = null;
+  private sessionPort: PrepareRequest['port'] | null = null;
+  private ticker: ReturnType<typeof setInterval> | null = null;
+  private readonly pipelines = new Map<string, Promise<FittedPipeline>>();
+  private readonly clock: ReplayClock;
+  private readonly warn: (text: string) => void;
+
+  constructor(private readonly host: DetectHost) {
+    this.clock = host.clock ?? wallClock;
+    this.warn = host.warn ?? ((text) => console.warn(text));
+  }
+
+  async init(): Promise<void> {
+    await Promise.all([this.host.backend(), this.store().then(() => this.defaults())]);
+  }
+
+  backend(): Promise<BackendInfo> {
+    return this.host.backend();
+  }
+
+  /** the current run's summary now, or null between runs */
+  summary(): LiveSummary | null {
+    return this.session?.summary() ?? null;
+  }
+
+  async prepare(request: PrepareRequest, onSummary: (s: LiveSummary) => void): Promise<RunRecord> {
+    await this.stop();
+    await Promise.all([this.host.backend(), this.defaults()]);
+    const db = await this.store();
+    let choice = await chooseModels(db, request.meta.schema, request);
+    let note: string | null = null;
+    if (!choice) {
+      const files: SourceFile[] | null = request.files?.length
+        ? request.files.map(blobFile)
+        : request.source.kind === 'simulation'
+          ? [simulatedTrainingFile(request.source.scenario, request.source.seed)]
+          : null;
+      if (!files) throw new Error(`No stored model can score ${request.meta.dataset} flows; train one first.`);
+      const trained = await trainOnTheSpot(files, db);
+      note = `No stored model fits ${request.meta.dataset} flows: an isolation forest was trained just now on the benign rows of ${trained.pipeline.training.files.join(', ')} and saved as "${trained.name}".`;
+      choice = { verdict: trained, alongside: [] };
+    }
+    const verdict = await this.scoring(choice.verdict);
+    const alongside = await Promise.all(choice.alongside.map((m) => this.scoring(m)));
+    const run = newRun(request, choice.verdict, verdict.pipeline.threshold.value, this.clock.now());
+    await db.putRun(run);
+    const port = request.port;
+    const current = new DetectSession({
+      store: db,
+      run,
+      meta: request.meta,
+      verdict,
+      alongside,
+      clock: this.clock,
+      grant: (batches) => port.postMessage({ type: 'credit', batches }),
+    });
+    if (note) current.aggregator.setCaptions([note]);
+    this.session = current;
+    this.sessionPort = port;
+    port.onmessage = (e) => {
+      const m = e.data;
+      // the simulator's captions come after the on-the-spot note
+      if (m.type === 'captions' && note) current.handle({ type: 'captions', captions: [note, ...m.captions] });
+      else current.handle(m);
+    };
+    const send = summarySender(current, onSummary);
+    this.ticker = setInterval(() => {
+      send();
+      void current.persist();
+    }, this.host.summaryMs ?? SUMMARY_MS);
+    void current.ended.then(send);
+    current.open();
+    send();
+    return { ...run };
+  }
+
+  setThreshold(value: number): void {
+    this.session?.setThreshold(value);
+  }
+
+  setPaused(paused: boolean): void {
+    this.session?.setPaused(paused);
+  }
+
+  async stop(): Promise<LiveSummary | null> {
+    const current = this.session;
+    if (!current) return null;
+    // forget this run at once: a `prepare` for the next one may come while it winds down
+    this.session = null;
+    this.sessionPort?.close();
+    this.sessionPort = null;
+    if (this.ticker !== null) clearInterval(this.ticker);
+    this.ticker = null;
+    await current.stop();
+    return current.summary();
+  }
+
+  async listRuns(): Promise<RunRecord[]> {
+    return (await this.store()).listRuns();
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    return (await this.store()).getRun(id);
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    return (await this.store()).deleteRun(id);
+  }
+
+  async exportRun(id: string, format: ExportFormat): Promise<Blob> {
+    const blob = await new Response(exportRun(await this.store(), id, format)).blob();
+    return blob.slice(0, blob.size, EXPORT_FORMATS[format].mimeType);
+  }
+
+  async listAlertGroups(runId: string): Promise<AlertGroup[]> {
+    return (await this.store()).listAlertGroups(runId);
+  }
+
+  async setAlertStatus(runId: string, key: string, status: AlertGroup['status']): Promise<void> {
+    const session = this.session;
+    if (session && session.alerts.runId === runId) session.setAlertStatus(key, status);
+    return (await this.store()).setAlertStatus(runId, key, status);
+  }
+
+  async storage(): Promise<StorageInfo> {
+    const db = await this.store();
+    return { ...(await db.estimate()), retentionRows: db.retentionRows };
+  }
+
+  async setRetention(rows: number): Promise<void> {
+    return (await this.store()).setRetentionRows(rows);
+  }
+
+  async countRows(runId: string): Promise<number> {
+    return (await this.store()).countRows(runId);
+  }
+
+  private store(): Promise<LabStore> {
+    return (this.storePromise ??= this.host.openStore().then(async (s) => {
+      await closeInterruptedRuns(s).catch((e: unknown) => this.warn(`interrupted runs could not be closed: ${messageOf(e)}`));
+      return s;
+    }));
+  }
+
+  /** the default models, fetched once and kept in the store; a failure is told and tried again next time */
+  private defaults(): Promise<unknown> {
+    const fetchModelFile = this.host.fetchModelFile;
+    if (!fetchModelFile) return Promise.resolve();
+    return (this.defaultsPromise ??= this.store().then((s) =>
+      ensureDefaultModels(s, fetchModelFile).catch((e: unknown) => {
+        this.defaultsPromise = null;
+        this.warn(`default models could not be loaded: ${messageOf(e)}`);
+      }),
+    ));
+  }
+
+  /** a model's pipeline, loaded once per service */
+  private pipeline(model: ModelRecord): Promise<FittedPipeline> {
+    let p = this.pipelines.get(model.id);
+    if (!p) {
+      p = pipelineOf(model);
+      this.pipelines.set(model.id, p);
+      p.catch(() => this.pipelines.delete(model.id));
+    }
+    return p;
+  }
+
+  private async scoring(model: ModelRecord): Promise<ScoringModel> {
+    return { id: model.id, kind: model.detector, pipeline: await this.pipeline(model) };
+  }
+}
+
+function newRun(request: PrepareRequest, verdict: ModelRecord, threshold: number, now: number): RunRecord {
+  return {
+    id: `run-${Math.round(now).toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`,
+    name: `${request.meta.label} — ${new Date(now).toLocaleString()}`,
+    createdAt: now,
+    updatedAt: now,
+    source: request.source,
+    modelId: verdict.id,
+    detector: verdict.detector,
+    threshold,
+    columns: request.meta.schema.columns.map((c) => c.name),
+    classes: request.meta.classes.map((c) => c.name),
+    devices: request.meta.devices,
+    summary: null,
+    droppedRows: 0,
+  };
+}
+
+/** sends the session's summary when it changed, one at a time (a slow listener is not queued up) */
+function summarySender(session: DetectSession, onSummary: (s: LiveSummary) => void): () => void {
+  let lastVersion = -1;
+  let sending = false;
+  return () => {
+    if (sending || session.changes === lastVersion) return;
+    lastVersion = session.changes;
+    sending = true;
+    Promise.resolve(onSummary(session.summary())).finally(() => (sending = false));
+  };
+}

@@ -1,0 +1,55 @@
+import type { RateSpec } from '../replay/pacer';
+import type { SourceMeta } from '../replay/flow-batch';
+import type { SourcePort } from '../replay/run-port';
+import type { SourceSpec } from '../replay/source-spec';
+
+/** An attack episode for the simulated network, starting now. */
+export interface AttackInjection {
+  /** a CICIoMT2024 v2 class, e.g. "ARP_Spoofing", "MQTT-DDoS-Connect_Flood" */
+  attack: string;
+  /** 0–1 */
+  intensity: number;
+  durationS: number;
+  source?: string;
+  targets?: string[];
+}
+
+export interface OpenResult {
+  meta: SourceMeta;
+  /** the dialect's name as people know it, and the scenario for simulations */
+  dataset: string;
+}
+
+export interface ScenarioList {
+  /** scenario names with their one-line descriptions */
+  scenarios: { name: string; description: string }[];
+  /** the attack classes that can be injected */
+  attacks: string[];
+  /** the simulated devices (of the open simulation, else of the default scenario) */
+  devices: string[];
+  default: string;
+}
+
+/**
+ * The source worker's face (`workers/source.worker.ts` exposes a `SourceService`, the page
+ * wraps this type): opens a source and replays its flows into the run's port, only ever
+ * with credit.
+ */
+export interface SourceWorkerApi {
+  /** opens a source (reading just enough to know its schema); a bad one rejects with one sentence */
+  open(spec: SourceSpec, port: SourcePort): Promise<OpenResult>;
+  /** starts replaying the opened source; batches flow once the detect side grants credit */
+  play(rate: RateSpec, repeat: boolean): void;
+  pause(): void;
+  resume(): void;
+  /** one batch of flows, while paused */
+  step(): void;
+  /** 0–1 of the source (files: bytes; simulation: its timeline) */
+  seek(fraction: number): void;
+  setRate(rate: RateSpec): void;
+  setLoop(repeat: boolean): void;
+  stop(): Promise<void>;
+  /** simulation only: an attack episode starting now */
+  inject(attack: AttackInjection): void;
+  scenarios(): ScenarioList;
+}

@@ -1,0 +1,82 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBackend } from '../../src/core/detectors/tf-backend';
+import { DetectService, SourceService, TrainService, type BackendInfo } from '../../src/core/lab';
+import { linkedPorts, type LiveSummary } from '../../src/core/replay';
+import { IndexedDbStore } from '../../src/core/store/indexeddb-store';
+import { SHARED } from './sources';
+
+const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
+const V2 = 'ciciomt2024_v2_39feat_sample.csv';
+const BOT = 'botiot_35col_sample.csv';
+
+async function backend(): Promise<BackendInfo> {
+  return { ...(await ensureBackend('wasm')), crossOriginIsolated: false };
+}
+
+function sharedFile(name: string): File {
+  return new File([readFileSync(SHARED + name)], name);
+}
+
+beforeAll(() => ensureBackend('wasm'), 60_000);
+
+describe('the lab services hosted in Node (as the workers host them in the browser)', () => {
+  it('a simulated run: source and detect services joined in one process, summaries out, every flow accounted for in the store', async () => {
+    const store = await IndexedDbStore.open('lab-services-run', new IDBFactory());
+    const detect = new DetectService({
+      openStore: async () => store,
+      backend,
+      fetchModelFile: async (path) => (existsSync(MODELS + path) ? new Uint8Array(readFileSync(MODELS + path)) : null),
+      summaryMs: 20,
+      warn: (text) => expect.fail(text),
+    });
+    const source = new SourceService();
+    const [sourcePort, detectPort] = linkedPorts();
+    const spec = { kind: 'simulation' as const, scenario: 'mixed-day', seed: 3 };
+    const opened = await source.open(spec, sourcePort);
+    const summaries: LiveSummary[] = [];
+    const run = await detect.prepare({ port: detectPort, meta: opened.meta, source: spec }, (s) => void summaries.push(s));
+    expect(run.modelId).toBe('default-ae');
+    source.play({ kind: 'max' }, false);
+    while ((summaries.at(-1)?.counters.stored ?? 0) < 2000) await new Promise((r) => setTimeout(r, 20));
+    await source.stop();
+    const last = (await detect.stop())!;
+    const c = last.counters;
+    expect(last.state).toBe('ended');
+    expect(c.read).toBe(c.scored + c.skipped);
+    expect(c.scored).toBe(c.stored + c.dropped);
+    expect(await detect.countRows(run.id)).toBe(c.stored);
+    const stored = await detect.getRun(run.id);
+    expect(stored?.summary?.counters.stored).toBe(c.stored);
+    expect((await detect.storage()).retentionRows).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('a trained model waits for Save, keeps a moved threshold, downloads as files, and loads back only against data it can score', async () => {
+    const train = new TrainService({ openStore: () => IndexedDbStore.open('lab-services-train', new IDBFactory()), backend });
+    const progress: string[] = [];
+    const result = await train.train(
+      { source: { kind: 'files', files: [sharedFile(V2)] }, detector: 'iforest', settings: { n_estimators: 10 }, threshold: 'p99', seed: 1 },
+      (p) => progress.push(p.phase),
+    );
+    expect(result.saved).toBe(false);
+    expect(progress).toContain('fit');
+    expect(await train.listModels()).toEqual([]);
+    expect(await train.setThreshold(result.model.id, 0.61)).toEqual({ value: 0.61, spec: 'fixed value' });
+    const saved = await train.saveModel(result.model.id, '  forest  ');
+    expect(saved.name).toBe('forest');
+    expect((await train.listModels()).map((m) => m.name)).toEqual(['forest']);
+
+    const files = await train.modelFiles(result.model.id);
+    const pipeline = files.find((f) => f.name === 'pipeline.json')!;
+    expect(JSON.parse(await pipeline.blob.text()).threshold.value).toBe(0.61);
+    const asFiles = files.map((f) => new File([f.blob], f.name));
+    await expect(train.loadModelFiles(asFiles, [sharedFile(BOT)])).rejects.toThrow(/trained on CICIoMT2024.* cannot score the loaded files, which are BoT-IoT/);
+    const loaded = await train.loadModelFiles(asFiles, [sharedFile(V2)]);
+    expect(loaded.origin).toBe('uploaded');
+    await train.deleteModel(result.model.id);
+    expect((await train.listModels()).map((m) => m.id)).toEqual([loaded.id]);
+  }, 120_000);
+});
