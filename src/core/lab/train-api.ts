@@ -78,7 +78,8 @@ export interface FeatureExploration {
 }
 
 export interface TrainRequest {
-  source: SourceSpec;
+  /** files or a simulation (a live feed has no rows to train on) */
+  source: Exclude<SourceSpec, { kind: 'mqtt' }>;
   detector: DetectorKind;
   /** detector settings as the CLI names them (epochs, n_estimators, …) */
   settings: Record<string, number | string>;

@@ -28,4 +28,4 @@ export { LiveQueue, DEFAULT_LIVE_CAPACITY, DEFAULT_MAX_MESSAGE_BYTES, type LiveM
 export { simulatedTrainingFile, SIM_TRAINING_ROWS } from './sim-training';
 export { TimeBuckets, SCORE_BINS } from './time-buckets';
 export { linkedPorts, type DetectPort, type RunPort, type SourcePort } from './run-port';
-export { openFlowSource, plainSource, sourceRecord, type SourceSpec } from './source-spec';
+export { openFlowSource, plainSource, sourceLabel, sourceRecord, type MqttSpec, type SourceSpec } from './source-spec';

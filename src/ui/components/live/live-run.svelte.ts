@@ -7,6 +7,7 @@
 import type { AttackInjection, BackendInfo, RateSpec, ReplayApi, RunRecord, SourceSpec, StartRequest } from '../../lab/lab-api';
 import type { LiveSummary } from '../../../core/replay/live-summary';
 import { message } from '../format';
+import { plainSource } from '../../../core/replay';
 
 export type Catalog = Awaited<ReturnType<ReplayApi['scenarios']>>;
 
@@ -23,7 +24,7 @@ export class LiveRun {
   starting = $state(false);
   catalog: Catalog | null = $state.raw(null);
   /** the source shown in the Live view: a scenario (from the URL) or files (never in the URL) */
-  kind: 'simulation' | 'files' = $state('simulation');
+  kind: SourceSpec['kind'] = $state('simulation');
   files: File[] = $state.raw([]);
   backend: BackendInfo | null = $state.raw(null);
 
@@ -141,6 +142,4 @@ export class LiveRun {
   }
 }
 
-function plainSource(source: SourceSpec): SourceSpec {
-  return source.kind === 'files' ? { kind: 'files', files: [...source.files] } : { kind: 'simulation', scenario: source.scenario, seed: source.seed };
-}
+
