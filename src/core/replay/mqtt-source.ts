@@ -86,8 +86,10 @@ export class MqttFlowSource implements FlowSource {
       this.held = null;
       return this.rows(rows);
     }
-    if (this.closed || this.connection.state.state === 'closed') return null;
+    if (this.closed) return null;
     let batch = this.readQueued(hint);
+    // closed for good (refused on a reconnect, or `finish`): what waited has been read
+    if (!batch && this.connection.state.state === 'closed' && this.queue.size === 0) return null;
     if (!batch) {
       await this.queue.wait(IDLE_MS);
       batch = this.readQueued(hint);
@@ -123,6 +125,12 @@ export class MqttFlowSource implements FlowSource {
   /** the newest reason a message was skipped whole, as one sentence */
   get lastProblem(): string | null {
     return this.wire.lastProblem;
+  }
+
+  /** stops receiving; what waits is still read, then `next` returns null (the run ends as a file's would) */
+  async finish(): Promise<void> {
+    await this.connection.end('stopped');
+    this.queue.interrupt();
   }
 
   close(): void {

@@ -6,3 +6,4 @@ export { exportRun, exportRunText, exportFileName, EXPORT_FORMATS, INFLUX_MEASUR
 export { PROTOCOLS, protocolIndexer, flowProtocol, type ProtocolName } from './flow-protocol';
 export { InfluxSink, writeEndpoint, type InfluxSinkOptions, type InfluxTarget } from './influx-sink';
 export { MqttAlertPublisher } from './mqtt-alerts';
+export { MemoryStore, MEMORY_RETENTION_ROWS, type ChunkSink } from './memory-store';
