@@ -5,11 +5,12 @@
  *   npx tsx bench/ingest.bench.ts [rows]
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { DatasetReader, type SourceFile } from '../src/core/ingest';
+import { positional, QUICK, report } from './report';
+import { V2_SAMPLE } from './samples';
 
-const ROWS = Number(process.argv[2] ?? 500_000);
-const sample = readFileSync(fileURLToPath(new URL('../../shared/datasets/ciciomt2024_v2_39feat_sample.csv', import.meta.url)), 'utf8');
+const ROWS = Number(positional[0] ?? (QUICK ? 20_000 : 500_000));
+const sample = readFileSync(V2_SAMPLE, 'utf8');
 const [header, ...lines] = sample.trimEnd().split('\n');
 const body = lines.join('\n') + '\n';
 const repeats = Math.ceil(ROWS / lines.length);
@@ -41,3 +42,4 @@ for await (const b of reader.batches()) {
 }
 const s = (performance.now() - t0) / 1000;
 console.log(`ingest: ${rows.toLocaleString()} rows × ${reader.schema!.columns.length} features in ${s.toFixed(2)} s = ${Math.round(rows / s).toLocaleString()} rows/s, ${(body.length * repeats / s / 1e6).toFixed(1)} MB/s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+report({ csv_ingest_rows_per_s: Math.round(rows / s) });

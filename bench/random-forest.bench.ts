@@ -5,21 +5,21 @@
  * Prints figures only; never asserts. Run: npx tsx bench/random-forest.bench.ts
  */
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { sourceFiles } from '../src/cli/files';
 import { DatasetReader } from '../src/core/ingest';
 import { concatRows, matrix, type Matrix } from '../src/core/ingest/batch';
 import { RandomForestClassifier } from '../src/core/classifiers/random-forest';
 import { Random } from '../src/core/util/random';
+import { QUICK, report } from './report';
+import { V2_SAMPLE } from './samples';
 
-const N = 100_000;
+const N = QUICK ? 2_000 : 100_000;
 const REPEATS = 3;
-const SAMPLE = fileURLToPath(new URL('../../shared/datasets/ciciomt2024_v2_39feat_sample.csv', import.meta.url));
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
 async function readSample(): Promise<{ x: Matrix; y: Int32Array; classes: number }> {
-  const reader = new DatasetReader(sourceFiles([SAMPLE]));
+  const reader = new DatasetReader(sourceFiles([V2_SAMPLE]));
   const parts: Matrix[] = [];
   const labels: Int32Array[] = [];
   for await (const b of reader.batches()) {
@@ -53,7 +53,7 @@ const sample = await readSample();
 const { x, y } = noisyRepeat(sample.x, sample.y, N, 1);
 console.log(`random forest on ${N.toLocaleString('en')} rows × ${x.d} features, ${sample.classes} classes, node ${process.version}`);
 
-const forest = new RandomForestClassifier();
+const forest = new RandomForestClassifier(QUICK ? { n_estimators: 5 } : {});
 const cpuBefore = process.cpuUsage();
 let t0 = performance.now();
 await forest.fit(x, y, sample.classes);
@@ -84,3 +84,4 @@ console.log(`  fit            ${fitS.toFixed(1)} s (one thread; ${fitCpuS.toFixe
 console.log(`  predict        ${best.toFixed(0)} ms best of ${REPEATS}: ${Math.round(rowsPerS).toLocaleString('en')} rows/s, ${((rowsPerS * json.trees.length) / 1e6).toFixed(1)} M row-trees/s`);
 console.log(`  forest         ${nodes.toLocaleString('en')} nodes, ${leafValues.toLocaleString('en')} leaf values, ${mb(bytes)} typed arrays, ${mb(JSON.stringify(json).length)} as JSON`);
 console.log(`  memory         ${mb(heapUsed)} heap + ${mb(arrayBuffers)} typed arrays after the fit (input included); peak RSS ${mb(peakRssFit)} up to then`);
+report({ rf_fit_s: Number(fitS.toFixed(2)), forest_predict_rows_per_s: Math.round(rowsPerS) });

@@ -26,6 +26,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { writeV2Csv } from './replay-data';
+import { QUICK, report } from './report';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -33,7 +34,7 @@ const opt = (name: string, fallback?: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const ROWS = Number(opt('rows', '2000000'));
+const ROWS = Number(opt('rows', QUICK ? '20000' : '2000000'));
 const LATENCY_S = Number(opt('latency-seconds', '30'));
 const PROFILE = args.includes('--profile');
 const SKIP = new Set((opt('skip', '') ?? '').split(',').filter(Boolean));
@@ -288,7 +289,8 @@ async function latency(browser: Browser, url: string): Promise<void> {
   await context.close();
 }
 
-async function throughput(browser: Browser, url: string, file: string): Promise<void> {
+/** (a); returns flows/s from the drop to the last stored flow, or null if the run stalled or its counters do not add up */
+async function throughput(browser: Browser, url: string, file: string): Promise<number | null> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems = watchConsole(page, 'max');
@@ -305,6 +307,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   let nextHeap = 0;
   let peakRate = 0;
   let profiled = false;
+  let stalled = false;
   const progress: string[] = [];
   for (;;) {
     await page.waitForTimeout(500);
@@ -329,6 +332,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
     if (c.read >= ROWS && c.stored === c.scored && state !== 'PLAYING') break;
     if (now - lastChange > 20_000) {
       console.log(`    stalled: no progress for 20 s (state ${state})`);
+      stalled = true;
       break;
     }
   }
@@ -351,6 +355,8 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   }
   if (problems.length) console.log(`    console errors: ${problems.join(' | ')}`);
   await context.close();
+  const whole = !stalled && c.read === ROWS && c.read === c.scored + c.skipped && c.stored === c.scored && inDb === c.stored;
+  return whole ? Math.round(c.scored / elapsed) : null;
 }
 
 async function main() {
@@ -366,7 +372,7 @@ async function main() {
       const started = Date.now();
       const data = await writeV2Csv(ROWS);
       console.log(`wrote ${fmt(ROWS)} rows (${fmt(data.bytes / 1e6)} MB) to ${data.path} in ${fmt((Date.now() - started) / 1000, 1)} s`);
-      await throughput(browser, url, data.path);
+      report({ lab_flows_per_s: await throughput(browser, url, data.path) });
     }
   } finally {
     await browser.close();

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Random } from '../src/core/util/random';
+import { V2_SAMPLE } from './samples';
 
-export const V2_SAMPLE = fileURLToPath(new URL('../../shared/datasets/ciciomt2024_v2_39feat_sample.csv', import.meta.url));
 
 /** columns whose values vary continuously (flags, counts and protocol indicators stay as they are) */
 const PERTURBED = ['Header_Length', 'Rate', 'Tot sum', 'AVG', 'Std', 'Tot size', 'IAT', 'Variance'];

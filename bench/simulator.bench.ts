@@ -4,12 +4,13 @@
  *   npx tsx bench/simulator.bench.ts [rows] [scenario]
  */
 import { csvRows, scenarioById, SCENARIOS, Simulator } from '../src/core/sim';
+import { positional, QUICK, report } from './report';
 
-const ROWS = Number(process.argv[2] ?? 2_000_000);
-const SCENARIO = process.argv[3] ?? 'mixed-day';
+const ROWS = Number(positional[0] ?? (QUICK ? 20_000 : 2_000_000));
+const SCENARIO = positional[1] ?? 'mixed-day';
 const BATCH = 8192;
 
-function run(scenario: string, rows: number) {
+function run(scenario: string, rows: number): number {
   const sim = new Simulator(scenarioById(scenario), { seed: 1 });
   sim.next(BATCH); // warm up
   const t0 = performance.now();
@@ -28,10 +29,11 @@ function run(scenario: string, rows: number) {
     `simulate ${scenario}: ${rows.toLocaleString()} rows (${((100 * attacks) / rows).toFixed(1)} % attack, ${sim.time.toFixed(0)} s simulated) in ${s.toFixed(2)} s = ` +
       `${Math.round(rows / s).toLocaleString()} rows/s, ${mb.toFixed(0)} MB/s of Float32 features; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
   );
+  return rows / s;
 }
 
-run(SCENARIO, ROWS);
-if (process.argv[3] === undefined) for (const other of Object.keys(SCENARIOS)) if (other !== SCENARIO) run(other, Math.round(ROWS / 4));
+report({ simulator_flows_per_s: Math.round(run(SCENARIO, ROWS)) });
+if (positional[1] === undefined) for (const other of Object.keys(SCENARIOS)) if (other !== SCENARIO) run(other, Math.round(ROWS / 4));
 
 // CSV text (what npm run simulate writes)
 {

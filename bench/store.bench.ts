@@ -13,22 +13,22 @@
  */
 import 'fake-indexeddb/auto';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { IDBFactory } from 'fake-indexeddb';
 import { DatasetReader } from '../src/core/ingest';
 import { CICIOMT_V2_COLUMNS } from '../src/core/schema/cic-columns';
 import { IndexedDbStore, exportRun, type FlowChunk, type RunRecord } from '../src/core/store';
+import { V2_SAMPLE } from './samples';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
 const CHUNK = Number(process.argv[3] ?? 2048);
 const PER_CALL = Number(process.argv[4] ?? 8);
-const SAMPLE = fileURLToPath(new URL('../../shared/datasets/ciciomt2024_v2_39feat_sample.csv', import.meta.url));
+
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
 
 /** feature rows to repeat: the real CICIoMT2024 v2 sample where it is present (its values format as real ones do), else made up */
 async function featureRows(): Promise<{ columns: string[]; rows: Float32Array; count: number; from: string }> {
-  if (existsSync(SAMPLE)) {
-    const bytes = readFileSync(SAMPLE);
+  if (existsSync(V2_SAMPLE)) {
+    const bytes = readFileSync(V2_SAMPLE);
     const reader = new DatasetReader([{ name: 'ciciomt2024_v2_39feat_sample.csv', stream: () => new Blob([bytes]).stream() }]);
     const parts: Float32Array[] = [];
     for await (const b of reader.batches()) parts.push(b.data.slice(0, b.n * b.d));

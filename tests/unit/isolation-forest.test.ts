@@ -7,8 +7,12 @@ import {
   IsolationForest,
   loadIsolationForest,
   ORIGINAL_SYSTEM_PRESET,
+  walkForest,
+  type Forest,
   type IsolationForestJSON,
 } from '../../src/core/detectors/isolation-forest';
+import { completeForest, MAX_LAYOUT_DEPTH } from '../../src/core/detectors/isolation-forest-layout';
+import { ForestKernel } from '../../src/core/detectors/wasm/isolation-forest-kernel';
 import { gridSearchIsolationForest } from '../../src/core/detectors/isolation-forest-grid';
 import { Random } from '../../src/core/util/random';
 
@@ -333,5 +337,62 @@ describe('on CICIoMT2024 v2 (real data)', () => {
     const s = await forest.score(takeRows(all, [...heldOut, ...attackRows]));
     const y = new Uint8Array(s.length).fill(1, heldOut.length);
     expect(auc(s, y)).toBeGreaterThan(0.8);
+  });
+});
+
+describe('isolation-forest scoring kernel (complete layout in WebAssembly)', () => {
+  const forestOf = (json: IsolationForestJSON): Forest => ({
+    roots: Int32Array.from(json.forest.roots),
+    feature: Int32Array.from(json.forest.feature),
+    right: Int32Array.from(json.forest.right),
+    value: Float32Array.from(json.forest.value),
+  });
+
+  /** rows with NaN, ±Infinity, −0 and values on the thresholds themselves, to reach every comparison edge */
+  function awkward(json: IsolationForestJSON, n: number, d: number, seed: number): Matrix {
+    const x = gaussian(n, d, seed);
+    const thresholds = json.forest.value.filter((_, k) => json.forest.feature[k] >= 0);
+    const rng = new Random(seed + 1);
+    for (let i = 0; i < x.data.length; i += 3) {
+      const r = rng.next();
+      x.data[i] = r < 0.05 ? NaN : r < 0.08 ? Infinity : r < 0.11 ? -Infinity : r < 0.13 ? -0 : r < 0.5 ? thresholds[rng.int(thresholds.length)] : x.data[i];
+    }
+    return x;
+  }
+
+  it('adds exactly the leaf values the pointer walk adds, row for row', async () => {
+    for (const [params, n] of [
+      [{}, 16_384 + 13], // depth 8, more rows than one chunk, not a multiple of eight
+      [{ max_samples: 10, n_estimators: 7 }, 301], // depth 4: many shallow leaves padded
+      [{ ...ORIGINAL_SYSTEM_PRESET, max_samples: 512 }, 999], // depth 9, feature subsets
+    ] as const) {
+      const forest = new IsolationForest(params);
+      await forest.fit(gaussian(2000, 5, 3));
+      const json = forest.toJSON();
+      const x = awkward(json, n, 5, 4);
+      const complete = completeForest(forestOf(json))!;
+      expect(complete.depth).toBe(Math.max(...leafDepths(json)));
+      expect(ForestKernel.create(complete)!.sumLeafDepths(x.data, x.n, x.d)).toEqual(walkForest(forestOf(json), x));
+    }
+  });
+
+  it('keeps the pointer walk for forests deeper than the layout allows', async () => {
+    const forest = new IsolationForest({ max_samples: 8192, n_estimators: 2 });
+    const x = gaussian(8192, 2, 5);
+    await forest.fit(x);
+    expect(Math.max(...leafDepths(forest.toJSON()))).toBeGreaterThan(MAX_LAYOUT_DEPTH);
+    expect(completeForest(forestOf(forest.toJSON()))).toBeNull();
+    const scores = forest.scoreSync(x);
+    const depths = walkForest(forestOf(forest.toJSON()), x);
+    const c = 2 * averagePathLength(8192);
+    expect(scores).toEqual(Float32Array.from(depths, (h) => Math.pow(2, -h / c)));
+  });
+
+  it('scores the shipped default forest as the pointer walk does', async () => {
+    const json = JSON.parse(readFileSync(new URL('../../public/models/iforest/pipeline.json', import.meta.url), 'utf8')).detector as IsolationForestJSON;
+    const model = IsolationForest.fromJSON(json);
+    const x = awkward(json, 4099, json.n_features_in_, 6);
+    const c = json.forest.roots.length * averagePathLength(json.max_samples_);
+    expect(await model.score(x)).toEqual(Float32Array.from(walkForest(forestOf(json), x), (h) => Math.pow(2, -h / c)));
   });
 });

@@ -1,6 +1,8 @@
 import type { Matrix } from '../ingest/batch';
 import { Random } from '../util/random';
 import type { Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
+import { completeForest } from './isolation-forest-layout';
+import { ForestKernel } from './wasm/isolation-forest-kernel';
 
 /**
  * Isolation forest with scikit-learn's semantics (`sklearn.ensemble.IsolationForest`):
@@ -59,7 +61,7 @@ export function averagePathLength(n: number): number {
  * The fitted trees of a whole forest in flat arrays, nodes in pre-order so a split's
  * left child is the next node and only the right child needs storing.
  */
-interface Forest {
+export interface Forest {
   /** first node of each tree */
   roots: Int32Array;
   /** split feature (column of the input), −1 at leaves */
@@ -77,6 +79,8 @@ interface Fitted {
   maxSamples: number;
   /** sklearn's sign convention: decision_function = −s − offset */
   offset: number;
+  /** the WebAssembly scorer, made at the first scoring; null where the forest is too deep for it */
+  kernel?: ForestKernel | null;
 }
 
 export interface IsolationForestJSON extends DetectorJSON {
@@ -281,20 +285,34 @@ function contaminationOffset(scores: ArrayLike<number>, contamination: number): 
   return neg[lo] + (neg[hi] - neg[lo]) * (pos - lo);
 }
 
-/** rows scored together against one tree at a time: their features and the tree stay in cache */
-const SCORE_BLOCK = 1024;
-
 function scoreForest(fitted: Fitted, x: Matrix): Float32Array {
-  const { roots, feature, right, value } = fitted.forest;
+  if (fitted.kernel === undefined) {
+    const complete = completeForest(fitted.forest);
+    fitted.kernel = complete && ForestKernel.create(complete);
+  }
+  const depths = fitted.kernel ? fitted.kernel.sumLeafDepths(x.data, x.n, x.d) : walkForest(fitted.forest, x);
+  const denominator = fitted.forest.roots.length * averagePathLength(fitted.maxSamples);
+  const out = new Float32Array(x.n);
+  // sklearn scores 0.5 when c(max_samples) = 0, i.e. one row per tree
+  for (let i = 0; i < x.n; i++) out[i] = denominator > 0 ? Math.pow(2, -depths[i] / denominator) : 0.5;
+  return out;
+}
+
+/** rows walked together through one tree at a time: their features and the tree stay in cache */
+const WALK_BLOCK = 1024;
+
+/**
+ * Σ over trees of each row's leaf value by following the pointers: the scorer of forests
+ * too deep for the complete layout (max_samples above 4096), and the reference the
+ * kernel's sums equal bit for bit.
+ */
+export function walkForest(forest: Forest, x: Matrix): Float64Array {
+  const { roots, feature, right, value } = forest;
   const { n, d, data } = x;
-  const trees = roots.length;
-  const denominator = trees * averagePathLength(fitted.maxSamples);
-  const out = new Float32Array(n);
-  const depths = new Float64Array(SCORE_BLOCK);
-  for (let start = 0; start < n; start += SCORE_BLOCK) {
-    const end = Math.min(n, start + SCORE_BLOCK);
-    depths.fill(0);
-    for (let t = 0; t < trees; t++) {
+  const depths = new Float64Array(n);
+  for (let start = 0; start < n; start += WALK_BLOCK) {
+    const end = Math.min(n, start + WALK_BLOCK);
+    for (let t = 0; t < roots.length; t++) {
       const root = roots[t];
       for (let i = start; i < end; i++) {
         const base = i * d;
@@ -305,13 +323,11 @@ function scoreForest(fitted: Fitted, x: Matrix): Float32Array {
           k = data[base + f] <= value[k] ? k + 1 : right[k];
           f = feature[k];
         }
-        depths[i - start] += value[k];
+        depths[i] += value[k];
       }
     }
-    // sklearn scores 0.5 when c(max_samples) = 0, i.e. one row per tree
-    for (let i = start; i < end; i++) out[i] = denominator > 0 ? Math.pow(2, -depths[i - start] / denominator) : 0.5;
   }
-  return out;
+  return depths;
 }
 
 /**

@@ -1,0 +1,76 @@
+/**
+ * The benchmarks `npm run bench` runs, each a script of this folder run in its own Node
+ * process (so one's WebAssembly heap or JIT state does not colour the next) that reports
+ * its headline figures through `report()` (bench/report.ts).
+ *
+ * To add one: write `bench/<thing>.bench.ts` that prints its figures, honours `--quick`
+ * (tiny sizes) and ends with `report({ <key>: value })`; then add an entry here naming
+ * the keys it reports. A key listed in PENDING appears as null with its reason until an
+ * entry reports it.
+ */
+export interface BenchEntry {
+  /** what `--only` selects it by */
+  name: string;
+  script: string;
+  args: string[];
+  /** the figures it reports, with their units for the table */
+  keys: Record<string, string>;
+  about: string;
+}
+
+export const SUITE: readonly BenchEntry[] = [
+  {
+    name: 'iforest',
+    script: 'isolation-forest.bench.ts',
+    args: [],
+    keys: { iforest_score_rows_per_s: 'rows/s', iforest_fit_ms: 'ms' },
+    about: 'isolation forest, 100 trees (depth 8), 100k × 39, one thread',
+  },
+  {
+    name: 'ae',
+    script: 'autoencoder.bench.ts',
+    args: ['--dense'],
+    keys: { ae_score_rows_per_s: 'rows/s', ae_train_rows_per_s: 'rows/s' },
+    about: 'dense autoencoder [32, 16], 100k × 39, TensorFlow.js WASM backend',
+  },
+  {
+    name: 'ingest',
+    script: 'ingest.bench.ts',
+    args: [],
+    keys: { csv_ingest_rows_per_s: 'rows/s' },
+    about: 'CSV reader, newer CICIoMT2024 rows × 39, 500k rows from memory',
+  },
+  {
+    name: 'simulator',
+    script: 'simulator.bench.ts',
+    args: [],
+    keys: { simulator_flows_per_s: 'flows/s' },
+    about: 'simulated hospital network, mixed-day, 2M flows, one thread',
+  },
+  {
+    name: 'forest',
+    script: 'random-forest.bench.ts',
+    args: [],
+    keys: { rf_fit_s: 's', forest_predict_rows_per_s: 'rows/s' },
+    about: 'random forest, 100 trees, 100k × 39, 19 classes, one thread',
+  },
+  {
+    name: 'ctgan',
+    script: 'ctgan.bench.ts',
+    args: ['2'],
+    keys: { ctgan_step_ms: 'ms' },
+    about: 'CTGAN generator step, 10k × 39, default networks, batch 500',
+  },
+  {
+    name: 'lab',
+    script: 'replay-browser.ts',
+    args: ['--skip', 'b,c,d'],
+    keys: { lab_flows_per_s: 'flows/s' },
+    about: 'built site in headless Chromium: 2M-row CSV dropped, max rate, AE + forest, every flow stored',
+  },
+];
+
+/** figures promised by the bench command whose benchmark does not exist yet */
+export const PENDING: Readonly<Record<string, string>> = {
+  pcap_packets_per_s: 'no packet-capture reader yet (issue 9 adds its benchmark)',
+};
