@@ -1,4 +1,4 @@
-/** The lab's persistence: records, the IndexedDB store, run exports, and flow protocol names. */
+/** The lab's persistence: records (a run's live summary among them), the IndexedDB store, run exports, and flow protocol names. */
 export type { AlertGroup, DatasetRecord, FlowChunk, LabStore, ModelRecord, RunRecord, StorageEstimate } from './records';
 export { IndexedDbStore, DEFAULT_DB_NAME, DEFAULT_RETENTION_ROWS } from './indexeddb-store';
 export { StorageFullError, isStorageFullError, isQuotaError } from './storage-full';
@@ -7,3 +7,4 @@ export { PROTOCOLS, protocolIndexer, flowProtocol, type ProtocolName } from './f
 export { InfluxSink, writeEndpoint, type InfluxSinkOptions, type InfluxTarget } from './influx-sink';
 export { MqttAlertPublisher } from './mqtt-alerts';
 export { MemoryStore, MEMORY_RETENTION_ROWS, type ChunkSink } from './memory-store';
+export { MAX_BUCKETS, emptySummary, type AlertSample, type FlowCounters, type LiveSeries, type LiveSummary, type RunState } from './run-summary';
