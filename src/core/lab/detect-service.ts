@@ -114,6 +114,8 @@ export class DetectService implements DetectWorkerApi {
       alongside,
       clock: this.clock,
       grant: (batches) => port.postMessage({ type: 'credit', batches }),
+      adaptive: request.adaptive,
+      learning: request.learning,
     });
     if (note) current.aggregator.setCaptions([note]);
     this.session = current;
