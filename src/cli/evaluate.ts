@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { ensureBackend } from '../core/detectors/tf-backend';
-import { DETECTOR_KINDS, type DetectorKind, type DetectorSettings } from '../core/detectors/registry';
+import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../core/detectors/classifier-detector';
+import { DETECTOR_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors/registry';
 import { DEFAULT_GRID, type GridResult } from '../core/detectors/isolation-forest-grid';
 import { formatReport, formatTable } from '../core/metrics';
 import { DEFAULT_HOLDOUT, DEFAULT_TEST_FRACTION, evaluate, type Evaluation } from '../core/pipeline';
+import type { HybridComparison } from '../core/pipeline/hybrid-parts';
 import { KNOWN_DIALECTS } from '../core/schema';
 import { describeThreshold, parseThreshold } from '../core/threshold';
 import { numberArg, one, UsageError, type ParsedArgs } from './args';
@@ -13,10 +15,16 @@ import { loadModelFolder, saveModelFolder } from './model-folder';
 import { runCommand } from './run-command';
 
 const USAGE = `usage: npm run evaluate -- --train <files or folders> [--test <files or folders>]
-         --detector iforest|ae|lstm|ensemble [--threshold p99] [--json <file>] [--save <dir>]
+         --detector <kind> [--threshold p99] [--json <file>] [--save <dir>]
    or: npm run evaluate -- --model <saved dir> --test <files or folders> [--json <file>]
 
-Trains on the benign rows of --train (holding ${DEFAULT_HOLDOUT * 100} % back to calibrate the threshold), scores
+detectors that learn benign rows: ${DETECTOR_KINDS.join(', ')} (kmeans: distance to the nearest benign cluster)
+classifiers that learn labelled rows, replayed as detectors (score 1 − P(benign)):
+  ${CLASSIFIER_DETECTORS.join(', ')}
+hybrid: an unsupervised detector and a classifier, fused on the scale of held-back benign rows
+
+Trains on the benign rows of --train, holding ${DEFAULT_HOLDOUT * 100} % back to calibrate the threshold (a classifier
+or hybrid: on every labelled row, the threshold from out-of-fold scores of the benign rows), scores
 every --test row and prints the confusion matrix, score statistics by traffic type,
 detection rate by attack class and ROC-AUC/PR-AUC, TPR, FPR, balanced accuracy, F1.
 Without --test, a seeded ${DEFAULT_TEST_FRACTION * 100} % of the --train rows is held out and scored instead.
@@ -28,30 +36,36 @@ options:
   --exclude <column>...  --include <column>...  feature lists
   --scaling standard|minmax|robust   --log auto|none|all   preprocessing
   --timesteps <n>   LSTM window (1 = the original system)   --epochs <n>   autoencoder epochs
-  --members ae iforest ...   ensemble members             --seed <n>   --test-fraction <0-1>
+  --members ae iforest ...   ensemble members; hybrid: <detector> <classifier> (default ae random_forest)
+  --params n_estimators=300 min_samples_leaf=3 ...   the classifier's hyperparameters (scikit-learn's names)
+  --folds <n>   classifier or hybrid: benign folds scored out of fold for the threshold (default 5)
+  --seed <n>   --test-fraction <0-1>
   --max-train-rows <n>   --holdout <0-1>   --quiet (only the summary)
   --grid   isolation forest only: search the original system's grid (n_estimators 50/100/200,
            max_samples auto/512, max_features 0.5/0.8/1.0, contamination 0.05/0.1), ranked by
            ROC-AUC of held-back benign rows against the --train files' attack rows
-  --label-alerts   a random forest trained on the --train rows names the attack class of each
-           alert, as the original system did; prints how often it was right`;
+  --label-alerts   name the attack class of each alert, as the original system's second stage
+           did: with the model itself if it is a classifier or hybrid, else with a random forest
+           trained on the --train rows; prints how often it was right, per class
+  --namer <saved dir>   a saved classifier or hybrid names the alerts (implies --label-alerts)`;
 
 const OPTIONS = {
   train: 'many', test: 'many', model: 'one', detector: 'one', threshold: 'one', json: 'one', save: 'one',
   ...DIALECT_OPTIONS, exclude: 'many', include: 'many', scaling: 'one',
   log: 'one', timesteps: 'one', epochs: 'one', members: 'many', seed: 'one', 'test-fraction': 'one',
-  'max-train-rows': 'one', holdout: 'one', grid: 'switch', 'label-alerts': 'switch', quiet: 'switch',
+  'max-train-rows': 'one', holdout: 'one', grid: 'switch', 'label-alerts': 'switch', quiet: 'switch', namer: 'one', params: 'many', folds: 'one',
 } as const;
 
 runCommand(USAGE, OPTIONS, async (args) => {
   const modelDir = one(args, 'model');
-  const detector = (one(args, 'detector') ?? (modelDir ? undefined : 'ae')) as DetectorKind | undefined;
-  if (detector && !DETECTOR_KINDS.includes(detector)) throw new UsageError(`--detector must be one of ${DETECTOR_KINDS.join(', ')}`);
+  const detector = (one(args, 'detector') ?? (modelDir ? undefined : 'ae')) as ModelKind | undefined;
+  if (detector && !MODEL_KINDS.includes(detector)) throw new UsageError(`--detector must be one of ${MODEL_KINDS.join(', ')}`);
   if (!modelDir && !args.get('train')) throw new UsageError('give --train files (or --model with a saved model)');
   if (modelDir && args.get('train')) throw new UsageError('give either --train or --model, not both');
   if (modelDir && !args.get('test')) throw new UsageError('--model needs --test files to score');
 
   const seed = numberArg(args, 'seed', Number.isInteger, 'a whole number') ?? 0;
+  const namerDir = one(args, 'namer');
   const started = performance.now();
   await ensureBackend('wasm');
   const result = await evaluate({
@@ -59,7 +73,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
     test: args.get('test') && sourceFiles(args.get('test')!),
     model: modelDir ? await loadModelFolder(modelDir) : undefined,
     detector: detector ?? 'ae',
-    settings: detectorSettings(args),
+    settings: detectorSettings(args, detector),
     threshold: parseThreshold(one(args, 'threshold') ?? 'p99'),
     preprocessor: preprocessorSettings(args),
     dialect: dialectArg(args),
@@ -68,7 +82,9 @@ runCommand(USAGE, OPTIONS, async (args) => {
     holdout: numberArg(args, 'holdout', (v) => v > 0 && v < 1, 'between 0 and 1'),
     maxTrainRows: numberArg(args, 'max-train-rows', (v) => Number.isInteger(v) && v > 1, 'a whole number above 1'),
     grid: args.has('grid') ? DEFAULT_GRID : undefined,
-    labelAlerts: args.has('label-alerts'),
+    folds: numberArg(args, 'folds', (v) => Number.isInteger(v) && v >= 2, 'a whole number of at least 2'),
+    labelAlerts: args.has('label-alerts') || args.has('namer'),
+    namer: namerDir ? await loadModelFolder(namerDir) : undefined,
   });
   const seconds = (performance.now() - started) / 1000;
 
@@ -85,18 +101,43 @@ runCommand(USAGE, OPTIONS, async (args) => {
   return 0;
 });
 
-function detectorSettings(args: ParsedArgs): DetectorSettings {
+function detectorSettings(args: ParsedArgs, kind: ModelKind | undefined): DetectorSettings {
   const epochs = numberArg(args, 'epochs', (v) => Number.isInteger(v) && v > 0, 'a whole number above 0');
   const timesteps = numberArg(args, 'timesteps', (v) => Number.isInteger(v) && v > 0, 'a whole number above 0');
-  const members = args.get('members') as DetectorKind[] | undefined;
-  for (const m of members ?? []) {
-    if (!DETECTOR_KINDS.includes(m) || m === 'ensemble') throw new UsageError(`--members takes iforest, ae and lstm, not "${m}"`);
+  const members = args.get('members');
+  let ensemble: DetectorSettings['ensemble'];
+  let hybrid: DetectorSettings['hybrid'];
+  if (members && kind === 'hybrid') {
+    const [unsupervised, classifier, ...rest] = members;
+    if (rest.length || !classifier || !DETECTOR_KINDS.includes(unsupervised as MemberKind) || unsupervised === 'ensemble' || !isClassifierDetector(classifier)) {
+      throw new UsageError(`a hybrid's --members are one detector (iforest, ae, lstm, kmeans) and one classifier (${CLASSIFIER_DETECTORS.join(', ')})`);
+    }
+    hybrid = { unsupervised: unsupervised as MemberKind, classifier };
+  } else if (members) {
+    for (const m of members) {
+      if (!DETECTOR_KINDS.includes(m as MemberKind) || m === 'ensemble') throw new UsageError(`--members takes iforest, ae, lstm and kmeans, not "${m}"`);
+    }
+    ensemble = { members: members as MemberKind[] };
   }
   return {
     ae: epochs ? { epochs } : undefined,
     lstm: { ...(epochs ? { epochs } : {}), ...(timesteps ? { timesteps } : {}) },
-    ensemble: members ? { members: members as Exclude<DetectorKind, 'ensemble'>[] } : undefined,
+    ensemble,
+    hybrid,
+    classifier: classifierParams(args.get('params') ?? []),
   };
+}
+
+/** `name=value` words → hyperparameters: numbers, true/false/null, or text (e.g. class_weight=balanced) */
+function classifierParams(words: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const w of words) {
+    const m = /^([a-z_]+)=(.+)$/.exec(w);
+    if (!m) throw new UsageError(`--params takes name=value words (e.g. n_estimators=300), not "${w}"`);
+    const [, name, text] = m;
+    out[name] = text === 'true' ? true : text === 'false' ? false : text === 'null' ? null : Number.isFinite(Number(text)) ? Number(text) : text;
+  }
+  return out;
 }
 
 function preprocessorSettings(args: ParsedArgs) {
@@ -118,17 +159,28 @@ function summary(r: Evaluation, seconds: number): string {
     '',
     `dataset    ${r.dataset.name}${r.dataset.confidence !== null ? ` (detected, confidence ${r.dataset.confidence.toFixed(2)})` : ''}`,
     `detector   ${r.pipeline.detector.kind}; threshold ${fmt(r.pipeline.threshold.value)} = ${describeThreshold(r.pipeline.threshold.spec)}`,
-    `training   ${t.trainRows} benign rows (${t.holdoutRows} held back for the threshold) of ${t.rowsRead} read`,
+    r.pipeline.detector.classes
+      ? `training   ${t.trainRows} labelled rows of ${t.rowsRead} read; threshold from out-of-fold scores of all ${t.benignRows} benign rows`
+      : `training   ${t.trainRows} benign rows (${t.holdoutRows} held back for the threshold) of ${t.rowsRead} read`,
     `excluded   ${Object.entries(r.pipeline.preprocessor.excluded).map(([c, why]) => `${c}: ${why}`).join('; ') || 'none'}`,
     `test rows  read ${r.rows.read}, scored ${r.rows.scored}, skipped ${r.rows.skipped}${skippedDetail(r)}${'in_training_split' in r.rows ? `, in the training split ${(r.rows as { in_training_split: number }).in_training_split}` : ''}`,
     `time       ${seconds.toFixed(1)} s`,
   ];
   if (r.alertLabels) {
     const a = r.alertLabels;
-    lines.push(`alerts     the random forest named the class of ${(100 * a.class_accuracy).toFixed(1)} % and the family of ${(100 * a.family_accuracy).toFixed(1)} % of ${a.true_alerts} true alerts`);
+    lines.push(`alerts     the ${a.namer} named the class of ${(100 * a.class_accuracy).toFixed(1)} % and the family of ${(100 * a.family_accuracy).toFixed(1)} % of ${a.true_alerts} true alerts`);
   }
+  if (r.hybridParts) lines.push(hybridTable(r.hybridParts));
   for (const w of r.warnings) lines.push(`warning    ${w}`);
   return lines.join('\n');
+}
+
+function hybridTable(h: HybridComparison): string {
+  const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)} %` : '–');
+  const rows = h.per_class.map((c) => [c.class + (c.benign ? ' (false positives)' : ''), pct(c.hybrid), pct(c.unsupervised), pct(c.classifier), c.verdict]);
+  const parts = `hybrid parts alone at their own thresholds: ${h.unsupervised.kind} recall ${pct(h.unsupervised.tpr)} at ${pct(h.unsupervised.fpr)} false positives, ` +
+    `${h.classifier.kind} recall ${pct(h.classifier.tpr)} at ${pct(h.classifier.fpr)}`;
+  return `\n${parts}\n` + formatTable(['class', 'hybrid', h.unsupervised.kind, h.classifier.kind, 'hybrid against its parts'], rows);
 }
 
 function gridTable(results: GridResult[]): string {
@@ -161,6 +213,7 @@ function toJSON(r: Evaluation, seconds: number) {
     training: r.pipeline.training,
     grid_search: r.grid,
     alert_labels: r.alertLabels,
+    hybrid_parts: r.hybridParts,
     warnings: r.warnings,
     seconds,
   };

@@ -69,4 +69,27 @@ describe('npm run evaluate', () => {
     expect(usage.code).toBe(2);
     expect(usage.err).toContain('--detector must be one of');
   });
+  it('trains a classifier as a detector, saves it, and the saved classifier names the alerts of another detector', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'forest-'));
+    const data = SHARED + 'botiot_12col_subset_sample.csv';
+    const forest = evaluate('--train', data, '--detector', 'random_forest', '--params', 'n_estimators=10', 'min_samples_leaf=2', '--folds', '2', '--save', dir, '--quiet');
+    expect(forest.code).toBe(0);
+    expect(forest.out).toMatch(/threshold from out-of-fold scores of all \d+ benign rows/);
+    expect(forest.json.detector).toBe('random_forest');
+    const saved = JSON.parse(readFileSync(join(dir, 'pipeline.json'), 'utf8'));
+    expect(saved.detector.classifier.params.n_estimators).toBe(10);
+    expect(saved.detector.classes.map((c: { name: string }) => c.name).sort()).toEqual(['DoS', 'Normal', 'Reconnaissance']);
+
+    const named = evaluate('--train', data, '--detector', 'iforest', '--namer', dir, '--quiet');
+    expect(named.code).toBe(0);
+    expect(named.out).toMatch(/the random_forest named the class of [\d.]+ % and the family of [\d.]+ % of \d+ true alerts/);
+    expect(named.json.alert_labels.true_alerts).toBe(named.json.confusion.tp);
+    // tallied over true alerts only: benign rows flagged are false alarms, not alerts to name
+    expect(named.json.alert_labels.per_class).not.toHaveProperty('Normal');
+    expect(named.json.alert_labels.per_class).toHaveProperty('DoS');
+
+    const bad = evaluate('--train', data, '--detector', 'hybrid', '--members', 'ae', 'iforest');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/a hybrid's --members are one detector .* and one classifier/);
+  });
 });

@@ -141,6 +141,12 @@ export class KMeans implements Classifier {
     return nearestCenters(finiteInput(x, d), centers).labels;
   }
 
+  /** Distance of each row to its nearest centre (the anomaly score of k-means on benign rows). */
+  distanceToNearest(x: Matrix): Float32Array {
+    const { centers, d } = this.need();
+    return Float32Array.from(nearestCenters(finiteInput(x, d), centers).distances, Math.sqrt);
+  }
+
   predict(x: Matrix): Int32Array {
     const { clusterClass } = this.need();
     return this.clusterOf(x).map((c) => clusterClass[c]);

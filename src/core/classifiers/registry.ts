@@ -13,23 +13,23 @@ export const MODEL_NAMES = [
 ] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
-/** scikit-learn's default settings for each, with the seed where the model has one. */
-export function createClassifier(name: ModelName, seed = 0): Classifier {
+/** scikit-learn's default settings for each (overridden by `params`, scikit-learn's names), with the seed where the model has one. */
+export function createClassifier(name: ModelName, seed = 0, params: Record<string, unknown> = {}): Classifier {
   switch (name) {
     case 'random_forest':
-      return new RandomForestClassifier({ random_state: seed });
+      return new RandomForestClassifier({ random_state: seed, ...params });
     case 'decision_tree':
-      return new DecisionTreeClassifier({ random_state: seed });
+      return new DecisionTreeClassifier({ random_state: seed, ...params });
     case 'gradient_boosting':
-      return new GradientBoostingClassifier({ random_state: seed });
+      return new GradientBoostingClassifier({ random_state: seed, ...params });
     case 'logistic_regression':
-      return new LogisticRegression({});
+      return new LogisticRegression({ ...params });
     case 'linear_svm':
-      return new LinearSVC({ random_state: seed });
+      return new LinearSVC({ random_state: seed, ...params });
     case 'naive_bayes':
-      return new GaussianNB({});
+      return new GaussianNB({ ...params });
     case 'kmeans':
-      return new KMeans({ random_state: seed });
+      return new KMeans({ random_state: seed, ...params });
     default:
       throw new Error(`unknown model "${name as string}": use one of ${MODEL_NAMES.join(', ')}`);
   }

@@ -35,6 +35,25 @@ export interface Detector {
    */
   artifacts(): Promise<Record<string, Uint8Array>>;
   dispose(): void;
+  /**
+   * Detectors that know attack classes (classifiers, hybrids): the classes they name, in
+   * the order of `nameClasses`' indices. Absent on unsupervised detectors.
+   */
+  readonly classes?: readonly KnownClass[];
+  /** per row, the most likely attack class (index into `classes`) and its probability */
+  nameClasses?(x: Matrix): NamedRows;
+}
+
+/** A class a supervised detector was trained on. */
+export interface KnownClass {
+  name: string;
+  benign: boolean;
+  family: string;
+}
+
+export interface NamedRows {
+  classIndex: Int32Array;
+  confidence: Float32Array;
 }
 
 /** Rebuilds a detector from its JSON and the files `artifacts()` returned. */

@@ -1,20 +1,44 @@
 import { Autoencoder, loadAutoencoder } from './autoencoder';
+import { ClassifierDetector, CLASSIFIER_DETECTORS, isClassifierDetector, type ClassifierDetectorKind } from './classifier-detector';
 import type { Detector, DetectorJSON, DetectorLoader } from './detector';
 import { Ensemble } from './ensemble';
+import { HybridDetector } from './hybrid';
 import { IsolationForest, loadIsolationForest, ORIGINAL_SYSTEM_PRESET } from './isolation-forest';
+import { KMeansDetector, loadKMeansDetector } from './kmeans-detector';
 import { LstmAutoencoder, loadLstmAutoencoder } from './lstm-autoencoder';
 
-export type DetectorKind = 'iforest' | 'ae' | 'lstm' | 'ensemble';
-export const DETECTOR_KINDS: readonly DetectorKind[] = ['iforest', 'ae', 'lstm', 'ensemble'];
+/** Detectors that learn from benign rows alone. */
+export type DetectorKind = 'iforest' | 'ae' | 'lstm' | 'kmeans' | 'ensemble';
+export const DETECTOR_KINDS: readonly DetectorKind[] = ['iforest', 'ae', 'lstm', 'kmeans', 'ensemble'];
+export type MemberKind = Exclude<DetectorKind, 'ensemble'>;
+
+/** Detectors that learn from labelled rows: a classifier of the comparison, or a hybrid of a detector and a classifier. */
+export type SupervisedKind = ClassifierDetectorKind | 'hybrid';
+export const SUPERVISED_KINDS: readonly SupervisedKind[] = [...CLASSIFIER_DETECTORS, 'hybrid'];
+
+/** Every kind a pipeline can be trained as. */
+export type ModelKind = DetectorKind | SupervisedKind;
+export const MODEL_KINDS: readonly ModelKind[] = [...DETECTOR_KINDS, ...SUPERVISED_KINDS];
+
+export function isSupervised(kind: string): kind is SupervisedKind {
+  return kind === 'hybrid' || isClassifierDetector(kind);
+}
 
 /** Settings per kind, with the names the detectors take (scikit-learn's for the forest). */
 export interface DetectorSettings {
   iforest?: ConstructorParameters<typeof IsolationForest>[0];
   ae?: ConstructorParameters<typeof Autoencoder>[0];
   lstm?: ConstructorParameters<typeof LstmAutoencoder>[0];
+  kmeans?: ConstructorParameters<typeof KMeansDetector>[0];
   /** the ensemble's members and fusion */
-  ensemble?: { members?: Exclude<DetectorKind, 'ensemble'>[]; fusion?: 'mean' | 'max' };
+  ensemble?: { members?: MemberKind[]; fusion?: 'mean' | 'max' };
+  /** hyperparameters of a classifier detector, scikit-learn's names (n_estimators, max_depth, class_weight, …) */
+  classifier?: Record<string, unknown>;
+  /** the hybrid's two parts */
+  hybrid?: { unsupervised?: MemberKind; classifier?: ClassifierDetectorKind };
 }
+
+export const DEFAULT_HYBRID = { unsupervised: 'ae', classifier: 'random_forest' } as const;
 
 export function createDetector(kind: DetectorKind, settings: DetectorSettings = {}, seed = 0): Detector {
   switch (kind) {
@@ -24,14 +48,24 @@ export function createDetector(kind: DetectorKind, settings: DetectorSettings = 
       return new Autoencoder({ random_state: seed, ...settings.ae });
     case 'lstm':
       return new LstmAutoencoder({ random_state: seed, ...settings.lstm });
+    case 'kmeans':
+      return new KMeansDetector({ random_state: seed, ...settings.kmeans });
     case 'ensemble': {
       const members = settings.ensemble?.members ?? ['ae', 'iforest'];
       // each member its own seed, so members of one kind differ (a bagged ensemble)
       return new Ensemble(members.map((k, i) => createDetector(k, settings, seed + i)), { fusion: settings.ensemble?.fusion ?? 'mean' });
     }
     default:
-      throw new Error(`unknown detector "${kind as string}": use one of ${DETECTOR_KINDS.join(', ')}`);
+      throw new Error(`unknown detector "${kind as string}": use one of ${MODEL_KINDS.join(', ')}`);
   }
+}
+
+/** An unfitted classifier detector or hybrid (fitted by `fitLabelled` on labelled rows). */
+export function createSupervised(kind: SupervisedKind, settings: DetectorSettings = {}, seed = 0): ClassifierDetector | HybridDetector {
+  if (kind !== 'hybrid') return ClassifierDetector.create(kind, seed, undefined, settings.classifier);
+  const parts = { ...DEFAULT_HYBRID, ...settings.hybrid };
+  if (!isClassifierDetector(parts.classifier)) throw new Error(`a hybrid's classifier is one of ${CLASSIFIER_DETECTORS.join(', ')}, not "${parts.classifier}"`);
+  return new HybridDetector(createDetector(parts.unsupervised, settings, seed), ClassifierDetector.create(parts.classifier, seed, undefined, settings.classifier));
 }
 
 export const loadDetector: DetectorLoader = async (json: DetectorJSON, files: Record<string, Uint8Array>) => {
@@ -42,9 +76,14 @@ export const loadDetector: DetectorLoader = async (json: DetectorJSON, files: Re
       return loadAutoencoder(json, files);
     case 'lstm':
       return loadLstmAutoencoder(json, files);
+    case 'kmeans':
+      return loadKMeansDetector(json, files);
     case 'ensemble':
       return Ensemble.fromJSON(json, files, loadDetector);
+    case 'hybrid':
+      return HybridDetector.fromJSON(json, files, loadDetector);
     default:
+      if (isClassifierDetector(json.kind)) return ClassifierDetector.fromJSON(json);
       throw new Error(`unknown detector kind "${json.kind}" in the model file`);
   }
 };

@@ -18,6 +18,7 @@ const SETTING_NAMES: Record<DetectorKind, readonly string[]> = {
   iforest: FOREST,
   ae: NETWORK,
   lstm: [...NETWORK, ...LSTM_ONLY],
+  kmeans: ['n_clusters'],
   ensemble: [...ENSEMBLE, ...FOREST, ...NETWORK, ...LSTM_ONLY],
 };
 
@@ -28,6 +29,7 @@ export function detectorSettings(kind: DetectorKind, flat: Record<string, number
   const network: Record<string, unknown> = {};
   const lstm: Record<string, unknown> = {};
   const ensemble: Record<string, unknown> = {};
+  const kmeans: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(flat)) {
     if (raw === '' || raw === undefined || raw === null) continue;
     if (!allowed.includes(name)) throw new InputError(`"${name}" is not a setting of the ${kind} detector (it takes ${allowed.join(', ')})`);
@@ -77,6 +79,9 @@ export function detectorSettings(kind: DetectorKind, flat: Record<string, number
       case 'activation':
         network[name] = String(raw);
         break;
+      case 'n_clusters':
+        kmeans[name] = integer(name, raw, 1);
+        break;
       case 'timesteps':
         lstm[name] = integer(name, raw, 1);
         break;
@@ -97,6 +102,7 @@ export function detectorSettings(kind: DetectorKind, flat: Record<string, number
     iforest: forest,
     ae: network,
     lstm: { ...network, ...lstm },
+    kmeans,
     ensemble,
   } as DetectorSettings;
 }

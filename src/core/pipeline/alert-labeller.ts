@@ -1,50 +1,70 @@
-import { RandomForestClassifier } from '../classifiers/random-forest';
 import type { Matrix } from '../ingest/batch';
 import type { ClassVocabulary } from '../ingest/class-vocabulary';
-import type { SourceFile } from '../ingest/dataset-reader';
-import { readLabelled } from '../study/labelled-set';
+import type { Schema } from '../schema/schema';
 import type { FittedPipeline } from './fitted-pipeline';
 
+/** How often the second stage named the class and the family of true alerts. */
+export interface AlertNaming {
+  /** the model that named the alerts (its detector kind) */
+  namer: string;
+  true_alerts: number;
+  class_accuracy: number;
+  family_accuracy: number;
+  /** per true class: alerts, and the share named with the right class and family */
+  per_class: Record<string, { alerts: number; class_accuracy: number; family_accuracy: number }>;
+}
+
 /**
- * The original system's second stage: a random forest, trained on every labelled row of
- * the training files, names the attack class of each row the detector flags. It sees the
- * detector's own preprocessed features, so one transform serves both.
+ * The original system's second stage: a supervised model (a classifier detector or a
+ * hybrid, anything with `nameClasses`) names the attack class of each flagged row. It
+ * reads the raw rows through its own preprocessor, so it need not share the detector's.
+ * Tallies, over true alerts (flagged attack rows), how often it was right.
  */
 export class AlertLabeller {
-  private alerts = 0;
-  private rightClass = 0;
-  private rightFamily = 0;
+  private readonly tally = new Map<number, { alerts: number; rightClass: number; rightFamily: number }>();
 
-  private constructor(private readonly forest: RandomForestClassifier, private readonly vocabulary: ClassVocabulary) {}
-
-  static async fit(files: SourceFile[], pipeline: FittedPipeline, vocabulary: ClassVocabulary, options: Parameters<typeof readLabelled>[2]): Promise<AlertLabeller> {
-    const { set } = await readLabelled(files, vocabulary, options);
-    const forest = new RandomForestClassifier({ random_state: options.seed });
-    await forest.fit(pipeline.preprocessor.transform(set.x, set.schema), set.classIndex, vocabulary.names.length, { signal: options.signal });
-    return new AlertLabeller(forest, vocabulary);
+  constructor(private readonly namer: FittedPipeline, private readonly vocabulary: ClassVocabulary) {
+    if (!namer.detector.nameClasses || !namer.detector.classes) throw new Error(`a ${namer.detector.kind} model cannot name alerts: choose a classifier or a hybrid`);
   }
 
-  /** Labels the flagged rows of a preprocessed batch and tallies the true alerts it names right. */
-  label(x: Matrix, flagged: Uint8Array, trueClass: Int32Array): void {
+  /** Names the flagged rows of a raw batch (laid out as `schema`) and tallies the true alerts it names right. */
+  label(raw: Matrix, schema: Schema, flagged: Uint8Array, trueClass: Int32Array): void {
     const rows: number[] = [];
-    for (let i = 0; i < x.n; i++) if (flagged[i] && trueClass[i] >= 0 && !this.vocabulary.isBenign(trueClass[i])) rows.push(i);
+    for (let i = 0; i < raw.n; i++) if (flagged[i] && trueClass[i] >= 0 && !this.vocabulary.isBenign(trueClass[i])) rows.push(i);
     if (rows.length === 0) return;
-    const sub: Matrix = { n: rows.length, d: x.d, data: new Float32Array(rows.length * x.d) };
-    rows.forEach((r, k) => sub.data.set(x.data.subarray(r * x.d, (r + 1) * x.d), k * x.d));
-    const predicted = this.forest.predict(sub);
+    const sub: Matrix = { n: rows.length, d: raw.d, data: new Float32Array(rows.length * raw.d) };
+    rows.forEach((r, k) => sub.data.set(raw.data.subarray(r * raw.d, (r + 1) * raw.d), k * raw.d));
+    const detector = this.namer.detector;
+    const { classIndex } = detector.nameClasses!(this.namer.preprocessor.transform(sub, schema));
+    const known = detector.classes!;
     rows.forEach((r, k) => {
-      this.alerts++;
-      if (predicted[k] === trueClass[r]) this.rightClass++;
-      if (this.vocabulary.family(predicted[k]) === this.vocabulary.family(trueClass[r])) this.rightFamily++;
+      const truth = trueClass[r];
+      const t = this.tally.get(truth) ?? { alerts: 0, rightClass: 0, rightFamily: 0 };
+      this.tally.set(truth, t);
+      const named = known[classIndex[k]];
+      t.alerts++;
+      if (named?.name === this.vocabulary.names[truth]) t.rightClass++;
+      if (named?.family === this.vocabulary.family(truth)) t.rightFamily++;
     });
   }
 
-  /** Over the true alerts (flagged attack rows): how often the forest named the class and the family. */
-  summary() {
+  summary(): AlertNaming {
+    let alerts = 0;
+    let rightClass = 0;
+    let rightFamily = 0;
+    const perClass: AlertNaming['per_class'] = {};
+    for (const [c, t] of [...this.tally].sort((a, b) => a[0] - b[0])) {
+      alerts += t.alerts;
+      rightClass += t.rightClass;
+      rightFamily += t.rightFamily;
+      perClass[this.vocabulary.names[c]] = { alerts: t.alerts, class_accuracy: t.rightClass / t.alerts, family_accuracy: t.rightFamily / t.alerts };
+    }
     return {
-      true_alerts: this.alerts,
-      class_accuracy: this.alerts ? this.rightClass / this.alerts : NaN,
-      family_accuracy: this.alerts ? this.rightFamily / this.alerts : NaN,
+      namer: this.namer.detector.kind,
+      true_alerts: alerts,
+      class_accuracy: alerts ? rightClass / alerts : NaN,
+      family_accuracy: alerts ? rightFamily / alerts : NaN,
+      per_class: perClass,
     };
   }
 }

@@ -11,9 +11,15 @@ import { fitPipeline, type FitPipelineOptions } from './fit';
 import type { FittedPipeline } from './fitted-pipeline';
 import { filterBatch, isTestRow } from './row-split';
 import { ScoreLog } from './score-log';
-import { AlertLabeller } from './alert-labeller';
+import { AlertLabeller, type AlertNaming } from './alert-labeller';
+import { HybridDetector } from '../detectors/hybrid';
+import { isSupervised, type ModelKind } from '../detectors/registry';
+import { fitSupervisedPipeline } from './fit-supervised';
+import { HybridParts, type HybridComparison } from './hybrid-parts';
 
-export interface EvaluateOptions extends Omit<FitPipelineOptions, 'excludeRow' | 'vocabulary'> {
+export interface EvaluateOptions extends Omit<FitPipelineOptions, 'excludeRow' | 'vocabulary' | 'detector'> {
+  /** an unsupervised detector (learns benign rows), a classifier or a hybrid (learn labelled rows) */
+  detector: ModelKind;
   /** files to train on (their benign rows); not needed with `model` */
   train?: SourceFile[];
   /** files to score; without them a seeded share of the training files' rows is held out */
@@ -22,8 +28,15 @@ export interface EvaluateOptions extends Omit<FitPipelineOptions, 'excludeRow' |
   testFraction?: number;
   /** a fitted pipeline to score with instead of training one */
   model?: FittedPipeline;
-  /** train a random forest on the training files to name the attack class of each alert */
+  /**
+   * name the attack class of each alert: with the model itself where it names classes (a
+   * classifier or hybrid), else with a random forest trained on the training files
+   */
   labelAlerts?: boolean;
+  /** classifier or hybrid: benign folds scored out of fold for the threshold (default 5) */
+  folds?: number;
+  /** a fitted classifier or hybrid that names the class of each alert (the second stage) */
+  namer?: FittedPipeline;
 }
 
 export interface RowCounts {
@@ -45,8 +58,10 @@ export interface Evaluation {
   trainRows: RowCounts | null;
   /** every combination a grid search tried, best first */
   grid: GridResult[] | null;
-  /** how well the secondary random forest named the class of true alerts */
-  alertLabels: ReturnType<AlertLabeller['summary']> | null;
+  /** how well the second stage named the class of true alerts */
+  alertLabels: AlertNaming | null;
+  /** a hybrid against its two parts alone, per class */
+  hybridParts: HybridComparison | null;
   warnings: string[];
 }
 
@@ -66,39 +81,50 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   let trainRows: RowCounts | null = null;
   let grid: GridResult[] | null = null;
   let dialect: Dialect | undefined = options.dialect;
+  const excludeRow = splitting ? (f: number, r: number) => isTestRow(f, r, seed, testFraction) : undefined;
   if (!pipeline) {
     if (!options.train?.length) throw new InputError('nothing to train on: give training files or a saved model');
-    const fitted = await fitPipeline(options.train, {
-      ...options,
-      excludeRow: splitting ? (f, r) => isTestRow(f, r, seed, testFraction) : undefined,
-    });
-    pipeline = fitted.pipeline;
-    grid = fitted.grid;
-    vocabulary = fitted.reader.classes;
-    dialect = fitted.reader.dialect!;
-    trainRows = rowCounts(fitted.reader.counters, 0);
+    const kind = options.detector;
+    if (isSupervised(kind)) {
+      const fitted = await fitSupervisedPipeline(options.train, { ...options, detector: kind, excludeRow });
+      pipeline = fitted.pipeline;
+      vocabulary = fitted.vocabulary;
+      dialect = fitted.dialect;
+      trainRows = { read: fitted.rows.read, scored: 0, skipped: fitted.rows.skipped, skipped_reasons: {}, repaired_cells: {} };
+    } else {
+      const fitted = await fitPipeline(options.train, { ...options, detector: kind, excludeRow });
+      pipeline = fitted.pipeline;
+      grid = fitted.grid;
+      vocabulary = fitted.reader.classes;
+      dialect = fitted.reader.dialect!;
+      trainRows = rowCounts(fitted.reader.counters, 0);
+    }
     if (overlaps(options.train, options.test)) warnings.push('the same file is in --train and --test: its benign rows are scored after being learned, which flatters the results');
   }
 
-  let labeller: AlertLabeller | null = null;
-  if (options.labelAlerts) {
-    if (!options.train?.length || !vocabulary) throw new InputError('naming the class of alerts needs --train files with labelled attacks');
-    labeller = await AlertLabeller.fit(options.train, pipeline, vocabulary, {
-      dialect, seed, maxRows: 100_000, signal: options.signal,
-      excludeRow: splitting ? (f, r) => isTestRow(f, r, seed, testFraction) : undefined,
-    });
+  let namer = options.namer ?? null;
+  if (!namer && options.labelAlerts && pipeline.detector.nameClasses) namer = pipeline;
+  else if (!namer && options.labelAlerts) {
+    if (!options.train?.length) throw new InputError('naming the class of alerts needs --train files with labelled attacks, or a saved classifier to name them');
+    namer = (await fitSupervisedPipeline(options.train, { detector: 'random_forest', dialect, seed, vocabulary, signal: options.signal, excludeRow })).pipeline;
   }
 
   const reader = new DatasetReader(testFiles, { dialect, vocabulary, signal: options.signal, onProgress: (p) => options.onProgress?.({ phase: 'read', ...p }) });
   const log = new ScoreLog();
+  const labeller = namer && new AlertLabeller(namer, reader.classes);
+  const parts = pipeline.detector instanceof HybridDetector ? new HybridParts(pipeline.detector) : null;
   let scored = 0;
   for await (const raw of reader.batches()) {
-    if (scored === 0) pipeline.assertCompatible(reader.schema!);
+    if (scored === 0) {
+      pipeline.assertCompatible(reader.schema!);
+      namer?.assertCompatible(reader.schema!);
+    }
     const batch = splitting ? filterBatch(raw, (i) => isTestRow(raw.fileIndex[i], raw.rowNumber[i], seed, testFraction)) : raw;
     if (batch.n === 0) continue;
     const { features, scores } = await pipeline.score(batch, reader.schema!);
     log.append(scores, batch.classIndex);
-    labeller?.label(features, verdicts(scores, pipeline.threshold.value), batch.classIndex);
+    labeller?.label(batch, reader.schema!, verdicts(scores, pipeline.threshold.value), batch.classIndex);
+    await parts?.add(features, batch.classIndex);
     scored += batch.n;
   }
   const classes = reader.classes;
@@ -132,6 +158,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     trainRows,
     grid,
     alertLabels: labeller?.summary() ?? null,
+    hybridParts: parts?.compare(report, classes) ?? null,
     warnings,
   };
 }

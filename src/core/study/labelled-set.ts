@@ -1,5 +1,5 @@
 import { ClassVocabulary } from '../ingest/class-vocabulary';
-import { DatasetReader, type SourceFile } from '../ingest/dataset-reader';
+import { DatasetReader, type ReadProgress, type SourceFile } from '../ingest/dataset-reader';
 import { RowSample } from '../ingest/row-sample';
 import type { Matrix } from '../ingest/batch';
 import type { Dialect } from '../schema/dialect';
@@ -34,9 +34,10 @@ export async function readLabelled(
     dialect?: Dialect; maxRows: number; seed: number; signal?: AbortSignal;
     /** leave these rows out (the test part of a split of the same files) */
     excludeRow?: (fileIndex: number, rowNumber: number) => boolean;
+    onProgress?: (p: ReadProgress) => void;
   },
 ): Promise<{ set: LabelledSet; vocabulary: ClassVocabulary }> {
-  const reader = new DatasetReader(files, { dialect: options.dialect, vocabulary, signal: options.signal });
+  const reader = new DatasetReader(files, { dialect: options.dialect, vocabulary, signal: options.signal, onProgress: options.onProgress });
   let sample: RowSample | null = null;
   let unlabelled = 0;
   for await (const raw of reader.batches()) {

@@ -1,0 +1,129 @@
+import type { FitProgress } from '../detectors/detector';
+import { ClassifierDetector } from '../detectors/classifier-detector';
+import { HybridDetector } from '../detectors/hybrid';
+import { createSupervised, type DetectorSettings, type SupervisedKind } from '../detectors/registry';
+import { takeRows, type Matrix } from '../ingest/batch';
+import type { ClassVocabulary } from '../ingest/class-vocabulary';
+import type { SourceFile } from '../ingest/dataset-reader';
+import { InputError } from '../ingest/text-stream';
+import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams } from '../features/preprocessor';
+import { findRunningCounters } from '../features/running-counters';
+import type { Dialect } from '../schema/dialect';
+import { readLabelled, type LabelledSet } from '../study/labelled-set';
+import { calibrate, type ThresholdSpec } from '../threshold/threshold';
+import { DEFAULT_MAX_TRAIN_ROWS, MIN_BENIGN_ROWS, type PipelineProgress } from './fit';
+import { FittedPipeline } from './fitted-pipeline';
+
+export interface FitSupervisedOptions {
+  detector: SupervisedKind;
+  settings?: DetectorSettings;
+  threshold?: ThresholdSpec;
+  preprocessor?: Partial<PreprocessorParams>;
+  /** the benign rows are cut into this many consecutive folds, each scored by a model that did not learn it */
+  folds?: number;
+  /** labelled rows kept for training at most (a uniform sample past that) */
+  maxTrainRows?: number;
+  seed?: number;
+  dialect?: Dialect;
+  excludeRow?: (fileIndex: number, rowNumber: number) => boolean;
+  vocabulary?: ClassVocabulary;
+  signal?: AbortSignal;
+  onProgress?: (p: PipelineProgress) => void;
+}
+
+export interface SupervisedFit {
+  pipeline: FittedPipeline;
+  vocabulary: ClassVocabulary;
+  dialect: Dialect;
+  rows: LabelledSet['rows'];
+}
+
+export const DEFAULT_FOLDS = 5;
+
+/**
+ * Trains a classifier detector or a hybrid on the labelled rows of the files, with its
+ * threshold calibrated on benign rows it did not learn: the benign rows are cut into
+ * `folds` consecutive blocks, and each block is scored by a model trained on everything
+ * else (as a forest's out-of-bag rows are, for any model). A classifier is near-certain
+ * about the rows it learned, so calibrating on those would promise a false-positive rate
+ * it does not keep; a single held-back share would rest the threshold on few rows. The
+ * model kept is then trained on every row. A hybrid's two parts are put on one benign
+ * scale from the same out-of-fold scores, so its threshold is the whole's.
+ */
+export async function fitSupervisedPipeline(files: SourceFile[], options: FitSupervisedOptions): Promise<SupervisedFit> {
+  const started = Date.now();
+  const seed = options.seed ?? 0;
+  const { set, vocabulary } = await readLabelled(files, options.vocabulary, {
+    dialect: options.dialect, maxRows: options.maxTrainRows ?? DEFAULT_MAX_TRAIN_ROWS, seed, signal: options.signal, excludeRow: options.excludeRow,
+    onProgress: (p) => options.onProgress?.({ phase: 'read', ...p }),
+  });
+  const classes = vocabulary.names.map((name, c) => ({ name, benign: vocabulary.info[c].benign, family: vocabulary.info[c].family }));
+  const benign: number[] = [];
+  let attacks = 0;
+  set.classIndex.forEach((c, i) => (classes[c].benign ? benign.push(i) : attacks++));
+  const where = files.map((f) => f.name).join(', ');
+  if (benign.length < MIN_BENIGN_ROWS) throw new InputError(`${benign.length} benign rows in ${where}: a ${options.detector} detector needs at least ${MIN_BENIGN_ROWS} to learn benign traffic and calibrate its threshold`);
+  if (attacks === 0) throw new InputError(`no labelled attack rows in ${where}: a ${options.detector} detector learns the attacks from them (the unsupervised detectors learn from benign rows alone)`);
+
+  const folds = options.folds ?? DEFAULT_FOLDS;
+  if (!(Number.isInteger(folds) && folds >= 2)) throw new InputError(`folds must be a whole number of at least 2, got ${folds}`);
+  if (benign.length < folds) throw new InputError(`${benign.length} benign rows cannot be cut into ${folds} folds to calibrate the threshold`);
+  const names = set.schema.columns.map((c) => c.name);
+  const exclusions = { ...set.dialect.defaultExclusions, ...findRunningCounters(set.x, set.fileIndex, names) };
+  const hybrid = options.detector === 'hybrid';
+  // a hybrid's autoencoder needs benign-scaled inputs; a classifier alone is scaled on everything it learns from
+  const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, ...options.preprocessor }).fit(hybrid ? takeRows(set.x, benign) : set.x, set.schema, exclusions);
+  const x = preprocessor.transform(set.x, set.schema);
+  const y = set.classIndex;
+
+  // out-of-fold raw scores of every benign row: one channel per scored part
+  const channels = hybrid ? 2 : 1;
+  const outOfFold = Array.from({ length: channels }, () => new Float32Array(benign.length));
+  for (let k = 0; k < folds; k++) {
+    const from = Math.floor((k * benign.length) / folds);
+    const to = Math.floor(((k + 1) * benign.length) / folds);
+    const held = new Set(benign.slice(from, to));
+    const rest = Array.from({ length: x.n }, (_, i) => i).filter((i) => !held.has(i));
+    const model = createSupervised(options.detector, options.settings, seed);
+    try {
+      await model.fitLabelled(takeRows(x, rest), Int32Array.from(rest, (i) => y[i]), classes, fitOptions(options, `fold ${k + 1}/${folds}`));
+      const scores = await rawScores(model, takeRows(x, benign.slice(from, to)));
+      scores.forEach((s, c) => outOfFold[c].set(s, from));
+    } finally {
+      model.dispose();
+    }
+  }
+  const detector = createSupervised(options.detector, options.settings, seed);
+  await detector.fitLabelled(x, y, classes, fitOptions(options, 'all rows'));
+
+  options.onProgress?.({ phase: 'calibrate' });
+  const spec = options.threshold ?? { kind: 'percentile', p: 99 };
+  let calibrationScores: Float32Array;
+  if (detector instanceof HybridDetector) {
+    detector.setScale(outOfFold);
+    detector.calibrateParts(outOfFold, spec);
+    calibrationScores = detector.fuse(outOfFold.map((s) => s.slice()));
+  } else calibrationScores = outOfFold[0];
+  const threshold = calibrate(spec, calibrationScores, calibrationScores);
+
+  const pipeline = new FittedPipeline(set.schema, preprocessor, detector, threshold, {
+    files: files.map((f) => f.name),
+    dataset: set.dialect.name,
+    rowsRead: set.rows.read,
+    benignRows: benign.length,
+    trainRows: x.n,
+    holdoutRows: benign.length,
+    fitMs: Date.now() - started,
+    createdAt: new Date().toISOString(),
+  });
+  return { pipeline, vocabulary, dialect: set.dialect, rows: set.rows };
+}
+
+function fitOptions(options: FitSupervisedOptions, step: string) {
+  return { signal: options.signal, progress: (p: FitProgress) => options.onProgress?.({ phase: 'fit' as const, ...p, stage: `${step}: ${p.stage}` }) };
+}
+
+/** the scores the calibration needs: a hybrid's two parts raw, or a classifier's own */
+async function rawScores(model: ClassifierDetector | HybridDetector, x: Matrix): Promise<Float32Array[]> {
+  return model instanceof HybridDetector ? model.memberScores(x, false) : [await model.score(x)];
+}
