@@ -22,7 +22,13 @@ export function parseArgs(argv: readonly string[], known: Record<string, 'many' 
       if (known[name] === 'switch') current = null;
       continue;
     }
-    if (current === null) throw new UsageError(`"${word}" does not belong to any option`);
+    if (current === null) {
+      // a command that takes inputs before its options names them ''
+      if (known[''] !== 'many') throw new UsageError(`"${word}" does not belong to any option`);
+      if (!out.has('')) out.set('', []);
+      out.get('')!.push(word);
+      continue;
+    }
     out.get(current)!.push(word);
   }
   for (const [name, values] of out) {

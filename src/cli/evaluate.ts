@@ -4,10 +4,10 @@ import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../core/detectors/cl
 import { DETECTOR_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors/registry';
 import { DEFAULT_GRID, type GridResult } from '../core/detectors/isolation-forest-grid';
 import { formatReport, formatTable } from '../core/metrics';
-import { DEFAULT_HOLDOUT, DEFAULT_TEST_FRACTION, evaluate, type Evaluation } from '../core/pipeline';
+import { DEFAULT_HOLDOUT, DEFAULT_TEST_FRACTION, evaluate, SPLIT_KINDS, type Evaluation, type SplitKind } from '../core/pipeline';
 import type { HybridComparison } from '../core/pipeline/hybrid-parts';
 import { KNOWN_DIALECTS } from '../core/schema';
-import { describeThreshold, parseThreshold } from '../core/threshold';
+import { describeExpectedFpr, describeThreshold, parseThreshold } from '../core/threshold';
 import { numberArg, one, UsageError, type ParsedArgs } from './args';
 import { sourceFiles } from './files';
 import { dialectArg, DIALECT_OPTIONS } from './dialect-arg';
@@ -23,11 +23,12 @@ classifiers that learn labelled rows, replayed as detectors (score 1 − P(benig
   ${CLASSIFIER_DETECTORS.join(', ')}
 hybrid: an unsupervised detector and a classifier, fused on the scale of held-back benign rows
 
-Trains on the benign rows of --train, holding ${DEFAULT_HOLDOUT * 100} % back to calibrate the threshold (a classifier
-or hybrid: on every labelled row, the threshold from out-of-fold scores of the benign rows), scores
+Trains on the benign rows of --train, holding the latest ${DEFAULT_HOLDOUT * 100} % of each file back to calibrate the
+threshold (a classifier or hybrid: on every labelled row, the threshold from out-of-fold scores of the benign rows), scores
 every --test row and prints the confusion matrix, score statistics by traffic type,
 detection rate by attack class and ROC-AUC/PR-AUC, TPR, FPR, balanced accuracy, F1.
-Without --test, a seeded ${DEFAULT_TEST_FRACTION * 100} % of the --train rows is held out and scored instead.
+Without --test, the last ${DEFAULT_TEST_FRACTION * 100} % of the rows of each --train file and class (in file order,
+which is capture order where the file keeps it) is held out and scored instead: a time split.
 
 options:
   --threshold p99 | p99.5 | c0.1 | <number>   benign percentile (default p99), contamination, or fixed
@@ -40,6 +41,9 @@ options:
   --params n_estimators=300 min_samples_leaf=3 ...   the classifier's hyperparameters (scikit-learn's names)
   --folds <n>   classifier or hybrid: benign folds scored out of fold for the threshold (default 5)
   --seed <n>   --test-fraction <0-1>
+  --split time|random   without --test: later rows of each file (default) or a seeded random share
+  --adaptive [--adaptive-window <n>]   also replay the test rows in file order through the drift-aware
+           threshold (the calibrated percentile of the last n scores that did not stand out; default 2000)
   --max-train-rows <n>   --holdout <0-1>   --quiet (only the summary)
   --grid   isolation forest only: search the original system's grid (n_estimators 50/100/200,
            max_samples auto/512, max_features 0.5/0.8/1.0, contamination 0.05/0.1), ranked by
@@ -52,7 +56,7 @@ options:
 const OPTIONS = {
   train: 'many', test: 'many', model: 'one', detector: 'one', threshold: 'one', json: 'one', save: 'one',
   ...DIALECT_OPTIONS, exclude: 'many', include: 'many', scaling: 'one',
-  log: 'one', timesteps: 'one', epochs: 'one', members: 'many', seed: 'one', 'test-fraction': 'one',
+  log: 'one', timesteps: 'one', epochs: 'one', members: 'many', seed: 'one', 'test-fraction': 'one', split: 'one', adaptive: 'switch', 'adaptive-window': 'one',
   'max-train-rows': 'one', holdout: 'one', grid: 'switch', 'label-alerts': 'switch', quiet: 'switch', namer: 'one', params: 'many', folds: 'one',
 } as const;
 
@@ -65,6 +69,9 @@ runCommand(USAGE, OPTIONS, async (args) => {
   if (modelDir && !args.get('test')) throw new UsageError('--model needs --test files to score');
 
   const seed = numberArg(args, 'seed', Number.isInteger, 'a whole number') ?? 0;
+  const split = one(args, 'split') as SplitKind | undefined;
+  if (split && !SPLIT_KINDS.includes(split)) throw new UsageError(`--split must be one of ${SPLIT_KINDS.join(', ')}`);
+  if (split && args.get('test')) throw new UsageError('--split is for splitting the --train files: leave it out with --test');
   const namerDir = one(args, 'namer');
   const started = performance.now();
   await ensureBackend('wasm');
@@ -78,6 +85,10 @@ runCommand(USAGE, OPTIONS, async (args) => {
     preprocessor: preprocessorSettings(args),
     dialect: dialectArg(args),
     seed,
+    split,
+    adaptive: args.has('adaptive') || args.has('adaptive-window')
+      ? { window: numberArg(args, 'adaptive-window', (v) => Number.isInteger(v) && v >= 10, 'a whole number of at least 10') }
+      : undefined,
     testFraction: numberArg(args, 'test-fraction', (v) => v > 0 && v < 1, 'between 0 and 1'),
     holdout: numberArg(args, 'holdout', (v) => v > 0 && v < 1, 'between 0 and 1'),
     maxTrainRows: numberArg(args, 'max-train-rows', (v) => Number.isInteger(v) && v > 1, 'a whole number above 1'),
@@ -159,6 +170,8 @@ function summary(r: Evaluation, seconds: number): string {
     '',
     `dataset    ${r.dataset.name}${r.dataset.confidence !== null ? ` (detected, confidence ${r.dataset.confidence.toFixed(2)})` : ''}`,
     `detector   ${r.pipeline.detector.kind}; threshold ${fmt(r.pipeline.threshold.value)} = ${describeThreshold(r.pipeline.threshold.spec)}`,
+    ...(r.pipeline.threshold.expectedFpr ? [`calibrated ${describeExpectedFpr(r.pipeline.threshold.expectedFpr)}; measured here ${(100 * r.report.fpr).toFixed(2)} %`] : []),
+    `split      ${r.split ? `${r.split.kind}: the ${r.split.kind === 'time' ? 'last' : 'random'} ${Math.round(100 * r.split.test_fraction)} % of each file${r.split.kind === 'time' ? ' and class' : ''} tested, the rest trained on` : 'the --test files'}`,
     r.pipeline.detector.classes
       ? `training   ${t.trainRows} labelled rows of ${t.rowsRead} read; threshold from out-of-fold scores of all ${t.benignRows} benign rows`
       : `training   ${t.trainRows} benign rows (${t.holdoutRows} held back for the threshold) of ${t.rowsRead} read`,
@@ -171,6 +184,10 @@ function summary(r: Evaluation, seconds: number): string {
     lines.push(`alerts     the ${a.namer} named the class of ${(100 * a.class_accuracy).toFixed(1)} % and the family of ${(100 * a.family_accuracy).toFixed(1)} % of ${a.true_alerts} true alerts`);
   }
   if (r.hybridParts) lines.push(hybridTable(r.hybridParts));
+  if (r.adaptive) {
+    const a = r.adaptive;
+    lines.push(`adaptive   drift-aware threshold, test rows replayed in file order: recall ${(100 * a.tpr).toFixed(1)} %, false positives ${(100 * a.fpr).toFixed(2)} %; it ended at ${fmt(a.final_threshold)}, ${a.left_out} rows kept out of its window`);
+  }
   for (const w of r.warnings) lines.push(`warning    ${w}`);
   return lines.join('\n');
 }
@@ -206,9 +223,13 @@ function toJSON(r: Evaluation, seconds: number) {
     ...r.report,
     rows: r.rows,
     train_rows: r.trainRows,
+    split: r.split,
     dataset: r.dataset,
     detector: r.pipeline.detector.kind,
     threshold_spec: r.pipeline.threshold.spec,
+    threshold: r.pipeline.threshold.value,
+    expected_fpr: r.pipeline.threshold.expectedFpr ?? null,
+    adaptive: r.adaptive,
     excluded_columns: r.pipeline.preprocessor.excluded,
     training: r.pipeline.training,
     grid_search: r.grid,

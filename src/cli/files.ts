@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { InputError, type SourceFile } from '../core/ingest';
 
-const DATA_FILE = /\.csv(\.gz)?$/i;
+/** what a folder stands for: flow CSVs and packet captures */
+const DATA_FILE = /\.(csv|pcap|pcapng|cap)(\.gz)?$/i;
 
-/** Files named on the command line; a folder stands for the CSV files in it (not recursive), sorted. */
+/** Files named on the command line; a folder stands for the CSV files and captures in it (not recursive), sorted. */
 export function sourceFiles(paths: readonly string[]): SourceFile[] {
   const files: SourceFile[] = [];
   for (const p of paths) {
@@ -17,7 +18,7 @@ export function sourceFiles(paths: readonly string[]): SourceFile[] {
     }
     if (st.isDirectory()) {
       const inside = readdirSync(p).filter((n) => DATA_FILE.test(n)).sort();
-      if (inside.length === 0) throw new InputError(`the folder ${p} holds no .csv or .csv.gz files`);
+      if (inside.length === 0) throw new InputError(`the folder ${p} holds no .csv, .pcap or .pcapng files (also .gz)`);
       for (const n of inside) files.push(nodeFile(join(p, n)));
     } else files.push(nodeFile(p, st.size));
   }

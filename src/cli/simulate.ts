@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, totalmem } from 'node:os';
@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { DatasetReader, type Batch } from '../core/ingest';
 import {
   calibrate, calibrationMarkdown, DEFAULT_DATASET, DEFAULT_SCENARIO, formatCalibration, rowsByClassName,
-  SCENARIO_LIST, SCENARIOS, simulateCsv, type CalibrationReport,
+  SCENARIO_LIST, SCENARIOS, simulateCapture, simulateCsv, type CalibrationReport,
 } from '../core/sim';
 import { CICIOMT_V2_COLUMNS } from '../core/schema/cic-columns';
 import { numberArg, one, UsageError } from './args';
@@ -18,6 +18,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT_REAL = resolve(ROOT, '../shared/datasets/ciciomt2024_v2_39feat_sample.csv');
 
 const USAGE = `usage: npm run simulate -- --scenario <name> --rows <n> [--seed <s>] --out <file.csv>
+   or: npm run simulate -- --pcap <file.pcap> --out <flows.csv> [--window <packets>] [--scenario <name>] [--rows <n>] [--seed <s>]
    or: npm run simulate -- --list
    or: npm run simulate -- --calibration-report [--real <v2 csv>] [--markdown <file.md>] [--calibration-rows <n>] [--seed <s>]
    or: npm run simulate -- --build-defaults
@@ -31,6 +32,9 @@ options:
   --rows <n>          flow rows to write (default 100000)
   --seed <s>          random seed (default 1); the same seed and scenario give the same file
   --out <file.csv>    where to write ("-" for standard output)
+  --pcap <file.pcap>  also write the simulated packets as a capture; --out then holds the flow rows the
+                      packet extractor makes of them (what npm run features makes of the pcap, exactly)
+  --window <packets>  with --pcap: packets per flow window (default 10)
   --list              the scenarios, one line each
   --calibration-report  Kolmogorov–Smirnov statistic of simulated against real rows, per class and feature
   --real <file>       real v2 rows to compare with (default ../shared/datasets/ciciomt2024_v2_39feat_sample.csv)
@@ -44,7 +48,7 @@ options:
 const OPTIONS = {
   scenario: 'one', rows: 'one', seed: 'one', out: 'one', list: 'switch', 'calibration-report': 'switch',
   real: 'one', markdown: 'one', 'calibration-rows': 'one', 'build-defaults': 'switch',
-  'cross-check': 'switch', detector: 'many',
+  'cross-check': 'switch', detector: 'many', pcap: 'one', window: 'one',
 } as const;
 
 runCommand(USAGE, OPTIONS, async (args) => {
@@ -78,6 +82,13 @@ runCommand(USAGE, OPTIONS, async (args) => {
   const out = one(args, 'out');
   if (!out) throw new UsageError('give --out <file.csv> (or "-" for standard output)');
   const started = performance.now();
+  const pcap = one(args, 'pcap');
+  if (pcap) {
+    const window = numberArg(args, 'window', (v) => Number.isInteger(v) && v >= 1, 'a whole number of packets, 1 or more');
+    await writeCapture(pcap, out, scenario, rows, seed ?? 1, window);
+    console.log(`wrote ${pcap} (${(statSync(pcap).size / 1e6).toFixed(1)} MB) and its flow rows to ${out}: ${rows} simulated rows of ${scenario} (seed ${seed ?? 1}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return 0;
+  }
   await writeCsv(out, scenario, rows, seed ?? 1);
   if (out !== '-') console.log(`wrote ${out}: ${rows} rows of ${scenario} (seed ${seed ?? 1}), ${(statSync(out).size / 1e6).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return 0;
@@ -94,6 +105,21 @@ async function writeCsv(path: string, scenario: string, rows: number, seed: numb
   // standard output stays open; the empty write's callback comes once all before it is flushed
   await pipeline(chunks, process.stdout, { end: false });
   await new Promise<void>((resolve, reject) => process.stdout.write('', (err) => (err ? reject(err) : resolve())));
+}
+
+/** Writes the simulated packets to a pcap and their flow rows to a CSV, streaming both. */
+async function writeCapture(pcapPath: string, csvPath: string, scenario: string, rows: number, seed: number, window: number | undefined): Promise<void> {
+  if (csvPath === '-') throw new UsageError('with --pcap, give --out a file name');
+  for (const p of [pcapPath, csvPath]) if (!existsSync(dirname(p))) throw new Error(`the folder ${dirname(p)} does not exist`);
+  const pcap = createWriteStream(pcapPath);
+  const csv = createWriteStream(csvPath);
+  const write = (stream: WriteStream, data: Uint8Array | string) =>
+    new Promise<void>((resolve, reject) => stream.write(data, (err) => (err ? reject(err) : resolve())));
+  for (const chunk of simulateCapture(scenario, rows, seed, { window })) {
+    for (const bytes of chunk.pcap) await write(pcap, bytes);
+    if (chunk.csv) await write(csv, chunk.csv);
+  }
+  await Promise.all([pcap, csv].map((s) => new Promise<void>((resolve, reject) => s.end((err?: Error | null) => (err ? reject(err) : resolve())))));
 }
 
 async function calibrationReport(realPath: string | undefined, markdown: string | undefined, perClass: number, seed: number): Promise<number> {

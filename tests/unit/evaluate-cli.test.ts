@@ -16,7 +16,7 @@ function evaluate(...args: string[]) {
 describe('npm run evaluate', () => {
   it('trains, scores and saves; the saved model scores the same data identically', () => {
     const dir = mkdtempSync(join(tmpdir(), 'model-'));
-    const first = evaluate('--train', SHARED + 'botiot_12col_subset_sample.csv', '--detector', 'iforest', '--save', dir);
+    const first = evaluate('--train', SHARED + 'botiot_12col_subset_sample.csv', '--detector', 'iforest', '--split', 'random', '--save', dir);
     expect(first.code).toBe(0);
     expect(first.out).toContain('Confusion matrix');
     const j = first.json;
@@ -24,6 +24,8 @@ describe('npm run evaluate', () => {
     expect(j.rows.read).toBe(9986);
     expect(j.rows.scored + j.rows.skipped + j.rows.in_training_split).toBe(j.rows.read);
     expect(j.roc_auc).toBeGreaterThan(0.9);
+    expect(j.split).toEqual({ kind: 'random', test_fraction: 0.3 });
+    expect(j.expected_fpr.n).toBe(j.training.holdoutRows);
     expect(Object.keys(j.per_class).sort()).toEqual(['DoS', 'Normal', 'Reconnaissance']);
     expect(existsSync(join(dir, 'pipeline.json'))).toBe(true);
 

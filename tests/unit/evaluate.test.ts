@@ -3,7 +3,7 @@ import { ensureBackend } from '../../src/core/detectors/tf-backend';
 import { evaluate } from '../../src/core/pipeline';
 import { shared } from './sources';
 
-describe('evaluate on the real samples (train on benign rows of a seeded 70 %, test on the rest)', () => {
+describe('evaluate on the real samples (time split: train on the earlier 70 % of each file, test on the rest)', () => {
   it('the autoencoder separates the newer CICIoMT2024 release well, and every row is accounted for', async () => {
     await ensureBackend('wasm');
     const r = await evaluate({ train: shared('ciciomt2024_v2_39feat_sample.csv'), detector: 'ae' });
@@ -29,6 +29,6 @@ describe('evaluate on the real samples (train on benign rows of a seeded 70 %, t
   it('a random forest trained on the training split names the class of the alerts (the original second stage)', async () => {
     const r = await evaluate({ train: shared('botiot_12col_subset_sample.csv'), detector: 'iforest', labelAlerts: true });
     expect(r.alertLabels!.true_alerts).toBe(r.report.confusion.tp);
-    expect(r.alertLabels!.class_accuracy).toBeGreaterThan(0.9);
+    expect(r.alertLabels!.class_accuracy).toBeGreaterThan(0.85);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AlertGrouper, GROUP_SAMPLES } from '../../src/core/replay/alert-groups';
 import { NO_DEVICE, type FlowBatch } from '../../src/core/replay/flow-batch';
 import { LiveAggregator, RECENT_ALERTS } from '../../src/core/replay/live-aggregator';
-import { MAX_BUCKETS, type AlertSample } from '../../src/core/replay/live-summary';
+import { MAX_BUCKETS, type AlertSample } from '../../src/core/store/run-summary';
 import { TimeBuckets } from '../../src/core/replay/time-buckets';
 import { PROTOCOLS } from '../../src/core/store/flow-protocol';
 

@@ -102,7 +102,7 @@ describe('hybrid: an unsupervised detector and a classifier fused on the benign 
 
 async function smallSet() {
   const { pipeline, vocabulary } = await fitSupervisedPipeline(shared('botiot_12col_subset_sample.csv'), { detector: 'decision_tree', folds: 2 });
-  const { readLabelled } = await import('../../src/core/study/labelled-set');
+  const { readLabelled } = await import('../../src/core/pipeline/labelled-set');
   const { set: raw } = await readLabelled(shared('botiot_12col_subset_sample.csv'), vocabulary, { maxRows: 3000, seed: 0 });
   const classes = vocabulary.names.map((name, c) => ({ name, benign: vocabulary.info[c].benign, family: vocabulary.info[c].family }));
   return { set: { x: pipeline.preprocessor.transform(raw.x, raw.schema), y: raw.classIndex }, classes };

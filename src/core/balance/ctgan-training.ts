@@ -10,7 +10,7 @@ import { throwIfAborted } from '../classifiers/classifier';
 import { seededGlorot } from '../detectors/tf-backend';
 import type { Matrix } from '../ingest/batch';
 import type { Random } from '../util/random';
-import type { CtganFitOptions, CtganHistory, CtganParams } from './ctgan';
+import type { CtganFitOptions, CtganHistory, CtganParams } from './ctgan-params';
 import { Critic, freshWeights, type Generator } from './ctgan-networks';
 import { yielder } from './event-loop';
 import { gumbel, type ModeNormalizer } from './mode-normalizer';

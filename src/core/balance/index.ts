@@ -3,4 +3,4 @@ export { randomOversample } from './random-oversample';
 export { MAX_NEIGHBOUR_POOL, smote, SMOTE_DEFAULTS, type SmoteParams } from './smote';
 export { fitMixture, type Mixture, type MixtureOptions } from './gaussian-mixture';
 export { Ctgan, CTGAN_DEFAULTS, ctganBalance, type CtganFitOptions, type CtganHistory, type CtganJSON, type CtganParams, type CtganProgress, type CtganSample } from './ctgan';
-export { columnQuality, ksStatistic, medianKs, trainSyntheticTestReal, type ColumnQuality, type Labelled, type Moments } from './synthetic-quality';
+export { columnQuality, medianKs, trainSyntheticTestReal, type ColumnQuality, type Labelled, type Moments } from './synthetic-quality';

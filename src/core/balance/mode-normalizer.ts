@@ -14,7 +14,7 @@
  * flat however many rows there are.
  */
 import { throwIfAborted } from '../classifiers/classifier';
-import type { FitOptions } from '../detectors/detector';
+import type { FitOptions } from '../util/fitting';
 import type { Matrix } from '../ingest/batch';
 import type { Random } from '../util/random';
 import { yielder } from './event-loop';

@@ -1,4 +1,4 @@
-import type { FitOptions } from '../detectors/detector';
+import type { FitOptions } from '../util/fitting';
 import { throwIfAborted } from './classifier';
 
 /** how often a long fit reports progress and lets the event loop run */

@@ -1,4 +1,4 @@
-import type { FitOptions } from '../detectors/detector';
+import type { FitOptions } from '../util/fitting';
 import type { Matrix } from '../ingest/batch';
 import type { ClassifierJSON } from './classifier';
 import { finiteInput } from './finite-input';

@@ -1,22 +1,8 @@
 import type { Matrix } from '../ingest/batch';
+import type { FitOptions, FitProgress } from '../util/fitting';
 
-/** Progress of a long fit, reported a few times a second at most. */
-export interface FitProgress {
-  /** what is being done, e.g. "epoch" or "tree" */
-  stage: string;
-  done: number;
-  total: number;
-  /** training loss, where the detector has one */
-  loss?: number;
-  /** validation loss, where the detector has one */
-  valLoss?: number;
-}
-
-export interface FitOptions {
-  progress?: (p: FitProgress) => void;
-  /** aborting it stops the fit with an AbortError at the next step */
-  signal?: AbortSignal;
-}
+// every fit takes these; they live in util so classifiers and balancers need not import detectors
+export type { FitOptions, FitProgress };
 
 /**
  * An unsupervised anomaly scorer, fitted on (preprocessed) benign rows.
@@ -35,6 +21,8 @@ export interface Detector {
    */
   artifacts(): Promise<Record<string, Uint8Array>>;
   dispose(): void;
+  /** the number of input columns a fitted detector takes (optional: for checking saved files against each other) */
+  readonly inputWidth?: number;
   /**
    * Detectors that know attack classes (classifiers, hybrids): the classes they name, in
    * the order of `nameClasses`' indices. Absent on unsupervised detectors.

@@ -1,4 +1,14 @@
-import type { Forest } from './isolation-forest';
+/** An isolation forest's trees in flat arrays, as it is fitted and stored (the pointer walk's layout). */
+export interface Forest {
+  /** first node of each tree */
+  roots: Int32Array;
+  /** split feature (column of the input), −1 at leaves */
+  feature: Int32Array;
+  /** right child (index into the forest's arrays) of a split, −1 at leaves */
+  right: Int32Array;
+  /** threshold at a split (x ≤ value goes left); at a leaf, its depth + c(rows in the leaf) */
+  value: Float32Array;
+}
 
 /**
  * An isolation forest laid out for scoring at memory speed: every tree padded to a

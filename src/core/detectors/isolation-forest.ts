@@ -2,8 +2,10 @@ import type { Matrix } from '../ingest/batch';
 import { floorToFloat32 } from '../util/float32';
 import { Random } from '../util/random';
 import type { Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
-import { completeForest } from './isolation-forest-layout';
+import { completeForest, type Forest } from './isolation-forest-layout';
 import { ForestKernel } from './wasm/isolation-forest-kernel';
+
+export type { Forest };
 
 /**
  * Isolation forest with scikit-learn's semantics (`sklearn.ensemble.IsolationForest`):
@@ -62,17 +64,6 @@ export function averagePathLength(n: number): number {
  * The fitted trees of a whole forest in flat arrays, nodes in pre-order so a split's
  * left child is the next node and only the right child needs storing.
  */
-export interface Forest {
-  /** first node of each tree */
-  roots: Int32Array;
-  /** split feature (column of the input), −1 at leaves */
-  feature: Int32Array;
-  /** right child (index into the forest's arrays) of a split, −1 at leaves */
-  right: Int32Array;
-  /** threshold at a split (x ≤ value goes left); at a leaf, its depth + c(rows in the leaf) */
-  value: Float32Array;
-}
-
 interface Fitted {
   forest: Forest;
   nFeatures: number;
@@ -137,6 +128,10 @@ export class IsolationForest implements Detector {
 
   get n_features_in_(): number {
     return this.need().nFeatures;
+  }
+
+  get inputWidth(): number | undefined {
+    return this.fitted?.nFeatures;
   }
 
   get isFitted(): boolean {

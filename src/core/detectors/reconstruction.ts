@@ -141,6 +141,10 @@ export abstract class ReconstructionDetector<P extends ReconstructionParams> imp
     return (await this.errors(x, false)).scores;
   }
 
+  get inputWidth(): number | undefined {
+    return this.fitted?.inputDim;
+  }
+
   /** Scores plus each feature's squared error, for showing what made a row stand out. */
   async scoreWithContributions(x: Matrix): Promise<Contributions> {
     const { scores, perFeature } = await this.errors(x, true);

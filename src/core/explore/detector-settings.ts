@@ -1,5 +1,6 @@
-import type { DetectorKind, DetectorSettings } from '../detectors/registry';
-import { DETECTOR_KINDS } from '../detectors/registry';
+import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../detectors/classifier-detector';
+import type { DetectorKind, DetectorSettings, MemberKind, ModelKind } from '../detectors/registry';
+import { DETECTOR_KINDS, isSupervised } from '../detectors/registry';
 import { InputError } from '../ingest/text-stream';
 
 /**
@@ -22,7 +23,11 @@ const SETTING_NAMES: Record<DetectorKind, readonly string[]> = {
   ensemble: [...ENSEMBLE, ...FOREST, ...NETWORK, ...LSTM_ONLY],
 };
 
-export function detectorSettings(kind: DetectorKind, flat: Record<string, number | string | boolean>): DetectorSettings {
+/** hyperparameters of the classifiers (scikit-learn's names) the Train view offers */
+const CLASSIFIER = ['n_estimators', 'max_depth', 'min_samples_leaf', 'max_features', 'class_weight', 'learning_rate'] as const;
+
+export function detectorSettings(kind: ModelKind, flat: Record<string, number | string | boolean>): DetectorSettings {
+  if (isSupervised(kind)) return supervisedSettings(kind, flat);
   if (!DETECTOR_KINDS.includes(kind)) throw new InputError(`unknown detector "${kind}": use one of ${DETECTOR_KINDS.join(', ')}`);
   const allowed = SETTING_NAMES[kind];
   const forest: Record<string, unknown> = {};
@@ -105,6 +110,34 @@ export function detectorSettings(kind: DetectorKind, flat: Record<string, number
     kmeans,
     ensemble,
   } as DetectorSettings;
+}
+
+/** A classifier's hyperparameters; for a hybrid also its two parts (`unsupervised`, `classifier`) and the detector's settings. */
+function supervisedSettings(kind: ModelKind, flat: Record<string, number | string | boolean>): DetectorSettings {
+  const classifier: Record<string, unknown> = {};
+  const hybrid: NonNullable<DetectorSettings['hybrid']> = {};
+  const rest: Record<string, number | string | boolean> = {};
+  for (const [name, raw] of Object.entries(flat)) {
+    if (raw === '' || raw === undefined || raw === null) continue;
+    if (kind === 'hybrid' && name === 'unsupervised') {
+      if (!['iforest', 'ae', 'lstm', 'kmeans'].includes(String(raw))) throw new InputError(`a hybrid's detector is iforest, ae, lstm or kmeans, not "${String(raw)}"`);
+      hybrid.unsupervised = String(raw) as MemberKind;
+    } else if (kind === 'hybrid' && name === 'classifier') {
+      if (!isClassifierDetector(String(raw))) throw new InputError(`a hybrid's classifier is one of ${CLASSIFIER_DETECTORS.join(', ')}, not "${String(raw)}"`);
+      hybrid.classifier = String(raw) as NonNullable<typeof hybrid.classifier>;
+    } else if (name === 'class_weight') {
+      if (raw !== 'balanced') throw new InputError('class_weight is "balanced" or empty (every row weighs the same)');
+      classifier[name] = raw;
+    } else if (name === 'max_depth' || name === 'n_estimators' || name === 'min_samples_leaf') classifier[name] = integer(name, raw, 1);
+    else if (name === 'max_features') classifier[name] = raw === 'sqrt' || raw === 'log2' ? raw : positive(name, raw);
+    else if (name === 'learning_rate' && kind !== 'hybrid') classifier[name] = positive(name, raw);
+    else if (kind === 'hybrid') rest[name] = raw;
+    else throw new InputError(`"${name}" is not a setting of the ${kind} classifier (it takes ${CLASSIFIER.join(', ')})`);
+  }
+  // a hybrid's detector part takes its own settings (epochs, hidden_layers, n_clusters, …)
+  const part = hybrid.unsupervised ?? 'ae';
+  const own = kind === 'hybrid' ? detectorSettings(part, rest) : {};
+  return { ...own, classifier, ...(kind === 'hybrid' ? { hybrid } : {}) };
 }
 
 function number(name: string, raw: number | string | boolean): number {

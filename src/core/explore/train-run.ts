@@ -1,12 +1,13 @@
 import type { Detector } from '../detectors/detector';
-import type { DetectorKind, DetectorSettings } from '../detectors/registry';
+import { isSupervised, type ModelKind, type DetectorSettings } from '../detectors/registry';
+import { fitSupervisedPipeline } from '../pipeline/fit-supervised';
 import type { TrainingHistory } from '../detectors/reconstruction';
 import { DatasetReader, type SourceFile } from '../ingest/dataset-reader';
 import type { ClassVocabulary } from '../ingest/class-vocabulary';
 import { totalSkipped } from '../ingest/counters';
 import { evaluateBinary, type BinaryReport } from '../metrics';
 import { DEFAULT_TEST_FRACTION, fitPipeline, type FittedPipeline, type PipelineProgress } from '../pipeline';
-import { filterBatch, isTestRow } from '../pipeline/row-split';
+import { countTimeSplit, splitPart } from '../pipeline/row-split';
 import { ScoreLog } from '../pipeline/score-log';
 import type { Dialect } from '../schema/dialect';
 import type { ThresholdSpec } from '../threshold/threshold';
@@ -21,11 +22,12 @@ import { scoreDistributions, type ScoreDistributions } from './score-distributio
  * without rescoring.
  */
 export interface TrainRunOptions {
-  detector: DetectorKind;
+  /** an unsupervised detector (learns the benign rows of the split), or a classifier or hybrid (learns every labelled row) */
+  detector: ModelKind;
   settings?: DetectorSettings;
   threshold?: ThresholdSpec;
   seed?: number;
-  /** share of the rows held out for the score distributions (evaluate's default, 0.3) */
+  /** share of the later rows of each file and class held out for the score distributions (evaluate's default, 0.3) */
   testFraction?: number;
   maxTrainRows?: number;
   dialect?: Dialect;
@@ -71,41 +73,44 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
   const eta = new Eta();
   const report = (p: TrainRunProgress, fraction: number | null) => options.onProgress?.({ ...p, timeLeft: eta.update(p.phase, fraction) });
 
-  const fitted = await fitPipeline(files, {
-    detector: options.detector,
-    settings: options.settings,
-    threshold: options.threshold,
-    seed,
-    maxTrainRows: options.maxTrainRows,
-    dialect: options.dialect,
-    signal: options.signal,
-    excludeRow: (f, r) => isTestRow(f, r, seed, testFraction),
-    onProgress: (p: PipelineProgress) => {
-      if (p.phase === 'read') report({ phase: 'read', rows: p.rows, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }, p.bytesTotal ? p.bytesRead / p.bytesTotal : null);
-      else if (p.phase === 'fit') {
-        const epochs = /epoch$/.test(p.stage);
-        report(
-          {
-            phase: 'fit', rows: 0, stage: p.stage, done: p.done, total: p.total, loss: p.loss, valLoss: p.valLoss,
-            ...(epochs ? { epoch: p.done, epochs: p.total } : {}),
-          },
-          p.total ? p.done / p.total : null,
-        );
-      } else report({ phase: 'calibrate', rows: 0 }, null);
-    },
-  });
-  const { pipeline, reader: trainReader } = fitted;
+  const readProgress = (phase: 'read' | 'score') => (p: { rows: number; bytesRead: number; bytesTotal: number | null }) =>
+    report({ phase, rows: p.rows, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }, p.bytesTotal ? p.bytesRead / p.bytesTotal : null);
+  const { split, vocabulary, dialect } = await countTimeSplit(files, testFraction, { dialect: options.dialect, signal: options.signal, onProgress: readProgress('read') });
+  const onProgress = (p: PipelineProgress) => {
+    if (p.phase === 'read') readProgress('read')(p);
+    else if (p.phase === 'fit') {
+      const epochs = /epoch$/.test(p.stage);
+      report(
+        {
+          phase: 'fit', rows: 0, stage: p.stage, done: p.done, total: p.total, loss: p.loss, valLoss: p.valLoss,
+          ...(epochs ? { epoch: p.done, epochs: p.total } : {}),
+        },
+        p.total ? p.done / p.total : null,
+      );
+    } else report({ phase: 'calibrate', rows: 0 }, null);
+  };
+  const common = {
+    settings: options.settings, threshold: options.threshold, seed, maxTrainRows: options.maxTrainRows, dialect, vocabulary, signal: options.signal,
+    excludeRow: split.isTest, onProgress,
+  };
+  let pipeline: FittedPipeline;
+  let read: TrainRun['read'];
+  if (isSupervised(options.detector)) {
+    const fitted = await fitSupervisedPipeline(files, { ...common, detector: options.detector });
+    pipeline = fitted.pipeline;
+    const r = fitted.rows;
+    read = { read: r.read, accepted: r.read - r.skipped, skipped: r.skipped, reasons: {} };
+  } else {
+    const fitted = await fitPipeline(files, { ...common, detector: options.detector });
+    pipeline = fitted.pipeline;
+    const c = fitted.reader.counters;
+    read = { read: c.read, accepted: c.accepted, skipped: totalSkipped(c), reasons: { ...c.skipped } as Record<string, number> };
+  }
   try {
-    const vocabulary = trainReader.classes;
-    const reader = new DatasetReader(files, {
-      dialect: trainReader.dialect!,
-      vocabulary,
-      signal: options.signal,
-      onProgress: (p) => report({ phase: 'score', rows: p.rows, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }, p.bytesTotal ? p.bytesRead / p.bytesTotal : null),
-    });
+    const reader = new DatasetReader(files, { dialect, vocabulary, signal: options.signal, onProgress: readProgress('score') });
     const log = new ScoreLog();
     for await (const raw of reader.batches()) {
-      const batch = filterBatch(raw, (i) => isTestRow(raw.fileIndex[i], raw.rowNumber[i], seed, testFraction));
+      const batch = splitPart(raw, split.isTest, 'test');
       if (batch.n === 0) continue;
       const { scores } = await pipeline.score(batch, reader.schema!);
       log.append(scores, batch.classIndex);
@@ -123,13 +128,12 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
       families: vocabulary.info.map((c) => c.family),
     });
     const { tp, fn, fp, tn } = binary.confusion;
-    const c = trainReader.counters;
     return {
       pipeline,
       distributions: scoreDistributions(scores, classIndex, classes, threshold),
       report: binary,
       heldOut: { rows: scores.length, benign: fp + tn, attack: tp + fn },
-      read: { read: c.read, accepted: c.accepted, skipped: totalSkipped(c), reasons: { ...c.skipped } as Record<string, number> },
+      read,
       history: historyOf(pipeline.detector),
       vocabulary,
     };

@@ -1,6 +1,8 @@
 import type { BackendInfo as TfBackendInfo } from '../detectors/tf-backend';
 import type { SourceMeta } from '../replay/flow-batch';
-import type { LiveSummary } from '../replay/live-summary';
+import type { LearningOptions } from '../replay/learning-period';
+import type { AdaptiveThresholdOptions } from '../threshold/adaptive';
+import type { LiveSummary } from '../store';
 import type { DetectPort } from '../replay/run-port';
 import type { ExportFormat } from '../store/export-run';
 import type { AlertGroup, RunRecord, StorageEstimate } from '../store/records';
@@ -27,6 +29,10 @@ export interface PrepareRequest {
   detector?: string;
   /** more stored models scored alongside (their scores are stored too) */
   alongside?: string[];
+  /** a drift-aware threshold: the calibrated percentile of recent scores that did not stand out */
+  adaptive?: AdaptiveThresholdOptions;
+  /** learn the network first (flows or seconds): train and calibrate on the first flows, then score */
+  learning?: LearningOptions;
 }
 
 export type StorageInfo = StorageEstimate & { retentionRows: number };

@@ -2,7 +2,7 @@ import type { SourceFile } from '../ingest/dataset-reader';
 import type { FittedPipeline } from '../pipeline/fitted-pipeline';
 import { DetectSession, type ScoringModel } from '../replay/detect-session';
 import { closeInterruptedRuns } from '../replay/interrupted-runs';
-import type { LiveSummary } from '../replay/live-summary';
+import type { LiveSummary } from '../store';
 import { chooseModels, ensureDefaultModels, pipelineOf, trainOnTheSpot, type FetchBytes } from '../replay/model-catalog';
 import { wallClock, type ReplayClock } from '../replay/replay-loop';
 import { simulatedTrainingFile } from '../replay/sim-training';
@@ -24,6 +24,19 @@ export interface DetectHost {
   summaryMs?: number;
   /** where a failure that loses nothing is told (default: console.warn) */
   warn?: (text: string) => void;
+  /**
+   * which runs some page is playing now, across tabs (the browser's Web Locks): with it a
+   * run whose page closed is marked interrupted at once; without it, once its last save is
+   * a few persist periods old
+   */
+  runLocks?: RunLocks;
+}
+
+export interface RunLocks {
+  /** takes the lock of a run; resolves, once held, to the function that lets it go */
+  hold(runId: string): Promise<() => void>;
+  /** ids of the runs whose lock is held; null when unknown */
+  live(): Promise<ReadonlySet<string> | null>;
 }
 
 /** summaries about four times a second: live enough for the charts, few enough to draw */
@@ -42,6 +55,8 @@ export class DetectService implements DetectWorkerApi {
   private session: DetectSession | null = null;
   private sessionPort: PrepareRequest['port'] | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
+  /** lets go of the playing run's lock */
+  private releaseRunLock: (() => void) | null = null;
   private readonly pipelines = new Map<string, Promise<FittedPipeline>>();
   private readonly clock: ReplayClock;
   private readonly warn: (text: string) => void;
@@ -84,7 +99,12 @@ export class DetectService implements DetectWorkerApi {
     const verdict = await this.scoring(choice.verdict);
     const alongside = await Promise.all(choice.alongside.map((m) => this.scoring(m)));
     const run = newRun(request, choice.verdict, verdict.pipeline.threshold.value, this.clock.now());
-    await db.putRun(run);
+    // held before the run is stored, so no other page ever sees it unheld while it plays
+    this.releaseRunLock = (await this.host.runLocks?.hold(run.id)) ?? null;
+    await db.putRun(run).catch((e: unknown) => {
+      this.letRunGo();
+      throw e;
+    });
     const port = request.port;
     const current = new DetectSession({
       store: db,
@@ -94,6 +114,8 @@ export class DetectService implements DetectWorkerApi {
       alongside,
       clock: this.clock,
       grant: (batches) => port.postMessage({ type: 'credit', batches }),
+      adaptive: request.adaptive,
+      learning: request.learning,
     });
     if (note) current.aggregator.setCaptions([note]);
     this.session = current;
@@ -133,7 +155,13 @@ export class DetectService implements DetectWorkerApi {
     if (this.ticker !== null) clearInterval(this.ticker);
     this.ticker = null;
     await current.stop();
+    this.letRunGo();
     return current.summary();
+  }
+
+  private letRunGo(): void {
+    this.releaseRunLock?.();
+    this.releaseRunLock = null;
   }
 
   async listRuns(): Promise<RunRecord[]> {
@@ -178,7 +206,8 @@ export class DetectService implements DetectWorkerApi {
 
   private store(): Promise<LabStore> {
     return (this.storePromise ??= this.host.openStore().then(async (s) => {
-      await closeInterruptedRuns(s).catch((e: unknown) => this.warn(`interrupted runs could not be closed: ${messageOf(e)}`));
+      const liveRuns = (await this.host.runLocks?.live().catch(() => null)) ?? null;
+      await closeInterruptedRuns(s, { liveRuns }).catch((e: unknown) => this.warn(`interrupted runs could not be closed: ${messageOf(e)}`));
       return s;
     }));
   }

@@ -1,7 +1,7 @@
-import type { DetectorKind } from '../detectors/registry';
+import type { DetectorKind, ModelKind } from '../detectors/registry';
 import type { ScoreDistributions } from '../explore/score-distributions';
 import type { TrainRunProgress } from '../explore/train-run';
-import type { Evaluation, PipelineProgress, TrainingSummary } from '../pipeline';
+import type { Evaluation, PipelineProgress, SplitKind, TrainingSummary } from '../pipeline';
 import type { SourceSpec } from '../replay/source-spec';
 import type { ModelRecord } from '../store/records';
 import type { BalanceMethod, CompareProgress, CompareResult, Task } from '../study';
@@ -79,7 +79,8 @@ export interface FeatureExploration {
 
 export interface TrainRequest {
   source: SourceSpec;
-  detector: DetectorKind;
+  /** an unsupervised detector, a classifier or a hybrid */
+  detector: ModelKind;
   /** detector settings as the CLI names them (epochs, n_estimators, …) */
   settings: Record<string, number | string>;
   threshold: string;
@@ -125,10 +126,12 @@ export interface EvaluateRequest {
   detector: DetectorKind;
   threshold: string;
   seed: number;
+  /** without test files: the later rows of each file (time, the default) or a random share */
+  split?: SplitKind;
 }
 
 /** an evaluation as it crosses to the page (the fitted pipeline stays behind) */
-export interface EvaluationResult extends Pick<Evaluation, 'report' | 'rows' | 'dataset' | 'warnings' | 'trainRows'> {
+export interface EvaluationResult extends Pick<Evaluation, 'report' | 'rows' | 'dataset' | 'warnings' | 'trainRows' | 'split'> {
   training: TrainingSummary;
   threshold: Threshold;
   excluded: Record<string, string>;

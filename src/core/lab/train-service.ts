@@ -59,13 +59,14 @@ export class TrainService implements TrainWorkerApi {
         detector: request.detector,
         threshold: parseThreshold(request.threshold),
         seed: request.seed,
+        split: request.split,
         signal,
         onProgress: throttle(onProgress, PROGRESS_MS, (p) => p.phase),
       });
-      const { report, rows, dataset, warnings, trainRows } = result;
+      const { report, rows, dataset, warnings, trainRows, split } = result;
       const { training, threshold, preprocessor, detector } = result.pipeline;
       result.pipeline.dispose();
-      return { report, rows, dataset, warnings, trainRows, training, threshold, excluded: preprocessor.excluded, detector: detector.kind };
+      return { report, rows, dataset, warnings, trainRows, split, training, threshold, excluded: preprocessor.excluded, detector: detector.kind };
     }, this.ready);
   }
 

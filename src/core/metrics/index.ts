@@ -6,3 +6,4 @@ export { evaluateBinary, formatReport, type BinaryInput, type BinaryReport } fro
 export { averagePrecision, prAuc, prCurve, RankedScores, rocAuc, rocCurve, type PrCurve, type RocCurve } from './roc';
 export { quantile, quantileOf, scoreStats, scoreStatsByClass, type ScoreStats } from './score-stats';
 export { formatFixed, formatPercent, formatScore, formatTable, type Align } from './table';
+export { ksStatistic } from './two-sample';

@@ -1,4 +1,4 @@
-import type { FitProgress } from '../detectors/detector';
+import type { FitProgress } from '../util/fitting';
 import { ClassifierDetector } from '../detectors/classifier-detector';
 import { HybridDetector } from '../detectors/hybrid';
 import { createSupervised, type DetectorSettings, type SupervisedKind } from '../detectors/registry';
@@ -7,9 +7,9 @@ import type { ClassVocabulary } from '../ingest/class-vocabulary';
 import type { SourceFile } from '../ingest/dataset-reader';
 import { InputError } from '../ingest/text-stream';
 import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams } from '../features/preprocessor';
-import { findRunningCounters } from '../features/running-counters';
+import { captureTimeColumns } from '../features/drifting-columns';
 import type { Dialect } from '../schema/dialect';
-import { readLabelled, type LabelledSet } from '../study/labelled-set';
+import { readLabelled, type LabelledSet } from './labelled-set';
 import { calibrate, type ThresholdSpec } from '../threshold/threshold';
 import { DEFAULT_MAX_TRAIN_ROWS, MIN_BENIGN_ROWS, type PipelineProgress } from './fit';
 import { FittedPipeline } from './fitted-pipeline';
@@ -25,7 +25,7 @@ export interface FitSupervisedOptions {
   maxTrainRows?: number;
   seed?: number;
   dialect?: Dialect;
-  excludeRow?: (fileIndex: number, rowNumber: number) => boolean;
+  excludeRow?: (fileIndex: number, rowNumber: number, classIndex: number) => boolean;
   vocabulary?: ClassVocabulary;
   signal?: AbortSignal;
   onProgress?: (p: PipelineProgress) => void;
@@ -69,7 +69,8 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
   if (!(Number.isInteger(folds) && folds >= 2)) throw new InputError(`folds must be a whole number of at least 2, got ${folds}`);
   if (benign.length < folds) throw new InputError(`${benign.length} benign rows cannot be cut into ${folds} folds to calibrate the threshold`);
   const names = set.schema.columns.map((c) => c.name);
-  const exclusions = { ...set.dialect.defaultExclusions, ...findRunningCounters(set.x, set.fileIndex, names) };
+  // judged on benign rows alone: a file of classes one after another would look like drift
+  const exclusions = { ...set.dialect.defaultExclusions, ...captureTimeColumns(takeRows(set.x, benign), benign.map((i) => set.fileIndex[i]), names) };
   const hybrid = options.detector === 'hybrid';
   // a hybrid's autoencoder needs benign-scaled inputs; a classifier alone is scaled on everything it learns from
   const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, ...options.preprocessor }).fit(hybrid ? takeRows(set.x, benign) : set.x, set.schema, exclusions);

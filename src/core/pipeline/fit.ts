@@ -1,13 +1,15 @@
 import { createDetector, type DetectorKind, type DetectorSettings } from '../detectors/registry';
-import type { Detector, FitProgress } from '../detectors/detector';
+import type { Detector } from '../detectors/detector';
+import type { FitProgress } from '../util/fitting';
 import { gridSearchIsolationForest, type GridResult, type IsolationForestGrid } from '../detectors/isolation-forest-grid';
 import { concatRows, takeRows, type Matrix } from '../ingest/batch';
 import { ClassVocabulary } from '../ingest/class-vocabulary';
 import { DatasetReader, type ReadProgress, type SourceFile } from '../ingest/dataset-reader';
 import { InputError } from '../ingest/text-stream';
 import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams } from '../features/preprocessor';
-import { findRunningCounters } from '../features/running-counters';
+import { captureTimeColumns } from '../features/drifting-columns';
 import type { Dialect } from '../schema/dialect';
+import type { Schema } from '../schema/schema';
 import { calibrate, type ThresholdSpec } from '../threshold/threshold';
 import { Random } from '../util/random';
 import { RowSample } from '../ingest/row-sample';
@@ -26,8 +28,11 @@ export interface FitPipelineOptions {
   seed?: number;
   /** read the files in this dialect instead of detecting it */
   dialect?: Dialect;
-  /** leave these rows out of training: the test part of a split of the same files */
-  excludeRow?: (fileIndex: number, rowNumber: number) => boolean;
+  /**
+   * leave these rows out of training: the test part of a split of the same files (asked
+   * once per row, in reading order; see `RowSplit.reading`)
+   */
+  excludeRow?: (fileIndex: number, rowNumber: number, classIndex: number) => boolean;
   /** share the class indices with a later test reading */
   vocabulary?: ClassVocabulary;
   /**
@@ -72,7 +77,7 @@ export async function fitPipeline(
   let benignSample: RowSample | null = null;
   let attackSample: RowSample | null = null;
   for await (const raw of reader.batches()) {
-    const batch = options.excludeRow ? filterBatch(raw, (i) => !options.excludeRow!(raw.fileIndex[i], raw.rowNumber[i])) : raw;
+    const batch = options.excludeRow ? filterBatch(raw, (i) => !options.excludeRow!(raw.fileIndex[i], raw.rowNumber[i], raw.classIndex[i])) : raw;
     benignSample ??= new RowSample(batch.d, options.maxTrainRows ?? DEFAULT_MAX_TRAIN_ROWS, seed);
     benignSample.add(batch, (c) => reader.classes.isBenign(c));
     if (options.grid) {
@@ -90,11 +95,36 @@ export async function fitPipeline(
     throw new InputError(`only ${benignSeen} benign row${benignSeen === 1 ? '' : 's'} to train on: at least ${MIN_BENIGN_ROWS} are needed to learn normal traffic and calibrate a threshold`);
   }
   const { x: benign, fileIndex } = benignSample.rows();
+  const attacks = attackSample?.seen ? attackSample.rows().x : null;
+  const { pipeline, grid } = await fitBenignRows(benign, fileIndex, schema, dialect, options, {
+    files: files.map((f) => f.name),
+    rowsRead: reader.counters.read,
+    benignRows: benignSeen,
+    started,
+  }, attacks);
+  return { pipeline, reader, grid };
+}
+
+/**
+ * Fits the preprocessor and the detector on the earlier benign rows of each file and
+ * calibrates the threshold on the latest ones (`benign` in file order, `fileIndex`
+ * separating files). The files' reading and a live feed's learning period both end here.
+ */
+export async function fitBenignRows(
+  benign: Matrix,
+  fileIndex: ArrayLike<number>,
+  schema: Schema,
+  dialect: Pick<Dialect, 'name' | 'defaultExclusions'>,
+  options: Omit<FitPipelineOptions, 'excludeRow' | 'vocabulary' | 'dialect'>,
+  source: { files: string[]; rowsRead: number; benignRows: number; started: number },
+  gridAttacks: Matrix | null = null,
+): Promise<{ pipeline: FittedPipeline; grid: GridResult[] | null }> {
+  const seed = options.seed ?? 0;
   const names = schema.columns.map((c) => c.name);
-  const exclusions = { ...dialect.defaultExclusions, ...findRunningCounters(benign, fileIndex, names) };
+  const exclusions = { ...dialect.defaultExclusions, ...captureTimeColumns(benign, fileIndex, names) };
 
   const holdoutShare = options.holdout ?? DEFAULT_HOLDOUT;
-  const { trainIdx, holdoutIdx } = splitHoldout(benign.n, holdoutShare, seed);
+  const { trainIdx, holdoutIdx } = latestHoldout(fileIndex, holdoutShare);
   const trainRaw = takeRows(benign, trainIdx);
   const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, ...options.preprocessor }).fit(trainRaw, schema, exclusions);
   const train = preprocessor.transform(trainRaw, schema);
@@ -104,7 +134,7 @@ export async function fitPipeline(
   let detector: Detector;
   let grid: GridResult[] | null = null;
   if (options.grid) {
-    const attacks = attackSample?.seen ? preprocessor.transform(attackSample.rows().x, schema) : null;
+    const attacks = gridAttacks ? preprocessor.transform(gridAttacks, schema) : null;
     if (!attacks || holdout.n === 0) throw new InputError('a grid search needs attack rows and benign rows in the training files to rank the settings');
     const search = await gridSearchIsolationForest(train, validationSet(holdout, attacks), options.grid, { ...fitOptions, random_state: seed });
     detector = search.best;
@@ -121,16 +151,16 @@ export async function fitPipeline(
   const threshold = calibrate(spec, holdoutScores, trainScores);
 
   const pipeline = new FittedPipeline(schema, preprocessor, detector, threshold, {
-    files: files.map((f) => f.name),
+    files: source.files,
     dataset: dialect.name,
-    rowsRead: reader.counters.read,
-    benignRows: benignSeen,
+    rowsRead: source.rowsRead,
+    benignRows: source.benignRows,
     trainRows: trainIdx.length,
     holdoutRows: holdoutIdx.length,
-    fitMs: Date.now() - started,
+    fitMs: Date.now() - source.started,
     createdAt: new Date().toISOString(),
   });
-  return { pipeline, reader, grid };
+  return { pipeline, grid };
 }
 
 /** benign rows labelled 0, attack rows 1 */
@@ -138,6 +168,28 @@ function validationSet(benign: Matrix, attacks: Matrix): { x: Matrix; y: Uint8Ar
   const y = new Uint8Array(benign.n + attacks.n);
   y.fill(1, benign.n);
   return { x: concatRows([benign, attacks]), y };
+}
+
+/**
+ * The latest `share` of each file's benign rows (rows in file order), held back for
+ * calibration: the threshold is set on the traffic nearest to what comes next, after
+ * the rows the detector learned from, so slow drift shows in it instead of being averaged
+ * away. At least one row on each side where a file has two.
+ */
+export function latestHoldout(fileIndex: ArrayLike<number>, share: number) {
+  const trainIdx: number[] = [];
+  const holdoutIdx: number[] = [];
+  let start = 0;
+  while (start < fileIndex.length) {
+    let end = start + 1;
+    while (end < fileIndex.length && fileIndex[end] === fileIndex[start]) end++;
+    const n = end - start;
+    let k = Math.round(n * share);
+    if (share > 0 && n >= 2) k = Math.min(Math.max(k, 1), n - 1);
+    for (let i = start; i < end; i++) (i < end - k ? trainIdx : holdoutIdx).push(i);
+    start = end;
+  }
+  return { trainIdx, holdoutIdx };
 }
 
 /** Random rows held back for calibration; at least one row on each side when there are two. */

@@ -1,7 +1,35 @@
 import type { Batch } from '../ingest/batch';
+import type { ClassVocabulary } from '../ingest/class-vocabulary';
+import { DatasetReader, type ReadOptions, type SourceFile } from '../ingest/dataset-reader';
+import type { Dialect } from '../schema/dialect';
 
 /**
- * A deterministic train/test split of a stream: whether a row is held out for testing
+ * How the rows of the training files are split when no test files are given.
+ * - `time`: the earlier rows of each file train, the later ones test, per class (a file
+ *   that concatenates classes, as the newer CICIoMT2024 sample does, keeps each class on
+ *   both sides). In capture order where the file is; this is what a deployed detector
+ *   meets: traffic that comes after what it learned from.
+ * - `random`: a seeded share of rows anywhere in the file, the optimistic textbook split.
+ */
+export type SplitKind = 'time' | 'random';
+export const SPLIT_KINDS: readonly SplitKind[] = ['time', 'random'];
+
+/** whether a row is in the test part; asked once for every row of a reading, in reading order */
+export type RowPredicate = (fileIndex: number, rowNumber: number, classIndex: number) => boolean;
+
+export interface RowSplit {
+  readonly kind: SplitKind;
+  readonly testFraction: number;
+  /**
+   * A time split counts the rows it has been asked about per file and class; a row number
+   * that is not above the file's last one starts a new reading of that file, so one
+   * predicate serves any number of readings.
+   */
+  readonly isTest: RowPredicate;
+}
+
+/**
+ * A deterministic random split of a stream: whether a row is held out for testing
  * depends only on its file, its row number and the seed, so two passes over the same
  * files agree without remembering anything.
  */
@@ -13,6 +41,93 @@ export function isTestRow(fileIndex: number, rowNumber: number, seed: number, te
   h = Math.imul(h, 0x846ca68b);
   h ^= h >>> 16;
   return (h >>> 0) / 4294967296 < testFraction;
+}
+
+export function randomSplit(testFraction: number, seed: number): RowSplit {
+  return { kind: 'random', testFraction, isTest: (f, r) => isTestRow(f, r, seed, testFraction) };
+}
+
+/** What a counting pass learned about one file: its rows per class, and how often the class changed. */
+export interface FileRows {
+  /** rows per class index (−1: unlabelled) */
+  perClass: Map<number, number>;
+  /** stretches of consecutive rows of one class */
+  runs: number;
+}
+
+/**
+ * Whether a file's classes interleave (a capture in time order: benign traffic around the
+ * attacks) rather than come one after another (a sample put together class by class).
+ * Classes that come back once (file parts folded into one class, as TCP_IP `ICMP1` and
+ * `ICMP2`) still count as one after another: interleaving means twice as many stretches
+ * as classes.
+ */
+export function interleaved(rows: FileRows): boolean {
+  return rows.runs >= 2 * rows.perClass.size;
+}
+
+/**
+ * A time split from the rows of each file: the first ⌈(1 − testFraction)·n⌉ rows train,
+ * the rest test. A file whose classes interleave (a capture in time order) is cut once,
+ * at the same moment for every class; a file whose classes come one after another (a
+ * sample put together class by class) is cut within each class, so every class is on
+ * both sides and each side keeps its earliest rows for training.
+ */
+export function timeSplit(testFraction: number, files: ReadonlyMap<number, FileRows>): RowSplit {
+  const trainRows = new Map<number, number>();
+  const trainShare = (n: number) => Math.ceil(n * (1 - testFraction));
+  for (const [f, rows] of files) {
+    if (interleaved(rows)) trainRows.set(splitKey(f, null), trainShare([...rows.perClass.values()].reduce((a, b) => a + b, 0)));
+    else for (const [c, n] of rows.perClass) trainRows.set(splitKey(f, c), trainShare(n));
+  }
+  const cutOnce = new Set([...files].filter(([, rows]) => interleaved(rows)).map(([f]) => f));
+  const seen = new Map<number, number>();
+  const lastRow = new Map<number, number>();
+  return {
+    kind: 'time',
+    testFraction,
+    isTest(fileIndex, rowNumber, classIndex) {
+      if (rowNumber <= (lastRow.get(fileIndex) ?? -Infinity)) {
+        for (const key of [...seen.keys()]) if (Math.floor(key / 65536) === fileIndex) seen.delete(key);
+      }
+      lastRow.set(fileIndex, rowNumber);
+      const key = cutOnce.has(fileIndex) ? splitKey(fileIndex, null) : splitKey(fileIndex, classIndex);
+      const k = seen.get(key) ?? 0;
+      seen.set(key, k + 1);
+      return k >= (trainRows.get(key) ?? 0);
+    },
+  };
+}
+
+/** one key per file and class (unlabelled rows, class −1, are a class of their own), or per file (`null`) */
+function splitKey(fileIndex: number, classIndex: number | null): number {
+  return fileIndex * 65536 + (classIndex === null ? 65535 : classIndex + 1);
+}
+
+/**
+ * Counts the rows of each file and class (one reading) and returns the time split, with
+ * the class vocabulary of that reading so the later readings number classes alike.
+ */
+export async function countTimeSplit(
+  files: SourceFile[],
+  testFraction: number,
+  options: Pick<ReadOptions, 'dialect' | 'signal' | 'onProgress'> = {},
+): Promise<{ split: RowSplit; vocabulary: ClassVocabulary; dialect: Dialect }> {
+  const reader = new DatasetReader(files, options);
+  const rows = new Map<number, FileRows>();
+  let last = { file: -1, cls: 0 };
+  for await (const batch of reader.batches()) {
+    for (let i = 0; i < batch.n; i++) {
+      const f = batch.fileIndex[i];
+      const c = batch.classIndex[i];
+      let file = rows.get(f);
+      if (!file) rows.set(f, (file = { perClass: new Map(), runs: 0 }));
+      if (last.file !== f || last.cls !== c) file.runs++;
+      file.perClass.set(c, (file.perClass.get(c) ?? 0) + 1);
+      last = { file: f, cls: c };
+    }
+  }
+  return { split: timeSplit(testFraction, rows), vocabulary: reader.classes, dialect: reader.dialect! };
 }
 
 /** The rows of `batch` for which `keep(i)` holds, as a new batch (all columns). */
@@ -32,4 +147,10 @@ export function filterBatch(batch: Batch, keep: (i: number) => boolean): Batch {
     rowNumber: Float64Array.from(idx, (i) => batch.rowNumber[i]),
     fileIndex: Uint16Array.from(idx, (i) => batch.fileIndex[i]),
   };
+}
+
+/** The rows of `batch` on one side of a split. */
+export function splitPart(batch: Batch, isTest: RowPredicate, part: 'train' | 'test'): Batch {
+  const want = part === 'test';
+  return filterBatch(batch, (i) => isTest(batch.fileIndex[i], batch.rowNumber[i], batch.classIndex[i]) === want);
 }

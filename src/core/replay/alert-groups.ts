@@ -1,5 +1,5 @@
 import type { AlertGroup } from '../store/records';
-import type { AlertSample } from './live-summary';
+import type { AlertSample } from '../store/run-summary';
 
 /** samples a group keeps: its first alert and the newest few */
 export const GROUP_SAMPLES = 4;
@@ -28,22 +28,34 @@ export class AlertGrouper {
   /**
    * Counts the flagged rows of a batch into their groups and returns the rows that
    * need a sample: the first alert of a new group and the newest alert of every
-   * group the batch touched.
+   * group the batch touched. With `predicted` (a classifier named each alert: an index
+   * into `predictedNames`), groups are by device and predicted class, and each keeps how
+   * many of its alerts were of which true class.
    */
-  add(verdict: Uint8Array, device: Uint16Array, classIndex: Int32Array, time: Float64Array, scores: Float32Array): { first: Map<AlertGroup, number>; newest: Map<AlertGroup, number> } {
+  add(
+    verdict: Uint8Array, device: Uint16Array, classIndex: Int32Array, time: Float64Array, scores: Float32Array,
+    predicted?: { classIndex: Int32Array; names: readonly string[] },
+  ): { first: Map<AlertGroup, number>; newest: Map<AlertGroup, number> } {
     const first = new Map<AlertGroup, number>();
     const newest = new Map<AlertGroup, number>();
     for (let i = 0; i < verdict.length; i++) {
       if (!verdict[i]) continue;
-      const key = device[i] * 0x10000 + (classIndex[i] + 1);
+      const groupClass = predicted ? predicted.classIndex[i] : classIndex[i];
+      const key = device[i] * 0x10000 + (groupClass + 1);
       let g = this.groups.get(key);
+      const trueClass = classIndex[i] >= 0 ? (this.classes[classIndex[i]] ?? null) : null;
       if (!g) {
         const dev = device[i] < this.devices.length ? this.devices[device[i]] : null;
-        const cls = classIndex[i] >= 0 ? (this.classes[classIndex[i]] ?? null) : null;
-        g = { runId: this.runId, key: `${dev ?? ''}|${cls ?? ''}`, device: dev, className: cls, count: 0, firstSeen: time[i], lastSeen: time[i], maxScore: scores[i], status: 'new', samples: [] };
+        const named = predicted && groupClass >= 0 ? (predicted.names[groupClass] ?? null) : null;
+        g = {
+          runId: this.runId, key: `${dev ?? ''}|${predicted ? `predicted:${named ?? ''}` : (trueClass ?? '')}`, device: dev,
+          className: predicted ? null : trueClass, count: 0, firstSeen: time[i], lastSeen: time[i], maxScore: scores[i], status: 'new', samples: [],
+          ...(predicted && { predictedClass: named, trueClasses: {} }),
+        };
         this.groups.set(key, g);
         first.set(g, i);
       }
+      if (g.trueClasses && trueClass !== null) g.trueClasses[trueClass] = (g.trueClasses[trueClass] ?? 0) + 1;
       g.count++;
       if (time[i] > g.lastSeen) g.lastSeen = time[i];
       if (time[i] < g.firstSeen) g.firstSeen = time[i];
@@ -78,7 +90,7 @@ export class AlertGrouper {
 
   /** groups changed since the last call (copies, safe to store while counting goes on) */
   takeDirty(): AlertGroup[] {
-    const out = [...this.dirty].map((g) => ({ ...g, samples: g.samples.slice() }));
+    const out = [...this.dirty].map((g) => ({ ...g, samples: g.samples.slice(), ...(g.trueClasses && { trueClasses: { ...g.trueClasses } }) }));
     this.dirty.clear();
     return out;
   }

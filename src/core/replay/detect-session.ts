@@ -1,5 +1,6 @@
 import { ReconstructionDetector } from '../detectors/reconstruction';
-import { takeRows } from '../ingest/batch';
+import { takeRows, type Matrix } from '../ingest/batch';
+import type { NamedRows } from '../detectors/detector';
 import type { FittedPipeline } from '../pipeline/fitted-pipeline';
 import type { Schema } from '../schema/schema';
 import { protocolIndexer } from '../store/flow-protocol';
@@ -9,8 +10,10 @@ import { AlertGrouper } from './alert-groups';
 import { CreditLedger } from './credits';
 import type { FlowBatch, SourceMessage, SourceMeta } from './flow-batch';
 import { LiveAggregator, RECENT_ALERTS } from './live-aggregator';
-import type { AlertSample, LiveSummary, RunState } from './live-summary';
+import type { AlertSample, LiveSummary, RunState } from '../store/run-summary';
 import type { ReplayClock } from './replay-loop';
+import { LEARNING_REASON, LearningPeriod, type LearningOptions } from './learning-period';
+import { AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold/adaptive';
 
 /** A model ready to score, with the name its scores are stored under. */
 export interface ScoringModel {
@@ -34,6 +37,10 @@ export interface DetectSessionOptions {
   window?: number;
   /** how often the run record and alert groups are saved while playing */
   persistEveryMs?: number;
+  /** a drift-aware threshold instead of the calibrated one (see `AdaptiveThreshold`) */
+  adaptive?: AdaptiveThresholdOptions;
+  /** learn the network first: train and calibrate on the first flows, then score (see `LearningPeriod`) */
+  learning?: LearningOptions;
 }
 
 /**
@@ -73,15 +80,20 @@ export class DetectSession {
   private readonly store: LabStore;
   private readonly run: RunRecord;
   private readonly clock: ReplayClock;
-  private readonly verdict: ScoringModel;
+  private verdict: ScoringModel;
   private readonly alongside: ScoringModel[];
+  private adaptive: AdaptiveThreshold | null = null;
+  private readonly adaptiveOptions: AdaptiveThresholdOptions | undefined;
+  private readonly learning: LearningPeriod | null;
   private meta: SourceMeta;
   private schema: Schema;
   private threshold: number;
   private protocol: (x: ArrayLike<number>, row: number) => number;
   private contributionNames: string[] | null;
+  /** the classes the verdict model names alerts with, where it names them */
+  private readonly predictedNames: string[] | null;
   /** per model alongside: whether its preprocessor is the verdict model's (same JSON) */
-  private readonly sharesInputs: boolean[];
+  private sharesInputs: boolean[];
   private chain: Promise<void> = Promise.resolve();
   private queue: Pending[] = [];
   private writing: Promise<void> | null = null;
@@ -117,10 +129,14 @@ export class DetectSession {
     this.alerts = new AlertGrouper(options.run.id, options.meta.devices, options.meta.classes.map((c) => c.name));
     this.ledger = new CreditLedger(options.window ?? DEFAULT_WINDOW, options.grant);
     this.protocol = this.makeProtocol(options.meta.schema);
+    this.predictedNames = options.verdict.pipeline.detector.classes?.map((c) => c.name) ?? null;
+    if (this.predictedNames) this.run.predictedClasses = this.predictedNames;
     this.contributionNames = options.verdict.pipeline.detector instanceof ReconstructionDetector ? options.verdict.pipeline.preprocessor.outputNames : null;
     this.aggregator.setClasses(options.meta.classes);
-    const verdictInputs = JSON.stringify(options.verdict.pipeline.preprocessor.toJSON());
-    this.sharesInputs = options.alongside.map((m) => JSON.stringify(m.pipeline.preprocessor.toJSON()) === verdictInputs);
+    this.sharesInputs = this.sharedInputs();
+    this.adaptiveOptions = options.adaptive;
+    if (options.adaptive) this.adaptive = adaptiveFrom(options.verdict.pipeline, options.adaptive);
+    this.learning = options.learning ? new LearningPeriod(options.learning) : null;
     this.ended = new Promise((resolve) => (this.endedResolve = resolve));
   }
 
@@ -144,8 +160,10 @@ export class DetectSession {
     this.chain = this.chain.then(() => this.apply(message)).catch((e: unknown) => this.fail(e));
   }
 
+  /** a threshold set by hand holds: it ends a drift-aware one */
   setThreshold(value: number): void {
     if (!Number.isFinite(value)) throw new RangeError(`a threshold must be a finite number, not ${value}`);
+    this.adaptive = null;
     this.threshold = value;
     this.run.threshold = value;
     this.aggregator.setThreshold(value);
@@ -163,7 +181,12 @@ export class DetectSession {
   }
 
   summary(): LiveSummary {
-    return this.aggregator.summary(this.stateNow, this.clock.now(), this.errorText);
+    return {
+      ...this.aggregator.summary(this.stateNow, this.clock.now(), this.errorText),
+      detector: this.run.detector,
+      adaptiveThreshold: this.adaptive !== null,
+      ...(this.learning && { learning: this.learning.status() }),
+    };
   }
 
   /** saves the run and changed alert groups if it is time (or `force`) */
@@ -239,6 +262,7 @@ export class DetectSession {
 
   private async score(batch: FlowBatch, fraction: number | null): Promise<void> {
     if (this.stateNow === 'error') return;
+    if (this.learning && this.learning.state !== 'done') return this.learn(batch);
     const { features, scores } = await this.verdict.pipeline.score(batch, this.schema);
     const others: Record<string, Float32Array> = {};
     for (let k = 0; k < this.alongside.length; k++) {
@@ -249,21 +273,29 @@ export class DetectSession {
     // the run failed (a write, most likely) while this batch was scored
     if (this.state === 'error') return;
     const n = batch.n;
-    const verdict = new Uint8Array(n);
-    const threshold = this.threshold;
-    for (let i = 0; i < n; i++) verdict[i] = scores[i] > threshold ? 1 : 0;
+    let verdict: Uint8Array;
+    if (this.adaptive) {
+      verdict = this.adaptive.judge(scores);
+      // the threshold each row was judged by now, the moved one for the next batch
+      this.moveThreshold(this.adaptive.value);
+    } else {
+      verdict = new Uint8Array(n);
+      const threshold = this.threshold;
+      for (let i = 0; i < n; i++) verdict[i] = scores[i] > threshold ? 1 : 0;
+    }
     const now = this.clock.now();
     const data = batch.data;
     const protocol = this.protocol;
     this.aggregator.addScored(batch, scores, verdict, (i) => protocol(data, i), now, fraction);
 
     const axis = this.meta.hasOwnTime ? batch.time : new Float64Array(n).fill((batch.emittedAt - this.run.createdAt) / 1000);
-    const { first, newest } = this.alerts.add(verdict, batch.device, batch.classIndex, axis, scores);
+    const named = this.nameAlerts(features, verdict);
+    const { first, newest } = this.alerts.add(verdict, batch.device, batch.classIndex, axis, scores, named ? { classIndex: named.classIndex, names: this.predictedNames! } : undefined);
     const recentRows: number[] = [];
     for (let i = n - 1; i >= 0 && recentRows.length < RECENT_ALERTS; i--) if (verdict[i]) recentRows.push(i);
     if (recentRows.length) {
       const wanted = new Set<number>([...recentRows, ...first.values(), ...newest.values()]);
-      const samples = await this.samples(batch, features, scores, axis, [...wanted].sort((a, b) => a - b));
+      const samples = await this.samples(batch, features, scores, axis, [...wanted].sort((a, b) => a - b), named);
       for (const [g, row] of first) this.alerts.addSample(g, samples.get(row)!, true);
       for (const [g, row] of newest) if (first.get(g) !== row) this.alerts.addSample(g, samples.get(row)!, false);
       this.aggregator.addAlerts(recentRows.reverse().map((r) => samples.get(r)!));
@@ -281,14 +313,66 @@ export class DetectSession {
       score: scores,
       verdict,
       ...(this.alongside.length && { scores: { [this.verdict.kind]: scores, ...others } }),
+      ...(named && { predicted: named.classIndex, confidence: named.confidence }),
     };
     this.queue.push({ chunk, emittedAt: batch.emittedAt });
     if (!this.writing) this.writing = this.writeAll();
     void this.persist();
   }
 
+  /** a learning-period batch: kept to train on, counted as skipped with its reason, its credit returned */
+  private async learn(batch: FlowBatch): Promise<void> {
+    const learning = this.learning!;
+    const over = learning.add(batch, this.clock.now());
+    this.aggregator.addSkipped({ [LEARNING_REASON]: batch.n });
+    this.version++;
+    if (over) {
+      // the source waits meanwhile: this batch's credit goes back once the model is in place
+      const pipeline = await learning.train(this.schema, this.meta.label);
+      this.verdict = { id: 'learned-on-site', kind: pipeline.detector.kind, pipeline };
+      this.contributionNames = pipeline.detector instanceof ReconstructionDetector ? pipeline.preprocessor.outputNames : null;
+      this.sharesInputs = this.sharedInputs();
+      if (this.adaptiveOptions && this.adaptive) this.adaptive = adaptiveFrom(pipeline, this.adaptiveOptions);
+      this.moveThreshold(pipeline.threshold.value);
+      this.run.detector = `${pipeline.detector.kind} (learned on site)`;
+    }
+    this.ledger.finished(1);
+  }
+
+  private moveThreshold(value: number): void {
+    this.threshold = value;
+    this.run.threshold = value;
+    this.aggregator.setThreshold(value);
+  }
+
+  /** per model alongside: whether its preprocessor is the verdict model's (same JSON) */
+  private sharedInputs(): boolean[] {
+    const verdictInputs = JSON.stringify(this.verdict.pipeline.preprocessor.toJSON());
+    return this.alongside.map((m) => JSON.stringify(m.pipeline.preprocessor.toJSON()) === verdictInputs);
+  }
+
+  /**
+   * The second stage: where the verdict model knows attack classes (a classifier or a
+   * hybrid), the class it names each flagged row and its probability; −1 and 0 elsewhere.
+   * Only flagged rows are named, so a quiet network costs nothing.
+   */
+  private nameAlerts(features: Matrix, verdict: Uint8Array): NamedRows | null {
+    const detector = this.verdict.pipeline.detector;
+    if (!detector.nameClasses || !this.predictedNames) return null;
+    const rows: number[] = [];
+    for (let i = 0; i < verdict.length; i++) if (verdict[i]) rows.push(i);
+    const out = { classIndex: new Int32Array(verdict.length).fill(-1), confidence: new Float32Array(verdict.length) };
+    if (rows.length === 0) return out;
+    const named = detector.nameClasses(takeRows(features, rows));
+    rows.forEach((r, k) => {
+      out.classIndex[r] = named.classIndex[k];
+      out.confidence[r] = named.confidence[k];
+    });
+    return out;
+  }
+
   /** alert samples for `rows` of a batch, with each model input's share of the reconstruction error where the model has one */
-  private async samples(batch: FlowBatch, features: { n: number; d: number; data: Float32Array }, scores: Float32Array, axis: Float64Array, rows: number[]): Promise<Map<number, AlertSample>> {
+  private async samples(batch: FlowBatch, features: Matrix, scores: Float32Array, axis: Float64Array, rows: number[], named: NamedRows | null): Promise<Map<number, AlertSample>> {
     const columns = this.schema.columns.map((c) => c.name);
     let perFeature: Float32Array | null = null;
     const names = this.contributionNames;
@@ -315,6 +399,7 @@ export class DetectSession {
         rowNumber: batch.rowNumber[r],
         device: device < this.meta.devices.length ? this.meta.devices[device] : null,
         className: cls >= 0 ? (this.meta.classes[cls]?.name ?? null) : null,
+        ...(named && named.classIndex[r] >= 0 && { predictedClass: this.predictedNames![named.classIndex[r]], confidence: named.confidence[r] }),
         score: scores[r],
         threshold: this.threshold,
         features: values,
@@ -364,6 +449,11 @@ export class DetectSession {
   private makeProtocol(schema: Schema) {
     return protocolIndexer(schema.columns.map((c) => c.name), categoriesOf(schema));
   }
+}
+
+function adaptiveFrom(pipeline: FittedPipeline, options: AdaptiveThresholdOptions): AdaptiveThreshold {
+  const t = pipeline.threshold;
+  return new AdaptiveThreshold(t.value, t.benignMedian ?? NaN, { ...(t.spec.kind === 'percentile' && { p: t.spec.p }), ...options });
 }
 
 function categoriesOf(schema: Schema): Record<string, string[]> | undefined {

@@ -1,6 +1,7 @@
 import type { Batch } from '../ingest/batch';
 import type { ClassInfo } from '../schema/dialect';
 import type { Schema } from '../schema/schema';
+import { NO_DEVICE } from '../store/records';
 
 /**
  * What the source worker hands the detect worker: a batch of raw flows plus where they
@@ -15,7 +16,7 @@ export interface FlowBatch extends Batch {
   emittedAt: number;
 }
 
-export const NO_DEVICE = 0xffff;
+export { NO_DEVICE };
 
 /** The typed arrays of a batch, for `postMessage(batch, transferablesOf(batch))`. */
 export function transferablesOf(b: FlowBatch): ArrayBuffer[] {

@@ -2,7 +2,7 @@ import { LatencyHistogram } from '../metrics/latency';
 import type { ClassInfo } from '../schema/dialect';
 import { PROTOCOLS } from '../store/flow-protocol';
 import type { FlowBatch } from './flow-batch';
-import type { AlertSample, FlowCounters, LiveSummary, RunState } from './live-summary';
+import type { AlertSample, FlowCounters, LiveSummary, RunState } from '../store/run-summary';
 import { TimeBuckets } from './time-buckets';
 
 /** the newest alerts a summary carries */

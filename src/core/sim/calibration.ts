@@ -3,13 +3,12 @@
  * Kolmogorov–Smirnov statistic between simulated rows and the real rows of that class
  * (∞ counts as a value above every finite one, in both samples).
  */
-import { ksStatistic } from '../balance/synthetic-quality';
 import type { Batch } from '../ingest/batch';
 import type { ClassVocabulary } from '../ingest/class-vocabulary';
-import { formatTable, quantileOf } from '../metrics';
+import { formatTable, ksStatistic, quantileOf } from '../metrics';
 import { CICIOMT_V2_COLUMNS } from '../schema/cic-columns';
 import { SIM_CLASSES } from './attacks';
-import { FEATURE_COUNT } from './packets';
+import { FEATURE_COUNT } from '../packets';
 import { sampleClass } from './simulator';
 
 export interface ClassCalibration {

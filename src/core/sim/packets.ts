@@ -1,22 +1,12 @@
 /**
  * Packets in, one flow row out: the simulator draws every packet of a window (its
  * protocol, transport header, TCP flags, application protocol, size, TTL and the time
- * since the previous packet) and extracts the CICIoMT2024 newer-release features from
- * them the way that release's rows relate to their packets:
- *
- * - `Number` packets per row (10 on WiFi/MQTT, 100 in the TCP_IP floods);
- * - `Header_Length`, `Time_To_Live`, `IAT` are per-packet means; `Rate` is the mean of the
- *   per-packet rates 1/IAT, so one packet with no gap makes it `inf` (as in the data);
- * - flag and protocol columns are the share of packets with that flag or protocol, the
- *   `*_count` columns the number of them; `IPv` = `LLC` = the share of IP packets;
- * - `Protocol Type` is the most common IP protocol number of the window (0 for ARP);
- * - `Tot sum`, `Min`, `Max` are the sum and extremes of packet sizes, `AVG` = `Tot size` =
- *   `Tot sum` / `Number`, `Std` is the sample standard deviation and `Variance` = `Std`².
- *
- * These identities hold on every row of the real sample. Nothing here allocates per packet
- * or per row.
+ * since the previous packet) and hands them to the one window arithmetic the capture
+ * extractor uses too (`packets/window-stats.ts`, where the feature definitions live).
+ * Nothing here allocates per packet or per row.
  */
 
+import { F, shareBit, WindowStats } from '../packets/window-stats';
 import { normalTable } from './rng';
 
 export type Protocol = 'tcp' | 'udp' | 'icmp' | 'igmp' | 'arp';
@@ -87,31 +77,12 @@ export interface WindowSpec {
   ttl?: { local?: number[]; remote?: number[] };
 }
 
-/** The feature columns in the order of the newer CICIoMT2024 release. */
-export const FEATURE_COUNT = 39;
-export const F = {
-  Header_Length: 0, ProtocolType: 1, Time_To_Live: 2, Rate: 3,
-  fin: 4, syn: 5, rst: 6, psh: 7, ack: 8, ece: 9, cwr: 10,
-  ack_count: 11, syn_count: 12, fin_count: 13, rst_count: 14,
-  HTTP: 15, HTTPS: 16, DNS: 17, Telnet: 18, SMTP: 19, SSH: 20, IRC: 21,
-  TCP: 22, UDP: 23, DHCP: 24, ARP: 25, ICMP: 26, IGMP: 27, IPv: 28, LLC: 29,
-  TotSum: 30, Min: 31, Max: 32, AVG: 33, Std: 34, TotSize: 35, IAT: 36, Number: 37, Variance: 38,
-} as const;
-
 /** the share column each TCP flag, application and protocol counts in */
 const FLAG_COLUMN: Record<string, number> = { F: F.fin, S: F.syn, R: F.rst, P: F.psh, A: F.ack, E: F.ece, C: F.cwr };
 const APP_COLUMN: Record<AppProtocol, number> = {
   HTTP: F.HTTP, HTTPS: F.HTTPS, DNS: F.DNS, Telnet: F.Telnet, SMTP: F.SMTP, SSH: F.SSH, IRC: F.IRC, DHCP: F.DHCP,
 };
 const PROTO_COLUMN: Record<Protocol, number> = { tcp: F.TCP, udp: F.UDP, icmp: F.ICMP, arp: F.ARP, igmp: F.IGMP };
-/** the columns that hold a share of the window's packets (flags, applications, protocols) */
-const SHARE_COLUMNS = Uint8Array.of(
-  F.fin, F.syn, F.rst, F.psh, F.ack, F.ece, F.cwr,
-  F.HTTP, F.HTTPS, F.DNS, F.Telnet, F.SMTP, F.SSH, F.IRC, F.TCP, F.UDP, F.DHCP, F.ARP, F.ICMP, F.IGMP,
-);
-/** `Protocol Type`: the protocols' columns in tie-break order, and their IP protocol numbers (0 for ARP) */
-const PROTO_ORDER = Uint8Array.of(F.TCP, F.UDP, F.ICMP, F.ARP, F.IGMP);
-const PROTO_NUMBER = Uint8Array.of(6, 17, 1, 0, 2);
 
 const enum SizeMode { Fixed, Uniform, WindowUniform, Pick, WindowPick, Log, WindowLog }
 
@@ -124,8 +95,10 @@ class Kind {
   readonly pwHi: number;
   readonly arp: boolean;
   readonly hl: number;
-  /** the share columns this packet counts in: its protocol, each of its flags, its application */
-  readonly columns: Uint8Array;
+  /** the spec it was made from (a packet writer needs its protocol, flags and application) */
+  readonly spec: PacketSpec;
+  /** the share columns this packet counts in (its protocol, each of its flags, its application), as a bit mask */
+  readonly mask: number;
   readonly mode: SizeMode;
   readonly a: number;
   readonly b: number;
@@ -140,15 +113,16 @@ class Kind {
     this.pwHi = spec.pw ? spec.pw[1] : -1;
     this.arp = spec.proto === 'arp';
     this.hl = spec.hl ?? (spec.proto === 'tcp' ? 20 : spec.proto === 'udp' ? 8 : 0);
-    const columns = new Set([PROTO_COLUMN[spec.proto]]);
+    this.spec = spec;
+    let mask = shareBit(PROTO_COLUMN[spec.proto]);
     for (const ch of spec.flags ?? '') {
       if (ch === ' ') continue;
       const column = FLAG_COLUMN[ch];
       if (column === undefined) throw new Error(`unknown TCP flag "${ch}" (use F S R P A E C)`);
-      columns.add(column);
+      mask |= shareBit(column);
     }
-    if (spec.app) columns.add(APP_COLUMN[spec.app]);
-    this.columns = Uint8Array.from(columns);
+    if (spec.app) mask |= shareBit(APP_COLUMN[spec.app]);
+    this.mask = mask;
     this.inbound = spec.inbound ?? 0;
     const s = spec.size;
     let values = new Float64Array(0);
@@ -270,8 +244,8 @@ export class WindowModel {
   private readonly logMissBg: number;
   private readonly logMissZero: number;
   private readonly logMissGap: number;
-  /** packets per share column in the window being drawn */
-  private readonly counts = new Float64Array(FEATURE_COUNT);
+  /** the window being drawn */
+  private readonly stats = new WindowStats();
 
   constructor(spec: WindowSpec) {
     this.name = spec.name;
@@ -295,9 +269,10 @@ export class WindowModel {
 
   /**
    * Draws one window of packets and writes its 39 features at `out[off..off+39)`.
-   * `pace` divides every gap (2 = packets twice as fast).
+   * `pace` divides every gap (2 = packets twice as fast). A `sink` also gets every packet
+   * (to write them to a capture).
    */
-  emit(rng: Draw, out: Float32Array, off: number, pace = 1): void {
+  emit(rng: Draw, out: Float32Array, off: number, pace = 1, sink?: PacketSink): void {
     const n = this.packets;
     const kinds = this.kinds;
     const bgKinds = this.background;
@@ -318,10 +293,8 @@ export class WindowModel {
     let nextZero = allZero ? 0 : iat.zero > 0 ? rng.geometric(this.logMissZero) : n;
     let nextGap = iat.gapP > 0 ? rng.geometric(this.logMissGap) : n;
 
-    const counts = this.counts;
-    counts.fill(0);
-    let hl = 0, ttl = 0, sumIat = 0, sumRate = 0;
-    let sum = 0, sumSq = 0, min = Infinity, max = -Infinity;
+    const stats = this.stats;
+    stats.reset();
     for (let i = 0; i < n; i++) {
       let k: Kind;
       if (i === nextBg) {
@@ -333,14 +306,8 @@ export class WindowModel {
         if (++turn === kinds.length) turn = 0;
       } else k = pickKind(kinds, rng.next());
       const size = packetSize(k, rng);
-      sum += size;
-      sumSq += size * size;
-      if (size < min) min = size;
-      if (size > max) max = size;
-      hl += k.hl;
-      if (!k.arp) ttl += k.inbound > 0 && (k.inbound >= 1 || rng.next() < k.inbound) ? remoteTtl : localTtl;
-      const columns = k.columns;
-      for (let c = 0; c < columns.length; c++) counts[columns[c]]++;
+      const inbound = !k.arp && k.inbound > 0 && (k.inbound >= 1 || rng.next() < k.inbound);
+      const ttl = k.arp ? 0 : inbound ? remoteTtl : localTtl;
       // the gap before this packet
       let gap: number;
       if (i === nextGap) {
@@ -352,38 +319,16 @@ export class WindowModel {
         gap = 0;
         nextZero += 1 + rng.geometric(this.logMissZero);
       }
-      sumIat += gap;
-      sumRate += gap > 0 ? 1 / gap : Infinity;
+      stats.add(size, k.hl, ttl, k.mask, !k.arp, gap);
+      sink?.packet(k.spec, k.hl, size, ttl, inbound, gap);
     }
-
-    const inv = 1 / n;
-    const mean = sum * inv;
-    const variance = n > 1 ? Math.max(0, (sumSq - sum * mean) / (n - 1)) : 0;
-    // the most common protocol (ties: TCP, UDP, ICMP, ARP, IGMP)
-    let best = 0;
-    for (let p = 1; p < PROTO_ORDER.length; p++) if (counts[PROTO_ORDER[p]] > counts[PROTO_ORDER[best]]) best = p;
-    const ip = n - counts[F.ARP];
-    for (let c = 0; c < SHARE_COLUMNS.length; c++) out[off + SHARE_COLUMNS[c]] = counts[SHARE_COLUMNS[c]] * inv;
-    out[off + F.Header_Length] = hl * inv;
-    out[off + F.ProtocolType] = PROTO_NUMBER[best];
-    out[off + F.Time_To_Live] = ttl * inv;
-    out[off + F.Rate] = sumRate * inv;
-    out[off + F.ack_count] = counts[F.ack];
-    out[off + F.syn_count] = counts[F.syn];
-    out[off + F.fin_count] = counts[F.fin];
-    out[off + F.rst_count] = counts[F.rst];
-    out[off + F.IPv] = ip * inv;
-    out[off + F.LLC] = ip * inv;
-    out[off + F.TotSum] = sum;
-    out[off + F.Min] = min;
-    out[off + F.Max] = max;
-    out[off + F.AVG] = mean;
-    out[off + F.Std] = Math.sqrt(variance);
-    out[off + F.TotSize] = mean;
-    out[off + F.IAT] = sumIat * inv;
-    out[off + F.Number] = n;
-    out[off + F.Variance] = variance;
+    stats.write(out, off);
   }
+}
+
+/** Receives the packets of the windows drawn (see `WindowModel.emit`). */
+export interface PacketSink {
+  packet(spec: PacketSpec, hl: number, size: number, ttl: number, inbound: boolean, gap: number): void;
 }
 
 /** Windows of several kinds, each drawn with its weight. */
@@ -400,11 +345,11 @@ export class WindowMix {
     for (let i = 0; i < specs.length; i++) this.cum[i] = (c += specs[i].weight / total);
   }
 
-  emit(rng: Draw, out: Float32Array, off: number, pace = 1): void {
+  emit(rng: Draw, out: Float32Array, off: number, pace = 1, sink?: PacketSink): void {
     const u = rng.next();
     const last = this.models.length - 1;
     let i = 0;
     while (i < last && u >= this.cum[i]) i++;
-    this.models[i].emit(rng, out, off, pace);
+    this.models[i].emit(rng, out, off, pace, sink);
   }
 }

@@ -4,10 +4,16 @@ import { CICIOMT_V2_COLUMNS } from '../schema/cic-columns';
 import { ciciomtV2 } from '../schema/ciciomt2024';
 import type { Schema } from '../schema/schema';
 import { ATTACKS, attackFamily, SIM_CLASSES, type AttackClass } from './attacks';
-import { FEATURE_COUNT, WindowMix } from './packets';
+import { FEATURE_COUNT } from '../packets';
+import { WindowMix, type PacketSink } from './packets';
 import { ATTACK_WINDOWS, BENIGN_WINDOWS, type BenignWindow, type DeviceType } from './profiles';
 import { SimRandom } from './rng';
 import { checkEpisode, checkScenario, type EpisodeSpec, type Scenario } from './scenario';
+
+/** Receives the packets of each row as it is drawn, then the row's device, time and class. */
+export interface RowPackets extends PacketSink {
+  endRow(device: number, time: number, classIndex: number): void;
+}
 
 /** A batch of simulated flow rows: the reader's columns plus the device each row came from. */
 export interface SimBatch extends Batch {
@@ -122,8 +128,11 @@ export class Simulator {
     this.refresh();
   }
 
-  /** The next `n` flow rows. */
-  next(n: number): SimBatch {
+  /**
+   * The next `n` flow rows. A `capture` gets every packet drawn, and each row's device,
+   * time and class once the row is made (to write the packets to a capture).
+   */
+  next(n: number, capture?: RowPackets): SimBatch {
     if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`rows must be a whole number, not ${n}`);
     const d = FEATURE_COUNT;
     const data = new Float32Array(n * d);
@@ -144,11 +153,12 @@ export class Simulator {
         this.refresh();
       }
       const src = this.pick(rng.next() * this.total);
-      src.mix.emit(rng, data, r * d, src.pace);
+      src.mix.emit(rng, data, r * d, src.pace, capture);
       classIndex[r] = src.classIndex;
       time[r] = this.time;
       rowNumber[r] = ++this.rows;
       device[r] = src.devices.length === 1 ? src.devices[0] : src.devices[rng.int(src.devices.length)];
+      capture?.endRow(device[r], this.time, src.classIndex);
     }
     return { n, d, data, classIndex, time, rowNumber, fileIndex: new Uint16Array(n), device };
   }

@@ -1,13 +1,13 @@
-import { NO_DEVICE } from '../replay/flow-batch';
 import { csvCell, csvNumber, float32Text, jsonNumber, lpKey, lpMeasurement, lpString, lpTimestampNs, snakeCase } from './export-format';
 import { PROTOCOLS, protocolIndexer } from './flow-protocol';
-import type { FlowChunk, LabStore, RunRecord } from './records';
+import { NO_DEVICE, type FlowChunk, type LabStore, type RunRecord } from './records';
 
 /**
  * Exports a stored run as text, streamed: chunks are read a page at a time and each
  * becomes one piece of text, so a run of millions of flows never becomes one string.
  *
- * - `csv`: header `time,row,device,class,score,verdict,<feature columns…>,score_<detector>…`
+ * - `csv`: header `time,row,device,class,score,verdict[,predicted_class,confidence],<feature columns…>,score_<detector>…`
+ *   (predicted_class and confidence where a classifier or hybrid named the alerts)
  *   (one `score_` column per detector scored alongside the run's own), RFC 4180
  *   quoting; ±∞ as `inf`/`-inf`, NaN (missing) as an empty cell; an unlabelled flow has
  *   an empty class, a flow without device an empty device.
@@ -119,6 +119,13 @@ function makeWriter(format: ExportFormat, run: RunRecord, detectors: string[]): 
 }
 
 const FIXED = ['time', 'row', 'device', 'class', 'score', 'verdict'];
+/** after the fixed fields, where a classifier named the run's alerts */
+const NAMED = ['predicted_class', 'confidence'];
+
+/** fixed field names of a run's table: the second stage's two when its model named alerts */
+function fixedOf(run: RunRecord): string[] {
+  return run.predictedClasses ? [...FIXED, ...NAMED] : FIXED;
+}
 
 /** names made unique against those already taken: a clash gets `feature_`, then a number */
 function uniqueNames(taken: Set<string>, wanted: string[], fallback: (j: number) => string): string[] {
@@ -133,7 +140,7 @@ function uniqueNames(taken: Set<string>, wanted: string[], fallback: (j: number)
 
 /** field names for CSV and NDJSON: fixed, features, `score_<detector>` */
 function tableNames(run: RunRecord, detectors: string[]): { features: string[]; detectors: string[] } {
-  const taken = new Set(FIXED);
+  const taken = new Set(fixedOf(run));
   const detectorNames = uniqueNames(taken, detectors.map((d) => `score_${d}`), (j) => `score_${j}`);
   return { features: uniqueNames(taken, run.columns, (j) => `feature_${j}`), detectors: detectorNames };
 }
@@ -146,6 +153,16 @@ function categoryNames(run: RunRecord): (string[] | null)[] {
 /** a categorical feature's name (as the format writes it) for the code v; undefined for a numeric column or a code without a name */
 function categoryOf(names: string[] | null, v: number): string | undefined {
   return names && Number.isInteger(v) ? names[v] : undefined;
+}
+
+/**
+ * The second stage's cells of flow i: the class named and its probability, written by
+ * the format's own cell writers; `none` where the flow was not flagged (or the chunk predates naming).
+ */
+function namedCells(c: FlowChunk, i: number, names: string[], num: (v: number) => string, none: string, before: string, between = ','): string {
+  const p = c.predicted?.[i] ?? -1;
+  if (p < 0) return `${before}${none}${between}${none}`;
+  return `${before}${names[p] ?? none}${between}${num(c.confidence![i])}`;
 }
 
 /** scores of the detectors scored alongside, per flow of the chunk (undefined where a chunk lacks one) */
@@ -170,11 +187,13 @@ function csvWriter(run: RunRecord, detectors: string[]): RowWriter {
   const classes = run.classes.map(csvCell);
   const catCells = categoryNames(run).map((c) => c?.map(csvCell) ?? null);
   const d = run.columns.length;
-  const header = [...FIXED, ...names.features, ...names.detectors].map(csvCell).join(',') + '\n';
+  const header = [...fixedOf(run), ...names.features, ...names.detectors].map(csvCell).join(',') + '\n';
+  const predicted = run.predictedClasses?.map(csvCell);
   return lineWriter(header, detectors, (c, i, extra) => {
     const dev = c.device[i];
     const cls = c.classIndex[i];
     let line = `${csvNumber(c.time[i], false)},${csvNumber(c.rowNumber[i], false)},${dev === NO_DEVICE ? '' : (devices[dev] ?? String(dev))},${cls < 0 ? '' : (classes[cls] ?? String(cls))},${csvNumber(c.score[i], true)},${c.verdict[i] ? 'anomaly' : 'normal'}`;
+    if (predicted) line += namedCells(c, i, predicted, (v) => csvNumber(v, true), '', ',');
     const base = i * d;
     for (let j = 0; j < d; j++) {
       const v = c.features[base + j];
@@ -190,6 +209,7 @@ function ndjsonWriter(run: RunRecord, detectors: string[]): RowWriter {
   const cats = categoryNames(run).map((c) => c?.map((s) => JSON.stringify(s)) ?? null);
   const devices = run.devices.map((s) => JSON.stringify(s));
   const classes = run.classes.map((s) => JSON.stringify(s));
+  const predicted = run.predictedClasses?.map((s) => JSON.stringify(s));
   const featureKeys = names.features.map((n) => `,${JSON.stringify(n)}:`);
   const detectorKeys = names.detectors.map((n) => `,${JSON.stringify(n)}:`);
   const d = run.columns.length;
@@ -197,6 +217,7 @@ function ndjsonWriter(run: RunRecord, detectors: string[]): RowWriter {
     const dev = c.device[i];
     const cls = c.classIndex[i];
     let line = `{"time":${jsonNumber(c.time[i], false)},"row":${jsonNumber(c.rowNumber[i], false)},"device":${dev === NO_DEVICE ? 'null' : (devices[dev] ?? JSON.stringify(String(dev)))},"class":${cls < 0 ? 'null' : (classes[cls] ?? JSON.stringify(String(cls)))},"score":${jsonNumber(c.score[i], true)},"verdict":${c.verdict[i] ? '"anomaly"' : '"normal"'}`;
+    if (predicted) line += namedCells(c, i, predicted, (v) => jsonNumber(v, true), 'null', ',"predicted_class":', ',"confidence":');
     const base = i * d;
     for (let j = 0; j < d; j++) {
       const v = c.features[base + j];

@@ -1,4 +1,4 @@
-import type { AlertSample, LiveSummary } from '../replay/live-summary';
+import type { AlertSample, LiveSummary } from './run-summary';
 import type { PipelineJSON } from '../pipeline/fitted-pipeline';
 
 /**
@@ -25,6 +25,8 @@ export interface RunRecord {
   categories?: Record<string, string[]>;
   /** class names, indexed by a chunk's classIndex */
   classes: string[];
+  /** the classes the model names alerts with, indexed by a chunk's `predicted` (classifiers and hybrids) */
+  predictedClasses?: string[];
   /** device names, indexed by a chunk's device */
   devices: string[];
   /** the last summary sent to the page: the history view redraws from it */
@@ -41,6 +43,7 @@ export interface FlowChunk {
   time: Float64Array;
   rowNumber: Float64Array;
   classIndex: Int32Array;
+  /** per row: index into the run's `devices`, NO_DEVICE where the source has none */
   device: Uint16Array;
   /** n × columns raw features, row-major */
   features: Float32Array;
@@ -50,15 +53,30 @@ export interface FlowChunk {
   verdict: Uint8Array;
   /** per detector, where more than one scored the run (e.g. "iforest", "ae") */
   scores?: Record<string, Float32Array>;
+  /** the class a classifier named each flagged flow (index into the run's `predictedClasses`; −1 not flagged) */
+  predicted?: Int32Array;
+  /** its probability (0 where not flagged) */
+  confidence?: Float32Array;
 }
 
-/** Alerts grouped for the inbox: one group per (device, class) of a run. */
+/** a row's device index when its source names no device */
+export const NO_DEVICE = 0xffff;
+
+/**
+ * Alerts grouped for the inbox: one group per (device, class) of a run; when a
+ * classifier names the alerts, per (device, predicted class).
+ */
 export interface AlertGroup {
   runId: string;
-  /** `${device}|${className}` */
+  /** `${device}|${className}`, or `${device}|predicted:${predictedClass}` */
   key: string;
   device: string | null;
+  /** the true class of the group's alerts (null when a classifier groups them, or unlabelled) */
   className: string | null;
+  /** the class the model named these alerts (classifiers and hybrids only) */
+  predictedClass?: string | null;
+  /** alerts per true class, where the data is labelled and a classifier named the alerts */
+  trueClasses?: Record<string, number>;
   count: number;
   firstSeen: number;
   lastSeen: number;

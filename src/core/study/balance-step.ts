@@ -1,7 +1,7 @@
 import { ctganBalance } from '../balance/ctgan';
 import { randomOversample } from '../balance/random-oversample';
 import { smote } from '../balance/smote';
-import type { FitOptions } from '../detectors/detector';
+import type { FitOptions } from '../util/fitting';
 import type { Matrix } from '../ingest/batch';
 
 export type BalanceMethod = 'none' | 'oversample' | 'smote' | 'ctgan';

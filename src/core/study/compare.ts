@@ -1,5 +1,5 @@
 import { createClassifier, MODEL_NAMES, type ModelName } from '../classifiers/registry';
-import type { FitProgress } from '../detectors/detector';
+import type { FitProgress } from '../util/fitting';
 import { createDetector, type DetectorKind } from '../detectors/registry';
 import { takeRows, type Matrix } from '../ingest/batch';
 import type { SourceFile } from '../ingest/dataset-reader';
@@ -12,7 +12,7 @@ import { Random } from '../util/random';
 import { DEFAULT_HOLDOUT, splitHoldout } from '../pipeline/fit';
 import { balance, type BalanceMethod } from './balance-step';
 import { columnQuality } from '../balance/synthetic-quality';
-import { readLabelled, targets, type LabelledSet, type Task } from './labelled-set';
+import { readLabelled, targets, type LabelledSet, type Task } from '../pipeline/labelled-set';
 
 export interface CompareOptions {
   train: SourceFile[];

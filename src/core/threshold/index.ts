@@ -1,1 +1,3 @@
-export { calibrate, describeThreshold, parseThreshold, verdicts, type Threshold, type ThresholdSpec } from './threshold';
+export { calibrate, describeExpectedFpr, describeThreshold, flaggedShare, parseThreshold, verdicts, type Threshold, type ThresholdSpec } from './threshold';
+export { clopperPearson, type RateInterval } from './confidence';
+export { AdaptiveThreshold, DEFAULT_ADAPTIVE, type AdaptiveThresholdOptions } from './adaptive';

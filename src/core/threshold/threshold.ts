@@ -1,4 +1,5 @@
 import { quantileOf } from '../metrics/score-stats';
+import { clopperPearson, type RateInterval } from './confidence';
 
 /**
  * Where the score turns into a verdict. Calibrated on scores of benign rows held back
@@ -14,6 +15,14 @@ export interface Threshold {
   value: number;
   /** how many scores it was calibrated on */
   calibratedOn: number;
+  /**
+   * the false-positive rate it should give on benign traffic like the calibration rows:
+   * the share of them above it, with its exact 95 % interval (how sure that is). Absent for
+   * a fixed threshold and in models saved before it was kept.
+   */
+  expectedFpr?: RateInterval;
+  /** median score of the calibration rows: with `value`, the spread a drift-aware threshold measures against */
+  benignMedian?: number;
 }
 
 /** `p99`, `p99.5` (benign percentile), `c0.1` or `contamination=0.1`, or a plain number (fixed). */
@@ -52,12 +61,29 @@ export function calibrate(spec: ThresholdSpec, benignHoldout: ArrayLike<number>,
   switch (spec.kind) {
     case 'fixed':
       return { spec, value: spec.value, calibratedOn: 0 };
-    case 'percentile':
+    case 'percentile': {
       if (benignHoldout.length === 0) throw new Error('no held-back benign rows to calibrate the threshold on');
-      return { spec, value: quantileOf(benignHoldout, spec.p / 100), calibratedOn: benignHoldout.length };
-    case 'contamination':
-      return { spec, value: quantileOf(training, 1 - spec.rate), calibratedOn: training.length };
+      const value = quantileOf(benignHoldout, spec.p / 100);
+      return { spec, value, calibratedOn: benignHoldout.length, expectedFpr: flaggedShare(benignHoldout, value), benignMedian: quantileOf(benignHoldout, 0.5) };
+    }
+    case 'contamination': {
+      const value = quantileOf(training, 1 - spec.rate);
+      return { spec, value, calibratedOn: training.length, benignMedian: quantileOf(training, 0.5), ...(benignHoldout.length && { expectedFpr: flaggedShare(benignHoldout, value) }) };
+    }
   }
+}
+
+/** the share of benign `scores` a threshold flags, with its confidence interval */
+export function flaggedShare(scores: ArrayLike<number>, threshold: number): RateInterval {
+  let k = 0;
+  for (let i = 0; i < scores.length; i++) if (scores[i] > threshold) k++;
+  return clopperPearson(k, scores.length);
+}
+
+/** "1.0 % expected false positives (95 % interval 0.1–3.6 %, from 280 benign rows)" */
+export function describeExpectedFpr(e: RateInterval): string {
+  const pct = (v: number) => (100 * v).toFixed(v < 0.001 && v > 0 ? 2 : 1);
+  return `${pct(e.rate)} % expected false positives (${Math.round(100 * e.level)} % interval ${pct(e.low)}–${pct(e.high)} %, from ${e.n} benign rows)`;
 }
 
 /** 1 where score > threshold */

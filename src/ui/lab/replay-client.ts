@@ -51,6 +51,8 @@ export class ReplayClient implements ReplayApi {
             modelId: request.modelId,
             detector: request.detector,
             alongside: request.alongside ? [...request.alongside] : undefined,
+            adaptive: request.adaptive && { ...request.adaptive },
+            learning: request.learning && { ...request.learning },
           },
           [channel.port2],
         ),

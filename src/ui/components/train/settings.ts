@@ -3,7 +3,9 @@
  * (scikit-learn's for the forest, Keras' for the autoencoders) and their defaults. An
  * empty field means "the default".
  */
-export type DetectorId = 'iforest' | 'ae' | 'lstm' | 'ensemble';
+import type { ModelKind } from '../../../core/detectors/registry';
+
+export type DetectorId = ModelKind;
 
 export interface SettingField {
   name: string;
@@ -29,7 +31,15 @@ const NETWORK: SettingField[] = [
   { name: 'validation_fraction', label: 'validation_fraction', placeholder: '0.1', hint: 'rows held out for the validation loss' },
 ];
 
-export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField[] }> = {
+const TREES: SettingField[] = [
+  { name: 'n_estimators', label: 'n_estimators', placeholder: '100', hint: 'trees' },
+  { name: 'max_depth', label: 'max_depth', placeholder: 'none', hint: 'deepest split (empty: grow until pure)' },
+  { name: 'min_samples_leaf', label: 'min_samples_leaf', placeholder: '1', hint: 'rows per leaf at least; more gives smoother probabilities' },
+  { name: 'class_weight', label: 'class_weight', placeholder: 'none', hint: '"balanced": rare classes weigh more' },
+];
+export const CLASSIFIER_NOTE = 'learns every labelled row; threshold on 1 − P(benign) from out-of-fold benign scores';
+
+export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField[]; supervised?: boolean }> = {
   iforest: { label: 'Isolation forest', fields: FOREST },
   ae: { label: 'Dense autoencoder', fields: NETWORK },
   lstm: { label: 'LSTM autoencoder', fields: [...NETWORK, { name: 'timesteps', label: 'timesteps', placeholder: '1', hint: 'window of consecutive flows (1: the original system)' }] },
@@ -42,7 +52,32 @@ export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField
       ...FOREST.filter((f) => ['n_estimators', 'max_samples'].includes(f.name)),
     ],
   },
+  kmeans: { label: 'k-means (distance to benign clusters)', fields: [{ name: 'n_clusters', label: 'n_clusters', placeholder: '8', hint: 'clusters of benign traffic' }] },
+  random_forest: { label: 'Random forest (classifier)', fields: TREES, supervised: true },
+  gradient_boosting: {
+    label: 'Gradient boosting (classifier)', supervised: true,
+    fields: [
+      { name: 'n_estimators', label: 'n_estimators', placeholder: '100', hint: 'boosting stages' },
+      { name: 'learning_rate', label: 'learning_rate', placeholder: '0.1', hint: 'shrinkage per stage' },
+      { name: 'max_depth', label: 'max_depth', placeholder: '3', hint: 'depth of each tree' },
+    ],
+  },
+  decision_tree: { label: 'Decision tree (classifier)', fields: TREES.filter((f) => f.name !== 'n_estimators'), supervised: true },
+  logistic_regression: { label: 'Logistic regression (classifier)', fields: [], supervised: true },
+  linear_svm: { label: 'Linear SVM (classifier)', fields: [], supervised: true },
+  naive_bayes: { label: 'Gaussian naive Bayes (classifier)', fields: [], supervised: true },
+  kmeans_classifier: { label: 'k-means, clusters named by class (classifier)', fields: [], supervised: true },
+  hybrid: {
+    label: 'Hybrid: detector + classifier', supervised: true,
+    fields: [
+      { name: 'unsupervised', label: 'detector', placeholder: 'ae', hint: 'iforest, ae, lstm or kmeans: flags what was never seen' },
+      { name: 'classifier', label: 'classifier', placeholder: 'random_forest', hint: 'names and catches known attacks' },
+      ...TREES.filter((f) => f.name !== 'class_weight'),
+      ...NETWORK.filter((f) => ['epochs', 'hidden_layers'].includes(f.name)),
+    ],
+  },
 };
+
 
 export const THRESHOLDS = [
   { value: 'p99', label: '99th percentile of held-back benign' },

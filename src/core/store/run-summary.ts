@@ -36,9 +36,27 @@ export interface LiveSummary {
   position: { rows: number; fraction: number | null; flowTime: number };
   /** set when state is 'error': one sentence */
   error?: string;
+  /** the threshold follows recent benign scores (drift-aware) instead of staying where it was calibrated */
+  adaptiveThreshold?: boolean;
+  /** present when the run began with a learning period: how far it is */
+  learning?: LearningStatus;
 }
 
-export type RunState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'error';
+export type LearningState = 'learning' | 'training' | 'done';
+
+/** how far a run's learning period is (see `LearningPeriod` in replay), for the Live view */
+export interface LearningStatus {
+  state: LearningState;
+  /** flows or seconds so far, of `total` */
+  done: number;
+  total: number;
+  unit: 'flows' | 'seconds';
+  /** flows learned from */
+  flows: number;
+}
+
+/** `interrupted`: the page closed while the run played; its figures were recomputed from the store */
+export type RunState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'interrupted' | 'error';
 
 export interface FlowCounters {
   read: number;
@@ -77,6 +95,9 @@ export interface AlertSample {
   device: string | null;
   /** the true class where labelled, else null */
   className: string | null;
+  /** the class the model named the alert and its probability (classifiers and hybrids), else absent */
+  predictedClass?: string;
+  confidence?: number;
   score: number;
   threshold: number;
   /** raw feature values by column name */

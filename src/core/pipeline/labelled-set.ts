@@ -5,7 +5,7 @@ import type { Matrix } from '../ingest/batch';
 import type { Dialect } from '../schema/dialect';
 import type { Schema } from '../schema/schema';
 import { totalSkipped } from '../ingest/counters';
-import { filterBatch } from '../pipeline/row-split';
+import { filterBatch } from './row-split';
 
 /** What the models learn to tell apart: benign/attack, every class, or every attack family. */
 export type Task = 'binary' | 'multiclass' | 'family';
@@ -33,7 +33,7 @@ export async function readLabelled(
   options: {
     dialect?: Dialect; maxRows: number; seed: number; signal?: AbortSignal;
     /** leave these rows out (the test part of a split of the same files) */
-    excludeRow?: (fileIndex: number, rowNumber: number) => boolean;
+    excludeRow?: (fileIndex: number, rowNumber: number, classIndex: number) => boolean;
     onProgress?: (p: ReadProgress) => void;
   },
 ): Promise<{ set: LabelledSet; vocabulary: ClassVocabulary }> {
@@ -42,7 +42,7 @@ export async function readLabelled(
   let unlabelled = 0;
   for await (const raw of reader.batches()) {
     const exclude = options.excludeRow;
-    const batch = exclude ? filterBatch(raw, (i) => !exclude(raw.fileIndex[i], raw.rowNumber[i])) : raw;
+    const batch = exclude ? filterBatch(raw, (i) => !exclude(raw.fileIndex[i], raw.rowNumber[i], raw.classIndex[i])) : raw;
     sample ??= new RowSample(batch.d, options.maxRows, options.seed);
     sample.add(batch, (c) => c >= 0 || (unlabelled++, false));
   }
