@@ -1,5 +1,5 @@
 import type { Matrix } from '../ingest/batch';
-import { quantile } from '../metrics/score-stats';
+import { quantile } from '../util/quantile';
 import type { Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
 
 /**

@@ -12,6 +12,7 @@ import type { FlowBatch, SourceMessage, SourceMeta } from './flow-batch';
 import { LiveAggregator, RECENT_ALERTS } from './live-aggregator';
 import type { AlertSample, LiveSummary, RunState } from '../store/run-summary';
 import type { ReplayClock } from './replay-loop';
+import { messageOf } from '../util/errors';
 import { LEARNING_REASON, LearningPeriod, type LearningOptions } from './learning-period';
 import { AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold/adaptive';
 
@@ -240,6 +241,9 @@ export class DetectSession {
       case 'skipped':
         this.aggregator.addSkipped(message.reasons);
         break;
+      case 'lost':
+        this.aggregator.addLost(message.flows);
+        break;
       case 'captions':
         this.aggregator.setCaptions(message.captions);
         break;
@@ -437,7 +441,7 @@ export class DetectSession {
 
   private fail(e: unknown): void {
     const full = isStorageFullError(e);
-    const message = e instanceof Error ? e.message : String(e);
+    const message = messageOf(e);
     if (full) this.storing = false;
     if (this.stateNow !== 'error') {
       this.stateNow = 'error';

@@ -1,4 +1,4 @@
-import { quantile } from '../metrics/score-stats';
+import { quantile } from '../util/quantile';
 
 /**
  * A threshold that follows slow benign drift during a replay or a live feed without

@@ -1,4 +1,4 @@
-import { quantileOf } from '../metrics/score-stats';
+import { quantileOf } from '../util/quantile';
 import { clopperPearson, type RateInterval } from './confidence';
 
 /**
