@@ -32,7 +32,11 @@ export async function compileWat(watPath: string): Promise<string> {
 }
 
 export function watFiles(): string[] {
-  return FOLDERS.flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.wat')).map((f) => join(ROOT, dir, f)));
+  return FOLDERS.flatMap((dir) =>
+    readdirSync(join(ROOT, dir))
+      .filter((f) => f.endsWith('.wat'))
+      .map((f) => join(ROOT, dir, f)),
+  );
 }
 
 export const moduleFor = (wat: string) => wat.replace(/\.wat$/, '.wasm.ts');
