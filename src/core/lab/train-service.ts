@@ -154,7 +154,8 @@ export class TrainService implements TrainWorkerApi {
       const kind = request.model === 'kmeans' ? 'kmeans_classifier' : request.model;
       if (!isClassifierDetector(kind)) throw new Error(`"${String(request.model)}" is not a model of the comparison`);
       const { pipeline } = await fitSupervisedPipeline(request.train.map(blobFile), {
-        detector: kind, seed: request.seed, signal, onProgress: throttle(onProgress, PROGRESS_MS, (p) => p.phase),
+        // the model as the comparison trained it: scikit-learn's defaults
+        detector: kind, settings: { asCompared: true }, seed: request.seed, signal, onProgress: throttle(onProgress, PROGRESS_MS, (p) => p.phase),
       });
       const t = pipeline.training;
       const summary: ModelSummary = {
