@@ -1,9 +1,10 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 import { offlineCache } from './offline-cache.ts';
+import { cspPlugin } from './content-security-policy.ts';
 
 export default defineConfig({
-  plugins: [svelte(), offlineCache()],
+  plugins: [svelte(), offlineCache(), cspPlugin()],
   worker: {
     format: 'es',
     // tfjs starts its wasm helper threads from the text of a function (toString()), which

@@ -13,6 +13,7 @@ import type { DetectWorkerApi } from '../src/core/lab';
 import { DetectService } from '../src/core/lab/detect-service';
 import type { LiveSummary } from '../src/core/replay';
 import { IndexedDbStore } from '../src/core/store/indexeddb-store';
+import { holdRunLock, liveRunIds } from './run-locks';
 
 /** a file of the default models' folder on this site; null when it is not there */
 async function fetchModelFile(path: string): Promise<Uint8Array | null> {
@@ -28,6 +29,7 @@ const service = new DetectService({
   openStore: () => IndexedDbStore.open(),
   backend: async () => ({ ...(await ensureBackend('wasm', WASM_PATHS)), crossOriginIsolated: self.crossOriginIsolated === true }),
   fetchModelFile,
+  runLocks: { hold: holdRunLock, live: liveRunIds },
 });
 
 /** for benchmarks and debugging (CDP Runtime.evaluate in this worker): the live summary now */

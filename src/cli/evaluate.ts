@@ -43,6 +43,8 @@ options:
   --folds <n>   classifier or hybrid: benign folds scored out of fold for the threshold (default 5)
   --seed <n>   --test-fraction <0-1>
   --split time|random   without --test: later rows of each file (default) or a seeded random share
+  --adaptive [--adaptive-window <n>]   also replay the test rows in file order through the drift-aware
+           threshold (the calibrated percentile of the last n scores that did not stand out; default 2000)
   --max-train-rows <n>   --holdout <0-1>   --quiet (only the summary)
   --grid   isolation forest only: search the original system's grid (n_estimators 50/100/200,
            max_samples auto/512, max_features 0.5/0.8/1.0, contamination 0.05/0.1), ranked by
@@ -55,7 +57,7 @@ options:
 const OPTIONS = {
   train: 'many', test: 'many', model: 'one', detector: 'one', threshold: 'one', json: 'one', save: 'one',
   ...DIALECT_OPTIONS, exclude: 'many', include: 'many', scaling: 'one',
-  log: 'one', timesteps: 'one', epochs: 'one', members: 'many', seed: 'one', 'test-fraction': 'one', split: 'one',
+  log: 'one', timesteps: 'one', epochs: 'one', members: 'many', seed: 'one', 'test-fraction': 'one', split: 'one', adaptive: 'switch', 'adaptive-window': 'one',
   'max-train-rows': 'one', holdout: 'one', grid: 'switch', 'label-alerts': 'switch', quiet: 'switch', namer: 'one', params: 'many', folds: 'one',
 } as const;
 
@@ -85,6 +87,9 @@ runCommand(USAGE, OPTIONS, async (args) => {
     dialect: dialectArg(args),
     seed,
     split,
+    adaptive: args.has('adaptive') || args.has('adaptive-window')
+      ? { window: numberArg(args, 'adaptive-window', (v) => Number.isInteger(v) && v >= 10, 'a whole number of at least 10') }
+      : undefined,
     testFraction: numberArg(args, 'test-fraction', (v) => v > 0 && v < 1, 'between 0 and 1'),
     holdout: numberArg(args, 'holdout', (v) => v > 0 && v < 1, 'between 0 and 1'),
     maxTrainRows: numberArg(args, 'max-train-rows', (v) => Number.isInteger(v) && v > 1, 'a whole number above 1'),
@@ -180,6 +185,10 @@ function summary(r: Evaluation, seconds: number): string {
     lines.push(`alerts     the ${a.namer} named the class of ${(100 * a.class_accuracy).toFixed(1)} % and the family of ${(100 * a.family_accuracy).toFixed(1)} % of ${a.true_alerts} true alerts`);
   }
   if (r.hybridParts) lines.push(hybridTable(r.hybridParts));
+  if (r.adaptive) {
+    const a = r.adaptive;
+    lines.push(`adaptive   drift-aware threshold, test rows replayed in file order: recall ${(100 * a.tpr).toFixed(1)} %, false positives ${(100 * a.fpr).toFixed(2)} %; it ended at ${fmt(a.final_threshold)}, ${a.left_out} rows kept out of its window`);
+  }
   for (const w of r.warnings) lines.push(`warning    ${w}`);
   return lines.join('\n');
 }
@@ -221,6 +230,7 @@ function toJSON(r: Evaluation, seconds: number) {
     threshold_spec: r.pipeline.threshold.spec,
     threshold: r.pipeline.threshold.value,
     expected_fpr: r.pipeline.threshold.expectedFpr ?? null,
+    adaptive: r.adaptive,
     excluded_columns: r.pipeline.preprocessor.excluded,
     training: r.pipeline.training,
     grid_search: r.grid,

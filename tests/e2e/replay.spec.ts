@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { watch } from './page-problems';
+import { newestStoredRun } from './stored-runs';
 
 /**
  * The replay pipeline in the built site: source and detect workers, IndexedDB, the Live
@@ -19,31 +20,6 @@ async function counters(page: Page): Promise<Record<(typeof COUNTERS)[number], n
     out[name] = Number(texts[i]);
   });
   return out;
-}
-
-/** what IndexedDB holds: the newest run and the rows stored for it */
-async function stored(page: Page): Promise<{ run: { id: string; name: string; source: { dataset?: string }; summary: { counters: { stored: number } } | null } | null; rows: number }> {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('iomt-anomaly-lab');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const tx = db.transaction(['runs', 'chunkSizes']);
-          const runs = tx.objectStore('runs').getAll();
-          runs.onsuccess = () => {
-            const run = (runs.result as { id: string; createdAt: number }[]).sort((a, b) => b.createdAt - a.createdAt)[0] ?? null;
-            if (!run) return resolve({ run: null, rows: 0 });
-            const sizes = tx.objectStore('chunkSizes').getAll(IDBKeyRange.bound([run.id], [run.id, []]));
-            sizes.onsuccess = () => {
-              db.close();
-              resolve({ run: run as never, rows: (sizes.result as { n: number }[]).reduce((a, c) => a + c.n, 0) });
-            };
-          };
-        };
-      }),
-  );
 }
 
 let problems: string[] = [];
@@ -81,8 +57,8 @@ test('a real CICIoMT2024 v2 sample is detected, replayed, scored and stored; a r
   expect(c.scored).toBe(V2_ROWS);
   expect(c.alerts).toBeGreaterThan(0);
   expect(c.alerts).toBeLessThanOrEqual(c.scored);
-  await expect.poll(async () => (await stored(page)).run?.summary?.counters.stored, { timeout: 10_000 }).toBe(c.stored);
-  const db = await stored(page);
+  await expect.poll(async () => (await newestStoredRun(page)).run?.summary?.counters.stored, { timeout: 10_000 }).toBe(c.stored);
+  const db = await newestStoredRun(page);
   expect(db.rows).toBe(c.stored);
   expect(db.run?.source.dataset).toMatch(/CICIoMT2024/);
 

@@ -68,6 +68,16 @@ async function text(store: IndexedDbStore, runId: string, format: ExportFormat, 
 }
 
 describe('run export', () => {
+  it('writes hostile class and device names as text a spreadsheet will not run, and negative numbers as numbers', async () => {
+    const run = tinyRun({ id: 'hostile', classes: ['=HYPERLINK("http://example.invalid","x")', '@SUM(1)'], devices: ['+cmd|calc', '-5'] });
+    const chunk = { ...tinyChunk(), runId: 'hostile', features: tinyChunk().features.map((v, i) => (i === 0 ? -20 : v)) };
+    const store = await storeWith(run, [chunk]);
+    const lines = (await text(store, 'hostile', 'csv')).split('\n');
+    expect(lines[1]).toBe('1.5,1,"\'+cmd|calc","\'=HYPERLINK(""http://example.invalid"",""x"")",0.1,normal,-20,6,inf,1,0,0,60.5,0.25');
+    expect(lines[2].startsWith('1700000000.25,2,-5,"\'@SUM(1)",')).toBe(true);
+    await store.close();
+  });
+
   it('writes CSV with quoting, inf, missing values and extra detector scores', async () => {
     const store = await storeWith(tinyRun(), [tinyChunk()]);
     expect(await text(store, 'tiny', 'csv')).toBe(
@@ -194,6 +204,18 @@ describe('export value formats', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('two\nlines')).toBe('"two\nlines"');
+  });
+
+  it('neutralises CSV cells a spreadsheet would run as formulas (OWASP), and leaves numbers numeric', () => {
+    expect(csvCell('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(csvCell('+cmd|\' /C calc\'!A0')).toBe('"\'+cmd|\' /C calc\'!A0"');
+    expect(csvCell('@SUM(1)')).toBe('"\'@SUM(1)"');
+    expect(csvCell('-1+1')).toBe('"\'-1+1"');
+    expect(csvCell('\t=1')).toBe('"\'\t=1"');
+    expect(csvCell('\r=1')).toBe('"\'\r=1"');
+    expect(csvCell('＝1+1')).toBe('"\'＝1+1"');
+    for (const n of ['-5', '+3', '-1.5e3', '.5', '-0.25']) expect(csvCell(n)).toBe(n);
+    expect(csvCell('a=b')).toBe('a=b');
     expect(lpKey('a b,c=d\\e')).toBe('a\\ b\\,c\\=d\\\\e');
     expect(lpKey('line\nbreak')).toBe('line\\ break');
     expect(lpString('say "hi" \\o/')).toBe('"say \\"hi\\" \\\\o/"');

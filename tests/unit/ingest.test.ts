@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { DatasetReader, totalSkipped, type SourceFile } from '../../src/core/ingest';
 import { RecordSplitter } from '../../src/core/ingest/record-splitter';
+import { MAX_CLASS_NAME } from '../../src/core/ingest/class-vocabulary';
 import { parseNumericCell } from '../../src/core/ingest/cells';
 import { genericDialect } from '../../src/core/schema';
 import { CICIOMT_V2_COLUMNS } from '../../src/core/schema/cic-columns';
@@ -156,5 +157,21 @@ describe('pieces', () => {
       return [c.value, c.kind];
     });
     expect(kinds).toEqual([[1.5, 0], [2, 0], [1e-5, 0], [31, 0], [Infinity, 2], [-Infinity, 2], [NaN, 1], [NaN, 1], [NaN, 3], [NaN, 4]]);
+  });
+});
+
+describe('class names of any length', () => {
+  it('keeps a megabyte label as its start and a hash, and two long labels as two classes', async () => {
+    const long = (c: string) => c.repeat(1_000_000);
+    const text = `a,b,label\n1,2,benign\n3,4,${long('x')}\n5,6,${long('x')}y\n7,8,${long('x')}\n`;
+    const reader = new DatasetReader([memoryFile('long.csv', text, 65536)], { dialect: genericDialect({ labelColumn: 'label' }) });
+    let rows = 0;
+    for await (const b of reader.batches()) rows += b.n;
+    expect(rows).toBe(4);
+    const names = reader.classes.names;
+    expect(names).toHaveLength(3);
+    expect(names[1].length).toBeLessThanOrEqual(MAX_CLASS_NAME);
+    expect(names[1]).toMatch(/^x+…#[0-9a-f]+$/);
+    expect(names[2]).not.toBe(names[1]);
   });
 });

@@ -17,10 +17,11 @@ function run(id: string, state: RunState, counters: FlowCounters, updatedAt = NO
   };
 }
 
-function chunk(runId: string, seq: number, n: number): FlowChunk {
+/** n flows, one second apart from `seq * 100`; every `flagEvery`-th one flagged */
+function chunk(runId: string, seq: number, n: number, flagEvery = 0): FlowChunk {
   return {
-    runId, seq, n, time: new Float64Array(n), rowNumber: new Float64Array(n), classIndex: new Int32Array(n), device: new Uint16Array(n),
-    features: new Float32Array(n), score: new Float32Array(n), verdict: new Uint8Array(n),
+    runId, seq, n, time: Float64Array.from({ length: n }, (_, i) => seq * 100 + i), rowNumber: new Float64Array(n), classIndex: new Int32Array(n), device: new Uint16Array(n),
+    features: new Float32Array(n), score: new Float32Array(n).fill(0.1), verdict: Uint8Array.from({ length: n }, (_, i) => (flagEvery && i % flagEvery === 0 ? 1 : 0)),
   };
 }
 
@@ -40,11 +41,12 @@ describe('runs whose page closed while they played', () => {
     await store.putRun(run('done', 'ended', counters(5, 5, 5, 0)));
     await store.putChunks([chunk('done', 0, 5)]);
 
-    const closed = await closeInterruptedRuns(store, NOW);
+    const closed = await closeInterruptedRuns(store, { now: NOW });
     expect(closed.map((r) => r.id).sort()).toEqual(['ahead', 'lost']);
 
     const lost = (await store.getRun('lost'))!.summary!;
-    expect(lost.state).toBe('ended');
+    expect(lost.state).toBe('interrupted');
+    expect(lost.captions[0]).toMatch(/^Interrupted/);
     expect(lost.counters).toMatchObject({ read: 102, scored: 80, stored: 80, skipped: 22 });
     expect(lost.skippedReasons[NOT_STORED]).toBe(20);
     expect(lost.captions[0]).toMatch(/20 scored flows had not been stored/);
@@ -59,5 +61,25 @@ describe('runs whose page closed while they played', () => {
       expect(c.read).toBe(c.scored + c.skipped);
       expect(c.scored).toBe(c.stored + c.dropped);
     }
+  });
+
+  it('are marked interrupted at once when the browser says no page holds them, with alerts and charts from the stored flows', async () => {
+    const store = await IndexedDbStore.open('interrupted-now', new IDBFactory());
+    // reloaded a moment after the last save, which said 33 read / 33 scored / 1 stored / 2 alerts
+    await store.putRun({ ...run('reloaded', 'playing', { ...counters(33, 33, 1, 0), alerts: 2 }, NOW - 500) });
+    await store.putChunks([chunk('reloaded', 0, 100, 4), chunk('reloaded', 1, 100, 4)]);
+    await store.putRun(run('other-tab', 'playing', counters(5, 5, 5, 0), NOW - 500));
+
+    const closed = await closeInterruptedRuns(store, { now: NOW, liveRuns: new Set(['other-tab']) });
+    expect(closed.map((r) => r.id)).toEqual(['reloaded']);
+    const s = (await store.getRun('reloaded'))!.summary!;
+    expect(s.state).toBe('interrupted');
+    expect(s.counters).toEqual({ read: 200, scored: 200, stored: 200, skipped: 0, alerts: 50, dropped: 0 });
+    expect(s.anomalyRate).toBeCloseTo(0.25);
+    // the charts are drawn from the 200 stored flows, not from the 33 of the saved summary
+    expect(s.series.flows.reduce((a, b) => a + b, 0)).toBe(200);
+    expect(s.series.flagged.reduce((a, b) => a + b, 0)).toBe(50);
+    expect(s.perClass[0]).toMatchObject({ name: 'Benign', flows: 200, flagged: 50 });
+    expect((await store.getRun('other-tab'))!.summary!.state).toBe('playing');
   });
 });

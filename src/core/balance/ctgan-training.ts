@@ -6,13 +6,13 @@
  * it draws. Gives the event loop a turn every 50 ms so an abort gets through.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { throwIfAborted } from '../classifiers/classifier';
+import { throwIfAborted } from '../util/abort';
 import { seededGlorot } from '../detectors/tf-backend';
 import type { Matrix } from '../ingest/batch';
 import type { Random } from '../util/random';
 import type { CtganFitOptions, CtganHistory, CtganParams } from './ctgan-params';
 import { Critic, freshWeights, type Generator } from './ctgan-networks';
-import { yielder } from './event-loop';
+import { yielder } from '../util/pacing';
 import { gumbel, type ModeNormalizer } from './mode-normalizer';
 
 const GP_LAMBDA = 10;

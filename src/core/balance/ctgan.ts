@@ -28,7 +28,7 @@
  *   default initialisation.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { throwIfAborted } from '../classifiers/classifier';
+import { throwIfAborted } from '../util/abort';
 import { seededGlorot } from '../detectors/tf-backend';
 import type { Matrix } from '../ingest/batch';
 import { Random } from '../util/random';

@@ -29,7 +29,3 @@ export function argmaxRows(proba: Float32Array, n: number, k: number): Int32Arra
   }
   return out;
 }
-
-export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted) throw new DOMException(`${what} fit aborted`, 'AbortError');
-}

@@ -1,7 +1,8 @@
 import type { FitOptions } from '../util/fitting';
 import type { Matrix } from '../ingest/batch';
 import { Random } from '../util/random';
-import { argmaxRows, throwIfAborted, type Classifier, type ClassifierJSON } from './classifier';
+import { throwIfAborted } from '../util/abort';
+import { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
 import { ClassSplitter, SortedColumns, type Criterion } from './exact-splitter';
 import { checkFitInput, growTree, type GrowLimits } from './tree-builder';
 import { addTreeValues, treeFromJSON, treeToJSON, type Tree, type TreeJSON } from './tree-storage';

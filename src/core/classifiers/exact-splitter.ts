@@ -4,6 +4,7 @@ import { distinctSorted, finiteCount, lowerBound, midpoint } from './column-valu
 import { StablePartition } from './stable-partition';
 import type { Splitter } from './tree-builder';
 import type { TreeWriter } from './tree-storage';
+import { FEATURE_THRESHOLD } from '../util/feature-threshold';
 
 /**
  * Exact splitting for classification trees (the decision tree and the random forest):
@@ -11,8 +12,6 @@ import type { TreeWriter } from './tree-storage';
  * gini or entropy criterion over them (`ClassSplitter`).
  */
 
-/** sklearn's tolerance below which two feature values count as equal */
-const FEATURE_THRESHOLD = 1e-7;
 /** a node's rows are sorted by counting when their ranks span at most this many times their number */
 const COUNTING_SORT_SPAN = 8;
 /** nodes up to this many rows are sorted by insertion */

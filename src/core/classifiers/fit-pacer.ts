@@ -1,5 +1,6 @@
 import type { FitOptions } from '../util/fitting';
-import { throwIfAborted } from './classifier';
+import { throwIfAborted } from '../util/abort';
+import { nextTurn } from '../util/pacing';
 
 /** how often a long fit reports progress and lets the event loop run */
 const INTERVAL_MS = 100;
@@ -21,7 +22,7 @@ export class FitPacer {
     throwIfAborted(this.options.signal, this.what);
     if (done < total && performance.now() - this.last < INTERVAL_MS) return;
     this.options.progress?.({ stage, done, total, ...(loss === undefined ? {} : { loss }) });
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await nextTurn();
     this.last = performance.now();
     throwIfAborted(this.options.signal, this.what);
   }

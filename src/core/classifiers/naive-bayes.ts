@@ -1,6 +1,7 @@
 import type { FitOptions } from '../util/fitting';
 import type { Matrix } from '../ingest/batch';
-import { argmaxRows, throwIfAborted, type Classifier, type ClassifierJSON } from './classifier';
+import { throwIfAborted } from '../util/abort';
+import { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
 import { finiteInput } from './finite-input';
 import { classCounts } from './labels';
 import { softmaxRows } from './scores';

@@ -1,7 +1,8 @@
 import type { FitOptions } from '../util/fitting';
 import type { Matrix } from '../ingest/batch';
 import { Random } from '../util/random';
-import { argmaxRows, throwIfAborted, type Classifier, type ClassifierJSON } from './classifier';
+import { throwIfAborted } from '../util/abort';
+import { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
 import {
   checkModelJSON,
   classSplitter,

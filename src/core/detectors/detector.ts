@@ -21,6 +21,8 @@ export interface Detector {
    */
   artifacts(): Promise<Record<string, Uint8Array>>;
   dispose(): void;
+  /** the number of input columns a fitted detector takes (optional: for checking saved files against each other) */
+  readonly inputWidth?: number;
   /**
    * Detectors that know attack classes (classifiers, hybrids): the classes they name, in
    * the order of `nameClasses`' indices. Absent on unsupervised detectors.

@@ -1,5 +1,5 @@
 import type { Matrix } from '../ingest/batch';
-import { quantile } from '../metrics/score-stats';
+import { quantile } from '../util/quantile';
 import type { Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
 
 /**
@@ -90,9 +90,19 @@ export class Ensemble implements Detector {
         return loadMember(mj, own);
       }),
     );
+    const widths = [...new Set(members.map((m) => m.inputWidth).filter((w) => w !== undefined))];
+    if (widths.length > 1) {
+      for (const m of members) m.dispose();
+      throw new Error(`the ensemble's members take different numbers of columns (${widths.join(' and ')})`);
+    }
     const e = new Ensemble(members, json.params as EnsembleParams);
     e.norms = json.norms as Normalisation[];
     return e;
+  }
+
+  /** the members' common input width (checked at load) */
+  get inputWidth(): number | undefined {
+    return this.members.find((m) => m.inputWidth !== undefined)?.inputWidth;
   }
 }
 

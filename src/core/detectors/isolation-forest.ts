@@ -1,8 +1,11 @@
 import type { Matrix } from '../ingest/batch';
+import { throwIfAborted } from '../util/abort';
+import { nextTurn } from '../util/pacing';
 import { Random } from '../util/random';
 import type { Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
 import { completeForest, type Forest } from './isolation-forest-layout';
 import { ForestKernel } from './wasm/isolation-forest-kernel';
+import { FEATURE_THRESHOLD } from '../util/feature-threshold';
 
 export type { Forest };
 
@@ -48,8 +51,6 @@ export const ORIGINAL_SYSTEM_PRESET = {
 } as const satisfies Partial<IsolationForestParams>;
 
 const EULER_GAMMA = 0.5772156649;
-/** sklearn's tolerance below which a feature counts as constant in a node */
-const FEATURE_THRESHOLD = 1e-7;
 const JSON_VERSION = 1;
 
 /** c(n): the average path length of an unsuccessful search in a binary search tree of n items. */
@@ -129,6 +130,10 @@ export class IsolationForest implements Detector {
     return this.need().nFeatures;
   }
 
+  get inputWidth(): number | undefined {
+    return this.fitted?.nFeatures;
+  }
+
   get isFitted(): boolean {
     return this.fitted !== null;
   }
@@ -149,14 +154,14 @@ export class IsolationForest implements Detector {
     // yield to the event loop now and then, so an abort sent by message can arrive
     const step = Math.max(1, Math.ceil(total / 20));
     for (let t = 0; t < total; t++) {
-      throwIfAborted(options.signal);
+      throwIfAborted(options.signal, 'isolation forest');
       trees.push(builder.build(new Random(seeds[t])));
       if ((t + 1) % step === 0 || t + 1 === total) {
         options.progress?.({ stage: 'tree', done: t + 1, total });
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await nextTurn();
       }
     }
-    throwIfAborted(options.signal);
+    throwIfAborted(options.signal, 'isolation forest');
     const fitted: Fitted = { forest: joinTrees(trees), nFeatures: d, maxSamples, offset: -0.5 };
     if (p.contamination !== 'auto') fitted.offset = contaminationOffset(scoreForest(fitted, x), p.contamination);
     this.fitted = fitted;
@@ -260,10 +265,6 @@ function resolveMaxFeatures(m: number, d: number): number {
   if (m <= 1) return Math.max(1, Math.floor(m * d));
   if (m > d) throw new Error(`max_features ${m} is more than the ${d} columns`);
   return m;
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new DOMException('isolation forest fit aborted', 'AbortError');
 }
 
 /** numpy.percentile(−s, 100·contamination) with linear interpolation, as sklearn sets offset_. */

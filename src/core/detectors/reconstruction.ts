@@ -13,6 +13,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel, type Sequential } from '@tensorflow/tfjs-layers';
 import type { Matrix } from '../ingest/batch';
+import { throwIfAborted } from '../util/abort';
+import { nextTurn } from '../util/pacing';
 import { Random } from '../util/random';
 import type { Detector, DetectorJSON, FitOptions } from './detector';
 import { seededGlorot, type WeightInitializer } from './tf-backend';
@@ -122,7 +124,7 @@ export abstract class ReconstructionDetector<P extends ReconstructionParams> imp
 
   async fit(x: Matrix, options: FitOptions = {}): Promise<void> {
     if (x.n < 1 || x.d < 1) throw new Error(`cannot fit an autoencoder on ${x.n}×${x.d} rows`);
-    throwIfAborted(options.signal);
+    throwIfAborted(options.signal, 'autoencoder');
     await tf.ready();
     const random = new Random(this.params.random_state);
     const model = this.build(x.d, seededGlorot(random.int(2 ** 31)));
@@ -139,6 +141,10 @@ export abstract class ReconstructionDetector<P extends ReconstructionParams> imp
 
   async score(x: Matrix): Promise<Float32Array> {
     return (await this.errors(x, false)).scores;
+  }
+
+  get inputWidth(): number | undefined {
+    return this.fitted?.inputDim;
   }
 
   /** Scores plus each feature's squared error, for showing what made a row stand out. */
@@ -240,7 +246,7 @@ async function train(model: Sequential, x: Matrix, params: ReconstructionParams,
       shuffle(trainRows, random);
       let lossSum = 0;
       for (let start = 0; start < trainRows.length; start += batchSize) {
-        throwIfAborted(signal);
+        throwIfAborted(signal, 'autoencoder');
         const rows = trainRows.subarray(start, start + batchSize);
         const input = windows(x, rows, shape);
         const dropoutSeed = random.int(2 ** 31);
@@ -257,7 +263,7 @@ async function train(model: Sequential, x: Matrix, params: ReconstructionParams,
         lossSum += (await cost.data())[0] * rows.length;
         cost.dispose();
         if (performance.now() - lastYield > YIELD_MS) {
-          await pause();
+          await nextTurn();
           lastYield = performance.now();
         }
       }
@@ -354,15 +360,6 @@ function shuffle(a: Uint32Array, random: Random): void {
     a[i] = a[j];
     a[j] = t;
   }
-}
-
-/** Lets a worker's message queue (and so an abort) through during a long fit. */
-function pause(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new DOMException('autoencoder fit aborted', 'AbortError');
 }
 
 /** The TensorFlow.js save format, caught in memory: `model.json` content and the weights. */

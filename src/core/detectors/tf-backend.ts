@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { initializers } from '@tensorflow/tfjs-layers';
 import { Random } from '../util/random';
+import { messageOf } from '../util/errors';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -61,7 +62,7 @@ async function activate(preferred: BackendName): Promise<BackendInfo> {
         return { backend: 'wasm', simd, threads: getThreadsCount() };
       }
     } catch (e) {
-      failure = e instanceof Error ? e.message : String(e);
+      failure = messageOf(e);
     } finally {
       restoreListeners();
     }

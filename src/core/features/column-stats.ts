@@ -1,4 +1,4 @@
-import { quantile } from '../metrics/score-stats';
+import { quantile } from '../util/quantile';
 
 /** Summary statistics of one column's values (all finite), from one sort. */
 export interface ColumnStats {

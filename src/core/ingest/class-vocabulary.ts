@@ -1,4 +1,8 @@
 import type { ClassInfo, Dialect } from '../schema/dialect';
+import { fnv1a } from '../util/hash';
+
+/** the longest class name kept whole; a label cell may be megabytes long */
+export const MAX_CLASS_NAME = 200;
 
 /**
  * Class names met while reading, each with a stable index (what batches carry) and its
@@ -12,11 +16,16 @@ export class ClassVocabulary {
 
   constructor(private readonly dialect: Pick<Dialect, 'category'>) {}
 
+  /**
+   * The index of a class, added when new. A name longer than MAX_CLASS_NAME is kept as its
+   * start and a hash of the whole (`abc…#1a2b3c4d`): two long labels stay two classes,
+   * and no chart, table, run record or export carries megabytes per class.
+   */
   indexOf(name: string): number {
     let i = this.index.get(name);
     if (i === undefined) {
       i = this.names.length;
-      this.names.push(name);
+      this.names.push(name.length > MAX_CLASS_NAME ? `${name.slice(0, MAX_CLASS_NAME - 10)}…#${fnv1a(name)}` : name);
       this.info.push(this.dialect.category(name));
       this.index.set(name, i);
     }

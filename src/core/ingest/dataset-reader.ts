@@ -187,7 +187,7 @@ export class DatasetReader {
 
     let columns: SchemaColumn[] = dialect.featureColumns(header).map((c) => ({ ...c }));
     if (dialect.sniffFeatures && !this.schema) columns = columns.filter((c) => isMostlyNumeric(firstRows, header.indexOf(c.name)));
-    if (columns.length === 0) throw new InputError(`${name} has no numeric feature columns`);
+    if (columns.length === 0) throw new InputError(noFeatures(name, header, firstRows, dialect));
     for (const c of columns) if (c.kind === 'categorical') c.categories = [];
 
     if (!this.schema) {
@@ -355,6 +355,19 @@ function categoryCode(column: SchemaColumn, value: string): number {
     cats.push(value);
   }
   return i;
+}
+
+/** Why a file has no feature columns, naming its numeric columns and what they are taken for. */
+function noFeatures(name: string, header: string[], firstRows: string[][], dialect: Dialect): string {
+  if (!dialect.sniffFeatures) return `${name} has none of the feature columns of ${dialect.name}`;
+  if (firstRows.length === 0) return `${name} has a header but no data rows`;
+  const numeric = header.filter((_, i) => isMostlyNumeric(firstRows, i));
+  const text = header.filter((h) => !numeric.includes(h));
+  const textPart = text.length ? `; ${nameList(text)} ${text.length === 1 ? 'holds' : 'hold'} text` : '';
+  if (numeric.length === 0) return `${name} has no numeric columns to use as features${textPart}`;
+  const roles = [dialect.labelColumn(header) && 'the label', dialect.timeColumn(header) && 'the time'].filter(Boolean).join(' and ');
+  const one = numeric.length === 1;
+  return `${name} has no numeric feature columns: ${nameList(numeric)} ${one ? 'is' : 'are'} numeric but ${one ? 'is' : 'are'} ${roles || 'left out'} column${one ? '' : 's'}${textPart}`;
 }
 
 function isMostlyNumeric(rows: string[][], index: number): boolean {

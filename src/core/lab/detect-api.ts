@@ -1,5 +1,7 @@
 import type { BackendInfo as TfBackendInfo } from '../detectors/tf-backend';
 import type { SourceMeta } from '../replay/flow-batch';
+import type { LearningOptions } from '../replay/learning-period';
+import type { AdaptiveThresholdOptions } from '../threshold/adaptive';
 import type { LiveSummary } from '../store';
 import type { DetectPort } from '../replay/run-port';
 import type { ExportFormat } from '../store/export-run';
@@ -29,6 +31,10 @@ export interface PrepareRequest {
   alongside?: string[];
   /** a stored classifier or hybrid that names every alert (default: the verdict model, where it names classes) */
   namerId?: string;
+  /** a drift-aware threshold: the calibrated percentile of recent scores that did not stand out */
+  adaptive?: AdaptiveThresholdOptions;
+  /** learn the network first (flows or seconds): train and calibrate on the first flows, then score */
+  learning?: LearningOptions;
 }
 
 export type StorageInfo = StorageEstimate & { retentionRows: number };

@@ -26,6 +26,19 @@ export interface DetectHost {
   summaryMs?: number;
   /** where a failure that loses nothing is told (default: console.warn) */
   warn?: (text: string) => void;
+  /**
+   * which runs some page is playing now, across tabs (the browser's Web Locks): with it a
+   * run whose page closed is marked interrupted at once; without it, once its last save is
+   * a few persist periods old
+   */
+  runLocks?: RunLocks;
+}
+
+export interface RunLocks {
+  /** takes the lock of a run; resolves, once held, to the function that lets it go */
+  hold(runId: string): Promise<() => void>;
+  /** ids of the runs whose lock is held; null when unknown */
+  live(): Promise<ReadonlySet<string> | null>;
 }
 
 /** summaries about four times a second: live enough for the charts, few enough to draw */
@@ -44,6 +57,8 @@ export class DetectService implements DetectWorkerApi {
   private session: DetectSession | null = null;
   private sessionPort: PrepareRequest['port'] | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
+  /** lets go of the playing run's lock */
+  private releaseRunLock: (() => void) | null = null;
   private readonly pipelines = new Map<string, Promise<FittedPipeline>>();
   private readonly clock: ReplayClock;
   private readonly warn: (text: string) => void;
@@ -87,7 +102,12 @@ export class DetectService implements DetectWorkerApi {
     const alongside = await Promise.all(choice.alongside.map((m) => this.scoring(m)));
     const namer = request.namerId ? await this.scoring(await namerOf(db, request.namerId, request.meta.schema)) : undefined;
     const run = newRun(request, choice.verdict, verdict.pipeline.threshold.value, this.clock.now());
-    await db.putRun(run);
+    // held before the run is stored, so no other page ever sees it unheld while it plays
+    this.releaseRunLock = (await this.host.runLocks?.hold(run.id)) ?? null;
+    await db.putRun(run).catch((e: unknown) => {
+      this.letRunGo();
+      throw e;
+    });
     const port = request.port;
     const current = new DetectSession({
       store: db,
@@ -98,6 +118,8 @@ export class DetectService implements DetectWorkerApi {
       namer,
       clock: this.clock,
       grant: (batches) => port.postMessage({ type: 'credit', batches }),
+      adaptive: request.adaptive,
+      learning: request.learning,
     });
     if (note) current.aggregator.setCaptions([note]);
     this.session = current;
@@ -137,12 +159,18 @@ export class DetectService implements DetectWorkerApi {
     if (this.ticker !== null) clearInterval(this.ticker);
     this.ticker = null;
     await current.stop();
+    this.letRunGo();
     return current.summary();
   }
 
   async listNamers(): Promise<{ id: string; name: string; detector: string; dataset: string }[]> {
     const models = await (await this.store()).listModels();
     return models.filter((m) => isSupervised(m.detector)).sort((a, b) => b.createdAt - a.createdAt).map(({ id, name, detector, dataset }) => ({ id, name, detector, dataset }));
+  }
+
+  private letRunGo(): void {
+    this.releaseRunLock?.();
+    this.releaseRunLock = null;
   }
 
   async listRuns(): Promise<RunRecord[]> {
@@ -187,7 +215,8 @@ export class DetectService implements DetectWorkerApi {
 
   private store(): Promise<LabStore> {
     return (this.storePromise ??= this.host.openStore().then(async (s) => {
-      await closeInterruptedRuns(s).catch((e: unknown) => this.warn(`interrupted runs could not be closed: ${messageOf(e)}`));
+      const liveRuns = (await this.host.runLocks?.live().catch(() => null)) ?? null;
+      await closeInterruptedRuns(s, { liveRuns }).catch((e: unknown) => this.warn(`interrupted runs could not be closed: ${messageOf(e)}`));
       return s;
     }));
   }

@@ -1,4 +1,8 @@
 /** Plain-text tables for terminals and logs, and the number formats they use. */
+import { displayText } from '../text';
+
+/** widest cell: a class name from a file may be any length */
+const CELL_MAX = 80;
 
 export type Align = 'left' | 'right';
 
@@ -7,7 +11,9 @@ export type Align = 'left' | 'right';
  * the header. The first column is left-aligned and the rest right-aligned (names, then
  * numbers) unless `align` says otherwise.
  */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly Align[]): string {
+export function formatTable(header: readonly string[], untrusted: readonly (readonly string[])[], align?: readonly Align[]): string {
+  // cells may hold names from a file: no terminal control sequences, no line breaks, bounded width
+  const rows = untrusted.map((r) => r.map((cell) => displayText(cell, CELL_MAX)));
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: readonly string[]) =>
     widths

@@ -6,6 +6,7 @@ import { InputError } from '../ingest/text-stream';
 import type { GridResult } from '../detectors/isolation-forest-grid';
 import { evaluateBinary, type BinaryReport } from '../metrics';
 import { verdicts } from '../threshold/threshold';
+import { AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold/adaptive';
 import type { Dialect } from '../schema/dialect';
 import { fitPipeline, type FitPipelineOptions } from './fit';
 import type { FittedPipeline } from './fitted-pipeline';
@@ -30,6 +31,8 @@ export interface EvaluateOptions extends Omit<FitPipelineOptions, 'excludeRow' |
   split?: SplitKind;
   /** a fitted pipeline to score with instead of training one */
   model?: FittedPipeline;
+  /** also replay the test rows, in reading order, through a drift-aware threshold and report its figures */
+  adaptive?: AdaptiveThresholdOptions;
   /**
    * name the attack class of each alert: with the model itself where it names classes (a
    * classifier or hybrid), else with a random forest trained on the training files
@@ -64,6 +67,8 @@ export interface Evaluation {
   grid: GridResult[] | null;
   /** how well the second stage named the class of true alerts */
   alertLabels: AlertNaming | null;
+  /** the test rows replayed in reading order through a drift-aware threshold, when asked */
+  adaptive: AdaptiveFigures | null;
   /** a hybrid against its two parts alone, per class */
   hybridParts: HybridComparison | null;
   warnings: string[];
@@ -135,6 +140,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     await parts?.add(features, batch.classIndex);
     scored += batch.n;
   }
+  if (scored === 0) throw new InputError(nothingScored(reader.counters, splitting));
   const classes = reader.classes;
   const { scores, classIndex } = log.view;
   const report = evaluateBinary({
@@ -146,6 +152,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     isBenign: classes.info.map((c) => c.benign),
     families: classes.info.map((c) => c.family),
   });
+  const adaptive = options.adaptive ? adaptiveFigures(scores, classes.truthOf(classIndex), pipeline, options.adaptive) : null;
   if (classes.info.every((c) => c.benign)) warnings.push('the test rows hold no attacks: ROC-AUC and recall are undefined');
   if (classes.info.every((c) => !c.benign)) warnings.push('the test rows hold no benign traffic: the false-positive rate is undefined');
   const mediums = new Set(classes.names.map((n) => (/^Bluetooth/i.test(n) ? 'Bluetooth' : 'WiFi/MQTT')));
@@ -167,10 +174,44 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     split: split && { kind: split.kind, test_fraction: split.testFraction },
     grid,
     alertLabels: labeller?.summary() ?? null,
+    adaptive,
     hybridParts: parts?.compare(report, classes) ?? null,
     warnings,
   };
 }
+
+export interface AdaptiveFigures {
+  tpr: number;
+  fpr: number;
+  /** the threshold after the last row */
+  final_threshold: number;
+  /** rows that stood out and were kept out of its window */
+  left_out: number;
+}
+
+/** scores (in reading order) judged batch by batch by a drift-aware threshold that starts from the calibrated one */
+function adaptiveFigures(scores: Float32Array, truth: Uint8Array, pipeline: FittedPipeline, options: AdaptiveThresholdOptions): AdaptiveFigures {
+  const t = pipeline.threshold;
+  const spec = t.spec.kind === 'percentile' ? { p: t.spec.p } : {};
+  const threshold = new AdaptiveThreshold(t.value, t.benignMedian ?? NaN, { ...spec, ...options });
+  let tp = 0;
+  let fp = 0;
+  let positives = 0;
+  for (let start = 0; start < scores.length; start += REPLAY_BATCH) {
+    const batch = scores.subarray(start, start + REPLAY_BATCH);
+    const flagged = threshold.judge(batch);
+    for (let i = 0; i < batch.length; i++) {
+      const attack = truth[start + i] === 1;
+      if (attack) positives++;
+      if (flagged[i]) attack ? tp++ : fp++;
+    }
+  }
+  const negatives = scores.length - positives;
+  return { tpr: positives ? tp / positives : NaN, fpr: negatives ? fp / negatives : NaN, final_threshold: threshold.value, left_out: threshold.leftOut };
+}
+
+/** rows per batch when replaying scores through a drift-aware threshold (a replay's batches are of this order) */
+const REPLAY_BATCH = 256;
 
 /**
  * Counts of a reading. When a split holds out part of the rows, the rest were used for
@@ -186,6 +227,14 @@ function rowCounts(c: IngestCounters, scored: number, usedForTraining = 0): RowC
   };
   if (usedForTraining) counts.in_training_split = usedForTraining;
   return counts;
+}
+
+/** The sentence for a test reading that scored nothing: which rows were read and where they went. */
+function nothingScored(c: IngestCounters, splitting: boolean): string {
+  const rows = `${c.read} test row${c.read === 1 ? '' : 's'}`;
+  if (c.accepted > 0 && splitting) return `none of the ${rows} fell in the test split: give more rows, a larger --test-fraction, or --test files`;
+  const reasons = Object.entries(c.skipped).map(([why, n]) => `${n} ${why}`).join(', ');
+  return `every one of the ${rows} was skipped (${reasons}): nothing was scored`;
 }
 
 function overlaps(a: SourceFile[] | undefined, b: SourceFile[] | undefined): boolean {

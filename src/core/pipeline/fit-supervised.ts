@@ -7,7 +7,7 @@ import type { ClassVocabulary } from '../ingest/class-vocabulary';
 import type { SourceFile } from '../ingest/dataset-reader';
 import { InputError } from '../ingest/text-stream';
 import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams } from '../features/preprocessor';
-import { findRunningCounters } from '../features/running-counters';
+import { captureTimeColumns } from '../features/drifting-columns';
 import type { Dialect } from '../schema/dialect';
 import { readLabelled, type LabelledSet } from './labelled-set';
 import { calibrate, type ThresholdSpec } from '../threshold/threshold';
@@ -78,7 +78,8 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
   if (benign.length < folds) throw new InputError(`${benign.length} benign rows cannot be cut into ${folds} folds to calibrate the threshold`);
   if (folds > 255) throw new InputError(`folds must be at most 255, got ${folds}`);
   const names = set.schema.columns.map((c) => c.name);
-  const exclusions = { ...set.dialect.defaultExclusions, ...findRunningCounters(set.x, set.fileIndex, names) };
+  // judged on benign rows alone: a file of classes one after another would look like drift
+  const exclusions = { ...set.dialect.defaultExclusions, ...captureTimeColumns(takeRows(set.x, benign), benign.map((i) => set.fileIndex[i]), names) };
   const hybrid = options.detector === 'hybrid';
   // a hybrid's autoencoder needs benign-scaled inputs; a classifier alone is scaled on everything it learns from
   const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, clip: SUPERVISED_CLIP, ...options.preprocessor }).fit(hybrid ? takeRows(set.x, benign) : set.x, set.schema, exclusions);

@@ -7,8 +7,9 @@ import { ClassVocabulary } from '../ingest/class-vocabulary';
 import { DatasetReader, type ReadProgress, type SourceFile } from '../ingest/dataset-reader';
 import { InputError } from '../ingest/text-stream';
 import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams } from '../features/preprocessor';
-import { findRunningCounters } from '../features/running-counters';
+import { captureTimeColumns } from '../features/drifting-columns';
 import type { Dialect } from '../schema/dialect';
+import type { Schema } from '../schema/schema';
 import { calibrate, type ThresholdSpec } from '../threshold/threshold';
 import { Random } from '../util/random';
 import { RowSample } from '../ingest/row-sample';
@@ -94,8 +95,33 @@ export async function fitPipeline(
     throw new InputError(`only ${benignSeen} benign row${benignSeen === 1 ? '' : 's'} to train on: at least ${MIN_BENIGN_ROWS} are needed to learn normal traffic and calibrate a threshold`);
   }
   const { x: benign, fileIndex } = benignSample.rows();
+  const attacks = attackSample?.seen ? attackSample.rows().x : null;
+  const { pipeline, grid } = await fitBenignRows(benign, fileIndex, schema, dialect, options, {
+    files: files.map((f) => f.name),
+    rowsRead: reader.counters.read,
+    benignRows: benignSeen,
+    started,
+  }, attacks);
+  return { pipeline, reader, grid };
+}
+
+/**
+ * Fits the preprocessor and the detector on the earlier benign rows of each file and
+ * calibrates the threshold on the latest ones (`benign` in file order, `fileIndex`
+ * separating files). The files' reading and a live feed's learning period both end here.
+ */
+export async function fitBenignRows(
+  benign: Matrix,
+  fileIndex: ArrayLike<number>,
+  schema: Schema,
+  dialect: Pick<Dialect, 'name' | 'defaultExclusions'>,
+  options: Omit<FitPipelineOptions, 'excludeRow' | 'vocabulary' | 'dialect'>,
+  source: { files: string[]; rowsRead: number; benignRows: number; started: number },
+  gridAttacks: Matrix | null = null,
+): Promise<{ pipeline: FittedPipeline; grid: GridResult[] | null }> {
+  const seed = options.seed ?? 0;
   const names = schema.columns.map((c) => c.name);
-  const exclusions = { ...dialect.defaultExclusions, ...findRunningCounters(benign, fileIndex, names) };
+  const exclusions = { ...dialect.defaultExclusions, ...captureTimeColumns(benign, fileIndex, names) };
 
   const holdoutShare = options.holdout ?? DEFAULT_HOLDOUT;
   const { trainIdx, holdoutIdx } = latestHoldout(fileIndex, holdoutShare);
@@ -108,7 +134,7 @@ export async function fitPipeline(
   let detector: Detector;
   let grid: GridResult[] | null = null;
   if (options.grid) {
-    const attacks = attackSample?.seen ? preprocessor.transform(attackSample.rows().x, schema) : null;
+    const attacks = gridAttacks ? preprocessor.transform(gridAttacks, schema) : null;
     if (!attacks || holdout.n === 0) throw new InputError('a grid search needs attack rows and benign rows in the training files to rank the settings');
     const search = await gridSearchIsolationForest(train, validationSet(holdout, attacks), options.grid, { ...fitOptions, random_state: seed });
     detector = search.best;
@@ -125,16 +151,16 @@ export async function fitPipeline(
   const threshold = calibrate(spec, holdoutScores, trainScores);
 
   const pipeline = new FittedPipeline(schema, preprocessor, detector, threshold, {
-    files: files.map((f) => f.name),
+    files: source.files,
     dataset: dialect.name,
-    rowsRead: reader.counters.read,
-    benignRows: benignSeen,
+    rowsRead: source.rowsRead,
+    benignRows: source.benignRows,
     trainRows: trainIdx.length,
     holdoutRows: holdoutIdx.length,
-    fitMs: Date.now() - started,
+    fitMs: Date.now() - source.started,
     createdAt: new Date().toISOString(),
   });
-  return { pipeline, reader, grid };
+  return { pipeline, grid };
 }
 
 /** benign rows labelled 0, attack rows 1 */

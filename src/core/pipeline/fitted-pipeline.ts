@@ -3,6 +3,8 @@ import { loadDetector } from '../detectors/registry';
 import type { Matrix } from '../ingest/batch';
 import { Preprocessor, type PreprocessorJSON } from '../features/preprocessor';
 import { incompatibility, type Schema } from '../schema/schema';
+import { dialectById } from '../schema/detect';
+import { displayText, nameList } from '../text';
 import type { Threshold } from '../threshold/threshold';
 
 /** What a fit learned from, for the model card and for "model for another schema" errors. */
@@ -77,7 +79,35 @@ export class FittedPipeline {
     const missing = (['schema', 'preprocessor', 'detector', 'threshold', 'training'] as const).filter((k) => !p[k] || typeof p[k] !== 'object');
     if (missing.length) throw new Error(`the saved model is incomplete: ${PIPELINE_FILE} lacks ${missing.join(', ')}`);
     const detector = await loadDetector(p.detector!, files);
-    return new FittedPipeline(p.schema!, Preprocessor.fromJSON(p.preprocessor!), detector, p.threshold!, p.training!);
+    const pipeline = new FittedPipeline(p.schema!, Preprocessor.fromJSON(p.preprocessor!), detector, p.threshold!, p.training!);
+    const why = pipeline.inconsistency();
+    if (why) {
+      pipeline.dispose();
+      throw new Error(`the saved model's parts disagree: ${why}`);
+    }
+    return pipeline;
+  }
+
+  /**
+   * Why the parts of a loaded pipeline cannot have been fitted together (files from
+   * different saves, or edited by hand), or null: the preprocessor reads columns the
+   * schema lacks, gives another number of columns than the detector takes, or the schema's
+   * dialect is not the dataset the training summary names.
+   */
+  inconsistency(): string | null {
+    const names = new Set(this.schema.columns.map((c) => c.name));
+    const unknown = this.preprocessor.inputNames.filter((n) => !names.has(n));
+    if (unknown.length) return `its preprocessor reads ${nameList(unknown)}, which its schema lacks`;
+    const width = this.detector.inputWidth;
+    const given = this.preprocessor.outputDim;
+    if (width !== undefined && width !== given) return `its preprocessor gives ${given} columns but its ${this.detector.kind} detector takes ${width}`;
+    const dialect = dialectById(this.schema.dialect);
+    const dataset = this.training.dataset;
+    // the dataset as people name it: "BoT-IoT" agrees with "BoT-IoT (UNSW, Argus flows)"
+    const family = (name: string) => name.trim().split(/[\s,(]/, 1)[0].toLowerCase();
+    const agrees = family(this.schema.dialect === 'generic' ? 'generic' : (dialect?.name ?? this.schema.dialect)) === family(dataset);
+    if (!agrees) return `its schema is ${dialect?.name ?? displayText(this.schema.dialect, 40)} but it says it was trained on ${displayText(dataset, 60)} data`;
+    return null;
   }
 
   dispose(): void {

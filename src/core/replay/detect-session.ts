@@ -12,6 +12,9 @@ import type { FlowBatch, SourceMessage, SourceMeta } from './flow-batch';
 import { LiveAggregator, RECENT_ALERTS } from './live-aggregator';
 import type { AlertSample, LiveSummary, RunState } from '../store/run-summary';
 import type { ReplayClock } from './replay-loop';
+import { messageOf } from '../util/errors';
+import { LEARNING_REASON, LearningPeriod, type LearningOptions } from './learning-period';
+import { AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold/adaptive';
 
 /** A model ready to score, with the name its scores are stored under. */
 export interface ScoringModel {
@@ -37,6 +40,10 @@ export interface DetectSessionOptions {
   window?: number;
   /** how often the run record and alert groups are saved while playing */
   persistEveryMs?: number;
+  /** a drift-aware threshold instead of the calibrated one (see `AdaptiveThreshold`) */
+  adaptive?: AdaptiveThresholdOptions;
+  /** learn the network first: train and calibrate on the first flows, then score (see `LearningPeriod`) */
+  learning?: LearningOptions;
 }
 
 /**
@@ -76,8 +83,11 @@ export class DetectSession {
   private readonly store: LabStore;
   private readonly run: RunRecord;
   private readonly clock: ReplayClock;
-  private readonly verdict: ScoringModel;
+  private verdict: ScoringModel;
   private readonly alongside: ScoringModel[];
+  private adaptive: AdaptiveThreshold | null = null;
+  private readonly adaptiveOptions: AdaptiveThresholdOptions | undefined;
+  private readonly learning: LearningPeriod | null;
   private meta: SourceMeta;
   private schema: Schema;
   private threshold: number;
@@ -87,7 +97,7 @@ export class DetectSession {
   private readonly namer: ScoringModel | null;
   private readonly predictedNames: string[] | null;
   /** per model alongside: whether its preprocessor is the verdict model's (same JSON) */
-  private readonly sharesInputs: boolean[];
+  private sharesInputs: boolean[];
   private chain: Promise<void> = Promise.resolve();
   private queue: Pending[] = [];
   private writing: Promise<void> | null = null;
@@ -128,8 +138,10 @@ export class DetectSession {
     if (this.predictedNames) this.run.predictedClasses = this.predictedNames;
     this.contributionNames = options.verdict.pipeline.detector instanceof ReconstructionDetector ? options.verdict.pipeline.preprocessor.outputNames : null;
     this.aggregator.setClasses(options.meta.classes);
-    const verdictInputs = JSON.stringify(options.verdict.pipeline.preprocessor.toJSON());
-    this.sharesInputs = options.alongside.map((m) => JSON.stringify(m.pipeline.preprocessor.toJSON()) === verdictInputs);
+    this.sharesInputs = this.sharedInputs();
+    this.adaptiveOptions = options.adaptive;
+    if (options.adaptive) this.adaptive = adaptiveFrom(options.verdict.pipeline, options.adaptive);
+    this.learning = options.learning ? new LearningPeriod(options.learning) : null;
     this.ended = new Promise((resolve) => (this.endedResolve = resolve));
   }
 
@@ -153,8 +165,10 @@ export class DetectSession {
     this.chain = this.chain.then(() => this.apply(message)).catch((e: unknown) => this.fail(e));
   }
 
+  /** a threshold set by hand holds: it ends a drift-aware one */
   setThreshold(value: number): void {
     if (!Number.isFinite(value)) throw new RangeError(`a threshold must be a finite number, not ${value}`);
+    this.adaptive = null;
     this.threshold = value;
     this.run.threshold = value;
     this.aggregator.setThreshold(value);
@@ -172,7 +186,12 @@ export class DetectSession {
   }
 
   summary(): LiveSummary {
-    return this.aggregator.summary(this.stateNow, this.clock.now(), this.errorText);
+    return {
+      ...this.aggregator.summary(this.stateNow, this.clock.now(), this.errorText),
+      detector: this.run.detector,
+      adaptiveThreshold: this.adaptive !== null,
+      ...(this.learning && { learning: this.learning.status() }),
+    };
   }
 
   /** saves the run and changed alert groups if it is time (or `force`) */
@@ -248,6 +267,7 @@ export class DetectSession {
 
   private async score(batch: FlowBatch, fraction: number | null): Promise<void> {
     if (this.stateNow === 'error') return;
+    if (this.learning && this.learning.state !== 'done') return this.learn(batch);
     const { features, scores } = await this.verdict.pipeline.score(batch, this.schema);
     const others: Record<string, Float32Array> = {};
     for (let k = 0; k < this.alongside.length; k++) {
@@ -258,9 +278,16 @@ export class DetectSession {
     // the run failed (a write, most likely) while this batch was scored
     if (this.state === 'error') return;
     const n = batch.n;
-    const verdict = new Uint8Array(n);
-    const threshold = this.threshold;
-    for (let i = 0; i < n; i++) verdict[i] = scores[i] > threshold ? 1 : 0;
+    let verdict: Uint8Array;
+    if (this.adaptive) {
+      verdict = this.adaptive.judge(scores);
+      // the threshold each row was judged by now, the moved one for the next batch
+      this.moveThreshold(this.adaptive.value);
+    } else {
+      verdict = new Uint8Array(n);
+      const threshold = this.threshold;
+      for (let i = 0; i < n; i++) verdict[i] = scores[i] > threshold ? 1 : 0;
+    }
     const now = this.clock.now();
     const data = batch.data;
     const protocol = this.protocol;
@@ -296,6 +323,37 @@ export class DetectSession {
     this.queue.push({ chunk, emittedAt: batch.emittedAt });
     if (!this.writing) this.writing = this.writeAll();
     void this.persist();
+  }
+
+  /** a learning-period batch: kept to train on, counted as skipped with its reason, its credit returned */
+  private async learn(batch: FlowBatch): Promise<void> {
+    const learning = this.learning!;
+    const over = learning.add(batch, this.clock.now());
+    this.aggregator.addSkipped({ [LEARNING_REASON]: batch.n });
+    this.version++;
+    if (over) {
+      // the source waits meanwhile: this batch's credit goes back once the model is in place
+      const pipeline = await learning.train(this.schema, this.meta.label);
+      this.verdict = { id: 'learned-on-site', kind: pipeline.detector.kind, pipeline };
+      this.contributionNames = pipeline.detector instanceof ReconstructionDetector ? pipeline.preprocessor.outputNames : null;
+      this.sharesInputs = this.sharedInputs();
+      if (this.adaptiveOptions && this.adaptive) this.adaptive = adaptiveFrom(pipeline, this.adaptiveOptions);
+      this.moveThreshold(pipeline.threshold.value);
+      this.run.detector = `${pipeline.detector.kind} (learned on site)`;
+    }
+    this.ledger.finished(1);
+  }
+
+  private moveThreshold(value: number): void {
+    this.threshold = value;
+    this.run.threshold = value;
+    this.aggregator.setThreshold(value);
+  }
+
+  /** per model alongside: whether its preprocessor is the verdict model's (same JSON) */
+  private sharedInputs(): boolean[] {
+    const verdictInputs = JSON.stringify(this.verdict.pipeline.preprocessor.toJSON());
+    return this.alongside.map((m) => JSON.stringify(m.pipeline.preprocessor.toJSON()) === verdictInputs);
   }
 
   /**
@@ -386,7 +444,7 @@ export class DetectSession {
 
   private fail(e: unknown): void {
     const full = isStorageFullError(e);
-    const message = e instanceof Error ? e.message : String(e);
+    const message = messageOf(e);
     if (full) this.storing = false;
     if (this.stateNow !== 'error') {
       this.stateNow = 'error';
@@ -398,6 +456,11 @@ export class DetectSession {
   private makeProtocol(schema: Schema) {
     return protocolIndexer(schema.columns.map((c) => c.name), categoriesOf(schema));
   }
+}
+
+function adaptiveFrom(pipeline: FittedPipeline, options: AdaptiveThresholdOptions): AdaptiveThreshold {
+  const t = pipeline.threshold;
+  return new AdaptiveThreshold(t.value, t.benignMedian ?? NaN, { ...(t.spec.kind === 'percentile' && { p: t.spec.p }), ...options });
 }
 
 function categoriesOf(schema: Schema): Record<string, string[]> | undefined {

@@ -1,6 +1,7 @@
 import { ClassVocabulary } from '../ingest/class-vocabulary';
 import { DatasetReader, type SourceFile } from '../ingest/dataset-reader';
 import { InputError } from '../ingest/text-stream';
+import { nameList } from '../text';
 import type { Batch } from '../ingest/batch';
 import type { Schema } from '../schema/schema';
 import { NO_DEVICE, type SourceMeta } from './flow-batch';
@@ -71,7 +72,7 @@ export class FileFlowSource implements FlowSource {
   async open(): Promise<void> {
     this.startReader(0, 0);
     this.held = await this.pull();
-    if (!this.held) throw new InputError(`${this.files.map((f) => f.name).join(', ')} hold no flows`);
+    if (!this.held) throw new InputError(`${nameList(this.files.map((f) => f.name))} ${this.files.length === 1 ? 'holds' : 'hold'} no flows`);
   }
 
   meta(): SourceMeta {

@@ -1,39 +1,61 @@
 import type { LabStore, RunRecord } from '../store/records';
 import { DEFAULT_PERSIST_MS } from './detect-session';
+import type { FlowCounters, RunState } from '../store/run-summary';
+import { summaryFromStore } from './stored-summary';
 
 /** why flows that were scored but never stored are counted as skipped */
 export const NOT_STORED = 'not stored: the page closed while the run played';
 
+/** states of a run whose page is (or was) still working on it */
+const OPEN_STATES: readonly RunState[] = ['playing', 'paused', 'loading'];
+
+export interface InterruptedRunsOptions {
+  /**
+   * ids of the runs some page is playing right now (the browser's Web Locks say so at
+   * once); without it, a run saved within the last few persist periods is taken for live
+   */
+  liveRuns?: ReadonlySet<string> | null;
+  now?: number;
+}
+
 /**
- * Runs left "playing" or "paused" because their page closed: their last saved summary is
- * up to a few seconds old and a few batches were scored but never stored. Each is closed
- * with counters that add up again against what the store holds: scored = stored + dropped,
- * read = scored + skipped, flows scored but lost counted as skipped with a reason. A run
- * saved within the last few persist periods may still be playing in another tab, so it is
- * left alone. Returns the runs it closed.
+ * Runs left "playing", "paused" or "loading" because their page closed. Each is marked
+ * `interrupted` and its figures are recomputed from the flows the store holds (the last
+ * saved summary may be many seconds old): stored and alerts are counted in the store,
+ * scored = stored + dropped, read = scored + skipped, and flows scored but never stored
+ * are counted as skipped with a reason. Alerts among rows dropped earlier by the
+ * retention limit are gone with them, as in an export. Returns the runs it closed.
  */
-export async function closeInterruptedRuns(store: LabStore, now = Date.now()): Promise<RunRecord[]> {
+export async function closeInterruptedRuns(store: LabStore, options: InterruptedRunsOptions = {}): Promise<RunRecord[]> {
+  const now = options.now ?? Date.now();
   const closed: RunRecord[] = [];
   for (const run of await store.listRuns()) {
     const s = run.summary;
-    if (!s || !['playing', 'paused', 'loading'].includes(s.state) || now - run.updatedAt < 3 * DEFAULT_PERSIST_MS) continue;
-    const c = { ...s.counters };
-    const stored = await store.countRows(run.id);
-    const dropped = Math.max(c.dropped, run.droppedRows);
-    const lost = c.scored - dropped - stored;
-    if (lost > 0) {
-      c.scored -= lost;
-      c.skipped += lost;
-    } else {
-      // rows stored after the last saved summary: they were read and scored too
-      c.scored = stored + dropped;
-      c.read = c.scored + c.skipped;
-    }
-    c.stored = stored;
-    c.dropped = dropped;
-    const skippedReasons = lost > 0 ? { ...s.skippedReasons, [NOT_STORED]: (s.skippedReasons[NOT_STORED] ?? 0) + lost } : s.skippedReasons;
-    const note = lost > 0 ? `The page closed while this run played; ${lost} scored flows had not been stored and are counted as skipped.` : 'The page closed while this run played.';
-    const fixed: RunRecord = { ...run, summary: { ...s, state: 'ended', counters: c, skippedReasons, captions: [note] } };
+    if (!s || !OPEN_STATES.includes(s.state)) continue;
+    const live = options.liveRuns ? options.liveRuns.has(run.id) : now - run.updatedAt < 3 * DEFAULT_PERSIST_MS;
+    if (live) continue;
+    const rebuilt = await summaryFromStore(store, run, s);
+    // every flow read back from the store was scored once: the rebuilt `scored` is what the store holds
+    const stored = rebuilt.counters.scored;
+    const dropped = Math.max(s.counters.dropped, run.droppedRows);
+    const scored = stored + dropped;
+    const lost = Math.max(0, s.counters.scored - scored);
+    const skippedReasons = lost > 0 ? { ...s.skippedReasons, [NOT_STORED]: (s.skippedReasons[NOT_STORED] ?? 0) + lost } : { ...s.skippedReasons };
+    const skipped = s.counters.skipped + lost;
+    const counters: FlowCounters = { read: scored + skipped, scored, stored, skipped, alerts: rebuilt.counters.alerts, dropped };
+    const captions = [
+      `Interrupted: the page closed while this run played. Its figures are recomputed from the ${stored.toLocaleString('en-US')} flows stored${lost > 0 ? `; ${lost.toLocaleString('en-US')} scored flows had not been stored and are counted as skipped` : ''}${dropped > 0 ? `; alerts among the ${dropped.toLocaleString('en-US')} flows dropped by the retention limit are not counted` : ''}.`,
+    ];
+    const summary = {
+      ...rebuilt,
+      state: 'interrupted' as const,
+      counters,
+      skippedReasons,
+      anomalyRate: stored ? counters.alerts / stored : 0,
+      captions,
+      position: { ...rebuilt.position, rows: scored },
+    };
+    const fixed: RunRecord = { ...run, summary };
     await store.putRun(fixed);
     closed.push(fixed);
   }

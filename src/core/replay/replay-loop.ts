@@ -2,6 +2,7 @@ import { CreditGate } from './credits';
 import { transferablesOf, type FlowBatch, type SourceMessage } from './flow-batch';
 import type { FlowRows, FlowSource } from './flow-source';
 import { ReplayPacer, type RateSpec } from './pacer';
+import { messageOf } from '../util/errors';
 
 export interface ReplayClock {
   /** ms on a clock shared by the workers: `performance.timeOrigin + performance.now()` */
@@ -72,7 +73,7 @@ export class ReplayLoop {
   start(): Promise<void> {
     this.running ??= this.run().catch((e: unknown) => {
       this.stateNow = 'error';
-      this.send({ type: 'error', message: e instanceof Error ? e.message : String(e) }, []);
+      this.send({ type: 'error', message: messageOf(e) }, []);
     });
     return this.running;
   }

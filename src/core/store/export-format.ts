@@ -33,10 +33,21 @@ export function csvNumber(x: number, float32: boolean): string {
   return float32 ? float32Text(x) : String(x);
 }
 
-/** RFC 4180: a cell with a comma, a double quote or a line break is quoted, quotes doubled */
+/**
+ * A text cell (a class, device, category or column name) for CSV. OWASP's CSV-injection
+ * rule: a cell a spreadsheet would run as a formula (first character `=`, `+`, `-`, `@`,
+ * tab or carriage return, or their full-width forms) gets a leading `'` and is quoted.
+ * A cell that is a plain number (`-5`, `+1.5e3`) is not a formula and stays as it is, so
+ * it still reads as a number. Then RFC 4180: a cell with a comma, a double quote or a
+ * line break is quoted, quotes doubled. Numeric columns are written by `csvNumber` and
+ * never touched.
+ */
 export function csvCell(s: string): string {
+  if (FORMULA_START.test(s) && !PLAIN_NUMBER.test(s)) return `"'${s.replace(/"/g, '""')}"`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** a number for JSON, which cannot hold ±∞ or NaN: "inf"/"-inf" (strings) and null */
 export function jsonNumber(x: number, float32: boolean): string {

@@ -36,9 +36,27 @@ export interface LiveSummary {
   position: { rows: number; fraction: number | null; flowTime: number };
   /** set when state is 'error': one sentence */
   error?: string;
+  /** the threshold follows recent benign scores (drift-aware) instead of staying where it was calibrated */
+  adaptiveThreshold?: boolean;
+  /** present when the run began with a learning period: how far it is */
+  learning?: LearningStatus;
 }
 
-export type RunState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'error';
+export type LearningState = 'learning' | 'training' | 'done';
+
+/** how far a run's learning period is (see `LearningPeriod` in replay), for the Live view */
+export interface LearningStatus {
+  state: LearningState;
+  /** flows or seconds so far, of `total` */
+  done: number;
+  total: number;
+  unit: 'flows' | 'seconds';
+  /** flows learned from */
+  flows: number;
+}
+
+/** `interrupted`: the page closed while the run played; its figures were recomputed from the store */
+export type RunState = 'idle' | 'loading' | 'playing' | 'paused' | 'ended' | 'interrupted' | 'error';
 
 export interface FlowCounters {
   read: number;

@@ -1,4 +1,4 @@
-import { quantile } from '../metrics/score-stats';
+import { quantile } from '../util/quantile';
 
 /**
  * A detector's score put on the scale of benign traffic: the share of benign calibration

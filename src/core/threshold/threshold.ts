@@ -1,4 +1,4 @@
-import { quantileOf } from '../metrics/score-stats';
+import { quantileOf } from '../util/quantile';
 import { clopperPearson, type RateInterval } from './confidence';
 
 /**
@@ -21,6 +21,8 @@ export interface Threshold {
    * a fixed threshold and in models saved before it was kept.
    */
   expectedFpr?: RateInterval;
+  /** median score of the calibration rows: with `value`, the spread a drift-aware threshold measures against */
+  benignMedian?: number;
 }
 
 /** `p99`, `p99.5` (benign percentile), `c0.1` or `contamination=0.1`, or a plain number (fixed). */
@@ -62,11 +64,11 @@ export function calibrate(spec: ThresholdSpec, benignHoldout: ArrayLike<number>,
     case 'percentile': {
       if (benignHoldout.length === 0) throw new Error('no held-back benign rows to calibrate the threshold on');
       const value = quantileOf(benignHoldout, spec.p / 100);
-      return { spec, value, calibratedOn: benignHoldout.length, expectedFpr: flaggedShare(benignHoldout, value) };
+      return { spec, value, calibratedOn: benignHoldout.length, expectedFpr: flaggedShare(benignHoldout, value), benignMedian: quantileOf(benignHoldout, 0.5) };
     }
     case 'contamination': {
       const value = quantileOf(training, 1 - spec.rate);
-      return { spec, value, calibratedOn: training.length, ...(benignHoldout.length && { expectedFpr: flaggedShare(benignHoldout, value) }) };
+      return { spec, value, calibratedOn: training.length, benignMedian: quantileOf(training, 0.5), ...(benignHoldout.length && { expectedFpr: flaggedShare(benignHoldout, value) }) };
     }
   }
 }

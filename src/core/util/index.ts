@@ -1,6 +1,11 @@
 /** Small primitives every module may use; nothing here imports from another core module. */
+export { throwIfAborted } from './abort';
 export { messageOf, lowerFirst } from './errors';
+export { FEATURE_THRESHOLD } from './feature-threshold';
 export { blobFile, filePath, type ByteFile, type NamedBlob } from './files';
 export { fnv1a } from './hash';
+export type { FitOptions, FitProgress } from './fitting';
+export { nextTurn, yielder } from './pacing';
+export { quantile, quantileOf, sortedWithoutNaN } from './quantile';
 export { Random } from './random';
 export { throttle } from './throttle';

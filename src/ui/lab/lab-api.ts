@@ -4,6 +4,8 @@
  *   ReplayApi — replay-client.ts: source + detect workers, runs, alerts, exports, storage
  *   TrainApi  — train-client.ts: the train worker: inspect, explore, train, models
  */
+import type { AdaptiveThresholdOptions } from '../../core/threshold';
+import type { LearningOptions } from '../../core/replay/learning-period';
 import type {
   AttackInjection, BackendInfo, DatasetInfo, ExploreOptions, FeatureExploration, InspectProgress, ModelSummary, RateSpec, SourceSpec,
   StorageInfo, TrainProgress, TrainRequest, TrainResult,
@@ -35,6 +37,10 @@ export interface StartRequest {
   namerId?: string;
   rate: RateSpec;
   loop: boolean;
+  /** a drift-aware threshold (the calibrated percentile of recent scores that did not stand out) */
+  adaptive?: AdaptiveThresholdOptions;
+  /** learn the network first: train and calibrate on the first flows (or seconds), then score */
+  learning?: LearningOptions;
 }
 
 export interface ReplayApi {

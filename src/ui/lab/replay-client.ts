@@ -52,6 +52,8 @@ export class ReplayClient implements ReplayApi {
             detector: request.detector,
             alongside: request.alongside ? [...request.alongside] : undefined,
             namerId: request.namerId,
+            adaptive: request.adaptive && { ...request.adaptive },
+            learning: request.learning && { ...request.learning },
           },
           [channel.port2],
         ),

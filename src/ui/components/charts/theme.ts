@@ -1,3 +1,5 @@
+import { displayText } from '../../../core/text';
+
 /** The lab's chart look: the page's dark palette, quiet axes, one colour per protocol and meaning. */
 export const ink = {
   text: '#e6edf3',
@@ -49,10 +51,10 @@ export const legendStyle = {
 /** the x axis of the Live charts: one category per flow-time bucket */
 export const timeAxis = (labels: string[]) => ({ type: 'category', data: labels, boundaryGap: false, ...axisStyle, splitLine: { show: false } });
 
-/** a category axis of names (classes, features): long names are cut to fit the grid's 150 px left margin */
+/** a category axis of names (classes, features, from a file: display text), long ones cut to fit the grid's 150 px left margin */
 export const nameAxis = (names: string[], fontSize = 10) => ({
   type: 'category',
-  data: names,
+  data: names.map((n) => displayText(n, 60)),
   ...axisStyle,
   splitLine: { show: false },
   axisLabel: { ...axisStyle.axisLabel, width: 140, overflow: 'truncate', fontSize },

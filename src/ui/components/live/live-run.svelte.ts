@@ -6,9 +6,16 @@
  */
 import type { AttackInjection, BackendInfo, RateSpec, ReplayApi, RunRecord, SourceSpec, StartRequest } from '../../lab/lab-api';
 import type { LiveSummary } from '../../../core/store';
+import type { LearningOptions } from '../../../core/replay/learning-period';
 import { message } from '../format';
 
 export type Catalog = Awaited<ReturnType<ReplayApi['scenarios']>>;
+
+/** how a run judges flows besides the model: a drift-aware threshold, a learning period first */
+export interface Judging {
+  adaptive?: boolean;
+  learning?: LearningOptions | null;
+}
 
 const PUBLISH_MS = 250;
 
@@ -74,37 +81,40 @@ export class LiveRun {
   }
 
   /** starts the source shown (a scenario or the files) with the page's settings */
-  startWith(settings: { dataset: string | null; seed: number; detector: string; rate: RateSpec; threshold: number | null }, loop: boolean): Promise<boolean> {
+  startWith(settings: { dataset: string | null; seed: number; detector: string; rate: RateSpec; threshold: number | null }, loop: boolean, judging: Judging = {}): Promise<boolean> {
     if (this.kind === 'files') {
       if (this.files.length === 0) {
         this.error = 'Choose or drop the files to replay first.';
         return Promise.resolve(false);
       }
-      return this.start({ kind: 'files', files: this.files }, { ...settings, loop });
+      return this.start({ kind: 'files', files: this.files }, { ...settings, ...judging, loop });
     }
     const scenario = this.scenarioName(settings.dataset);
     if (!scenario) {
       this.error = 'No scenario to play: the simulator offered none.';
       return Promise.resolve(false);
     }
-    return this.start({ kind: 'simulation', scenario, seed: settings.seed }, { ...settings, loop });
+    return this.start({ kind: 'simulation', scenario, seed: settings.seed }, { ...settings, ...judging, loop });
   }
 
   /** starts `source`; `modelId` names a stored model (the Train view's), else the default of `detector` scores */
-  async start(source: SourceSpec, options: { detector: string; modelId?: string; rate: RateSpec; loop: boolean; threshold: number | null }): Promise<boolean> {
+  async start(source: SourceSpec, options: { detector: string; modelId?: string; rate: RateSpec; loop: boolean; threshold: number | null } & Judging): Promise<boolean> {
     this.error = '';
     this.starting = true;
     try {
       if (this.summary && (this.summary.state === 'playing' || this.summary.state === 'paused')) await this.replay.stop();
       // plain values: the page's reactive state cannot cross to a worker
-      const request: StartRequest = { source: plainSource(source), detector: options.detector, modelId: options.modelId, namerId: this.namerId || undefined, rate: $state.snapshot(options.rate) as RateSpec, loop: options.loop };
+      const request: StartRequest = { source: plainSource(source), detector: options.detector, modelId: options.modelId, namerId: this.namerId || undefined, rate: $state.snapshot(options.rate) as RateSpec, loop: options.loop,
+        ...(options.adaptive && { adaptive: {} }),
+        ...(options.learning && { learning: $state.snapshot(options.learning) as LearningOptions }) };
       this.kind = source.kind;
       if (source.kind === 'files') this.files = source.files;
       const run = await this.replay.start(request);
       this.run = run;
       // summaries of the run that arrived while it was starting
       this.summary = this.latest?.runId === run.id ? this.latest : null;
-      if (options.threshold !== null) await this.replay.setThreshold(options.threshold);
+      // a threshold set by hand holds; a drift-aware one starts from the calibrated value
+      if (options.threshold !== null && !options.adaptive) await this.replay.setThreshold(options.threshold);
       return true;
     } catch (e) {
       this.error = message(e);

@@ -1,0 +1,91 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBackend } from '../../src/core/detectors/tf-backend';
+import { DetectService, SourceService, type BackendInfo } from '../../src/core/lab';
+import { linkedPorts, type LiveSummary } from '../../src/core/replay';
+import { LEARNING_REASON, LearningPeriod } from '../../src/core/replay/learning-period';
+import { IndexedDbStore } from '../../src/core/store/indexeddb-store';
+import { AdaptiveThreshold } from '../../src/core/threshold';
+import { Random } from '../../src/core/util/random';
+
+const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
+
+async function backend(): Promise<BackendInfo> {
+  return { ...(await ensureBackend('wasm')), crossOriginIsolated: false };
+}
+
+beforeAll(() => ensureBackend('wasm'), 60_000);
+
+describe('drift-aware threshold', () => {
+  it('follows benign scores that drift up slowly, and an attack burst does not carry it away', () => {
+    const random = new Random(1);
+    const t = new AdaptiveThreshold(1, 0, { window: 500 });
+    const batch = (shift: number, n = 100) => Float32Array.from({ length: n }, () => shift + Math.abs(gaussian(random)) * 0.4);
+    let flaggedBenign = 0;
+    let benign = 0;
+    for (let k = 0; k < 200; k++) {
+      const shift = k * 0.005; // one calibrated spread in 200 batches
+      const v = t.judge(batch(shift));
+      flaggedBenign += v.reduce((a, b) => a + b, 0);
+      benign += v.length;
+    }
+    // a fixed threshold at 1 would flag most of the late benign rows
+    expect(flaggedBenign / benign).toBeLessThan(0.03);
+    expect(t.value).toBeGreaterThan(1.5);
+    const before = t.value;
+    const attacks = t.judge(Float32Array.from({ length: 2000 }, () => before + 5));
+    expect(attacks.every((v) => v === 1)).toBe(true);
+    expect(t.value).toBe(before);
+    expect(t.leftOut).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('refuses a window too small to take a percentile of', () => {
+    expect(() => new AdaptiveThreshold(1, 0, { window: 3 })).toThrow(RangeError);
+  });
+});
+
+describe('learning period', () => {
+  it('is a number of flows or of seconds, with enough flows', () => {
+    expect(() => new LearningPeriod({})).toThrow(RangeError);
+    expect(() => new LearningPeriod({ flows: 10 })).toThrow(/at least 50 flows/);
+    expect(() => new LearningPeriod({ flows: 100, seconds: 5 })).toThrow(RangeError);
+  });
+
+  it('a run learns the network first: the first flows train an isolation forest and are counted as skipped with that reason, then flows are scored by it with a drift-aware threshold', async () => {
+    const store = await IndexedDbStore.open('learning-run', new IDBFactory());
+    const detect = new DetectService({
+      openStore: async () => store,
+      backend,
+      fetchModelFile: async (path) => (existsSync(MODELS + path) ? new Uint8Array(readFileSync(MODELS + path)) : null),
+      summaryMs: 20,
+      warn: (text) => expect.fail(text),
+    });
+    const source = new SourceService();
+    const [sourcePort, detectPort] = linkedPorts();
+    const spec = { kind: 'simulation' as const, scenario: 'quiet-ward', seed: 2 };
+    const opened = await source.open(spec, sourcePort);
+    const summaries: LiveSummary[] = [];
+    const run = await detect.prepare({ port: detectPort, meta: opened.meta, source: spec, learning: { flows: 3000 }, adaptive: { window: 1000 } }, (s) => void summaries.push(s));
+    source.play({ kind: 'max' }, false);
+    while ((summaries.at(-1)?.counters.stored ?? 0) < 3000) await new Promise((r) => setTimeout(r, 20));
+    await source.stop();
+    const last = (await detect.stop())!;
+    expect(summaries.some((s) => s.learning?.state === 'learning' && s.learning.done < 3000)).toBe(true);
+    expect(last.learning).toMatchObject({ state: 'done', unit: 'flows', total: 3000 });
+    expect(last.skippedReasons[LEARNING_REASON]).toBe(last.learning!.flows);
+    expect(last.learning!.flows).toBeGreaterThanOrEqual(3000);
+    const c = last.counters;
+    expect(c.read).toBe(c.scored + c.skipped);
+    expect(c.scored).toBe(c.stored + c.dropped);
+    expect(last.adaptiveThreshold).toBe(true);
+    expect(last.detector).toMatch(/learned on site/);
+    expect((await detect.getRun(run.id))?.detector).toMatch(/iforest \(learned on site\)/);
+  }, 120_000);
+});
+
+function gaussian(random: Random): number {
+  return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+}
