@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { FittedPipeline, PIPELINE_FILE } from '../core/pipeline';
+import { basename, dirname, join, relative } from 'node:path';
+import { FittedPipeline, PIPELINE_FILE, type PipelineJSON } from '../core/pipeline';
+import type { ModelRecord } from '../core/store';
 import { modelFileSet } from '../core/pipeline/model-files';
 
 /** A saved model as a folder: the files of `modelFileSet` (pipeline.json, weights, model.json). */
@@ -15,6 +16,29 @@ export async function saveModelFolder(dir: string, pipeline: FittedPipeline): Pr
 }
 
 export async function loadModelFolder(dir: string): Promise<FittedPipeline> {
+  const { json, files } = readModelFolder(dir);
+  return FittedPipeline.fromJSON(json, files);
+}
+
+/** A saved model folder as a model record for a store (`origin: 'uploaded'`); one sentence when it is not a model. */
+export function modelRecordOfFolder(dir: string): ModelRecord {
+  const { json, files } = readModelFolder(dir);
+  const pipeline = json as PipelineJSON;
+  if (!pipeline || typeof pipeline !== 'object' || !pipeline.schema || !pipeline.detector) throw new Error(`${join(dir, PIPELINE_FILE)} is not a saved model's pipeline`);
+  return {
+    id: `folder-${basename(dir.replace(/[\\/]+$/, ''))}`,
+    name: basename(dir.replace(/[\\/]+$/, '')) || dir,
+    createdAt: Date.parse(pipeline.training?.createdAt ?? '') || Date.now(),
+    detector: pipeline.detector.kind,
+    dataset: pipeline.training?.dataset ?? pipeline.schema.dialect,
+    origin: 'uploaded',
+    pipeline,
+    files,
+  };
+}
+
+/** pipeline.json parsed, and the binary files beside it by relative path */
+function readModelFolder(dir: string): { json: unknown; files: Record<string, Uint8Array> } {
   const path = join(dir, PIPELINE_FILE);
   let text: string;
   try {
@@ -33,7 +57,7 @@ export async function loadModelFolder(dir: string): Promise<FittedPipeline> {
     const name = relative(dir, file).split('\\').join('/');
     if (!name.endsWith('.json')) files[name] = new Uint8Array(readFileSync(file));
   }
-  return FittedPipeline.fromJSON(json, files);
+  return { json, files };
 }
 
 function* walk(dir: string): Generator<string> {

@@ -28,6 +28,12 @@ export interface ReadOptions {
   vocabulary?: ClassVocabulary;
   signal?: AbortSignal;
   onProgress?: (p: ReadProgress) => void;
+  /**
+   * keep rows whose class is unknown (class index -1) instead of skipping them, and take
+   * no class from the source's name: a live feed's flows mostly carry no label, and a
+   * topic names no class
+   */
+  keepUnlabelled?: boolean;
 }
 
 export interface ReadProgress {
@@ -68,7 +74,6 @@ export class DatasetReader {
     private readonly sources: readonly SourceFile[],
     private readonly options: ReadOptions = {},
   ) {
-    if (sources.length === 0) throw new InputError('no files to read');
     this.batchSize = options.batchSize ?? 8192;
     this.dialect = options.dialect ?? null;
     this.vocabulary = options.vocabulary ?? null;
@@ -81,6 +86,7 @@ export class DatasetReader {
   }
 
   async *batches(): AsyncGenerator<Batch> {
+    if (this.sources.length === 0) throw new InputError('no files to read');
     const bytesTotal = this.sources.every((s) => s.size !== undefined)
       ? this.sources.reduce((a, s) => a + (s.size ?? 0), 0)
       : null;
@@ -96,6 +102,36 @@ export class DatasetReader {
       yield* this.readFile(source.name, f, text.chunks, report);
       bytesBefore += text.bytesRead();
     }
+  }
+
+  /**
+   * One whole CSV text with its own header line (a live message), read at once. The first
+   * text read (or the `dialect` option) fixes the dialect and schema; a text of another
+   * dialect, or lacking columns, throws an `InputError` before any of its rows is counted.
+   * Its rows are counted in `counters` like a file's; null when it holds no accepted row.
+   */
+  readText(name: string, text: string): Batch | null {
+    const file = this.openText(name, lineCount(text));
+    for (const _ of this.readBlock(file, text.endsWith('\n') ? text : text + '\n')) throw new Error('a batch sized to the text cannot fill before its end');
+    if (!file.layout) throw new InputError(`${name} has no header row`);
+    return file.builder!.size > 0 ? file.builder!.take() : null;
+  }
+
+  /** Rows already cut into cells (NDJSON objects by column name), read like `readText`. */
+  readCells(name: string, header: string[], rows: readonly string[][]): Batch | null {
+    const file = this.openText(name, rows.length);
+    file.layout = this.openLayout(name, header, rows.slice(0, SNIFF_ROWS), file.summary);
+    file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex);
+    for (const fields of rows) {
+      this.arrayCells.fields = fields;
+      for (const _ of this.acceptCounted(file, this.arrayCells)) throw new Error('a batch sized to the text cannot fill before its end');
+    }
+    return file.builder.size > 0 ? file.builder.take() : null;
+  }
+
+  /** a text read at once: not listed in `files` (a feed reads millions); one row more than it can hold, so the batch never fills before the end */
+  private openText(name: string, rows: number): OpenFile {
+    return { summary: { name, rows: 0, detection: null }, fileIndex: 0, layout: null, builder: null, newline: '\n', capacity: rows + 1 };
   }
 
   private async *readFile(
@@ -146,7 +182,7 @@ export class DatasetReader {
         firstRows.push(fields);
       }
       file.layout = this.openLayout(file.summary.name, header, firstRows, file.summary);
-      file.builder = new BatchBuilder(file.layout.features.length, this.batchSize, file.fileIndex);
+      file.builder = new BatchBuilder(file.layout.features.length, file.capacity ?? this.batchSize, file.fileIndex);
       // the sniffed rows are data too
       for (const fields of firstRows) {
         this.arrayCells.fields = fields;
@@ -205,7 +241,7 @@ export class DatasetReader {
       features: this.schema.columns.map((c) => ({ index: header.indexOf(c.name), column: c })),
       label: labelColumn === null ? -1 : header.indexOf(labelColumn),
       time: timeColumn === null ? -1 : header.indexOf(timeColumn),
-      classFromName: labelColumn === null ? dialect.labelOf(null, name) : null,
+      classFromName: labelColumn === null && !this.options.keepUnlabelled ? dialect.labelOf(null, name) : null,
       labels: new Map(),
     };
   }
@@ -224,7 +260,7 @@ export class DatasetReader {
       return;
     }
     const className = layout.classFromName ?? (layout.label >= 0 ? labelOf(layout, cells.text(layout.label), file) : null);
-    if (className === null) {
+    if (className === null && !this.options.keepUnlabelled) {
       countSkip(c, 'missing label', file, row, layout.label >= 0 ? `empty label cell ${excerpt(cells.text(layout.label))}` : 'no label column and no class in the file name');
       return;
     }
@@ -259,7 +295,7 @@ export class DatasetReader {
       return;
     }
     const time = layout.time >= 0 ? cells.numeric(layout.time).value : NaN;
-    builder.commit(this.classes.indexOf(className), Number.isFinite(time) ? time : row, row);
+    builder.commit(className === null ? -1 : this.classes.indexOf(className), Number.isFinite(time) ? time : row, row);
     c.accepted++;
   }
 }
@@ -270,6 +306,8 @@ interface OpenFile {
   layout: FileLayout | null;
   builder: BatchBuilder | null;
   newline: string;
+  /** rows per batch where not the reader's batch size */
+  capacity?: number;
 }
 
 interface FileLayout {
@@ -381,6 +419,13 @@ function isMostlyNumeric(rows: string[][], index: number): boolean {
     if (kind === CellKind.Number || kind === CellKind.Infinite) numeric++;
   }
   return filled > 0 && numeric / filled >= 0.9;
+}
+
+/** lines of a text, a last one without a line break included */
+function lineCount(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) n++;
+  return text.endsWith('\n') ? n : n + 1;
 }
 
 /** whether `text` holds at least `n` newlines */

@@ -4,3 +4,5 @@ export { totalSkipped, type IngestCounters, type SkipReason } from './counters';
 export { DatasetReader, type FileSummary, type ReadOptions, type ReadProgress, type SourceFile } from './dataset-reader';
 export { InputError } from './text-stream';
 export { RowSample } from './row-sample';
+export { WireReader, type MessageSkipReason } from './wire-reader';
+export { wireFraming, type WireFraming } from './wire-message';

@@ -12,7 +12,7 @@ export type { DetectorKind } from '../detectors/registry';
 export type { RateSpec } from '../replay/pacer';
 export type { SourceSpec } from '../replay/source-spec';
 export type { DetectPort, SourcePort } from '../replay/run-port';
-export type { AttackInjection, OpenResult, ScenarioList, SourceWorkerApi } from './source-api';
+export type { AttackInjection, FeedStatus, OpenResult, ScenarioList, SourceWorkerApi } from './source-api';
 export type { BackendInfo, DetectWorkerApi, PrepareRequest, StorageInfo } from './detect-api';
 export type {
   CompareRequest, ComparisonResult, DatasetInfo, EvaluateRequest, EvaluationResult, ExploreOptions, FeatureExploration,

@@ -1,3 +1,4 @@
+import type { ConnectionState } from '../mqtt/connection';
 import type { RateSpec } from '../replay/pacer';
 import type { SourceMeta } from '../replay/flow-batch';
 import type { SourcePort } from '../replay/run-port';
@@ -18,6 +19,17 @@ export interface OpenResult {
   meta: SourceMeta;
   /** the dialect's name as people know it, and the scenario for simulations */
   dataset: string;
+}
+
+/** A live feed as its user sees it: the connection, what waits, what was lost. */
+export interface FeedStatus {
+  connection: ConnectionState;
+  /** flows received and waiting to be scored */
+  queued: number;
+  /** flows the producer published that never arrived, since the feed opened */
+  lost: number;
+  /** why the newest message was skipped whole (another dialect, not flow records), one sentence */
+  problem: string | null;
 }
 
 export interface ScenarioList {
@@ -52,4 +64,8 @@ export interface SourceWorkerApi {
   /** simulation only: an attack episode starting now */
   inject(attack: AttackInjection): void;
   scenarios(): ScenarioList;
+  /** a live feed's connection and queue now; null for files and the simulation */
+  feed(): FeedStatus | null;
+  /** a live feed: stop receiving, score what waits, then end as a file ends */
+  finish(): Promise<void>;
 }

@@ -5,7 +5,8 @@ import type { SourcePort } from '../replay/run-port';
 import { SimFlowSource } from '../replay/sim-source';
 import { openFlowSource, type SourceSpec } from '../replay/source-spec';
 import { ATTACK_CLASSES, DEFAULT_SCENARIO, isAttackClass, SCENARIOS, Simulator } from '../sim';
-import type { AttackInjection, OpenResult, ScenarioList, SourceWorkerApi } from './source-api';
+import type { AttackInjection, FeedStatus, OpenResult, ScenarioList, SourceWorkerApi } from './source-api';
+import { MqttFlowSource } from '../replay/mqtt-source';
 
 /**
  * The source side of a run, DOM-free: opens the source a spec names and replays it into
@@ -80,6 +81,17 @@ export class SourceService implements SourceWorkerApi {
     const from = attack.source ?? devices.find((d) => d === 'rogue-laptop') ?? devices[devices.length - 1];
     const targets = attack.targets?.length ? attack.targets : [devices.find((d) => d.startsWith('pump')) ?? devices[0]];
     sim.inject({ attack: name, source: from, targets, durationS: attack.durationS, intensity: attack.intensity });
+  }
+
+  feed(): FeedStatus | null {
+    const source = this.source;
+    if (!(source instanceof MqttFlowSource)) return null;
+    return { connection: source.connection.state, queued: source.queue.size, lost: source.queue.lostFlows, problem: source.lastProblem };
+  }
+
+  async finish(): Promise<void> {
+    const source = this.source;
+    if (source instanceof MqttFlowSource) await source.finish();
   }
 
   scenarios(): ScenarioList {

@@ -78,7 +78,8 @@ export interface FeatureExploration {
 }
 
 export interface TrainRequest {
-  source: SourceSpec;
+  /** files or a simulation (a live feed has no rows to train on) */
+  source: Exclude<SourceSpec, { kind: 'mqtt' }>;
   /** an unsupervised detector, a classifier or a hybrid */
   detector: ModelKind;
   /** detector settings as the CLI names them (epochs, n_estimators, …) */

@@ -241,6 +241,9 @@ export class DetectSession {
       case 'skipped':
         this.aggregator.addSkipped(message.reasons);
         break;
+      case 'lost':
+        this.aggregator.addLost(message.flows);
+        break;
       case 'captions':
         this.aggregator.setCaptions(message.captions);
         break;

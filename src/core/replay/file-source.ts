@@ -283,6 +283,6 @@ function prepend(head: Uint8Array, rest: ReadableStream<Uint8Array>): ReadableSt
 }
 
 /** a snapshot: the reader keeps growing its categories */
-function copySchema(schema: Schema): Schema {
+export function copySchema(schema: Schema): Schema {
   return { dialect: schema.dialect, columns: schema.columns.map((c) => ({ ...c, categories: c.categories ? [...c.categories] : undefined })) };
 }

@@ -39,6 +39,8 @@ export type SourceMessage =
   | { type: 'error'; message: string }
   /** rows the source read but could not turn into flows since the last such message, by reason (counted, never lost silently) */
   | { type: 'skipped'; reasons: Record<string, number> }
+  /** a live feed: flows its producer published that never arrived since the last such message (sequence gaps) */
+  | { type: 'lost'; flows: number }
   /** the source reached its end (and does not loop) */
   | { type: 'end' };
 

@@ -30,6 +30,8 @@ export interface FlowSource {
   restart(): Promise<void>;
   /** rows read but not turned into flows since the last call, by reason */
   takeSkipped(): Record<string, number>;
+  /** live feeds: flows published but never received since the last call (sequence gaps) */
+  takeLost?(): number;
   /** new captions when they changed since the last call, else null */
   takeCaptions?(): string[] | null;
   close(): void;

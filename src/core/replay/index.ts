@@ -23,7 +23,9 @@ export { chooseModels, defaultModelId, ensureDefaultModels, fetchDefaultModels, 
 export { plainRate, ReplayPacer, UNTIMED_RATE, type PacerPlan, type RateSpec } from './pacer';
 export { ReplayLoop, wallClock, type LoopState, type ReplayClock, type SendMessage } from './replay-loop';
 export { SimFlowSource } from './sim-source';
+export { MqttFlowSource, type MqttSourceOptions } from './mqtt-source';
+export { LiveQueue, DEFAULT_LIVE_CAPACITY, DEFAULT_MAX_MESSAGE_BYTES, type LiveMessage, type LiveQueueOptions } from './live-queue';
 export { simulatedTrainingFile, SIM_TRAINING_ROWS } from './sim-training';
 export { TimeBuckets, SCORE_BINS } from './time-buckets';
 export { linkedPorts, type DetectPort, type RunPort, type SourcePort } from './run-port';
-export { openFlowSource, plainSource, sourceRecord, type SourceSpec } from './source-spec';
+export { openFlowSource, plainSource, sourceLabel, sourceRecord, type MqttSpec, type SourceSpec } from './source-spec';

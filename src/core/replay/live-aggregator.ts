@@ -81,6 +81,11 @@ export class LiveAggregator {
     this.captions = captions;
   }
 
+  /** flows a live feed never received (they are not read, so not in read = scored + skipped) */
+  addLost(flows: number): void {
+    this.counters.lost = (this.counters.lost ?? 0) + flows;
+  }
+
   addSkipped(reasons: Record<string, number>): void {
     for (const [reason, n] of Object.entries(reasons)) {
       this.skippedReasons[reason] = (this.skippedReasons[reason] ?? 0) + n;

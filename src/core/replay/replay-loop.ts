@@ -214,6 +214,8 @@ export class ReplayLoop {
     const rows = await this.source.next(hint);
     const skipped = this.source.takeSkipped();
     if (Object.keys(skipped).length) this.send({ type: 'skipped', reasons: skipped }, []);
+    const lost = this.source.takeLost?.() ?? 0;
+    if (lost > 0) this.send({ type: 'lost', flows: lost }, []);
     const captions = this.source.takeCaptions?.();
     if (captions) this.send({ type: 'captions', captions }, []);
     this.pending = rows;

@@ -5,13 +5,34 @@ import { blobFile } from '../util/files';
 import { FileFlowSource } from './file-source';
 import type { FlowSource } from './flow-source';
 import { SimFlowSource } from './sim-source';
+import { MqttFlowSource } from './mqtt-source';
+import { brokerUrl, type QoS } from '../mqtt/connection';
+import { dialectById } from '../schema/detect';
+import type { DialectId } from '../schema/dialect';
 
 /**
  * Where a run's flows come from, as the page (or a command line) names it. A new kind of
  * source (packet captures, an MQTT feed) is one more member here, one more case in
  * `openFlowSource` and in `sourceRecord`, and a `FlowSource` that reads it.
  */
-export type SourceSpec = { kind: 'simulation'; scenario: string; seed: number } | { kind: 'files'; files: File[] };
+export type SourceSpec = { kind: 'simulation'; scenario: string; seed: number } | { kind: 'files'; files: File[] } | MqttSpec;
+
+/** a live MQTT feed in the live wire format (see the README) */
+export interface MqttSpec {
+  kind: 'mqtt';
+  /** mqtt://, mqtts:// (Node), ws://, wss:// (browsers too) */
+  url: string;
+  /** topic filter; with `share`, joined as `$share/<share>/<topic>` */
+  topic: string;
+  qos: QoS;
+  username?: string;
+  password?: string;
+  share?: string;
+  /** read the flows in this dialect (a chosen model's) instead of detecting it */
+  dialect?: DialectId;
+  /** flows held waiting at most (default `DEFAULT_LIVE_CAPACITY`) */
+  capacity?: number;
+}
 
 /** the source a spec names, not yet opened; an unknown scenario is one sentence */
 export function openFlowSource(spec: SourceSpec): FlowSource {
@@ -23,17 +44,46 @@ export function openFlowSource(spec: SourceSpec): FlowSource {
     }
     case 'files':
       return new FileFlowSource(spec.files.map(blobFile));
+    case 'mqtt': {
+      const dialect = spec.dialect ? dialectById(spec.dialect) : undefined;
+      return new MqttFlowSource({ ...spec, dialect });
+    }
   }
 }
 
 /** how a run record remembers its source (names, never the bytes) */
 export function sourceRecord(spec: SourceSpec, dataset: string): RunRecord['source'] {
-  return spec.kind === 'simulation'
-    ? { kind: 'simulation', scenario: spec.scenario, seed: spec.seed }
-    : { kind: 'files', files: spec.files.map((f) => f.name), dataset };
+  switch (spec.kind) {
+    case 'simulation':
+      return { kind: 'simulation', scenario: spec.scenario, seed: spec.seed };
+    case 'files':
+      return { kind: 'files', files: spec.files.map((f) => f.name), dataset };
+    case 'mqtt':
+      // never the password
+      return { kind: 'mqtt', url: brokerUrl(spec.url).href.replace(/\/$/, ''), topic: spec.share ? `$share/${spec.share}/${spec.topic}` : spec.topic, dataset };
+  }
+}
+
+/** the source as a page names it before it opens (an error before the run had a summary) */
+export function sourceLabel(spec: SourceSpec): string {
+  switch (spec.kind) {
+    case 'simulation':
+      return `Simulated hospital — ${spec.scenario}`;
+    case 'files':
+      return spec.files.map((f) => f.name).join(', ');
+    case 'mqtt':
+      return `MQTT ${spec.url} ${spec.share ? `$share/${spec.share}/${spec.topic}` : spec.topic}`;
+  }
 }
 
 /** a plain copy of a spec (views hand over reactive proxies, which cannot cross to a worker) */
 export function plainSource(spec: SourceSpec): SourceSpec {
-  return spec.kind === 'simulation' ? { kind: 'simulation', scenario: String(spec.scenario), seed: Number(spec.seed) } : { kind: 'files', files: [...spec.files] };
+  switch (spec.kind) {
+    case 'simulation':
+      return { kind: 'simulation', scenario: String(spec.scenario), seed: Number(spec.seed) };
+    case 'files':
+      return { kind: 'files', files: [...spec.files] };
+    case 'mqtt':
+      return JSON.parse(JSON.stringify(spec)) as MqttSpec;
+  }
 }

@@ -95,7 +95,7 @@ export async function* exportRunText(store: ChunkReader, runId: string, format: 
 }
 
 /** detectors scored alongside the run's own (the chunks of a run share them; the first decides the columns) */
-function detectorsOf(run: RunRecord, first: FlowChunk | undefined): string[] {
+export function detectorsOf(run: RunRecord, first: FlowChunk | undefined): string[] {
   return Object.keys(first?.scores ?? {}).filter((k) => k !== run.detector);
 }
 
@@ -105,7 +105,7 @@ function checkWidth(run: RunRecord, c: FlowChunk): void {
   }
 }
 
-interface RowWriter {
+export interface RowWriter {
   header(): string;
   /** rows [from, to) of a chunk, each ending with a line break */
   rows(c: FlowChunk, from: number, to: number): string;
@@ -204,7 +204,7 @@ function csvWriter(run: RunRecord, detectors: string[]): RowWriter {
   });
 }
 
-function ndjsonWriter(run: RunRecord, detectors: string[]): RowWriter {
+export function ndjsonWriter(run: RunRecord, detectors: string[]): RowWriter {
   const names = tableNames(run, detectors);
   const cats = categoryNames(run).map((c) => c?.map((s) => JSON.stringify(s)) ?? null);
   const devices = run.devices.map((s) => JSON.stringify(s));
@@ -231,7 +231,14 @@ function ndjsonWriter(run: RunRecord, detectors: string[]): RowWriter {
   });
 }
 
-function influxWriter(run: RunRecord, detectors: string[]): RowWriter {
+export interface InfluxWriterOptions {
+  /** a flow's timestamp (ns, as text); default: its flow time. Live sinks stamp arrival, as their flows' times are ordinals. */
+  timestampNs?: (c: FlowChunk, i: number) => string;
+}
+
+/** the `influx` format's lines (one flow per line; a flow without any finite value becomes a `#` comment line) */
+export function influxWriter(run: RunRecord, detectors: string[], options: InfluxWriterOptions = {}): RowWriter {
+  const stamp = options.timestampNs ?? ((c: FlowChunk, i: number) => (Number.isFinite(c.time[i]) ? lpTimestampNs(c.time[i]) : ''));
   const measurement = lpMeasurement(INFLUX_MEASUREMENT);
   const reserved = new Set(['time', 'score', 'row']);
   const detectorFields = uniqueNames(reserved, detectors.map((k) => `score_${snakeCase(k)}`), (j) => `score_${j}`).map(lpKey);
@@ -267,9 +274,7 @@ function influxWriter(run: RunRecord, detectors: string[]): RowWriter {
       if (name !== undefined) fields.push(`${featureFields[j]}=${name}`);
       else if (Number.isFinite(v)) fields.push(`${featureFields[j]}=${float32Text(v)}`);
     }
-    const t = c.time[i];
-    return fields.length
-      ? `${measurement}${tags} ${fields.join(',')}${Number.isFinite(t) ? ' ' + lpTimestampNs(t) : ''}`
-      : `# row ${row}: no finite value to write`;
+    const t = stamp(c, i);
+    return fields.length ? `${measurement}${tags} ${fields.join(',')}${t ? ' ' + t : ''}` : `# row ${row}: no finite value to write`;
   });
 }

@@ -11,7 +11,11 @@ export interface RunRecord {
   name: string;
   createdAt: number;
   updatedAt: number;
-  source: { kind: 'simulation'; scenario: string; seed: number } | { kind: 'files'; files: string[]; dataset: string };
+  source:
+    | { kind: 'simulation'; scenario: string; seed: number }
+    | { kind: 'files'; files: string[]; dataset: string }
+    /** a live feed: the broker (never with a password) and the topic filter */
+    | { kind: 'mqtt'; url: string; topic: string; dataset: string };
   /** the model that scored the run */
   modelId: string;
   detector: string;

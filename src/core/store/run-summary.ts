@@ -67,6 +67,8 @@ export interface FlowCounters {
   alerts: number;
   /** stored flows later dropped by the retention limit (shown, never silent) */
   dropped: number;
+  /** live feeds: flows the producer published that never arrived (gaps in its sequence numbers); not part of `read` */
+  lost?: number;
 }
 
 export interface LiveSeries {

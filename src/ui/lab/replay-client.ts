@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import type { DetectWorkerApi, SourceWorkerApi, StorageInfo } from '../../core/lab';
-import { emptySummary, plainRate, plainSource, sourceRecord } from '../../core/replay';
+import { emptySummary, plainRate, plainSource, sourceLabel, sourceRecord } from '../../core/replay';
 import type { ExportFormat } from '../../core/store/export-run';
 import { messageOf } from '../../core/util';
 import type { AlertGroup, AttackInjection, BackendInfo, LiveSummary, RateSpec, ReplayApi, RunRecord, StartRequest } from './lab-api';
@@ -163,6 +163,5 @@ export class ReplayClient implements ReplayApi {
 }
 
 function errorSummary(message: string, request: StartRequest): LiveSummary {
-  const source = request.source.kind === 'simulation' ? `Simulated hospital — ${request.source.scenario}` : request.source.files.map((f) => f.name).join(', ');
-  return emptySummary({ state: 'error', source, detector: request.detector ?? 'ae', latencyMs: { p50: 0, p99: 0, max: 0 }, error: message });
+  return emptySummary({ state: 'error', source: sourceLabel(request.source), detector: request.detector ?? 'ae', latencyMs: { p50: 0, p99: 0, max: 0 }, error: message });
 }

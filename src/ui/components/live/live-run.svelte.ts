@@ -8,6 +8,7 @@ import type { AttackInjection, BackendInfo, RateSpec, ReplayApi, RunRecord, Sour
 import type { LiveSummary } from '../../../core/store';
 import type { LearningOptions } from '../../../core/replay/learning-period';
 import { message } from '../format';
+import { plainSource } from '../../../core/replay';
 
 export type Catalog = Awaited<ReturnType<ReplayApi['scenarios']>>;
 
@@ -30,7 +31,7 @@ export class LiveRun {
   starting = $state(false);
   catalog: Catalog | null = $state.raw(null);
   /** the source shown in the Live view: a scenario (from the URL) or files (never in the URL) */
-  kind: 'simulation' | 'files' = $state('simulation');
+  kind: SourceSpec['kind'] = $state('simulation');
   files: File[] = $state.raw([]);
   backend: BackendInfo | null = $state.raw(null);
 
@@ -151,6 +152,4 @@ export class LiveRun {
   }
 }
 
-function plainSource(source: SourceSpec): SourceSpec {
-  return source.kind === 'files' ? { kind: 'files', files: [...source.files] } : { kind: 'simulation', scenario: source.scenario, seed: source.seed };
-}
+

@@ -1,0 +1,2 @@
+/** MQTT for the live feeds: one connection with visible states and reconnects, used by the MQTT flow source, the alert publisher and the sensor. */
+export { brokerUrl, describeMqttError, MqttConnection, type ConnectionState, type MqttConnectionOptions, type QoS } from './connection';
