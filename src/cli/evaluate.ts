@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { ensureBackend } from '../core/detectors/tf-backend';
-import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../core/detectors/classifier-detector';
-import { DETECTOR_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors/registry';
-import { DEFAULT_GRID, type GridResult } from '../core/detectors/isolation-forest-grid';
+import { ensureBackend } from '../core/detectors';
+import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../core/detectors';
+import { DETECTOR_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors';
+import { DEFAULT_GRID, type GridResult } from '../core/detectors';
 import { formatReport, formatTable } from '../core/metrics';
 import { DEFAULT_HOLDOUT, DEFAULT_TEST_FRACTION, evaluate, SPLIT_KINDS, type Evaluation, type SplitKind } from '../core/pipeline';
 import type { HybridComparison } from '../core/pipeline/hybrid-parts';
@@ -38,7 +38,8 @@ options:
   --scaling standard|minmax|robust   --log auto|none|all   preprocessing
   --timesteps <n>   LSTM window (1 = the original system)   --epochs <n>   autoencoder epochs
   --members ae iforest ...   ensemble members; hybrid: <detector> <classifier> (default ae random_forest)
-  --params n_estimators=300 min_samples_leaf=3 ...   the classifier's hyperparameters (scikit-learn's names)
+  --params n_estimators=300 max_depth=12 ...   the classifier's hyperparameters (scikit-learn's names; their
+           defaults, except a forest's min_samples_leaf=3, which ranks rows more smoothly)
   --folds <n>   classifier or hybrid: benign folds scored out of fold for the threshold (default 5)
   --seed <n>   --test-fraction <0-1>
   --split time|random   without --test: later rows of each file (default) or a seeded random share

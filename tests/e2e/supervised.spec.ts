@@ -34,5 +34,15 @@ test('a random forest trained in the Train view is kept, replayed, and names eve
   await expect(group).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('alert-groups')).toContainText('predicted class');
   await expect(page.getByTestId('alert-groups')).toContainText(/agree/);
+
+  // the kept forest as the second stage of another detector: the isolation forest flags, the forest names
+  await page.getByTestId('tab-live').click();
+  await page.getByTestId('live-namer').focus();
+  await page.getByTestId('live-namer').selectOption({ label: (await page.getByTestId('live-namer').locator('option', { hasText: 'random_forest' }).first().innerText()).trim() });
+  await page.getByTestId('live-detector').selectOption('iforest');
+  await expect(page.getByTestId('run-state')).not.toHaveText('loading', { timeout: 30_000 });
+  if ((await page.getByTestId('run-state').innerText()) !== 'playing') await page.getByTestId('start').click();
+  await expect(page.getByTestId('live-foot')).toContainText('iforest', { timeout: 60_000 });
+  await expect(page.getByTestId('alert-predicted').first()).toBeVisible({ timeout: 60_000 });
   expect(problems).toEqual([]);
 });

@@ -79,4 +79,25 @@ describe('the lab services hosted in Node (as the workers host them in the brows
     await train.deleteModel(result.model.id);
     expect((await train.listModels()).map((m) => m.id)).toEqual([loaded.id]);
   }, 120_000);
+  it('a comparison row is kept as a model: trained on every labelled row, stored with the detectors, and a hybrid trains and names classes', async () => {
+    const train = new TrainService({ openStore: () => IndexedDbStore.open('lab-services-keep', new IDBFactory()), backend });
+    const kept = await train.keepCompared({ train: [sharedFile('botiot_12col_subset_sample.csv')], model: 'kmeans', seed: 0 }, () => {});
+    expect(kept.detector).toBe('kmeans_classifier');
+    expect((await train.listModels()).map((m) => m.id)).toEqual([kept.id]);
+    const files = await train.modelFiles(kept.id);
+    const json = JSON.parse(await files.find((f) => f.name === 'pipeline.json')!.blob.text());
+    expect(json.detector.classes.map((c: { name: string }) => c.name).sort()).toEqual(['DoS', 'Normal', 'Reconnaissance']);
+    expect(json.threshold.calibratedOn).toBe(json.training.benignRows);
+
+    const hybrid = await train.train(
+      { source: { kind: 'files', files: [sharedFile(V2)] }, detector: 'hybrid', settings: { unsupervised: 'kmeans', classifier: 'decision_tree' }, threshold: 'p99', seed: 1 },
+      () => {},
+    );
+    expect(hybrid.model.detector).toBe('hybrid');
+    expect(hybrid.report.roc_auc).toBeGreaterThan(0.9);
+    await expect(train.train(
+      { source: { kind: 'files', files: [sharedFile(V2)] }, detector: 'hybrid', settings: { unsupervised: 'ensemble' }, threshold: 'p99', seed: 1 },
+      () => {},
+    )).rejects.toThrow(/^a hybrid's detector is iforest, ae, lstm or kmeans, not "ensemble"$/);
+  }, 120_000);
 });

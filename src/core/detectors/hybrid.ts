@@ -15,12 +15,15 @@ import type { Detector, DetectorJSON, DetectorLoader, FitOptions, KnownClass, Na
  */
 /** weight of the lower rank in the fused score: enough to order ties, too little to outvote the higher rank */
 const TIE_BREAK = 0.05;
+/** shifts of the detector's rank tried by `chooseBalance`: ±2 leaves one part alone (ranks lie in 0…2) */
+const BALANCES = [-2, -0.05, -0.02, -0.01, -0.005, 0, 0.005, 0.01, 0.02, 0.05, 2];
 
 export interface HybridJSON extends DetectorJSON {
   kind: 'hybrid';
   ranks: BenignRank[];
   /** each part's own threshold on the benign scale, calibrated as the whole was: for telling what each part alone would flag */
   partThresholds: number[] | null;
+  balance: number;
   members: [DetectorJSON, DetectorJSON];
 }
 
@@ -29,6 +32,11 @@ export class HybridDetector implements Detector {
   private ranks: BenignRank[] = [];
   /** [unsupervised, classifier] thresholds on the benign scale, each calibrated alone */
   partThresholds: number[] | null = null;
+  /**
+   * added to the unsupervised part's rank before the two are fused: below 0 the classifier
+   * gets more of the false-positive budget, above 0 the detector (`chooseBalance` picks it)
+   */
+  balance = 0;
 
   constructor(
     readonly unsupervised: Detector,
@@ -81,8 +89,35 @@ export class HybridDetector implements Detector {
     if (this.ranks.length !== 2) throw new Error('the hybrid is not fitted');
     const a = benignRank(this.ranks[0], raw[0], raw[0]);
     const b = benignRank(this.ranks[1], raw[1], new Float32Array(raw[1].length));
-    for (let i = 0; i < a.length; i++) a[i] = a[i] > b[i] ? a[i] + TIE_BREAK * b[i] : b[i] + TIE_BREAK * a[i];
+    const shift = this.balance;
+    for (let i = 0; i < a.length; i++) {
+      const u = a[i] + shift;
+      a[i] = u > b[i] ? u + TIE_BREAK * b[i] : b[i] + TIE_BREAK * u;
+    }
     return a;
+  }
+
+  /**
+   * Picks how the false-positive budget is shared: of the `BALANCES` tried (from "the
+   * classifier alone" to "the detector alone"), the one that flags most attack rows among
+   * `raw` (out-of-fold scores of labelled rows, `attack` 1 per attack row) at the threshold
+   * `spec` gives on its benign rows. So on rows neither part learned, the hybrid does at
+   * least as well as the better part alone.
+   */
+  chooseBalance(raw: readonly Float32Array[], attack: Uint8Array, spec: ThresholdSpec): void {
+    const benignRows: number[] = [];
+    for (let i = 0; i < attack.length; i++) if (!attack[i]) benignRows.push(i);
+    let best = { balance: 0, caught: -1 };
+    for (const balance of BALANCES) {
+      this.balance = balance;
+      const fused = this.fuse(raw.map((s) => s.slice()));
+      const t = calibrate(spec, Float32Array.from(benignRows, (i) => fused[i]), []).value;
+      let caught = 0;
+      for (let i = 0; i < fused.length; i++) if (attack[i] && fused[i] > t) caught++;
+      // ties go to the even split, then the smaller shift
+      if (caught > best.caught || (caught === best.caught && Math.abs(balance) < Math.abs(best.balance))) best = { balance, caught };
+    }
+    this.balance = best.balance;
   }
 
   /** Each member's score, on the benign scale unless `ranked` is false: [unsupervised, classifier]. */
@@ -107,7 +142,7 @@ export class HybridDetector implements Detector {
 
   toJSON(): HybridJSON {
     if (this.ranks.length !== 2) throw new Error('the hybrid is not fitted');
-    return { kind: this.kind, ranks: this.ranks, partThresholds: this.partThresholds, members: [this.unsupervised.toJSON(), this.classifier.toJSON()] };
+    return { kind: this.kind, ranks: this.ranks, partThresholds: this.partThresholds, balance: this.balance, members: [this.unsupervised.toJSON(), this.classifier.toJSON()] };
   }
 
   /** The unsupervised member's files under `member-0/`, as an ensemble keeps them. */
@@ -133,6 +168,7 @@ export class HybridDetector implements Detector {
     const h = new HybridDetector(unsupervised, classifier);
     h.ranks = j.ranks.map((r) => ({ knots: r.knots.map(Number) }));
     h.partThresholds = Array.isArray(j.partThresholds) ? j.partThresholds.map(Number) : null;
+    h.balance = Number.isFinite(j.balance) ? j.balance : 0;
     return h;
   }
 }

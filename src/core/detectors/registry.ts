@@ -1,5 +1,5 @@
 import { Autoencoder, loadAutoencoder } from './autoencoder';
-import { ClassifierDetector, CLASSIFIER_DETECTORS, isClassifierDetector, type ClassifierDetectorKind } from './classifier-detector';
+import { ClassifierDetector, CLASSIFIER_DETECTORS, DETECTOR_DEFAULTS, isClassifierDetector, type ClassifierDetectorKind } from './classifier-detector';
 import type { Detector, DetectorJSON, DetectorLoader } from './detector';
 import { Ensemble } from './ensemble';
 import { HybridDetector } from './hybrid';
@@ -32,8 +32,10 @@ export interface DetectorSettings {
   kmeans?: ConstructorParameters<typeof KMeansDetector>[0];
   /** the ensemble's members and fusion */
   ensemble?: { members?: MemberKind[]; fusion?: 'mean' | 'max' };
-  /** hyperparameters of a classifier detector, scikit-learn's names (n_estimators, max_depth, class_weight, …) */
+  /** hyperparameters of a classifier detector, scikit-learn's names (n_estimators, max_depth, class_weight, …), over `DETECTOR_DEFAULTS` */
   classifier?: Record<string, unknown>;
+  /** start from scikit-learn's defaults (as the comparison does) rather than `DETECTOR_DEFAULTS` */
+  asCompared?: boolean;
   /** the hybrid's two parts */
   hybrid?: { unsupervised?: MemberKind; classifier?: ClassifierDetectorKind };
 }
@@ -62,10 +64,11 @@ export function createDetector(kind: DetectorKind, settings: DetectorSettings = 
 
 /** An unfitted classifier detector or hybrid (fitted by `fitLabelled` on labelled rows). */
 export function createSupervised(kind: SupervisedKind, settings: DetectorSettings = {}, seed = 0): ClassifierDetector | HybridDetector {
-  if (kind !== 'hybrid') return ClassifierDetector.create(kind, seed, undefined, settings.classifier);
+  const params = (k: ClassifierDetectorKind) => ({ ...(settings.asCompared ? {} : DETECTOR_DEFAULTS[k]), ...settings.classifier });
+  if (kind !== 'hybrid') return ClassifierDetector.create(kind, seed, undefined, params(kind));
   const parts = { ...DEFAULT_HYBRID, ...settings.hybrid };
   if (!isClassifierDetector(parts.classifier)) throw new Error(`a hybrid's classifier is one of ${CLASSIFIER_DETECTORS.join(', ')}, not "${parts.classifier}"`);
-  return new HybridDetector(createDetector(parts.unsupervised, settings, seed), ClassifierDetector.create(parts.classifier, seed, undefined, settings.classifier));
+  return new HybridDetector(createDetector(parts.unsupervised, settings, seed), ClassifierDetector.create(parts.classifier, seed, undefined, params(parts.classifier)));
 }
 
 export const loadDetector: DetectorLoader = async (json: DetectorJSON, files: Record<string, Uint8Array>) => {

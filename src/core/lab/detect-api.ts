@@ -1,4 +1,4 @@
-import type { BackendInfo as TfBackendInfo } from '../detectors/tf-backend';
+import type { BackendInfo as TfBackendInfo } from '../detectors';
 import type { SourceMeta } from '../replay/flow-batch';
 import type { LearningOptions } from '../replay/learning-period';
 import type { AdaptiveThresholdOptions } from '../threshold/adaptive';
@@ -29,6 +29,8 @@ export interface PrepareRequest {
   detector?: string;
   /** more stored models scored alongside (their scores are stored too) */
   alongside?: string[];
+  /** a stored classifier or hybrid that names every alert (default: the verdict model, where it names classes) */
+  namerId?: string;
   /** a drift-aware threshold: the calibrated percentile of recent scores that did not stand out */
   adaptive?: AdaptiveThresholdOptions;
   /** learn the network first (flows or seconds): train and calibrate on the first flows, then score */
@@ -53,6 +55,8 @@ export interface DetectWorkerApi {
   /** ends the current run (what was scored is stored, the record saved); its last summary */
   stop(): Promise<LiveSummary | null>;
   listRuns(): Promise<RunRecord[]>;
+  /** stored models that can name alerts (classifiers and hybrids), newest first */
+  listNamers(): Promise<{ id: string; name: string; detector: string; dataset: string }[]>;
   getRun(id: string): Promise<RunRecord | undefined>;
   deleteRun(id: string): Promise<void>;
   exportRun(id: string, format: ExportFormat): Promise<Blob>;

@@ -1,4 +1,6 @@
+import { isSupervised } from '../detectors/registry';
 import type { SourceFile } from '../ingest/dataset-reader';
+import { incompatibility, type Schema } from '../schema/schema';
 import type { FittedPipeline } from '../pipeline/fitted-pipeline';
 import { DetectSession, type ScoringModel } from '../replay/detect-session';
 import { closeInterruptedRuns } from '../replay/interrupted-runs';
@@ -98,6 +100,7 @@ export class DetectService implements DetectWorkerApi {
     }
     const verdict = await this.scoring(choice.verdict);
     const alongside = await Promise.all(choice.alongside.map((m) => this.scoring(m)));
+    const namer = request.namerId ? await this.scoring(await namerOf(db, request.namerId, request.meta.schema)) : undefined;
     const run = newRun(request, choice.verdict, verdict.pipeline.threshold.value, this.clock.now());
     // held before the run is stored, so no other page ever sees it unheld while it plays
     this.releaseRunLock = (await this.host.runLocks?.hold(run.id)) ?? null;
@@ -112,6 +115,7 @@ export class DetectService implements DetectWorkerApi {
       meta: request.meta,
       verdict,
       alongside,
+      namer,
       clock: this.clock,
       grant: (batches) => port.postMessage({ type: 'credit', batches }),
       adaptive: request.adaptive,
@@ -157,6 +161,11 @@ export class DetectService implements DetectWorkerApi {
     await current.stop();
     this.letRunGo();
     return current.summary();
+  }
+
+  async listNamers(): Promise<{ id: string; name: string; detector: string; dataset: string }[]> {
+    const models = await (await this.store()).listModels();
+    return models.filter((m) => isSupervised(m.detector)).sort((a, b) => b.createdAt - a.createdAt).map(({ id, name, detector, dataset }) => ({ id, name, detector, dataset }));
   }
 
   private letRunGo(): void {
@@ -268,4 +277,14 @@ function summarySender(session: DetectSession, onSummary: (s: LiveSummary) => vo
     sending = true;
     Promise.resolve(onSummary(session.summary())).finally(() => (sending = false));
   };
+}
+
+/** the stored model that names a run's alerts: it must know attack classes and fit the flows */
+async function namerOf(db: LabStore, id: string, schema: Schema): Promise<ModelRecord> {
+  const m = await db.getModel(id);
+  if (!m) throw new Error(`there is no stored model "${id}" to name the alerts`);
+  if (!isSupervised(m.detector)) throw new Error(`The model "${m.name}" is a ${m.detector} detector: only a classifier or a hybrid can name alerts.`);
+  const why = incompatibility(m.pipeline.schema, schema);
+  if (why) throw new Error(`The model "${m.name}" cannot name these flows' alerts: ${why}.`);
+  return m;
 }

@@ -16,7 +16,7 @@ export type { AttackInjection, FeedStatus, OpenResult, ScenarioList, SourceWorke
 export type { BackendInfo, DetectWorkerApi, PrepareRequest, StorageInfo } from './detect-api';
 export type {
   CompareRequest, ComparisonResult, DatasetInfo, EvaluateRequest, EvaluationResult, ExploreOptions, FeatureExploration,
-  InspectProgress, ModelSummary, TrainProgress, TrainRequest, TrainResult, TrainWorkerApi,
+  InspectProgress, KeepRequest, ModelSummary, TrainProgress, TrainRequest, TrainResult, TrainWorkerApi,
 } from './train-api';
 export { SourceService } from './source-service';
 export { DetectService, SUMMARY_MS, type DetectHost } from './detect-service';

@@ -1,4 +1,5 @@
-import type { DetectorKind, ModelKind } from '../detectors/registry';
+import type { ModelName } from '../classifiers';
+import type { BackendInfo, DetectorKind, ModelKind } from '../detectors';
 import type { ScoreDistributions } from '../explore/score-distributions';
 import type { TrainRunProgress } from '../explore/train-run';
 import type { Evaluation, PipelineProgress, SplitKind, TrainingSummary } from '../pipeline';
@@ -6,7 +7,6 @@ import type { SourceSpec } from '../replay/source-spec';
 import type { ModelRecord } from '../store/records';
 import type { BalanceMethod, CompareProgress, CompareResult, Task } from '../study';
 import type { Threshold } from '../threshold';
-import type { BackendInfo } from '../detectors/tf-backend';
 
 /** What one reading of dropped files found (the Data view's summary). */
 export interface DatasetInfo {
@@ -120,6 +120,14 @@ export interface CompareRequest {
   seed: number;
 }
 
+/** "keep this model" of a comparison row: the model trained again on the same training files as a detector */
+export interface KeepRequest {
+  train: File[];
+  /** the comparison's model name (random_forest, …, kmeans) */
+  model: ModelName;
+  seed: number;
+}
+
 /** the Detectors view's evaluation; no test files: the training files are split */
 export interface EvaluateRequest {
   train: File[];
@@ -176,4 +184,9 @@ export interface TrainWorkerApi {
   /** the model as files to download (relative paths: `member-0/weights.bin` for an ensemble member) */
   modelFiles(id: string): Promise<{ name: string; blob: Blob }[]>;
   deleteModel(id: string): Promise<void>;
+  /**
+   * "keep this model" in the comparison: the row's classifier trained on every labelled row of
+   * the training files, its threshold from out-of-fold benign scores, saved in the store
+   */
+  keepCompared(request: KeepRequest, onProgress: (p: PipelineProgress) => void): Promise<ModelSummary>;
 }

@@ -1,4 +1,4 @@
-import type { BackendInfo } from '../detectors/tf-backend';
+import type { BackendInfo } from '../detectors';
 import { detectorSettings, trainRun } from '../explore';
 import type { SourceFile } from '../ingest';
 import { evaluate, type PipelineProgress } from '../pipeline';
@@ -15,8 +15,10 @@ import { Jobs } from './jobs';
 import { ModelShelf } from './model-shelf';
 import type {
   CompareRequest, ComparisonResult, DatasetInfo, EvaluateRequest, EvaluationResult, ExploreOptions, FeatureExploration,
-  InspectProgress, ModelSummary, TrainProgress, TrainRequest, TrainResult, TrainWorkerApi,
+  InspectProgress, KeepRequest, ModelSummary, TrainProgress, TrainRequest, TrainResult, TrainWorkerApi,
 } from './train-api';
+import { isClassifierDetector } from '../detectors/classifier-detector';
+import { fitSupervisedPipeline } from '../pipeline/fit-supervised';
 
 /** What a host gives the train service: its store and its scoring backend. */
 export interface TrainHost {
@@ -143,6 +145,29 @@ export class TrainService implements TrainWorkerApi {
         history: run.history && { loss: [...run.history.loss], valLoss: [...run.history.valLoss], bestEpoch: run.history.bestEpoch },
         excluded: { ...pipeline.preprocessor.excluded },
       };
+    }, this.ready);
+  }
+
+  keepCompared(request: KeepRequest, onProgress: (p: PipelineProgress) => void): Promise<ModelSummary> {
+    return this.jobs.run(async (signal) => {
+      if (request.train.length === 0) throw new Error('no training files to train the model on');
+      const kind = request.model === 'kmeans' ? 'kmeans_classifier' : request.model;
+      if (!isClassifierDetector(kind)) throw new Error(`"${String(request.model)}" is not a model of the comparison`);
+      const { pipeline } = await fitSupervisedPipeline(request.train.map(blobFile), {
+        // the model as the comparison trained it: scikit-learn's defaults
+        detector: kind, settings: { asCompared: true }, seed: request.seed, signal, onProgress: throttle(onProgress, PROGRESS_MS, (p) => p.phase),
+      });
+      const t = pipeline.training;
+      const summary: ModelSummary = {
+        id: crypto.randomUUID(),
+        name: `${kind} · ${t.files.length === 1 ? t.files[0] : `${t.files.length} files`} (kept from the comparison)`,
+        createdAt: Date.now(),
+        detector: kind,
+        dataset: t.dataset,
+        origin: 'trained',
+      };
+      this.shelf.keep(summary, pipeline);
+      return this.shelf.save(summary.id);
     }, this.ready);
   }
 

@@ -1,7 +1,7 @@
 import type { FitProgress } from '../util/fitting';
-import { ClassifierDetector } from '../detectors/classifier-detector';
-import { HybridDetector } from '../detectors/hybrid';
-import { createSupervised, type DetectorSettings, type SupervisedKind } from '../detectors/registry';
+import { ClassifierDetector } from '../detectors';
+import { HybridDetector } from '../detectors';
+import { createSupervised, type DetectorSettings, type SupervisedKind } from '../detectors';
 import { takeRows, type Matrix } from '../ingest/batch';
 import type { ClassVocabulary } from '../ingest/class-vocabulary';
 import type { SourceFile } from '../ingest/dataset-reader';
@@ -39,16 +39,24 @@ export interface SupervisedFit {
 }
 
 export const DEFAULT_FOLDS = 5;
+/**
+ * Scaled values are clipped this far out rather than the detectors' ±10: a classifier tells
+ * floods apart by how far past benign traffic they are, and a hybrid's autoencoder only
+ * scores such rows higher. On the time split of the newer CICIoMT2024 sample it raised the
+ * hybrid from 89.1 % recall at 1.1 % false positives to 90.5 % at 0.4 %.
+ */
+const SUPERVISED_CLIP = 1e6;
 
 /**
  * Trains a classifier detector or a hybrid on the labelled rows of the files, with its
- * threshold calibrated on benign rows it did not learn: the benign rows are cut into
+ * threshold calibrated on benign rows it did not learn: each class's rows are cut into
  * `folds` consecutive blocks, and each block is scored by a model trained on everything
  * else (as a forest's out-of-bag rows are, for any model). A classifier is near-certain
  * about the rows it learned, so calibrating on those would promise a false-positive rate
  * it does not keep; a single held-back share would rest the threshold on few rows. The
  * model kept is then trained on every row. A hybrid's two parts are put on one benign
- * scale from the same out-of-fold scores, so its threshold is the whole's.
+ * scale from the same out-of-fold scores, so its threshold is the whole's, and the share
+ * of the false-positive budget each part gets is chosen on the out-of-fold attack rows.
  */
 export async function fitSupervisedPipeline(files: SourceFile[], options: FitSupervisedOptions): Promise<SupervisedFit> {
   const started = Date.now();
@@ -68,28 +76,30 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
   const folds = options.folds ?? DEFAULT_FOLDS;
   if (!(Number.isInteger(folds) && folds >= 2)) throw new InputError(`folds must be a whole number of at least 2, got ${folds}`);
   if (benign.length < folds) throw new InputError(`${benign.length} benign rows cannot be cut into ${folds} folds to calibrate the threshold`);
+  if (folds > 255) throw new InputError(`folds must be at most 255, got ${folds}`);
   const names = set.schema.columns.map((c) => c.name);
   // judged on benign rows alone: a file of classes one after another would look like drift
   const exclusions = { ...set.dialect.defaultExclusions, ...captureTimeColumns(takeRows(set.x, benign), benign.map((i) => set.fileIndex[i]), names) };
   const hybrid = options.detector === 'hybrid';
   // a hybrid's autoencoder needs benign-scaled inputs; a classifier alone is scaled on everything it learns from
-  const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, ...options.preprocessor }).fit(hybrid ? takeRows(set.x, benign) : set.x, set.schema, exclusions);
+  const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, clip: SUPERVISED_CLIP, ...options.preprocessor }).fit(hybrid ? takeRows(set.x, benign) : set.x, set.schema, exclusions);
   const x = preprocessor.transform(set.x, set.schema);
   const y = set.classIndex;
 
-  // out-of-fold raw scores of every benign row: one channel per scored part
+  // out-of-fold raw scores of every row (one channel per scored part): each class is cut into
+  // `folds` consecutive blocks, so the last fold holds each class's latest rows
+  const fold = foldOf(y, folds);
   const channels = hybrid ? 2 : 1;
-  const outOfFold = Array.from({ length: channels }, () => new Float32Array(benign.length));
+  const outOfFold = Array.from({ length: channels }, () => new Float32Array(x.n));
   for (let k = 0; k < folds; k++) {
-    const from = Math.floor((k * benign.length) / folds);
-    const to = Math.floor(((k + 1) * benign.length) / folds);
-    const held = new Set(benign.slice(from, to));
-    const rest = Array.from({ length: x.n }, (_, i) => i).filter((i) => !held.has(i));
+    const held: number[] = [];
+    const rest: number[] = [];
+    for (let i = 0; i < x.n; i++) (fold[i] === k ? held : rest).push(i);
     const model = createSupervised(options.detector, options.settings, seed);
     try {
       await model.fitLabelled(takeRows(x, rest), Int32Array.from(rest, (i) => y[i]), classes, fitOptions(options, `fold ${k + 1}/${folds}`));
-      const scores = await rawScores(model, takeRows(x, benign.slice(from, to)));
-      scores.forEach((s, c) => outOfFold[c].set(s, from));
+      const scores = await rawScores(model, takeRows(x, held));
+      scores.forEach((s, c) => held.forEach((r, j) => (outOfFold[c][r] = s[j])));
     } finally {
       model.dispose();
     }
@@ -99,12 +109,14 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
 
   options.onProgress?.({ phase: 'calibrate' });
   const spec = options.threshold ?? { kind: 'percentile', p: 99 };
+  const benignOutOfFold = outOfFold.map((s) => Float32Array.from(benign, (i) => s[i]));
   let calibrationScores: Float32Array;
   if (detector instanceof HybridDetector) {
-    detector.setScale(outOfFold);
-    detector.calibrateParts(outOfFold, spec);
-    calibrationScores = detector.fuse(outOfFold.map((s) => s.slice()));
-  } else calibrationScores = outOfFold[0];
+    detector.setScale(benignOutOfFold);
+    detector.chooseBalance(outOfFold, Uint8Array.from(y, (c) => (classes[c].benign ? 0 : 1)), spec);
+    detector.calibrateParts(benignOutOfFold, spec);
+    calibrationScores = detector.fuse(benignOutOfFold.map((s) => s.slice()));
+  } else calibrationScores = benignOutOfFold[0];
   const threshold = calibrate(spec, calibrationScores, calibrationScores);
 
   const pipeline = new FittedPipeline(set.schema, preprocessor, detector, threshold, {
@@ -127,4 +139,16 @@ function fitOptions(options: FitSupervisedOptions, step: string) {
 /** the scores the calibration needs: a hybrid's two parts raw, or a classifier's own */
 async function rawScores(model: ClassifierDetector | HybridDetector, x: Matrix): Promise<Float32Array[]> {
   return model instanceof HybridDetector ? model.memberScores(x, false) : [await model.score(x)];
+}
+
+/** each row's fold: per class, `folds` consecutive blocks in read order */
+function foldOf(y: Int32Array, folds: number): Uint8Array {
+  const perClass = new Map<number, number>();
+  for (const c of y) perClass.set(c, (perClass.get(c) ?? 0) + 1);
+  const seen = new Map<number, number>();
+  return Uint8Array.from(y, (c) => {
+    const p = seen.get(c) ?? 0;
+    seen.set(c, p + 1);
+    return Math.floor((p * folds) / perClass.get(c)!);
+  });
 }

@@ -1,6 +1,5 @@
-import { ReconstructionDetector } from '../detectors/reconstruction';
 import { takeRows, type Matrix } from '../ingest/batch';
-import type { NamedRows } from '../detectors/detector';
+import type { NamedRows } from '../detectors';
 import type { FittedPipeline } from '../pipeline/fitted-pipeline';
 import type { Schema } from '../schema/schema';
 import { protocolIndexer } from '../store/flow-protocol';
@@ -31,6 +30,8 @@ export interface DetectSessionOptions {
   meta: SourceMeta;
   verdict: ScoringModel;
   alongside: ScoringModel[];
+  /** a classifier or hybrid that names every alert; default: the verdict model, where it names classes */
+  namer?: ScoringModel;
   clock: ReplayClock;
   /** sends credits to the source */
   grant: (batches: number) => void;
@@ -91,7 +92,8 @@ export class DetectSession {
   private threshold: number;
   private protocol: (x: ArrayLike<number>, row: number) => number;
   private contributionNames: string[] | null;
-  /** the classes the verdict model names alerts with, where it names them */
+  /** the model that names alerts (the verdict model itself, or one chosen for it) and the classes it names */
+  private readonly namer: ScoringModel | null;
   private readonly predictedNames: string[] | null;
   /** per model alongside: whether its preprocessor is the verdict model's (same JSON) */
   private sharesInputs: boolean[];
@@ -130,9 +132,10 @@ export class DetectSession {
     this.alerts = new AlertGrouper(options.run.id, options.meta.devices, options.meta.classes.map((c) => c.name));
     this.ledger = new CreditLedger(options.window ?? DEFAULT_WINDOW, options.grant);
     this.protocol = this.makeProtocol(options.meta.schema);
-    this.predictedNames = options.verdict.pipeline.detector.classes?.map((c) => c.name) ?? null;
+    this.namer = options.namer ?? (options.verdict.pipeline.detector.nameClasses ? options.verdict : null);
+    this.predictedNames = this.namer?.pipeline.detector.classes?.map((c) => c.name) ?? null;
     if (this.predictedNames) this.run.predictedClasses = this.predictedNames;
-    this.contributionNames = options.verdict.pipeline.detector instanceof ReconstructionDetector ? options.verdict.pipeline.preprocessor.outputNames : null;
+    this.contributionNames = contributionNames(options.verdict.pipeline);
     this.aggregator.setClasses(options.meta.classes);
     this.sharesInputs = this.sharedInputs();
     this.adaptiveOptions = options.adaptive;
@@ -293,7 +296,7 @@ export class DetectSession {
     this.aggregator.addScored(batch, scores, verdict, (i) => protocol(data, i), now, fraction);
 
     const axis = this.meta.hasOwnTime ? batch.time : new Float64Array(n).fill((batch.emittedAt - this.run.createdAt) / 1000);
-    const named = this.nameAlerts(features, verdict);
+    const named = this.nameAlerts(batch, features, verdict);
     const { first, newest } = this.alerts.add(verdict, batch.device, batch.classIndex, axis, scores, named ? { classIndex: named.classIndex, names: this.predictedNames! } : undefined);
     const recentRows: number[] = [];
     for (let i = n - 1; i >= 0 && recentRows.length < RECENT_ALERTS; i--) if (verdict[i]) recentRows.push(i);
@@ -334,7 +337,7 @@ export class DetectSession {
       // the source waits meanwhile: this batch's credit goes back once the model is in place
       const pipeline = await learning.train(this.schema, this.meta.label);
       this.verdict = { id: 'learned-on-site', kind: pipeline.detector.kind, pipeline };
-      this.contributionNames = pipeline.detector instanceof ReconstructionDetector ? pipeline.preprocessor.outputNames : null;
+      this.contributionNames = contributionNames(pipeline);
       this.sharesInputs = this.sharedInputs();
       if (this.adaptiveOptions && this.adaptive) this.adaptive = adaptiveFrom(pipeline, this.adaptiveOptions);
       this.moveThreshold(pipeline.threshold.value);
@@ -356,18 +359,20 @@ export class DetectSession {
   }
 
   /**
-   * The second stage: where the verdict model knows attack classes (a classifier or a
-   * hybrid), the class it names each flagged row and its probability; −1 and 0 elsewhere.
-   * Only flagged rows are named, so a quiet network costs nothing.
+   * The second stage: a model that knows attack classes (a classifier or a hybrid: the
+   * verdict model itself, or one chosen to name alerts) names each flagged row's class
+   * with its probability; −1 and 0 elsewhere. Only flagged rows are named, so a quiet
+   * network costs nothing; a namer of its own reads the raw rows through its preprocessor.
    */
-  private nameAlerts(features: Matrix, verdict: Uint8Array): NamedRows | null {
-    const detector = this.verdict.pipeline.detector;
-    if (!detector.nameClasses || !this.predictedNames) return null;
+  private nameAlerts(batch: FlowBatch, features: Matrix, verdict: Uint8Array): NamedRows | null {
+    const namer = this.namer;
+    if (!namer?.pipeline.detector.nameClasses) return null;
     const rows: number[] = [];
     for (let i = 0; i < verdict.length; i++) if (verdict[i]) rows.push(i);
     const out = { classIndex: new Int32Array(verdict.length).fill(-1), confidence: new Float32Array(verdict.length) };
     if (rows.length === 0) return out;
-    const named = detector.nameClasses(takeRows(features, rows));
+    const input = namer === this.verdict ? takeRows(features, rows) : namer.pipeline.preprocessor.transform(takeRows(batch, rows), this.schema);
+    const named = namer.pipeline.detector.nameClasses(input);
     rows.forEach((r, k) => {
       out.classIndex[r] = named.classIndex[k];
       out.confidence[r] = named.confidence[k];
@@ -380,10 +385,8 @@ export class DetectSession {
     const columns = this.schema.columns.map((c) => c.name);
     let perFeature: Float32Array | null = null;
     const names = this.contributionNames;
-    if (names) {
-      const detector = this.verdict.pipeline.detector as ReconstructionDetector<never>;
-      perFeature = (await detector.scoreWithContributions(takeRows(features, rows))).perFeature;
-    }
+    const detector = this.verdict.pipeline.detector;
+    if (names && detector.scoreWithContributions) perFeature = (await detector.scoreWithContributions(takeRows(features, rows))).perFeature;
     const out = new Map<number, AlertSample>();
     rows.forEach((r, k) => {
       const values: Record<string, number> = {};
@@ -470,4 +473,9 @@ function categoriesOf(schema: Schema): Record<string, string[]> | undefined {
     }
   }
   return any ? out : undefined;
+}
+
+/** the names of the verdict model's inputs where its detector can say each one's part in a score */
+function contributionNames(pipeline: FittedPipeline): string[] | null {
+  return pipeline.detector.scoreWithContributions ? pipeline.preprocessor.outputNames : null;
 }

@@ -33,6 +33,8 @@ export interface StartRequest {
   detector?: string;
   /** more stored models scored alongside (their scores are stored too); default: the isolation forest beside the autoencoder */
   alongside?: string[];
+  /** a stored classifier or hybrid that names every alert (default: the verdict model, where it names classes) */
+  namerId?: string;
   rate: RateSpec;
   loop: boolean;
   /** a drift-aware threshold (the calibrated percentile of recent scores that did not stand out) */
@@ -63,6 +65,8 @@ export interface ReplayApi {
   scenarios(): Promise<{ scenarios: { name: string; description: string }[]; attacks: string[]; devices: string[] }>;
 
   listRuns(): Promise<RunRecord[]>;
+  /** stored models that can name alerts (classifiers and hybrids), newest first */
+  listNamers(): Promise<{ id: string; name: string; detector: string; dataset: string }[]>;
   getRun(id: string): Promise<RunRecord | undefined>;
   deleteRun(id: string): Promise<void>;
   exportRun(id: string, format: ExportFormat): Promise<Blob>;

@@ -51,6 +51,7 @@ export class ReplayClient implements ReplayApi {
             modelId: request.modelId,
             detector: request.detector,
             alongside: request.alongside ? [...request.alongside] : undefined,
+            namerId: request.namerId,
             adaptive: request.adaptive && { ...request.adaptive },
             learning: request.learning && { ...request.learning },
           },
@@ -113,6 +114,10 @@ export class ReplayClient implements ReplayApi {
 
   listRuns(): Promise<RunRecord[]> {
     return this.detect.listRuns();
+  }
+
+  listNamers() {
+    return this.detect.listNamers();
   }
 
   getRun(id: string): Promise<RunRecord | undefined> {

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { CompareRequest, ComparisonResult, EvaluateRequest, EvaluationResult, TrainWorkerApi } from '../../core/lab';
+import type { CompareRequest, ComparisonResult, EvaluateRequest, EvaluationResult, KeepRequest, TrainWorkerApi } from '../../core/lab';
 import type { PipelineProgress } from '../../core/pipeline';
 import type { CompareProgress } from '../../core/study';
 import type {
@@ -53,6 +53,10 @@ export class TrainClient implements TrainApi {
 
   modelFiles(id: string): Promise<{ name: string; blob: Blob }[]> {
     return this.api.modelFiles(id);
+  }
+
+  keepCompared(request: KeepRequest, onProgress: (p: PipelineProgress) => void): Promise<ModelSummary> {
+    return this.api.keepCompared(request, Comlink.proxy(onProgress));
   }
 
   deleteModel(id: string): Promise<void> {

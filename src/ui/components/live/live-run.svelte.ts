@@ -40,6 +40,10 @@ export class LiveRun {
   feed: FeedStatus | null = $state.raw(null);
   private feedTimer: ReturnType<typeof setInterval> | null = null;
   backend: BackendInfo | null = $state.raw(null);
+  /** the stored classifier or hybrid that names every alert ('' : the detector itself, where it names classes) */
+  namerId = $state('');
+  /** stored models that can name alerts */
+  namers: Awaited<ReturnType<ReplayApi['listNamers']>> = $state.raw([]);
 
   private latest: LiveSummary | null = null;
   private lastPublished = 0;
@@ -56,6 +60,16 @@ export class LiveRun {
     if (catalog.status === 'fulfilled') this.catalog = catalog.value;
     else this.error = `The simulator's scenarios could not be loaded: ${message(catalog.reason)}`;
     if (backend.status === 'fulfilled') this.backend = backend.value;
+    await this.loadNamers();
+  }
+
+  /** the stored classifiers and hybrids, for the "names alerts" choice; a failure leaves the list as it was */
+  async loadNamers(): Promise<void> {
+    try {
+      this.namers = await this.replay.listNamers();
+    } catch (e) {
+      this.error = `The stored classifiers could not be listed: ${message(e)}`;
+    }
   }
 
   get state(): LiveSummary['state'] {
@@ -107,7 +121,7 @@ export class LiveRun {
     try {
       if (this.summary && (this.summary.state === 'playing' || this.summary.state === 'paused')) await this.replay.stop();
       // plain values: the page's reactive state cannot cross to a worker
-      const request: StartRequest = { source: plainSource(source), detector: options.detector, modelId: options.modelId, rate: $state.snapshot(options.rate) as RateSpec, loop: options.loop,
+      const request: StartRequest = { source: plainSource(source), detector: options.detector, modelId: options.modelId, namerId: this.namerId || undefined, rate: $state.snapshot(options.rate) as RateSpec, loop: options.loop,
         ...(options.adaptive && { adaptive: {} }),
         ...(options.learning && { learning: $state.snapshot(options.learning) as LearningOptions }) };
       this.kind = source.kind;

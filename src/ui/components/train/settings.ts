@@ -3,7 +3,7 @@
  * (scikit-learn's for the forest, Keras' for the autoencoders) and their defaults. An
  * empty field means "the default".
  */
-import type { ModelKind } from '../../../core/detectors/registry';
+import type { ModelKind } from '../../../core/detectors';
 
 export type DetectorId = ModelKind;
 
@@ -37,6 +37,8 @@ const TREES: SettingField[] = [
   { name: 'min_samples_leaf', label: 'min_samples_leaf', placeholder: '1', hint: 'rows per leaf at least; more gives smoother probabilities' },
   { name: 'class_weight', label: 'class_weight', placeholder: 'none', hint: '"balanced": rare classes weigh more' },
 ];
+/** the forest as a detector: leaves of 3 rows at least (the core's DETECTOR_DEFAULTS) */
+const FOREST_TREES = TREES.map((f) => (f.name === 'min_samples_leaf' ? { ...f, placeholder: '3' } : f));
 export const CLASSIFIER_NOTE = 'learns every labelled row; threshold on 1 − P(benign) from out-of-fold benign scores';
 
 export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField[]; supervised?: boolean }> = {
@@ -53,7 +55,7 @@ export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField
     ],
   },
   kmeans: { label: 'k-means (distance to benign clusters)', fields: [{ name: 'n_clusters', label: 'n_clusters', placeholder: '8', hint: 'clusters of benign traffic' }] },
-  random_forest: { label: 'Random forest (classifier)', fields: TREES, supervised: true },
+  random_forest: { label: 'Random forest (classifier)', fields: FOREST_TREES, supervised: true },
   gradient_boosting: {
     label: 'Gradient boosting (classifier)', supervised: true,
     fields: [
@@ -72,7 +74,7 @@ export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField
     fields: [
       { name: 'unsupervised', label: 'detector', placeholder: 'ae', hint: 'iforest, ae, lstm or kmeans: flags what was never seen' },
       { name: 'classifier', label: 'classifier', placeholder: 'random_forest', hint: 'names and catches known attacks' },
-      ...TREES.filter((f) => f.name !== 'class_weight'),
+      ...FOREST_TREES.filter((f) => f.name !== 'class_weight'),
       ...NETWORK.filter((f) => ['epochs', 'hidden_layers'].includes(f.name)),
     ],
   },
