@@ -16,7 +16,7 @@ import type { Matrix } from '../ingest/batch';
 import { throwIfAborted } from '../util/abort';
 import { nextTurn } from '../util/pacing';
 import { Random } from '../util/random';
-import type { Detector, DetectorJSON, FitOptions } from './detector';
+import type { Contributions, Detector, DetectorJSON, FitOptions } from './detector';
 import { seededGlorot, type WeightInitializer } from './tf-backend';
 
 export type Activation = 'relu' | 'elu' | 'selu' | 'tanh' | 'sigmoid' | 'linear' | 'softplus' | 'swish' | 'gelu';
@@ -57,13 +57,6 @@ export const RECONSTRUCTION_DEFAULTS: Readonly<ReconstructionParams> = {
   dropout: 0,
   l2: 0,
 };
-
-export interface Contributions {
-  /** per row: the mean of its row of `perFeature` */
-  scores: Float32Array;
-  /** n × d squared reconstruction errors, row-major */
-  perFeature: Float32Array;
-}
 
 export interface TrainingHistory {
   /** per epoch: mean training objective (squared error with dropout, plus the L2 penalty) */
