@@ -60,7 +60,7 @@ export function sourceRecord(spec: SourceSpec, dataset: string): RunRecord['sour
       return { kind: 'files', files: spec.files.map((f) => f.name), dataset };
     case 'mqtt':
       // never the password
-      return { kind: 'mqtt', url: brokerUrl(spec.url).href.replace(/\/$/, ''), topic: spec.share ? `$share/${spec.share}/${spec.topic}` : spec.topic, dataset };
+      return { kind: 'mqtt', url: shownBrokerUrl(spec.url), topic: spec.share ? `$share/${spec.share}/${spec.topic}` : spec.topic, dataset };
   }
 }
 
@@ -72,7 +72,16 @@ export function sourceLabel(spec: SourceSpec): string {
     case 'files':
       return spec.files.map((f) => f.name).join(', ');
     case 'mqtt':
-      return `MQTT ${spec.url} ${spec.share ? `$share/${spec.share}/${spec.topic}` : spec.topic}`;
+      return `MQTT ${shownBrokerUrl(spec.url)} ${spec.share ? `$share/${spec.share}/${spec.topic}` : spec.topic}`;
+  }
+}
+
+/** a broker address as shown: without the user name and password it may have been typed with */
+function shownBrokerUrl(text: string): string {
+  try {
+    return brokerUrl(text).href.replace(/\/$/, '');
+  } catch {
+    return text.replace(/\/\/[^/@\s]*@/, '//');
   }
 }
 
