@@ -42,7 +42,11 @@ export async function closeInterruptedRuns(store: LabStore, options: Interrupted
     const lost = Math.max(0, s.counters.scored - scored);
     const skippedReasons = lost > 0 ? { ...s.skippedReasons, [NOT_STORED]: (s.skippedReasons[NOT_STORED] ?? 0) + lost } : { ...s.skippedReasons };
     const skipped = s.counters.skipped + lost;
-    const counters: FlowCounters = { read: scored + skipped, scored, stored, skipped, alerts: rebuilt.counters.alerts, dropped };
+    const counters: FlowCounters = {
+      read: scored + skipped, scored, stored, skipped, alerts: rebuilt.counters.alerts, dropped,
+      // a live feed's lost flows were never read: the store cannot recount them, the saved figure stands
+      ...(s.counters.lost !== undefined && { lost: s.counters.lost }),
+    };
     const captions = [
       `Interrupted: the page closed while this run played. Its figures are recomputed from the ${stored.toLocaleString('en-US')} flows stored${lost > 0 ? `; ${lost.toLocaleString('en-US')} scored flows had not been stored and are counted as skipped` : ''}${dropped > 0 ? `; alerts among the ${dropped.toLocaleString('en-US')} flows dropped by the retention limit are not counted` : ''}.`,
     ];
