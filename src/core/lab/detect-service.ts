@@ -158,8 +158,11 @@ export class DetectService implements DetectWorkerApi {
     this.sessionPort = null;
     if (this.ticker !== null) clearInterval(this.ticker);
     this.ticker = null;
+    // this run's lock, taken now: by the time it has wound down the next run may hold its own
+    const release = this.releaseRunLock;
+    this.releaseRunLock = null;
     await current.stop();
-    this.letRunGo();
+    release?.();
     return current.summary();
   }
 
