@@ -52,5 +52,14 @@ describe('run locks of the detect service', () => {
     await b.source.stop();
     await detect.stop();
     expect([...held]).toEqual([]);
+
+    // a run that cannot start (a learning period too short to learn from) does not keep its lock
+    const source = new SourceService();
+    const [sp, dp] = linkedPorts();
+    const spec = { kind: 'simulation' as const, scenario: 'mixed-day', seed: 3 };
+    const opened = await source.open(spec, sp);
+    await expect(detect.prepare({ port: dp, meta: opened.meta, source: spec, learning: { flows: 3 } }, () => {})).rejects.toThrow(/at least 50 flows/);
+    await source.stop();
+    expect([...held]).toEqual([]);
   }, 120_000);
 });
