@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,7 @@ describe('npm run monitor (real mosquitto and influxd)', () => {
   }, 60_000);
   afterAll(async () => {
     await Promise.all([broker?.close(), influx?.close()]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('scores what mosquitto_pub publishes, writes one InfluxDB point per scored flow, publishes alerts, and its counters add up', async () => {
