@@ -112,7 +112,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const load0 = loadavg()[0];
-  console.log(`npm run bench: ${entries.map((e) => e.name).join(', ')}${args.quick ? ' (quick: tiny sizes, figures meaningless)' : ''}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${load0.toFixed(1)}`);
+  console.log(
+    `npm run bench: ${entries.map((e) => e.name).join(', ')}${args.quick ? ' (quick: tiny sizes, figures meaningless)' : ''}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load average ${load0.toFixed(1)}`,
+  );
   const figures = emptyFigures();
   const notes: Record<string, string> = { ...PENDING };
   const seconds: Record<string, number> = {};
@@ -142,7 +144,8 @@ async function main(argv: string[]): Promise<number> {
   for (const e of SUITE) for (const k of Object.keys(e.keys)) if (!ran.has(k)) notes[k] = 'not run (--only)';
 
   console.log(`\n${'figure'.padEnd(28)} ${'value'.padStart(14)}  unit`);
-  for (const [key, value] of Object.entries(figures)) console.log(`${key.padEnd(28)} ${fmt(value).padStart(14)}  ${units[key] ?? ''}${value === null ? `  (${notes[key]})` : ''}`);
+  for (const [key, value] of Object.entries(figures))
+    console.log(`${key.padEnd(28)} ${fmt(value).padStart(14)}  ${units[key] ?? ''}${value === null ? `  (${notes[key]})` : ''}`);
   const load1 = loadavg()[0];
   console.log(`load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end, on ${cpus().length} cores: figures on a busy machine are low`);
 

@@ -68,6 +68,13 @@ export const SUITE: readonly BenchEntry[] = [
     keys: { lab_flows_per_s: 'flows/s' },
     about: 'built site in headless Chromium: 2M-row CSV dropped, max rate, AE + forest, every flow stored',
   },
+  {
+    name: 'live',
+    script: 'live-feed.bench.ts',
+    args: [],
+    keys: { monitor_flows_per_s: 'flows/s', influx_points_per_s: 'points/s' },
+    about: 'npm run monitor fed 400k flows through mosquitto (isolation forest); InfluxDB sink into influxd 1.x',
+  },
 ];
 
 /** figures promised by the bench command whose benchmark does not exist yet */

@@ -7,7 +7,7 @@
  */
 import * as Comlink from 'comlink';
 import { WASM_PATHS } from './wasm-paths';
-import { ensureBackend } from '../src/core/detectors/tf-backend';
+import { ensureBackend } from '../src/core/detectors';
 import type { DetectWorkerApi } from '../src/core/lab';
 // the service's own module, not the lab's face: the face would pull the training side (the study, CTGAN) in too
 import { DetectService } from '../src/core/lab/detect-service';

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import wabt from 'wabt';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const FOLDERS = ['src/core/detectors/wasm'];
+const FOLDERS = ['src/core/detectors/wasm', 'src/core/classifiers/wasm'];
 
 /** the TypeScript module for one `.wat` file */
 export async function compileWat(watPath: string): Promise<string> {
@@ -32,7 +32,11 @@ export async function compileWat(watPath: string): Promise<string> {
 }
 
 export function watFiles(): string[] {
-  return FOLDERS.flatMap((dir) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.wat')).map((f) => join(ROOT, dir, f)));
+  return FOLDERS.flatMap((dir) =>
+    readdirSync(join(ROOT, dir))
+      .filter((f) => f.endsWith('.wat'))
+      .map((f) => join(ROOT, dir, f)),
+  );
 }
 
 export const moduleFor = (wat: string) => wat.replace(/\.wat$/, '.wasm.ts');

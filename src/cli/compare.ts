@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { MODEL_NAMES, type ModelName } from '../core/classifiers/registry';
-import { ensureBackend } from '../core/detectors/tf-backend';
+import { MODEL_NAMES, type ModelName } from '../core/classifiers';
+import { ensureBackend } from '../core/detectors';
 import { BALANCE_METHODS, compareModels, DEFAULT_DETECTORS, formatCompare, studyReportHtml, TASKS, type BalanceMethod, type Task } from '../core/study';
 import { numberArg, one, UsageError } from './args';
 import { dialectArg, DIALECT_OPTIONS } from './dialect-arg';

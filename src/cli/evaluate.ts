@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { ensureBackend } from '../core/detectors/tf-backend';
-import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../core/detectors/classifier-detector';
-import { DETECTOR_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors/registry';
-import { DEFAULT_GRID, type GridResult } from '../core/detectors/isolation-forest-grid';
+import { ensureBackend } from '../core/detectors';
+import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../core/detectors';
+import { DETECTOR_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors';
+import { DEFAULT_GRID, type GridResult } from '../core/detectors';
 import { formatReport, formatTable } from '../core/metrics';
 import { DEFAULT_HOLDOUT, DEFAULT_TEST_FRACTION, evaluate, SPLIT_KINDS, type Evaluation, type SplitKind } from '../core/pipeline';
 import type { HybridComparison } from '../core/pipeline/hybrid-parts';

@@ -8,8 +8,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
-import { ensureBackend } from '../core/detectors/tf-backend';
-import { DETECTOR_KINDS, type DetectorKind } from '../core/detectors/registry';
+import { ensureBackend } from '../core/detectors';
+import { DETECTOR_KINDS, type DetectorKind } from '../core/detectors';
 import { evaluate, type Evaluation } from '../core/pipeline';
 import { formatTable } from '../core/metrics';
 import { simulationSource } from '../core/sim';

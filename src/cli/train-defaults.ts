@@ -7,8 +7,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBackend } from '../core/detectors/tf-backend';
-import type { DetectorKind } from '../core/detectors/registry';
+import { ensureBackend } from '../core/detectors';
+import type { DetectorKind } from '../core/detectors';
 import { fitPipeline } from '../core/pipeline';
 import { simulationSource } from '../core/sim';
 import { parseThreshold } from '../core/threshold';

@@ -10,6 +10,9 @@ import { ensureBackend } from '../../src/core/detectors/tf-backend';
 import { concatRows, matrix, takeRows, type Matrix } from '../../src/core/ingest/batch';
 import { rocAuc } from '../../src/core/metrics/roc';
 import { Random } from '../../src/core/util/random';
+import { fileURLToPath } from 'node:url';
+import { loadModelFolder } from '../../src/cli/model-folder';
+import { SCENARIOS, Simulator } from '../../src/core/sim';
 
 const D = 12;
 const RANK = 3;
@@ -274,3 +277,24 @@ function standardise(x: Matrix, rows: number[]): void {
     for (let i = 0; i < x.n; i++) x.data[i * x.d + j] = (x.data[i * x.d + j] - mu) / sd;
   }
 }
+
+describe('the shipped dense autoencoder', () => {
+  it('scores as the mean of its per-feature errors summed in float64, to float32 rounding, with the same verdicts', async () => {
+    const pipeline = await loadModelFolder(fileURLToPath(new URL('../../public/models/ae/', import.meta.url)));
+    const sim = new Simulator(SCENARIOS['mixed-day'], { seed: 3 });
+    const { features, scores } = await pipeline.score(sim.next(20_000), sim.schema);
+    const { perFeature } = await (pipeline.detector as Autoencoder).scoreWithContributions(features);
+    const threshold = pipeline.threshold.value;
+    let worst = 0;
+    let flips = 0;
+    for (let i = 0; i < features.n; i++) {
+      let sum = 0;
+      for (let j = 0; j < features.d; j++) sum += perFeature[i * features.d + j];
+      const exact = Math.fround(sum / features.d);
+      worst = Math.max(worst, Math.abs(scores[i] - exact) / exact);
+      if (scores[i] > threshold !== exact > threshold) flips++;
+    }
+    expect(worst).toBeLessThan(2e-6);
+    expect(flips).toBe(0);
+  });
+});

@@ -20,7 +20,12 @@ const PROMISED = [
 
 describe('npm run bench', () => {
   it('reads --only as comma- or space-separated names and --json as a file', () => {
-    expect(parseBenchArgs(['--only', 'iforest,ae', 'forest', '--json', 'f.json'])).toEqual({ only: ['iforest', 'ae', 'forest'], json: 'f.json', quick: false, list: false });
+    expect(parseBenchArgs(['--only', 'iforest,ae', 'forest', '--json', 'f.json'])).toEqual({
+      only: ['iforest', 'ae', 'forest'],
+      json: 'f.json',
+      quick: false,
+      list: false,
+    });
     expect(parseBenchArgs([]).only).toBeNull();
     expect(() => parseBenchArgs(['--only'])).toThrow(/needs benchmark names/);
     expect(() => parseBenchArgs(['--json', '--quick'])).toThrow(/needs a file/);

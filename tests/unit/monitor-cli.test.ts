@@ -125,4 +125,17 @@ describe('npm run monitor (real mosquitto and influxd)', () => {
     expect(counters).toMatchObject({ scored: sent, influx_written: 0, influx_failed: sent });
     expect(m.out()).toMatch(/InfluxDB at http:\/\/127\.0\.0\.1:\d+\/write\?db=iomt&precision=n cannot be reached/);
   }, 120_000);
+
+  it('the sensor turns a capture into flows and publishes them; the monitor scores every one', async () => {
+    const pcap = join(dir, 'ward.pcap');
+    execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/simulate.ts', '--pcap', pcap, '--out', join(dir, 'ward.csv'), '--rows', '400', '--seed', '2']);
+    const m = monitor('sensor', ['--mqtt', broker.url, '--topic', 'sensor/flows']);
+    await until(() => /waiting for the first flows/.test(m.out()), 'the monitor to subscribe');
+    const said = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', pcap, '--mqtt', broker.url, '--topic', 'sensor/flows', '--batch', '300'], { encoding: 'utf8' });
+    const published = Number(/published ([\d,]+) flows/.exec(said)![1].replace(/,/g, ''));
+    expect(published).toBeGreaterThan(400);
+    await until(() => received(m) >= published, 'the published flows');
+    const { counters } = await m.stop();
+    expect(counters).toMatchObject({ received: published, scored: published, skipped: 0, lost: 0 });
+  }, 120_000);
 });

@@ -90,4 +90,18 @@ describe('runs whose page closed while they played', () => {
     expect(s.perClass[0]).toMatchObject({ name: 'Benign', flows: 200, flagged: 50 });
     expect((await store.getRun('other-tab'))!.summary!.state).toBe('playing');
   });
+
+  it('count the alerts among rows the retention limit dropped, as the store counted them', async () => {
+    const store = await IndexedDbStore.open('interrupted-retention', new IDBFactory());
+    await store.setRetentionRows(150);
+    await store.putRun(run('kept', 'playing', counters(10, 10, 10, 0), NOW - 500));
+    // 3 chunks of 100 flows, 25 flagged each: the oldest two go, 50 alerts with them
+    await store.putChunks([chunk('kept', 0, 100, 4), chunk('kept', 1, 100, 4)]);
+    await store.putChunks([chunk('kept', 2, 100, 4)]);
+    expect((await store.getRun('kept'))!.droppedAlerts).toBe(50);
+    await closeInterruptedRuns(store, { now: NOW, liveRuns: new Set() });
+    const s = (await store.getRun('kept'))!.summary!;
+    expect(s.counters).toEqual({ read: 300, scored: 300, stored: 100, skipped: 0, alerts: 75, dropped: 200 });
+    expect(s.series.flows.reduce((a, b) => a + b, 0)).toBe(100);
+  });
 });

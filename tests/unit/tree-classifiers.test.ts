@@ -8,6 +8,7 @@ import type { FitProgress } from '../../src/core/detectors/detector';
 import { DecisionTreeClassifier, type DecisionTreeClassifierJSON } from '../../src/core/classifiers/decision-tree';
 import { GradientBoostingClassifier, type GradientBoostingClassifierJSON } from '../../src/core/classifiers/gradient-boosting';
 import { RandomForestClassifier } from '../../src/core/classifiers/random-forest';
+import { addTreeValues, treeFromJSON, type Tree, type TreeJSON } from '../../src/core/classifiers/tree-storage';
 import { shared } from './sources';
 
 interface Split {
@@ -258,3 +259,67 @@ describe('tree models on awkward inputs', () => {
     expect(() => tree.predict(matrix(1, 3, new Float32Array(3)))).toThrow(/4 columns/);
   });
 });
+
+describe('decision-forest prediction kernel (WebAssembly)', () => {
+  /** the JavaScript walk: each tree's leaf values added in tree order, then the mean */
+  function walked(trees: Tree[], x: Matrix, classes: number): Float32Array {
+    const sum = new Float64Array(x.n * classes);
+    for (const t of trees) addTreeValues(t, x, sum, classes, 0, 1);
+    return Float32Array.from(sum, (v) => v / trees.length);
+  }
+
+  /** three noisy classes over 4 columns, with NaN, ±Infinity, −0 and copies of training values (ties with thresholds) */
+  function awkward(n: number, seed: number): { x: Matrix; y: Int32Array } {
+    const rng = new Random(seed);
+    const x = matrix(n, 4);
+    const y = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      y[i] = rng.int(3);
+      for (let j = 0; j < 4; j++) x.data[i * 4 + j] = Math.round((y[i] + rng.normal()) * 8) / 8;
+    }
+    return { x, y };
+  }
+
+  it('predicts exactly what walking the trees predicts, for forests, min_samples_leaf leaves and a file in another node order', async () => {
+    const { x, y } = awkward(3000, 1);
+    const test = awkward(1003, 2).x;
+    const rng = new Random(3);
+    for (let i = 0; i < test.data.length; i += 5) test.data[i] = [NaN, Infinity, -Infinity, -0, test.data[i]][rng.int(5)];
+    const forest = new RandomForestClassifier({ n_estimators: 7, random_state: 1 });
+    await forest.fit(x, y, 3);
+    const impure = new RandomForestClassifier({ n_estimators: 3, min_samples_leaf: 20 });
+    await impure.fit(x, y, 3);
+    for (const model of [forest, impure]) {
+      const trees = model.toJSON().trees.map((t) => treeFromJSON(t, 4, 3, 'test'));
+      expect(model.predictProba(test)).toEqual(walked(trees, test, 3));
+    }
+    // the same tree with its nodes stored right child first: the kernel reorders them
+    const tree = new DecisionTreeClassifier();
+    await tree.fit(x, y, 3);
+    const json = tree.toJSON();
+    const flipped = reversePreorder(json.tree);
+    const loaded = DecisionTreeClassifier.fromJSON({ ...json, tree: flipped });
+    expect(loaded.predictProba(test)).toEqual(walked([treeFromJSON(json.tree, 4, 3, 'test')], test, 3));
+  });
+});
+
+/** the tree's nodes renumbered in pre-order visiting right children first, so no left child follows its parent */
+function reversePreorder(t: TreeJSON): TreeJSON {
+  const order: number[] = [];
+  const stack = [0];
+  while (stack.length) {
+    const k = stack.pop()!;
+    order.push(k);
+    if (t.feature[k] >= 0) stack.push(t.left[k], t.right[k]);
+  }
+  const at = new Map(order.map((k, i) => [k, i]));
+  const pick = <T,>(a: T[]) => order.map((k) => a[k]);
+  return {
+    feature: pick(t.feature),
+    threshold: pick(t.threshold),
+    left: order.map((k) => (t.left[k] < 0 ? -1 : at.get(t.left[k])!)),
+    right: order.map((k) => (t.right[k] < 0 ? -1 : at.get(t.right[k])!)),
+    value: pick(t.value),
+    values: t.values,
+  };
+}

@@ -6,7 +6,7 @@
  * ops keep that in view.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { WeightInitializer } from '../detectors/tf-backend';
+import type { WeightInitializer } from '../detectors';
 import { base64ToFloats, floatsToBase64 } from './float-base64';
 
 /** One weight tensor in JSON: float32 values as base64 (see float-base64.ts). */

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { throwIfAborted } from '../util/abort';
-import { seededGlorot } from '../detectors/tf-backend';
+import { seededGlorot } from '../detectors';
 import type { Matrix } from '../ingest/batch';
 import type { Random } from '../util/random';
 import type { CtganFitOptions, CtganHistory, CtganParams } from './ctgan-params';

@@ -29,7 +29,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { throwIfAborted } from '../util/abort';
-import { seededGlorot } from '../detectors/tf-backend';
+import { seededGlorot } from '../detectors';
 import type { Matrix } from '../ingest/batch';
 import { Random } from '../util/random';
 import { CTGAN_DEFAULTS, type CtganFitOptions, type CtganHistory, type CtganParams } from './ctgan-params';

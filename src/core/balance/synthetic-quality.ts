@@ -5,7 +5,7 @@
  * classifier the caller brings. Matching marginals (small KS) do not show that the
  * columns' joint structure survived; TSTR speaks to that.
  */
-import type { Classifier } from '../classifiers/classifier';
+import type { Classifier } from '../classifiers';
 import type { FitOptions } from '../util/fitting';
 import type { Matrix } from '../ingest/batch';
 import { ksStatistic, multiclassConfusion, multiclassScores } from '../metrics';

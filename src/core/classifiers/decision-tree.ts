@@ -6,6 +6,7 @@ import { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
 import { ClassSplitter, SortedColumns, type Criterion } from './exact-splitter';
 import { checkFitInput, growTree, type GrowLimits } from './tree-builder';
 import { addTreeValues, treeFromJSON, treeToJSON, type Tree, type TreeJSON } from './tree-storage';
+import { DecisionForestKernel } from './wasm/decision-forest-kernel';
 
 /**
  * A CART classification tree with scikit-learn's semantics and defaults
@@ -60,6 +61,8 @@ export interface DecisionTreeClassifierJSON extends ClassifierJSON {
 
 interface Fitted {
   tree: Tree;
+  /** the tree as a forest of one, one array for the model's life: meanProba keeps its kernel per array */
+  forest: readonly Tree[];
   nFeatures: number;
   nClasses: number;
 }
@@ -77,7 +80,8 @@ export class DecisionTreeClassifier implements Classifier {
     const j = json as DecisionTreeClassifierJSON;
     checkModelJSON(j, 'tree', JSON_VERSION, 'decision tree');
     const model = new DecisionTreeClassifier(j.params);
-    model.fitted = { tree: treeFromJSON(j.tree, j.n_features_in_, j.n_classes_, 'decision tree'), nFeatures: j.n_features_in_, nClasses: j.n_classes_ };
+    const tree = treeFromJSON(j.tree, j.n_features_in_, j.n_classes_, 'decision tree');
+    model.fitted = { tree, forest: [tree], nFeatures: j.n_features_in_, nClasses: j.n_classes_ };
     return model;
   }
 
@@ -98,7 +102,7 @@ export class DecisionTreeClassifier implements Classifier {
     splitter.reset(Uint32Array.from({ length: x.n }, (_, i) => i), rowWeights(y, counts, p.class_weight), new Random(p.random_state));
     const tree = growTree(splitter, x.n, growLimits(p, x.n));
     throwIfAborted(options.signal, 'decision tree');
-    this.fitted = { tree, nFeatures: x.d, nClasses };
+    this.fitted = { tree, forest: [tree], nFeatures: x.d, nClasses };
     options.progress?.({ stage: 'tree', done: 1, total: 1 });
   }
 
@@ -107,8 +111,8 @@ export class DecisionTreeClassifier implements Classifier {
   }
 
   predictProba(x: Matrix): Float32Array {
-    const { tree, nFeatures, nClasses } = this.need();
-    return meanProba([tree], x, nFeatures, nClasses, 'decision tree');
+    const { forest, nFeatures, nClasses } = this.need();
+    return meanProba(forest, x, nFeatures, nClasses, 'decision tree');
   }
 
   toJSON(): DecisionTreeClassifierJSON {
@@ -187,10 +191,16 @@ export function rowWeights(y: Int32Array, counts: Float64Array, classWeight: Cla
 }
 
 /** the mean of the trees' leaf class probabilities (sklearn's forest predict_proba), n × k */
+/** each fitted model's trees in the WebAssembly kernel, made at its first prediction (null: no WebAssembly) */
+const kernels = new WeakMap<readonly Tree[], DecisionForestKernel | null>();
+
 export function meanProba(trees: readonly Tree[], x: Matrix, nFeatures: number, nClasses: number, what: string): Float32Array {
   if (x.d !== nFeatures) throw new Error(`the ${what} was fitted on ${nFeatures} columns, got ${x.d}`);
   const sum = new Float64Array(x.n * nClasses);
-  for (const t of trees) addTreeValues(t, x, sum, nClasses, 0, 1);
+  if (!kernels.has(trees)) kernels.set(trees, DecisionForestKernel.create(trees, nClasses));
+  const kernel = kernels.get(trees);
+  if (kernel) kernel.addLeafValues(x, sum);
+  else for (const t of trees) addTreeValues(t, x, sum, nClasses, 0, 1);
   const out = new Float32Array(sum.length);
   for (let i = 0; i < sum.length; i++) out[i] = sum[i] / trees.length;
   return out;

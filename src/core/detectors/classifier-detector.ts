@@ -1,5 +1,5 @@
-import type { Classifier, ClassifierJSON } from '../classifiers/classifier';
-import { createClassifier, loadClassifier, type ModelName } from '../classifiers/registry';
+import type { Classifier, ClassifierJSON } from '../classifiers';
+import { createClassifier, loadClassifier, type ModelName } from '../classifiers';
 import type { Matrix } from '../ingest/batch';
 import type { Detector, DetectorJSON, FitOptions, KnownClass, NamedRows } from './detector';
 

@@ -30,6 +30,19 @@ export interface Detector {
   readonly classes?: readonly KnownClass[];
   /** per row, the most likely attack class (index into `classes`) and its probability */
   nameClasses?(x: Matrix): NamedRows;
+  /**
+   * Detectors whose score is a sum over input columns (autoencoders: squared reconstruction
+   * errors): the scores with each column's part, for showing what made a row stand out.
+   */
+  scoreWithContributions?(x: Matrix): Promise<Contributions>;
+}
+
+/** scores with each input column's part in them */
+export interface Contributions {
+  /** per row: the mean of its row of `perFeature` */
+  scores: Float32Array;
+  /** n × d parts (an autoencoder's squared reconstruction errors), row-major */
+  perFeature: Float32Array;
 }
 
 /** A class a supervised detector was trained on. */

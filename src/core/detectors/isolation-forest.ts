@@ -1,5 +1,6 @@
 import type { Matrix } from '../ingest/batch';
 import { throwIfAborted } from '../util/abort';
+import { floorToFloat32 } from '../util/float32';
 import { nextTurn } from '../util/pacing';
 import { Random } from '../util/random';
 import type { Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
@@ -454,23 +455,6 @@ function drawFromPool(rng: Random, pool: Uint32Array, k: number, out: Uint32Arra
     pool[i] = pool[j];
     pool[j] = t;
   }
-}
-
-const f32 = new Float32Array(1);
-const f32bits = new Int32Array(f32.buffer);
-
-/**
- * The largest float32 ≤ t. sklearn keeps thresholds in float64 but compares float32
- * inputs, and for a float32 x, x ≤ t exactly when x ≤ floorToFloat32(t); so storing
- * this loses nothing.
- */
-function floorToFloat32(t: number): number {
-  f32[0] = t;
-  if (f32[0] <= t) return f32[0];
-  if (f32[0] > 0) f32bits[0]--;
-  else if (f32[0] < 0) f32bits[0]++;
-  else f32bits[0] = 0x80000001 | 0;
-  return f32[0];
 }
 
 function joinTrees(trees: Forest[]): Forest {

@@ -1,4 +1,4 @@
-import { KMeans, type KMeansJSON } from '../classifiers/k-means';
+import { KMeans, type KMeansJSON } from '../classifiers';
 import type { Matrix } from '../ingest/batch';
 import type { Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
 

@@ -1,6 +1,6 @@
-import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../detectors/classifier-detector';
-import type { DetectorKind, DetectorSettings, MemberKind, ModelKind } from '../detectors/registry';
-import { DETECTOR_KINDS, isSupervised } from '../detectors/registry';
+import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../detectors';
+import type { DetectorKind, DetectorSettings, MemberKind, ModelKind } from '../detectors';
+import { DETECTOR_KINDS, isSupervised } from '../detectors';
 import { InputError } from '../ingest/text-stream';
 
 /**

@@ -1,7 +1,7 @@
-import type { Detector } from '../detectors/detector';
-import { isSupervised, type ModelKind, type DetectorSettings } from '../detectors/registry';
+import type { Detector } from '../detectors';
+import { isSupervised, type ModelKind, type DetectorSettings } from '../detectors';
 import { fitSupervisedPipeline } from '../pipeline/fit-supervised';
-import type { TrainingHistory } from '../detectors/reconstruction';
+import type { TrainingHistory } from '../detectors';
 import { DatasetReader, type SourceFile } from '../ingest/dataset-reader';
 import type { ClassVocabulary } from '../ingest/class-vocabulary';
 import { totalSkipped } from '../ingest/counters';

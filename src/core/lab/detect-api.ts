@@ -1,4 +1,4 @@
-import type { BackendInfo as TfBackendInfo } from '../detectors/tf-backend';
+import type { BackendInfo as TfBackendInfo } from '../detectors';
 import type { SourceMeta } from '../replay/flow-batch';
 import type { LearningOptions } from '../replay/learning-period';
 import type { AdaptiveThresholdOptions } from '../threshold/adaptive';

@@ -1,5 +1,5 @@
-import type { DetectorKind, ModelKind } from '../detectors/registry';
-import type { ModelName } from '../classifiers/registry';
+import type { ModelName } from '../classifiers';
+import type { BackendInfo, DetectorKind, ModelKind } from '../detectors';
 import type { ScoreDistributions } from '../explore/score-distributions';
 import type { TrainRunProgress } from '../explore/train-run';
 import type { Evaluation, PipelineProgress, SplitKind, TrainingSummary } from '../pipeline';
@@ -7,7 +7,6 @@ import type { SourceSpec } from '../replay/source-spec';
 import type { ModelRecord } from '../store/records';
 import type { BalanceMethod, CompareProgress, CompareResult, Task } from '../study';
 import type { Threshold } from '../threshold';
-import type { BackendInfo } from '../detectors/tf-backend';
 
 /** What one reading of dropped files found (the Data view's summary). */
 export interface DatasetInfo {

@@ -1,4 +1,4 @@
-import type { BackendInfo } from '../detectors/tf-backend';
+import type { BackendInfo } from '../detectors';
 import { detectorSettings, trainRun } from '../explore';
 import type { SourceFile } from '../ingest';
 import { evaluate, type PipelineProgress } from '../pipeline';

@@ -1,7 +1,7 @@
 import type { FitProgress } from '../util/fitting';
-import { ClassifierDetector } from '../detectors/classifier-detector';
-import { HybridDetector } from '../detectors/hybrid';
-import { createSupervised, type DetectorSettings, type SupervisedKind } from '../detectors/registry';
+import { ClassifierDetector } from '../detectors';
+import { HybridDetector } from '../detectors';
+import { createSupervised, type DetectorSettings, type SupervisedKind } from '../detectors';
 import { takeRows, type Matrix } from '../ingest/batch';
 import type { ClassVocabulary } from '../ingest/class-vocabulary';
 import type { SourceFile } from '../ingest/dataset-reader';

@@ -1,7 +1,7 @@
-import { createDetector, type DetectorKind, type DetectorSettings } from '../detectors/registry';
-import type { Detector } from '../detectors/detector';
+import { createDetector, type DetectorKind, type DetectorSettings } from '../detectors';
+import type { Detector } from '../detectors';
 import type { FitProgress } from '../util/fitting';
-import { gridSearchIsolationForest, type GridResult, type IsolationForestGrid } from '../detectors/isolation-forest-grid';
+import { gridSearchIsolationForest, type GridResult, type IsolationForestGrid } from '../detectors';
 import { concatRows, takeRows, type Matrix } from '../ingest/batch';
 import { ClassVocabulary } from '../ingest/class-vocabulary';
 import { DatasetReader, type ReadProgress, type SourceFile } from '../ingest/dataset-reader';

@@ -1,5 +1,5 @@
-import type { Detector, DetectorJSON } from '../detectors/detector';
-import { loadDetector } from '../detectors/registry';
+import type { Detector, DetectorJSON } from '../detectors';
+import { loadDetector } from '../detectors';
 import type { Matrix } from '../ingest/batch';
 import { Preprocessor, type PreprocessorJSON } from '../features/preprocessor';
 import { incompatibility, type Schema } from '../schema/schema';

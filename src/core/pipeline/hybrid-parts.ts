@@ -1,4 +1,4 @@
-import type { HybridDetector } from '../detectors/hybrid';
+import type { HybridDetector } from '../detectors';
 import type { Matrix } from '../ingest/batch';
 import type { ClassVocabulary } from '../ingest/class-vocabulary';
 import { evaluateBinary, type BinaryReport } from '../metrics';

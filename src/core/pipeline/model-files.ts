@@ -1,4 +1,4 @@
-import type { DetectorJSON } from '../detectors/detector';
+import type { DetectorJSON } from '../detectors';
 import { PIPELINE_FILE, type PipelineJSON } from './fitted-pipeline';
 
 /**

@@ -1,6 +1,5 @@
-import { ReconstructionDetector } from '../detectors/reconstruction';
 import { takeRows, type Matrix } from '../ingest/batch';
-import type { NamedRows } from '../detectors/detector';
+import type { NamedRows } from '../detectors';
 import type { FittedPipeline } from '../pipeline/fitted-pipeline';
 import type { Schema } from '../schema/schema';
 import { protocolIndexer } from '../store/flow-protocol';
@@ -136,7 +135,7 @@ export class DetectSession {
     this.namer = options.namer ?? (options.verdict.pipeline.detector.nameClasses ? options.verdict : null);
     this.predictedNames = this.namer?.pipeline.detector.classes?.map((c) => c.name) ?? null;
     if (this.predictedNames) this.run.predictedClasses = this.predictedNames;
-    this.contributionNames = options.verdict.pipeline.detector instanceof ReconstructionDetector ? options.verdict.pipeline.preprocessor.outputNames : null;
+    this.contributionNames = contributionNames(options.verdict.pipeline);
     this.aggregator.setClasses(options.meta.classes);
     this.sharesInputs = this.sharedInputs();
     this.adaptiveOptions = options.adaptive;
@@ -338,7 +337,7 @@ export class DetectSession {
       // the source waits meanwhile: this batch's credit goes back once the model is in place
       const pipeline = await learning.train(this.schema, this.meta.label);
       this.verdict = { id: 'learned-on-site', kind: pipeline.detector.kind, pipeline };
-      this.contributionNames = pipeline.detector instanceof ReconstructionDetector ? pipeline.preprocessor.outputNames : null;
+      this.contributionNames = contributionNames(pipeline);
       this.sharesInputs = this.sharedInputs();
       if (this.adaptiveOptions && this.adaptive) this.adaptive = adaptiveFrom(pipeline, this.adaptiveOptions);
       this.moveThreshold(pipeline.threshold.value);
@@ -386,10 +385,8 @@ export class DetectSession {
     const columns = this.schema.columns.map((c) => c.name);
     let perFeature: Float32Array | null = null;
     const names = this.contributionNames;
-    if (names) {
-      const detector = this.verdict.pipeline.detector as ReconstructionDetector<never>;
-      perFeature = (await detector.scoreWithContributions(takeRows(features, rows))).perFeature;
-    }
+    const detector = this.verdict.pipeline.detector;
+    if (names && detector.scoreWithContributions) perFeature = (await detector.scoreWithContributions(takeRows(features, rows))).perFeature;
     const out = new Map<number, AlertSample>();
     rows.forEach((r, k) => {
       const values: Record<string, number> = {};
@@ -476,4 +473,9 @@ function categoriesOf(schema: Schema): Record<string, string[]> | undefined {
     }
   }
   return any ? out : undefined;
+}
+
+/** the names of the verdict model's inputs where its detector can say each one's part in a score */
+function contributionNames(pipeline: FittedPipeline): string[] | null {
+  return pipeline.detector.scoreWithContributions ? pipeline.preprocessor.outputNames : null;
 }

@@ -23,8 +23,9 @@ export interface InterruptedRunsOptions {
  * `interrupted` and its figures are recomputed from the flows the store holds (the last
  * saved summary may be many seconds old): stored and alerts are counted in the store,
  * scored = stored + dropped, read = scored + skipped, and flows scored but never stored
- * are counted as skipped with a reason. Alerts among rows dropped earlier by the
- * retention limit are gone with them, as in an export. Returns the runs it closed.
+ * are counted as skipped with a reason; alerts = flagged flows stored + those among the
+ * rows the retention limit dropped (the store counts them as it drops). The charts are
+ * those of the stored flows. Returns the runs it closed.
  */
 export async function closeInterruptedRuns(store: LabStore, options: InterruptedRunsOptions = {}): Promise<RunRecord[]> {
   const now = options.now ?? Date.now();
@@ -42,20 +43,22 @@ export async function closeInterruptedRuns(store: LabStore, options: Interrupted
     const lost = Math.max(0, s.counters.scored - scored);
     const skippedReasons = lost > 0 ? { ...s.skippedReasons, [NOT_STORED]: (s.skippedReasons[NOT_STORED] ?? 0) + lost } : { ...s.skippedReasons };
     const skipped = s.counters.skipped + lost;
+    // alerts among rows the retention limit dropped are counted by the store as it drops them
+    const droppedAlerts = run.droppedAlerts ?? 0;
     const counters: FlowCounters = {
-      read: scored + skipped, scored, stored, skipped, alerts: rebuilt.counters.alerts, dropped,
+      read: scored + skipped, scored, stored, skipped, alerts: rebuilt.counters.alerts + droppedAlerts, dropped,
       // a live feed's lost flows were never read: the store cannot recount them, the saved figure stands
       ...(s.counters.lost !== undefined && { lost: s.counters.lost }),
     };
     const captions = [
-      `Interrupted: the page closed while this run played. Its figures are recomputed from the ${stored.toLocaleString('en-US')} flows stored${lost > 0 ? `; ${lost.toLocaleString('en-US')} scored flows had not been stored and are counted as skipped` : ''}${dropped > 0 ? `; alerts among the ${dropped.toLocaleString('en-US')} flows dropped by the retention limit are not counted` : ''}.`,
+      `Interrupted: the page closed while this run played. Its figures are recomputed from the ${stored.toLocaleString('en-US')} flows stored${lost > 0 ? `; ${lost.toLocaleString('en-US')} scored flows had not been stored and are counted as skipped` : ''}${dropped > 0 && run.droppedAlerts === undefined ? `; alerts among the ${dropped.toLocaleString('en-US')} flows dropped by the retention limit were not kept` : ''}.`,
     ];
     const summary = {
       ...rebuilt,
       state: 'interrupted' as const,
       counters,
       skippedReasons,
-      anomalyRate: stored ? counters.alerts / stored : 0,
+      anomalyRate: scored ? counters.alerts / scored : 0,
       captions,
       position: { ...rebuilt.position, rows: scored },
     };

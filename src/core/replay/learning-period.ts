@@ -1,4 +1,4 @@
-import type { DetectorKind } from '../detectors/registry';
+import type { DetectorKind } from '../detectors';
 import { concatRows, type Batch, type Matrix } from '../ingest/batch';
 import { fitBenignRows } from '../pipeline/fit';
 import type { FittedPipeline } from '../pipeline/fitted-pipeline';

@@ -23,6 +23,8 @@ interface ChunkSize {
   runId: string;
   seq: number;
   n: number;
+  /** flagged flows in the chunk (absent in stores written before it was kept) */
+  flagged?: number;
 }
 
 interface Setting {
@@ -134,12 +136,13 @@ export class IndexedDbStore implements LabStore {
   putRun(run: RunRecord): Promise<void> {
     return this.serial(async () => {
       const ledger = this.ledgers.get(run.id);
-      const known = ledger ? (await ledger).dropped : 0;
+      const known = ledger ? await ledger : null;
       await this.write(['runs'], `run "${run.name}"`, async (tx) => {
         const runs = tx.objectStore('runs');
         const stored = await runs.get(run.id);
-        const droppedRows = Math.max(run.droppedRows || 0, stored?.droppedRows || 0, known);
-        fire(runs.put({ ...run, droppedRows }));
+        const droppedRows = Math.max(run.droppedRows || 0, stored?.droppedRows || 0, known?.dropped ?? 0);
+        const droppedAlerts = Math.max(run.droppedAlerts || 0, stored?.droppedAlerts || 0, known?.droppedFlagged ?? 0);
+        fire(runs.put({ ...run, droppedRows, ...(droppedAlerts > 0 && { droppedAlerts }) }));
       });
     });
   }
@@ -193,7 +196,7 @@ export class IndexedDbStore implements LabStore {
       }
       // The ledgers are updated now; if the transaction fails they are reloaded from the database.
       for (const p of plans) {
-        for (const c of p.write) p.ledger.add(c.seq, c.n);
+        for (const c of p.write) p.ledger.add(c.seq, c.n, flaggedIn(c));
         const d = p.ledger.dropOldest(this.retention);
         p.dropped = d.rows;
         p.throughSeq = d.throughSeq;
@@ -212,14 +215,14 @@ export class IndexedDbStore implements LabStore {
             }
             for (const c of p.write) {
               fire(chunkStore.put(c));
-              fire(sizes.put({ runId: c.runId, seq: c.seq, n: c.n }));
+              fire(sizes.put({ runId: c.runId, seq: c.seq, n: c.n, flagged: flaggedIn(c) }));
             }
           }
           const runs = tx.objectStore('runs');
           for (const p of plans) {
             if (p.dropped === 0) continue;
             const run = await runs.get(p.runId);
-            if (run) fire(runs.put({ ...run, droppedRows: Math.max(run.droppedRows || 0, p.ledger.dropped) }));
+            if (run) fire(runs.put({ ...run, droppedRows: Math.max(run.droppedRows || 0, p.ledger.dropped), droppedAlerts: Math.max(run.droppedAlerts || 0, p.ledger.droppedFlagged) }));
           }
         });
       } catch (e) {
@@ -398,8 +401,9 @@ export class IndexedDbStore implements LabStore {
     const tx = this.db.transaction(['chunkSizes', 'runs'], 'readonly');
     const [sizes, run] = await Promise.all([tx.objectStore('chunkSizes').getAll(runRange(runId)), tx.objectStore('runs').get(runId)]);
     const ledger = new ChunkLedger();
-    for (const s of sizes) ledger.add(s.seq, s.n);
+    for (const s of sizes) ledger.add(s.seq, s.n, s.flagged ?? 0);
     ledger.dropped = run?.droppedRows || 0;
+    ledger.droppedFlagged = run?.droppedAlerts || 0;
     return ledger;
   }
 }
@@ -477,4 +481,11 @@ function storable(c: FlowChunk): FlowChunk {
   };
   if (c.scores) out.scores = Object.fromEntries(Object.entries(c.scores).map(([k, v]) => [k, tight(v)]));
   return out;
+}
+
+/** flagged flows in a chunk */
+function flaggedIn(c: FlowChunk): number {
+  let f = 0;
+  for (let i = 0; i < c.n; i++) f += c.verdict[i];
+  return f;
 }

@@ -37,6 +37,8 @@ export interface RunRecord {
   summary: LiveSummary | null;
   /** rows dropped by the retention limit so far */
   droppedRows: number;
+  /** flagged flows among them (kept by the store; absent when none, or in runs stored before it was counted) */
+  droppedAlerts?: number;
 }
 
 export interface FlowChunk {

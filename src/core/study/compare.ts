@@ -1,6 +1,6 @@
-import { createClassifier, MODEL_NAMES, type ModelName } from '../classifiers/registry';
+import { createClassifier, MODEL_NAMES, type ModelName } from '../classifiers';
 import type { FitProgress } from '../util/fitting';
-import { createDetector, type DetectorKind } from '../detectors/registry';
+import { createDetector, type DetectorKind } from '../detectors';
 import { takeRows, type Matrix } from '../ingest/batch';
 import type { SourceFile } from '../ingest/dataset-reader';
 import { DEFAULT_PREPROCESSOR, Preprocessor } from '../features/preprocessor';

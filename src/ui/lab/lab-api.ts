@@ -7,7 +7,7 @@
 import type { AdaptiveThresholdOptions } from '../../core/threshold';
 import type { LearningOptions } from '../../core/replay/learning-period';
 import type {
-  AttackInjection, BackendInfo, DatasetInfo, ExploreOptions, FeatureExploration, InspectProgress, ModelSummary, RateSpec, SourceSpec,
+  AttackInjection, BackendInfo, DatasetInfo, ExploreOptions, FeatureExploration, FeedStatus, InspectProgress, ModelSummary, RateSpec, SourceSpec,
   StorageInfo, TrainProgress, TrainRequest, TrainResult,
 } from '../../core/lab';
 import type { ScoreDistributions } from '../../core/explore';
@@ -17,7 +17,7 @@ import type { ExportFormat } from '../../core/store/export-run';
 
 // the contracts the workers share live below both, in `src/core/lab`; the views take them from here
 export type {
-  AlertGroup, AttackInjection, BackendInfo, DatasetInfo, ExploreOptions, FeatureExploration, InspectProgress, LiveSummary, ModelRecord, ModelSummary,
+  AlertGroup, AttackInjection, BackendInfo, DatasetInfo, ExploreOptions, FeatureExploration, FeedStatus, InspectProgress, LiveSummary, ModelRecord, ModelSummary,
   RateSpec, RunRecord, ScoreDistributions, SourceSpec, StorageEstimate, TrainProgress, TrainRequest, TrainResult,
 };
 
@@ -59,6 +59,8 @@ export interface ReplayApi {
   stop(): Promise<void>;
   /** simulation only: an attack episode starting now */
   inject(attack: AttackInjection): Promise<void>;
+  /** a live feed's connection, queue and losses now; null for files and the simulation */
+  feed(): Promise<FeedStatus | null>;
   /** scenario names with their one-line descriptions, and the attack classes that can be injected */
   scenarios(): Promise<{ scenarios: { name: string; description: string }[]; attacks: string[]; devices: string[] }>;
 

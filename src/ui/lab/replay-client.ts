@@ -8,7 +8,7 @@ import type { DetectWorkerApi, SourceWorkerApi, StorageInfo } from '../../core/l
 import { emptySummary, plainRate, plainSource, sourceLabel, sourceRecord } from '../../core/replay';
 import type { ExportFormat } from '../../core/store/export-run';
 import { messageOf } from '../../core/util';
-import type { AlertGroup, AttackInjection, BackendInfo, LiveSummary, RateSpec, ReplayApi, RunRecord, StartRequest } from './lab-api';
+import type { AlertGroup, AttackInjection, BackendInfo, FeedStatus, LiveSummary, RateSpec, ReplayApi, RunRecord, StartRequest } from './lab-api';
 
 export class ReplayClient implements ReplayApi {
   private readonly sourceWorker = new Worker(new URL('../../../workers/source.worker.ts', import.meta.url), { type: 'module', name: 'source' });
@@ -130,6 +130,10 @@ export class ReplayClient implements ReplayApi {
 
   exportRun(id: string, format: ExportFormat): Promise<Blob> {
     return this.detect.exportRun(id, format);
+  }
+
+  feed(): Promise<FeedStatus | null> {
+    return this.source.feed();
   }
 
   listAlertGroups(runId: string): Promise<AlertGroup[]> {

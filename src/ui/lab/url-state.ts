@@ -36,6 +36,9 @@ export interface LabUrlState {
   autostart: boolean;
   /** a stored run (Alerts and History views) */
   run: string | null;
+  /** a live feed: the broker's ws:// or wss:// address and the topic filter (never a password) */
+  broker: string | null;
+  topic: string | null;
 }
 
 export const DEFAULT_RATE: RateSpec = { kind: 'flows', perSecond: 1000 };
@@ -49,6 +52,8 @@ export const DEFAULTS: LabUrlState = {
   threshold: null,
   autostart: false,
   run: null,
+  broker: null,
+  topic: null,
 };
 
 /** "100" → 100 flows/s, "max" → as fast as possible, "x4" → four times the file's own speed */
@@ -105,6 +110,8 @@ export function parseUrlState(search: string): LabUrlState {
     threshold: Number.isFinite(thresholdValue) && thresholdValue >= 0 ? thresholdValue : null,
     autostart: p.get('autostart') === '1' || p.get('autostart') === 'true',
     run: p.get('run') || null,
+    broker: p.get('broker')?.trim() || null,
+    topic: p.get('topic')?.trim() || null,
   };
 }
 
@@ -125,8 +132,10 @@ export function toSearch(state: LabUrlState, current = ''): string {
     set('rate', rateToParam(state.rate));
     set('threshold', state.threshold === null ? null : trimNumber(state.threshold));
     set('autostart', state.autostart ? '1' : null);
+    set('broker', state.broker);
+    set('topic', state.broker ? state.topic : null);
   } else {
-    for (const key of ['dataset', 'seed', 'rate', 'autostart']) p.delete(key);
+    for (const key of ['dataset', 'seed', 'rate', 'autostart', 'broker', 'topic']) p.delete(key);
     if (p.has('threshold') && Number.isFinite(Number(p.get('threshold')))) p.delete('threshold');
   }
   if (state.view === 'alerts' || state.view === 'history') set('run', state.run);

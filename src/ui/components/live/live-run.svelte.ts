@@ -4,7 +4,8 @@
  * second, so the charts redraw at a calm rate whatever the replay speed. It outlives the
  * views (switching tabs does not lose the run).
  */
-import type { AttackInjection, BackendInfo, RateSpec, ReplayApi, RunRecord, SourceSpec, StartRequest } from '../../lab/lab-api';
+import type { QoS } from '../../../core/mqtt';
+import type { AttackInjection, BackendInfo, FeedStatus, RateSpec, ReplayApi, RunRecord, SourceSpec, StartRequest } from '../../lab/lab-api';
 import type { LiveSummary } from '../../../core/store';
 import type { LearningOptions } from '../../../core/replay/learning-period';
 import { message } from '../format';
@@ -33,6 +34,11 @@ export class LiveRun {
   /** the source shown in the Live view: a scenario (from the URL) or files (never in the URL) */
   kind: SourceSpec['kind'] = $state('simulation');
   files: File[] = $state.raw([]);
+  /** an MQTT feed's credentials and QoS (its address and topic are in the page's settings, and so in the URL; these never are) */
+  mqtt = $state({ username: '', password: '', qos: 0 as QoS });
+  /** the live feed's connection and losses, while one is open */
+  feed: FeedStatus | null = $state.raw(null);
+  private feedTimer: ReturnType<typeof setInterval> | null = null;
   backend: BackendInfo | null = $state.raw(null);
   /** the stored classifier or hybrid that names every alert ('' : the detector itself, where it names classes) */
   namerId = $state('');
@@ -82,7 +88,17 @@ export class LiveRun {
   }
 
   /** starts the source shown (a scenario or the files) with the page's settings */
-  startWith(settings: { dataset: string | null; seed: number; detector: string; rate: RateSpec; threshold: number | null }, loop: boolean, judging: Judging = {}): Promise<boolean> {
+  startWith(settings: { dataset: string | null; seed: number; detector: string; rate: RateSpec; threshold: number | null; broker?: string | null; topic?: string | null }, loop: boolean, judging: Judging = {}): Promise<boolean> {
+    if (this.kind === 'mqtt') {
+      if (!settings.broker || !settings.topic) {
+        this.error = 'Give the broker address (ws:// or wss://) and the topic to watch first.';
+        return Promise.resolve(false);
+      }
+      const { username, password, qos } = this.mqtt;
+      const source: SourceSpec = { kind: 'mqtt', url: settings.broker, topic: settings.topic, qos, ...(username && { username }), ...(password && { password }) };
+      // a feed cannot be slowed: its flows are scored as they come
+      return this.start(source, { ...settings, ...judging, rate: { kind: 'max' }, loop: false });
+    }
     if (this.kind === 'files') {
       if (this.files.length === 0) {
         this.error = 'Choose or drop the files to replay first.';
@@ -110,6 +126,7 @@ export class LiveRun {
         ...(options.learning && { learning: $state.snapshot(options.learning) as LearningOptions }) };
       this.kind = source.kind;
       if (source.kind === 'files') this.files = source.files;
+      this.followFeed(source.kind === 'mqtt');
       const run = await this.replay.start(request);
       this.run = run;
       // summaries of the run that arrived while it was starting
@@ -143,7 +160,29 @@ export class LiveRun {
   setThreshold = (value: number) => this.act((r) => r.setThreshold(value));
   inject = (attack: AttackInjection) => this.act((r) => r.inject(attack));
 
+  /** asks for the feed's state a few times a second while a feed runs (connecting, live, reconnecting, closed) */
+  private followFeed(on: boolean): void {
+    if (this.feedTimer) clearInterval(this.feedTimer);
+    this.feedTimer = null;
+    this.feed = null;
+    if (!on) return;
+    let asking = false;
+    this.feedTimer = setInterval(() => {
+      if (asking) return;
+      asking = true;
+      this.replay
+        .feed()
+        .then((f) => {
+          // keep the last state once the feed closed: its reason stays visible
+          if (f) this.feed = f;
+        })
+        .catch(() => {})
+        .finally(() => (asking = false));
+    }, PUBLISH_MS);
+  }
+
   dispose(): void {
+    this.followFeed(false);
     this.unsubscribe();
     if (this.timer) clearTimeout(this.timer);
   }

@@ -3,7 +3,7 @@
  * (scikit-learn's for the forest, Keras' for the autoencoders) and their defaults. An
  * empty field means "the default".
  */
-import type { ModelKind } from '../../../core/detectors/registry';
+import type { ModelKind } from '../../../core/detectors';
 
 export type DetectorId = ModelKind;
 

@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { MqttConnection, type QoS } from '../core/mqtt';
+import { captureClass, CaptureReading, FLOW_CSV_HEADER, flowCsvRows, formatCaptureCounters, type CaptureFile } from '../core/packets';
+import { numberArg, one, UsageError } from './args';
+import { sourceFiles } from './files';
+import { runCommand } from './run-command';
+
+const USAGE = `usage: npm run sensor -- (--pcap <captures or folders> | --interface <name>) --mqtt mqtt://host:port --topic <t>
+         [--rate max|x<N>|<flows/s>] [--window N] [--batch N] [--label <Class>]
+
+Turns packets into flow records (the lab's windowed extractor, CICIoMT2024 v2 columns) and
+publishes them to an MQTT broker in the live wire format (README: "Live wire format"): CSV
+with its header, --batch flows per message (default 1000), each message numbered (#seq).
+
+  --pcap <files>      pcap/pcapng captures (also .gz), or - for standard input, e.g. a live pipe:
+                        tcpdump -i eth0 -U -w - | npm run sensor -- --pcap - --mqtt … --topic …
+  --interface <name>  the same, with tcpdump started here (tcpdump -i <name> -U -w -; needs the
+                      right to capture); Ctrl-C stops it
+  --rate              max (default), x<N>: N times the captures' own pace, or a number of flows/s
+  --window N          packets per flow window, per device (default 10)
+  --qos 0|1|2         publish QoS (default 0);  --user <name> (password: MQTT_PASSWORD)`;
+
+const OPTIONS = {
+  pcap: 'many', interface: 'one', mqtt: 'one', topic: 'one', rate: 'one', window: 'one', batch: 'one', label: 'one', qos: 'one', user: 'one',
+} as const;
+
+type Pace = { kind: 'max' } | { kind: 'speed'; multiplier: number } | { kind: 'flows'; perSecond: number };
+
+function parsePace(text: string | undefined): Pace {
+  if (!text || text === 'max') return { kind: 'max' };
+  const speed = /^x(\d+(?:\.\d+)?)$/i.exec(text);
+  if (speed && Number(speed[1]) > 0) return { kind: 'speed', multiplier: Number(speed[1]) };
+  if (/^\d+(\.\d+)?$/.test(text) && Number(text) > 0) return { kind: 'flows', perSecond: Number(text) };
+  throw new UsageError(`--rate must be max, x<N> or a number of flows/s, not "${text}"`);
+}
+
+runCommand(USAGE, OPTIONS, async (args) => {
+  const url = one(args, 'mqtt');
+  const topic = one(args, 'topic');
+  const pcaps = args.get('pcap');
+  const iface = one(args, 'interface');
+  if (!url || !topic) throw new UsageError('give the broker and topic: --mqtt mqtt://host:port --topic <t>');
+  if (!pcaps === !iface) throw new UsageError('give either --pcap <captures> or --interface <name>');
+  if (/[+#]/.test(topic)) throw new UsageError(`"${topic}" cannot be published to: a topic has no + or # wildcards`);
+  const pace = parsePace(one(args, 'rate'));
+  const window = numberArg(args, 'window', (v) => Number.isInteger(v) && v >= 1, 'a whole number of packets, 1 or more');
+  const batch = numberArg(args, 'batch', (v) => Number.isInteger(v) && v >= 1, 'a whole number of flows, 1 or more') ?? 1000;
+  const qos = (numberArg(args, 'qos', (v) => v === 0 || v === 1 || v === 2, '0, 1 or 2') ?? 0) as QoS;
+  const label = one(args, 'label');
+
+  let tcpdump: ReturnType<typeof spawn> | null = null;
+  let files: CaptureFile[];
+  if (iface) {
+    tcpdump = spawn('tcpdump', ['-i', iface, '-U', '-w', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let said = '';
+    tcpdump.stderr!.on('data', (d) => (said += d));
+    tcpdump.on('error', (e) => console.error(`error: tcpdump could not be started: ${e.message}`));
+    tcpdump.on('exit', (code) => code && console.error(`tcpdump stopped (${code}): ${said.trim().split('\n').pop()}`));
+    files = [{ name: `interface ${iface}`, stream: () => Readable.toWeb(tcpdump!.stdout!) as ReadableStream<Uint8Array> }];
+  } else if (pcaps!.length === 1 && pcaps![0] === '-') {
+    files = [{ name: 'standard input', stream: () => Readable.toWeb(process.stdin) as ReadableStream<Uint8Array> }];
+  } else files = sourceFiles(pcaps!);
+  const stopLive = () => tcpdump?.kill('SIGTERM');
+  process.once('SIGINT', stopLive);
+  process.once('SIGTERM', stopLive);
+
+  const connection = new MqttConnection({ url, username: one(args, 'user'), password: process.env.MQTT_PASSWORD });
+  await connection.connect();
+  const classes: string[] = [];
+  const reading = new CaptureReading(files, {
+    window,
+    labelOf: (name) => {
+      const c = captureClass(name, label);
+      if (c === null) return -1;
+      if (!classes.includes(c)) classes.push(c);
+      return classes.indexOf(c);
+    },
+  });
+
+  let seq = 0;
+  let failed = 0;
+  let messages = 0;
+  let pending: string[] = [];
+  const started = performance.now();
+  let firstFlowTime = NaN;
+  const send = async () => {
+    if (pending.length === 0) return;
+    const lines = pending;
+    pending = [];
+    try {
+      await connection.publish(topic, `#seq=${seq}\n${FLOW_CSV_HEADER}\n${lines.join('\n')}\n`, qos);
+      messages++;
+    } catch (e) {
+      failed += lines.length;
+      console.error(`${lines.length} flows were not published: ${(e as Error).message}`);
+    }
+    seq += lines.length;
+  };
+  /** waits until flow `count` (with its own time `t`, s) is due at the chosen pace */
+  const due = async (count: number, t: number) => {
+    let at = 0;
+    if (pace.kind === 'flows') at = (count / pace.perSecond) * 1000;
+    else if (pace.kind === 'speed') at = ((t - firstFlowTime) / pace.multiplier) * 1000;
+    const wait = started + at - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+  };
+
+  for await (const { rows, names } of reading.flows()) {
+    const lines = flowCsvRows(rows, names, classes).split('\n');
+    lines.pop();
+    for (let i = 0; i < lines.length; i++) {
+      if (Number.isNaN(firstFlowTime)) firstFlowTime = rows.time[i];
+      pending.push(lines[i]);
+      // a message leaves when it is full, or at once when pacing: flows go out when due
+      if (pending.length >= batch || pace.kind !== 'max') {
+        if (pace.kind !== 'max') await due(seq + pending.length, rows.time[i]);
+        if (pending.length >= batch || pace.kind !== 'max') await send();
+      }
+    }
+    if (tcpdump) await send(); // live: nothing waits for a full message
+  }
+  await send();
+  await connection.end();
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${formatCaptureCounters(reading.counters)}`);
+  console.log(`published ${(seq - failed).toLocaleString('en-US')} flows in ${messages.toLocaleString('en-US')} messages to ${topic} in ${seconds.toFixed(1)} s (${Math.round((seq - failed) / Math.max(seconds, 1e-3)).toLocaleString('en-US')} flows/s)${failed ? `; ${failed} not published` : ''}`);
+  return failed ? 1 : 0;
+});

@@ -1,0 +1,83 @@
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { watch } from './page-problems';
+import { startMosquitto, type Mosquitto } from '../support/servers';
+
+/**
+ * The Live view watching a real Mosquitto over its WebSocket listener: mosquitto_pub (a
+ * client nobody here wrote) publishes flows in the live wire format, the page subscribes,
+ * scores and stores them; the broker is restarted mid-stream, the page reconnects by
+ * itself and counts the flows published meanwhile as lost.
+ */
+const V2 = fileURLToPath(new URL('../../../shared/datasets/ciciomt2024_v2_39feat_sample.csv', import.meta.url));
+const lines = readFileSync(V2, 'utf8').split(/\r?\n/).filter(Boolean);
+const NAMES = ['read', 'scored', 'stored', 'skipped', 'lost'] as const;
+
+async function counters(page: Page): Promise<Record<(typeof NAMES)[number], number>> {
+  const texts = await page.evaluate((names) => names.map((n) => document.querySelector(`[data-testid=count-${n}]`)?.textContent ?? '0'), [...NAMES]);
+  return Object.fromEntries(NAMES.map((n, i) => [n, Number(texts[i])])) as Record<(typeof NAMES)[number], number>;
+}
+
+let broker: Mosquitto;
+let seq = 0;
+
+/** one message of `n` flows numbered from the producer's count; false when the broker was not there */
+function publish(n: number): boolean {
+  const rows = lines.slice(1 + (seq % 15_000), 1 + (seq % 15_000) + n);
+  const payload = `#seq=${seq}\n${lines[0]}\n${rows.join('\n')}\n`;
+  seq += n;
+  try {
+    execFileSync('mosquitto_pub', ['-p', String(broker.port), '-t', 'ward/7/flows', '-s'], { input: payload, stdio: ['pipe', 'ignore', 'ignore'] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let problems: string[] = [];
+test.beforeAll(async () => {
+  broker = await startMosquitto();
+});
+test.afterAll(async () => {
+  await broker?.close();
+});
+test.beforeEach(({ page }) => {
+  problems = watch(page);
+});
+test.afterEach(() => {
+  expect(problems, 'no console errors and no request off the origin').toEqual([]);
+});
+
+test('a live MQTT feed: flows scored and stored as they arrive; a restarted broker is reconnected and what it missed counted as lost', async ({ page }) => {
+  // a teacher's link: broker and topic in the URL
+  await page.goto(`/?view=live&detector=iforest&broker=${encodeURIComponent(broker.wsUrl)}&topic=${encodeURIComponent('ward/+/flows')}`);
+  await expect(page.getByTestId('source-mqtt')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('mqtt-broker')).toHaveValue(broker.wsUrl);
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('feed-state')).toContainText('waiting for the first flows', { timeout: 30_000 });
+  for (let k = 0; k < 5; k++) expect(publish(100)).toBe(true);
+  await expect.poll(async () => (await counters(page)).stored, { timeout: 60_000 }).toBe(500);
+
+  await broker.stop();
+  await expect(page.getByTestId('feed-state')).toHaveAttribute('data-state', 'reconnecting', { timeout: 15_000 });
+  await expect(page.getByTestId('feed-state')).toContainText(/reconnecting in \d+\.\d s \(attempt \d+\)/);
+  // published while the broker is away: these never arrive
+  expect(publish(150)).toBe(false);
+  await broker.start();
+  await expect(page.getByTestId('feed-state')).toHaveAttribute('data-state', 'live', { timeout: 30_000 });
+  for (let k = 0; k < 3; k++) expect(publish(100)).toBe(true);
+  // and a message that is not flows: received, skipped, counted
+  execFileSync('mosquitto_pub', ['-p', String(broker.port), '-t', 'ward/7/flows', '-m', 'not,a,flow\n1,2,3']);
+
+  await expect.poll(async () => (await counters(page)).read, { timeout: 60_000 }).toBe(801);
+  await expect.poll(async () => (await counters(page)).stored, { timeout: 30_000 }).toBe(800);
+  const c = await counters(page);
+  expect(c.read).toBe(c.scored + c.skipped);
+  expect(c).toMatchObject({ scored: 800, skipped: 1, lost: 150 });
+  await expect(page.getByTestId('feed-state')).toContainText('150 flows lost');
+  // the password is never part of the page's address
+  expect(page.url()).not.toMatch(/password/);
+  await page.getByTestId('stop').click();
+});
