@@ -1,7 +1,7 @@
 import { InputError } from '../ingest/text-stream';
 import { SCENARIOS, Simulator } from '../sim';
 import type { RunRecord } from '../store/records';
-import { blobFile } from '../util/files';
+import { blobFile, withoutCredentials } from '../util';
 import { FileFlowSource } from './file-source';
 import type { FlowSource } from './flow-source';
 import { SimFlowSource } from './sim-source';
@@ -76,12 +76,12 @@ export function sourceLabel(spec: SourceSpec): string {
   }
 }
 
-/** a broker address as shown: without the user name and password it may have been typed with */
+/** a broker address as shown and stored: the checked address without credentials, or the text without them */
 function shownBrokerUrl(text: string): string {
   try {
     return brokerUrl(text).href.replace(/\/$/, '');
   } catch {
-    return text.replace(/\/\/[^/@\s]*@/, '//');
+    return withoutCredentials(text);
   }
 }
 
