@@ -4,6 +4,7 @@ import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../core/detectors';
 import { DETECTOR_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors';
 import { DEFAULT_GRID, type GridResult } from '../core/detectors';
 import { formatReport, formatTable } from '../core/metrics';
+import { AUTO_CANDIDATES, VALIDATION_FRACTION, type DetectorChoice } from '../core/pipeline/choose-detector';
 import { DEFAULT_HOLDOUT, DEFAULT_TEST_FRACTION, evaluate, SPLIT_KINDS, type Evaluation, type SplitKind } from '../core/pipeline';
 import type { HybridComparison } from '../core/pipeline/hybrid-parts';
 import { KNOWN_DIALECTS } from '../core/schema';
@@ -22,6 +23,8 @@ detectors that learn benign rows: ${DETECTOR_KINDS.join(', ')} (kmeans: distance
 classifiers that learn labelled rows, replayed as detectors (score 1 − P(benign)):
   ${CLASSIFIER_DETECTORS.join(', ')}
 hybrid: an unsupervised detector and a classifier, fused on the scale of held-back benign rows
+auto (the default): ${AUTO_CANDIDATES.join(', ')}, each fitted on the earlier training rows and judged at its
+  calibrated threshold on the latest ${VALIDATION_FRACTION * 100} % of them (the test rows stay unseen); the best is trained on all of them
 
 Trains on the benign rows of --train, holding the latest ${DEFAULT_HOLDOUT * 100} % of each file back to calibrate the
 threshold (a classifier or hybrid: on every labelled row, the threshold from out-of-fold scores of the benign rows), scores
@@ -63,8 +66,8 @@ const OPTIONS = {
 
 runCommand(USAGE, OPTIONS, async (args) => {
   const modelDir = one(args, 'model');
-  const detector = (one(args, 'detector') ?? (modelDir ? undefined : 'ae')) as ModelKind | undefined;
-  if (detector && !MODEL_KINDS.includes(detector)) throw new UsageError(`--detector must be one of ${MODEL_KINDS.join(', ')}`);
+  const detector = (one(args, 'detector') ?? (modelDir ? undefined : 'auto')) as ModelKind | 'auto' | undefined;
+  if (detector && detector !== 'auto' && !MODEL_KINDS.includes(detector)) throw new UsageError(`--detector must be auto or one of ${MODEL_KINDS.join(', ')}`);
   if (!modelDir && !args.get('train')) throw new UsageError('give --train files (or --model with a saved model)');
   if (modelDir && args.get('train')) throw new UsageError('give either --train or --model, not both');
   if (modelDir && !args.get('test')) throw new UsageError('--model needs --test files to score');
@@ -102,6 +105,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
 
   if (!args.has('quiet')) console.log(formatReport(result.report));
   if (result.grid) console.log(gridTable(result.grid));
+  if (result.choice) console.log(choiceTable(result.choice));
   console.log(summary(result, seconds));
   const jsonPath = one(args, 'json');
   if (jsonPath) writeFileSync(jsonPath, JSON.stringify(toJSON(result, seconds), null, 2));
@@ -113,7 +117,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
   return 0;
 });
 
-function detectorSettings(args: ParsedArgs, kind: ModelKind | undefined): DetectorSettings {
+function detectorSettings(args: ParsedArgs, kind: ModelKind | 'auto' | undefined): DetectorSettings {
   const epochs = numberArg(args, 'epochs', (v) => Number.isInteger(v) && v > 0, 'a whole number above 0');
   const timesteps = numberArg(args, 'timesteps', (v) => Number.isInteger(v) && v > 0, 'a whole number above 0');
   const members = args.get('members');
@@ -210,6 +214,15 @@ function gridTable(results: GridResult[]): string {
   return title + formatTable(['n_estimators', 'max_samples', 'max_features', 'contamination', 'ROC-AUC (train files)', 'fit ms'], rows);
 }
 
+function choiceTable(c: DetectorChoice): string {
+  const rows = c.candidates.map((k) => [
+    k.detector + (k.detector === c.detector ? ' (chosen)' : ''),
+    ...(k.error ? ['–', '–', '–', k.error] : [k.roc_auc.toFixed(4), `${(100 * k.tpr).toFixed(1)} %`, `${(100 * k.fpr).toFixed(2)} %`, '']),
+  ]);
+  const title = `\nDetector chosen on the latest ${VALIDATION_FRACTION * 100} % of the training rows (${c.rows.benign} benign, ${c.rows.attack} attack)\n`;
+  return title + formatTable(['candidate', 'ROC-AUC', 'recall', 'FPR', 'note'], rows);
+}
+
 function skippedDetail(r: Evaluation): string {
   const parts = Object.entries(r.rows.skipped_reasons).map(([why, n]) => `${n} ${why}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
@@ -234,6 +247,7 @@ function toJSON(r: Evaluation, seconds: number) {
     excluded_columns: r.pipeline.preprocessor.excluded,
     training: r.pipeline.training,
     grid_search: r.grid,
+    detector_choice: r.choice,
     alert_labels: r.alertLabels,
     hybrid_parts: r.hybridParts,
     warnings: r.warnings,

@@ -30,6 +30,9 @@ options:
   --alerts-topic <t>     publish flagged flows there (NDJSON, the export's fields); --every-verdict: all flows
   --influx <url>         InfluxDB 1.x http://host:8086/write?db=<db> or 2.x/3.x .../api/v2/write?org=<o>&bucket=<b>
   --influx-token <t>     2.x/3.x token (or INFLUX_TOKEN);  --influx-user <u> (password: INFLUX_PASSWORD)
+  --adaptive             drift-aware threshold: follows slow drift of benign scores, never an attack's
+  --learn <N>|<N>s       learn this network first: train on its first N flows (or N seconds of them),
+                         calibrate, then score (those flows are skipped as "learning period")
   --capacity <flows>     flows waiting at most before they are skipped as "live queue full" (default 200000)
   --status-every <s>     seconds between status lines (default 15)
   --json <file>          the counters at the stop, as JSON`;
@@ -37,7 +40,7 @@ options:
 const OPTIONS = {
   mqtt: 'one', topic: 'one', model: 'one', detector: 'one', share: 'one', qos: 'one', user: 'one', password: 'one',
   'alerts-topic': 'one', 'every-verdict': 'switch', influx: 'one', 'influx-token': 'one', 'influx-user': 'one',
-  capacity: 'one', 'status-every': 'one', json: 'one',
+  capacity: 'one', 'status-every': 'one', json: 'one', adaptive: 'switch', learn: 'one',
 } as const;
 
 const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
@@ -51,6 +54,10 @@ runCommand(USAGE, OPTIONS, async (args) => {
   const statusMs = (numberArg(args, 'status-every', (v) => v > 0, 'a positive number of seconds') ?? 15) * 1000;
   const capacity = numberArg(args, 'capacity', (v) => Number.isInteger(v) && v > 0, 'a positive whole number');
   const detector = one(args, 'detector') ?? 'iforest';
+  const learnText = one(args, 'learn');
+  const learnMatch = learnText === undefined ? null : /^(\d+)(s?)$/.exec(learnText);
+  if (learnText !== undefined && (!learnMatch || Number(learnMatch[1]) <= 0)) throw new UsageError(`--learn takes a number of flows (1000) or seconds (60s), not "${learnText}"`);
+  const learning = learnMatch ? (learnMatch[2] ? { seconds: Number(learnMatch[1]) } : { flows: Number(learnMatch[1]) }) : undefined;
   const modelDir = one(args, 'model');
   const model = modelDir ? modelRecordOfFolder(modelDir) : null;
   const password = one(args, 'password') ?? process.env.MQTT_PASSWORD;
@@ -125,7 +132,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
   }
   if (alertConnection) await alertConnection.connect();
   const run = await detect.prepare(
-    { port: detectPort, meta: opened.meta, source: sourceRecord(spec, opened.dataset), modelId: model?.id, detector, alongside: [] },
+    { port: detectPort, meta: opened.meta, source: sourceRecord(spec, opened.dataset), modelId: model?.id, detector, alongside: [], ...(args.has('adaptive') && { adaptive: {} }), ...(learning && { learning }) },
     (s) => void (seen.summary = s),
   );
   log(`scoring ${opened.dataset} flows with ${model ? `the model in ${modelDir}` : `the default ${run.detector} model`} (threshold ${run.threshold.toPrecision(4)})${influx ? `; writing to ${influx.label}` : ''}${alerts ? `; alerts to ${alertsTopic}` : ''}`);

@@ -69,7 +69,7 @@ describe('npm run evaluate', () => {
     expect(unknown.err.split('\n').filter(Boolean)).toHaveLength(1);
     const usage = evaluate('--train', join(dir, 'x.csv'), '--detector', 'svm');
     expect(usage.code).toBe(2);
-    expect(usage.err).toContain('--detector must be one of');
+    expect(usage.err).toContain('--detector must be auto or one of');
   });
   it('trains a classifier as a detector, saves it, and the saved classifier names the alerts of another detector', () => {
     const dir = mkdtempSync(join(tmpdir(), 'forest-'));

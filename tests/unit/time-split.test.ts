@@ -81,3 +81,21 @@ describe('Clopper–Pearson interval', () => {
     expect(() => clopperPearson(1, 0)).toThrow(RangeError);
   });
 });
+
+describe('the detector chosen on the training rows', () => {
+  it('fits each candidate on the earlier training rows, judges it on the latest, and trains the best on all of them', async () => {
+    const files = shared('ciciomt2024_v1_45feat/Bluetooth_Benign_test.pcap.csv', 'ciciomt2024_v1_45feat/Bluetooth_DoS_test.pcap.csv');
+    const r = await evaluate({ train: files, detector: 'auto', candidates: ['iforest', 'kmeans'] });
+    const choice = r.choice!;
+    expect(choice.candidates.map((c) => c.detector)).toEqual(['iforest', 'kmeans']);
+    // the latest 30 % of the 1400 benign and 1400 attack training rows
+    expect(choice.rows).toEqual({ benign: 420, attack: 420 });
+    expect(r.pipeline.detector.kind).toBe(choice.detector);
+    const best = choice.candidates.find((c) => c.detector === choice.detector)!;
+    expect(best.tpr).toBeGreaterThan(0.99);
+    // the choice never saw the test rows: the evaluation still scores the last 30 % of each file
+    expect(r.rows.scored).toBe(1200);
+    expect(r.report.tpr).toBeGreaterThan(0.99);
+    expect(r.report.fpr).toBeLessThan(0.02);
+  });
+});

@@ -132,7 +132,8 @@ export interface KeepRequest {
 export interface EvaluateRequest {
   train: File[];
   test: File[];
-  detector: DetectorKind;
+  /** an unsupervised detector, or "auto": chosen on the latest training rows */
+  detector: DetectorKind | 'auto';
   threshold: string;
   seed: number;
   /** without test files: the later rows of each file (time, the default) or a random share */
@@ -140,7 +141,7 @@ export interface EvaluateRequest {
 }
 
 /** an evaluation as it crosses to the page (the fitted pipeline stays behind) */
-export interface EvaluationResult extends Pick<Evaluation, 'report' | 'rows' | 'dataset' | 'warnings' | 'trainRows' | 'split'> {
+export interface EvaluationResult extends Pick<Evaluation, 'report' | 'rows' | 'dataset' | 'warnings' | 'trainRows' | 'split' | 'choice'> {
   training: TrainingSummary;
   threshold: Threshold;
   excluded: Record<string, string>;

@@ -65,10 +65,10 @@ export class TrainService implements TrainWorkerApi {
         signal,
         onProgress: throttle(onProgress, PROGRESS_MS, (p) => p.phase),
       });
-      const { report, rows, dataset, warnings, trainRows, split } = result;
+      const { report, rows, dataset, warnings, trainRows, split, choice } = result;
       const { training, threshold, preprocessor, detector } = result.pipeline;
       result.pipeline.dispose();
-      return { report, rows, dataset, warnings, trainRows, split, training, threshold, excluded: preprocessor.excluded, detector: detector.kind };
+      return { report, rows, dataset, warnings, trainRows, split, choice, training, threshold, excluded: preprocessor.excluded, detector: detector.kind };
     }, this.ready);
   }
 

@@ -15,12 +15,18 @@ import { ScoreLog } from './score-log';
 import { AlertLabeller, type AlertNaming } from './alert-labeller';
 import { HybridDetector } from '../detectors';
 import { isSupervised, type ModelKind } from '../detectors';
+import { chooseDetector, type DetectorChoice } from './choose-detector';
 import { fitSupervisedPipeline } from './fit-supervised';
 import { HybridParts, type HybridComparison } from './hybrid-parts';
 
 export interface EvaluateOptions extends Omit<FitPipelineOptions, 'excludeRow' | 'vocabulary' | 'detector'> {
-  /** an unsupervised detector (learns benign rows), a classifier or a hybrid (learn labelled rows) */
-  detector: ModelKind;
+  /**
+   * an unsupervised detector (learns benign rows), a classifier or a hybrid (learn labelled
+   * rows), or "auto": the one that does best on the latest training rows (see `chooseDetector`)
+   */
+  detector: ModelKind | 'auto';
+  /** with "auto": the kinds to choose from (default `AUTO_CANDIDATES`) */
+  candidates?: readonly ModelKind[];
   /** files to train on (their benign rows); not needed with `model` */
   train?: SourceFile[];
   /** files to score; without them a seeded share of the training files' rows is held out */
@@ -65,6 +71,8 @@ export interface Evaluation {
   split: { kind: SplitKind; test_fraction: number } | null;
   /** every combination a grid search tried, best first */
   grid: GridResult[] | null;
+  /** with detector "auto": the candidates as measured on the validation tail of the training rows, and the one chosen */
+  choice: DetectorChoice | null;
   /** how well the second stage named the class of true alerts */
   alertLabels: AlertNaming | null;
   /** the test rows replayed in reading order through a drift-aware threshold, when asked */
@@ -95,23 +103,24 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     ({ split, vocabulary, dialect } = await countTimeSplit(testFiles, testFraction, { dialect, signal: options.signal }));
   } else if (splitting) split = randomSplit(testFraction, seed);
   const excludeRow = split?.isTest;
+  let choice: DetectorChoice | null = null;
+  let kind = options.detector;
   if (!pipeline) {
     if (!options.train?.length) throw new InputError('nothing to train on: give training files or a saved model');
-    const kind = options.detector;
-    if (isSupervised(kind)) {
-      const fitted = await fitSupervisedPipeline(options.train, { ...options, detector: kind, dialect, vocabulary, excludeRow });
-      pipeline = fitted.pipeline;
-      vocabulary = fitted.vocabulary;
-      dialect = fitted.dialect;
-      trainRows = { read: fitted.rows.read, scored: 0, skipped: fitted.rows.skipped, skipped_reasons: {}, repaired_cells: {} };
-    } else {
-      const fitted = await fitPipeline(options.train, { ...options, detector: kind, dialect, vocabulary, excludeRow });
-      pipeline = fitted.pipeline;
-      grid = fitted.grid;
-      vocabulary = fitted.reader.classes;
-      dialect = fitted.reader.dialect!;
-      trainRows = rowCounts(fitted.reader.counters, 0);
+    const train = options.train;
+    if (kind === 'auto') {
+      choice = await chooseDetector(train, {
+        outer: excludeRow ?? null,
+        dialect,
+        vocabulary,
+        signal: options.signal,
+        candidates: options.candidates,
+        fit: async (k, exclude) => (await fitModel(train, { ...options, detector: k, dialect, vocabulary, excludeRow: exclude })).pipeline,
+      });
+      kind = choice.detector;
     }
+    const fitted = await fitModel(train, { ...options, detector: kind, dialect, vocabulary, excludeRow });
+    ({ pipeline, vocabulary, dialect, trainRows, grid } = fitted);
     if (overlaps(options.train, options.test)) warnings.push('the same file is in --train and --test: its benign rows are scored after being learned, which flatters the results');
   }
 
@@ -173,6 +182,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     trainRows,
     split: split && { kind: split.kind, test_fraction: split.testFraction },
     grid,
+    choice,
     alertLabels: labeller?.summary() ?? null,
     adaptive,
     hybridParts: parts?.compare(report, classes) ?? null,
@@ -212,6 +222,20 @@ function adaptiveFigures(scores: Float32Array, truth: Uint8Array, pipeline: Fitt
 
 /** rows per batch when replaying scores through a drift-aware threshold (a replay's batches are of this order) */
 const REPLAY_BATCH = 256;
+
+type FitModelOptions = Omit<EvaluateOptions, 'detector'> & Pick<FitPipelineOptions, 'excludeRow' | 'vocabulary'> & { detector: ModelKind };
+
+/** fits a model of any kind on the training files (rows `excludeRow` leaves in) */
+async function fitModel(train: SourceFile[], options: FitModelOptions) {
+  const kind = options.detector;
+  if (isSupervised(kind)) {
+    const fitted = await fitSupervisedPipeline(train, { ...options, detector: kind });
+    const trainRows: RowCounts = { read: fitted.rows.read, scored: 0, skipped: fitted.rows.skipped, skipped_reasons: {}, repaired_cells: {} };
+    return { pipeline: fitted.pipeline, vocabulary: fitted.vocabulary, dialect: fitted.dialect, trainRows, grid: null };
+  }
+  const fitted = await fitPipeline(train, { ...options, detector: kind });
+  return { pipeline: fitted.pipeline, vocabulary: fitted.reader.classes, dialect: fitted.reader.dialect!, trainRows: rowCounts(fitted.reader.counters, 0), grid: fitted.grid };
+}
 
 /**
  * Counts of a reading. When a split holds out part of the rows, the rest were used for

@@ -111,15 +111,20 @@ function splitKey(fileIndex: number, classIndex: number | null): number {
 export async function countTimeSplit(
   files: SourceFile[],
   testFraction: number,
-  options: Pick<ReadOptions, 'dialect' | 'signal' | 'onProgress'> = {},
+  options: Pick<ReadOptions, 'dialect' | 'signal' | 'onProgress' | 'vocabulary'> & {
+    /** rows to leave out of the count and of the split (the test part of an outer split, for a validation split within its training part) */
+    exclude?: RowPredicate;
+  } = {},
 ): Promise<{ split: RowSplit; vocabulary: ClassVocabulary; dialect: Dialect }> {
   const reader = new DatasetReader(files, options);
+  const exclude = options.exclude;
   const rows = new Map<number, FileRows>();
   let last = { file: -1, cls: 0 };
   for await (const batch of reader.batches()) {
     for (let i = 0; i < batch.n; i++) {
       const f = batch.fileIndex[i];
       const c = batch.classIndex[i];
+      if (exclude?.(f, batch.rowNumber[i], c)) continue;
       let file = rows.get(f);
       if (!file) rows.set(f, (file = { perClass: new Map(), runs: 0 }));
       if (last.file !== f || last.cls !== c) file.runs++;
