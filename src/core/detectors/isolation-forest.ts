@@ -4,6 +4,7 @@ import { floorToFloat32 } from '../util/float32';
 import { nextTurn } from '../util/pacing';
 import { Random } from '../util/random';
 import type { Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
+import { ISOLATION_FOREST_DEFAULTS, ORIGINAL_SYSTEM_PRESET as ORIGINAL_SETTINGS } from './defaults';
 import { completeForest, type Forest } from './isolation-forest-layout';
 import { ForestKernel } from './wasm/isolation-forest-kernel';
 import { FEATURE_THRESHOLD } from '../util/feature-threshold';
@@ -34,22 +35,9 @@ export interface IsolationForestParams {
   bootstrap: boolean;
 }
 
-export const DEFAULT_PARAMS: Readonly<IsolationForestParams> = {
-  n_estimators: 100,
-  max_samples: 'auto',
-  max_features: 1.0,
-  contamination: 'auto',
-  random_state: 0,
-  bootstrap: false,
-};
+export const DEFAULT_PARAMS: Readonly<IsolationForestParams> = ISOLATION_FOREST_DEFAULTS;
 
-/** The settings of the system this lab reproduces. */
-export const ORIGINAL_SYSTEM_PRESET = {
-  n_estimators: 100,
-  max_samples: 'auto',
-  max_features: 0.8,
-  contamination: 0.1,
-} as const satisfies Partial<IsolationForestParams>;
+export const ORIGINAL_SYSTEM_PRESET = ORIGINAL_SETTINGS satisfies Partial<IsolationForestParams>;
 
 const EULER_GAMMA = 0.5772156649;
 const JSON_VERSION = 1;

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { layers, sequential, type Sequential } from '@tensorflow/tfjs-layers';
 import type { DetectorJSON, DetectorLoader } from './detector';
-import { RECONSTRUCTION_DEFAULTS, ReconstructionDetector, type ReconstructionParams } from './reconstruction';
+import { ReconstructionDetector, type ReconstructionParams } from './reconstruction';
 import type { WeightInitializer } from './tf-backend';
+import { LSTM_DEFAULTS as DEFAULTS } from './defaults';
 
 export interface LstmAutoencoderParams extends ReconstructionParams {
   /**
@@ -22,12 +23,7 @@ tf.registerGradient({
   },
 });
 
-export const LSTM_DEFAULTS: Readonly<LstmAutoencoderParams> = {
-  ...RECONSTRUCTION_DEFAULTS,
-  // Keras' LSTM default; relu inside a recurrence can blow up over long windows
-  activation: 'tanh',
-  timesteps: 1,
-};
+export const LSTM_DEFAULTS: Readonly<LstmAutoencoderParams> = { ...DEFAULTS, hidden_layers: [...DEFAULTS.hidden_layers] };
 
 /**
  * Sequence autoencoder: stacked LSTMs encode a window to the bottleneck vector,

@@ -16,6 +16,7 @@ import type { Matrix } from '../ingest/batch';
 import { throwIfAborted } from '../util/abort';
 import { nextTurn } from '../util/pacing';
 import { Random } from '../util/random';
+import { RECONSTRUCTION_DEFAULTS as DEFAULTS } from './defaults';
 import type { Contributions, Detector, DetectorJSON, FitOptions } from './detector';
 import { seededGlorot, type WeightInitializer } from './tf-backend';
 
@@ -45,18 +46,7 @@ export interface ReconstructionParams {
   l2: number;
 }
 
-export const RECONSTRUCTION_DEFAULTS: Readonly<ReconstructionParams> = {
-  hidden_layers: [32, 16],
-  activation: 'relu',
-  epochs: 40,
-  batch_size: 'auto',
-  learning_rate: 1e-3,
-  validation_fraction: 0.1,
-  patience: 5,
-  random_state: 0,
-  dropout: 0,
-  l2: 0,
-};
+export const RECONSTRUCTION_DEFAULTS: Readonly<ReconstructionParams> = { ...DEFAULTS, hidden_layers: [...DEFAULTS.hidden_layers] };
 
 export interface TrainingHistory {
   /** per epoch: mean training objective (squared error with dropout, plus the L2 penalty) */

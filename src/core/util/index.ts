@@ -10,3 +10,4 @@ export { nextTurn, yielder } from './pacing';
 export { quantile, quantileOf, sortedWithoutNaN } from './quantile';
 export { Random } from './random';
 export { throttle } from './throttle';
+export { reserveMemory, wasmInstance } from './wasm';

@@ -1,6 +1,7 @@
 import type { Matrix } from '../../ingest/batch';
 import { floorToFloat32 } from '../../util/float32';
 import type { Tree } from '../tree-storage';
+import { reserveMemory, wasmInstance } from '../../util/wasm';
 import { WASM_BASE64 } from './decision-forest.wasm';
 
 /**
@@ -16,15 +17,7 @@ interface KernelExports {
 
 /** rows per call (a multiple of 8: the kernel walks eight rows at a time) */
 const CHUNK = 4096;
-const PAGE = 65_536;
 const RECORD = 16;
-
-let compiled: WebAssembly.Module | null = null;
-
-function kernelModule(): WebAssembly.Module {
-  if (!compiled) compiled = new WebAssembly.Module(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
-  return compiled;
-}
 
 const align = (bytes: number, to: number) => Math.ceil(bytes / to) * to;
 
@@ -37,7 +30,7 @@ export class DecisionForestKernel {
   private readonly rowsAt: number;
 
   private constructor(trees: readonly Tree[], classes: number) {
-    this.exports = new WebAssembly.Instance(kernelModule()).exports as unknown as KernelExports;
+    this.exports = wasmInstance(WASM_BASE64).exports as unknown as KernelExports;
     this.trees = trees.length;
     this.classes = classes;
     let nodes = 0;
@@ -93,8 +86,7 @@ export class DecisionForestKernel {
   }
 
   private reserve(bytes: number): void {
-    const memory = this.exports.memory;
-    if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+    reserveMemory(this.exports.memory, bytes);
   }
 }
 

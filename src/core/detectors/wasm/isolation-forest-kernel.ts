@@ -1,4 +1,5 @@
 import type { CompleteForest } from '../isolation-forest-layout';
+import { reserveMemory, wasmInstance } from '../../util/wasm';
 import { WASM_BASE64 } from './isolation-forest.wasm';
 
 /**
@@ -14,14 +15,6 @@ interface KernelExports {
 
 /** rows per call: their features and sums stay a few MB of the kernel's memory */
 const CHUNK = 16_384;
-const PAGE = 65_536;
-
-let compiled: WebAssembly.Module | null = null;
-
-function kernelModule(): WebAssembly.Module {
-  if (!compiled) compiled = new WebAssembly.Module(Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0)));
-  return compiled;
-}
 
 export class ForestKernel {
   private readonly exports: KernelExports;
@@ -29,7 +22,7 @@ export class ForestKernel {
   private readonly forestBytes: number;
 
   private constructor(private readonly forest: CompleteForest) {
-    this.exports = new WebAssembly.Instance(kernelModule()).exports as unknown as KernelExports;
+    this.exports = wasmInstance(WASM_BASE64).exports as unknown as KernelExports;
     const width = 1 << forest.depth;
     this.forestBytes = forest.trees * width * 12;
     this.reserve(this.forestBytes);
@@ -71,7 +64,6 @@ export class ForestKernel {
   }
 
   private reserve(bytes: number): void {
-    const memory = this.exports.memory;
-    if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+    reserveMemory(this.exports.memory, bytes);
   }
 }

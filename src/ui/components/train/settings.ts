@@ -4,6 +4,8 @@
  * empty field means "the default".
  */
 import type { ModelKind } from '../../../core/detectors';
+// the plain-data module, not the detectors' face: the page must not load TensorFlow.js
+import { LSTM_DEFAULTS, ORIGINAL_SYSTEM_PRESET as IFOREST, RECONSTRUCTION_DEFAULTS as AE } from '../../../core/detectors/defaults';
 
 export type DetectorId = ModelKind;
 
@@ -15,20 +17,28 @@ export interface SettingField {
   hint: string;
 }
 
+/** a default as a field shows it: lists comma-separated, as they are typed */
+const shown = (v: number | string | boolean | readonly number[]) => (Array.isArray(v) ? v.join(',') : String(v));
+
+// the forest's `contamination` is not offered: verdicts come from the threshold below
+// ("contamination 0.1 of training scores" is scikit-learn's meaning of it)
 const FOREST: SettingField[] = [
-  { name: 'n_estimators', label: 'n_estimators', placeholder: '100', hint: 'trees in the forest' },
-  { name: 'max_samples', label: 'max_samples', placeholder: 'auto', hint: '"auto" (256), a fraction, or a row count per tree' },
-  { name: 'max_features', label: 'max_features', placeholder: '0.8', hint: 'share of the columns per tree' },
-  { name: 'contamination', label: 'contamination', placeholder: '0.1', hint: "the forest's own offset (the lab's threshold is set below)" },
+  { name: 'n_estimators', label: 'n_estimators', placeholder: shown(IFOREST.n_estimators), hint: 'trees in the forest' },
+  { name: 'max_samples', label: 'max_samples', placeholder: shown(IFOREST.max_samples), hint: '"auto" (256), a fraction, or a row count per tree' },
+  { name: 'max_features', label: 'max_features', placeholder: shown(IFOREST.max_features), hint: 'share of the columns per tree' },
+  { name: 'bootstrap', label: 'bootstrap', placeholder: 'false', hint: '"true": each tree draws its rows with replacement' },
 ];
 
 const NETWORK: SettingField[] = [
-  { name: 'epochs', label: 'epochs', placeholder: '40', hint: 'at most; early stopping may end sooner' },
-  { name: 'batch_size', label: 'batch_size', placeholder: 'auto', hint: '"auto" or rows per step' },
-  { name: 'hidden_layers', label: 'hidden_layers', placeholder: '32,16', hint: 'encoder widths; the last is the bottleneck' },
-  { name: 'learning_rate', label: 'learning_rate', placeholder: '0.001', hint: "Adam's step size" },
-  { name: 'patience', label: 'patience', placeholder: '5', hint: 'epochs without improvement before stopping (0: never)' },
-  { name: 'validation_fraction', label: 'validation_fraction', placeholder: '0.1', hint: 'rows held out for the validation loss' },
+  { name: 'epochs', label: 'epochs', placeholder: shown(AE.epochs), hint: 'at most; early stopping may end sooner' },
+  { name: 'batch_size', label: 'batch_size', placeholder: shown(AE.batch_size), hint: '"auto" or rows per step' },
+  { name: 'hidden_layers', label: 'hidden_layers', placeholder: shown(AE.hidden_layers), hint: 'encoder widths; the last is the bottleneck' },
+  { name: 'learning_rate', label: 'learning_rate', placeholder: shown(AE.learning_rate), hint: "Adam's step size" },
+  { name: 'patience', label: 'patience', placeholder: shown(AE.patience), hint: 'epochs without improvement before stopping (0: never)' },
+  { name: 'validation_fraction', label: 'validation_fraction', placeholder: shown(AE.validation_fraction), hint: 'rows held out for the validation loss' },
+  { name: 'dropout', label: 'dropout', placeholder: shown(AE.dropout), hint: 'share of units dropped while training, in [0, 1)' },
+  { name: 'l2', label: 'l2', placeholder: shown(AE.l2), hint: 'weight penalty (0: none)' },
+  { name: 'activation', label: 'activation', placeholder: shown(AE.activation), hint: 'hidden layers\' activation, e.g. relu, tanh, elu' },
 ];
 
 const TREES: SettingField[] = [
@@ -44,7 +54,13 @@ export const CLASSIFIER_NOTE = 'learns every labelled row; threshold on 1 − P(
 export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField[]; supervised?: boolean }> = {
   iforest: { label: 'Isolation forest', fields: FOREST },
   ae: { label: 'Dense autoencoder', fields: NETWORK },
-  lstm: { label: 'LSTM autoencoder', fields: [...NETWORK, { name: 'timesteps', label: 'timesteps', placeholder: '1', hint: 'window of consecutive flows (1: the original system)' }] },
+  lstm: {
+    label: 'LSTM autoencoder',
+    fields: [
+      ...NETWORK.map((f) => (f.name === 'activation' ? { ...f, placeholder: shown(LSTM_DEFAULTS.activation) } : f)),
+      { name: 'timesteps', label: 'timesteps', placeholder: shown(LSTM_DEFAULTS.timesteps), hint: 'window of consecutive flows (1: the original system)' },
+    ],
+  },
   ensemble: {
     label: 'Ensemble',
     fields: [
