@@ -11,7 +11,7 @@
  *   npx tsx bench/live-feed.bench.ts [flows]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MqttConnection } from '../src/core/mqtt';
@@ -25,34 +25,51 @@ const PER_MESSAGE = 2000;
 const [header, ...lines] = readFileSync(V2_SAMPLE, 'utf8').trimEnd().split(/\r?\n/);
 const columns = header.split(',').slice(0, -1);
 
+/** waits for `check`, at most `ms`: a monitor that died or hangs ends the benchmark with one sentence, not a wait without end */
+async function waitFor(check: () => boolean, what: string, ms = 120_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`the benchmark gave up waiting for ${what} after ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function monitorFlowsPerSecond(): Promise<{ perSecond: number; skipped: number }> {
   const broker = await startMosquitto();
   const dir = mkdtempSync(join(tmpdir(), 'iomt-bench-'));
   const json = join(dir, 'counters.json');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/monitor.ts', '--mqtt', broker.url, '--topic', 'bench/flows', '--status-every', '0.1', '--capacity', String(FLOWS + 1), '--json', json], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  const received = () => Math.max(0, ...[...out.matchAll(/received ([\d,]+)/g)].map((m) => Number(m[1].replace(/,/g, ''))));
-  while (!/waiting for the first flows/.test(out)) await new Promise((r) => setTimeout(r, 50));
+  const exited = new Promise((r) => child.on('exit', r));
   const publisher = new MqttConnection({ url: broker.url });
-  await publisher.connect();
-  const payloads: string[] = [];
-  for (let seq = 0; seq < FLOWS; seq += PER_MESSAGE) {
-    const rows: string[] = [];
-    for (let k = 0; k < PER_MESSAGE && seq + k < FLOWS; k++) rows.push(lines[(seq + k) % lines.length]);
-    payloads.push(`#seq=${seq}\n${header}\n${rows.join('\n')}\n`);
+  try {
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    const received = () => Math.max(0, ...[...out.matchAll(/received ([\d,]+)/g)].map((m) => Number(m[1].replace(/,/g, ''))));
+    await waitFor(() => /waiting for the first flows/.test(out) || child.exitCode !== null, 'the monitor to subscribe');
+    await publisher.connect();
+    const payloads: string[] = [];
+    for (let seq = 0; seq < FLOWS; seq += PER_MESSAGE) {
+      const rows: string[] = [];
+      for (let k = 0; k < PER_MESSAGE && seq + k < FLOWS; k++) rows.push(lines[(seq + k) % lines.length]);
+      payloads.push(`#seq=${seq}\n${header}\n${rows.join('\n')}\n`);
+    }
+    const t0 = performance.now();
+    for (const p of payloads) await publisher.publish('bench/flows', p);
+    await waitFor(() => received() >= FLOWS || child.exitCode !== null, 'every flow to be received');
+    const seconds = (performance.now() - t0) / 1000;
+    child.kill('SIGTERM');
+    await exited;
+    const counters = JSON.parse(readFileSync(json, 'utf8')) as Record<string, number>;
+    // the status lines come every 0.1 s: the time is over-counted by up to that much
+    return { perSecond: counters.scored / seconds, skipped: counters.skipped };
+  } finally {
+    // stopped by pid and removed whatever happened above
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+    await publisher.end();
+    await broker.close();
+    rmSync(dir, { recursive: true, force: true });
   }
-  const t0 = performance.now();
-  for (const p of payloads) await publisher.publish('bench/flows', p);
-  while (received() < FLOWS) await new Promise((r) => setTimeout(r, 20));
-  const seconds = (performance.now() - t0) / 1000;
-  child.kill('SIGTERM');
-  await new Promise((r) => child.on('exit', r));
-  const counters = JSON.parse(readFileSync(json, 'utf8')) as Record<string, number>;
-  await publisher.end();
-  await broker.close();
-  // the status lines come every 0.1 s: the time is over-counted by up to that much
-  return { perSecond: counters.scored / seconds, skipped: counters.skipped };
 }
 
 async function influxPointsPerSecond(): Promise<number> {

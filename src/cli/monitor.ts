@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ensureBackend } from '../core/detectors/tf-backend';
 import { DetectService, SourceService, type FeedStatus } from '../core/lab';
-import { MqttConnection, type QoS } from '../core/mqtt';
+import { MqttConnection, topicMatches, type QoS } from '../core/mqtt';
 import { linkedPorts, sourceRecord, type LiveSummary, type MqttSpec } from '../core/replay';
 import { incompatibility, type DialectId } from '../core/schema';
 import { InfluxSink, MemoryStore, MqttAlertPublisher, type ChunkSink } from '../core/store';
@@ -75,6 +75,8 @@ runCommand(USAGE, OPTIONS, async (args) => {
     : null;
   if (influx) sinks.push((run, chunks) => influx.add(run, chunks));
   const alertsTopic = one(args, 'alerts-topic');
+  // its own alerts would come back as flows, be flagged and published again, without end
+  if (alertsTopic && topicMatches(topic, alertsTopic)) throw new UsageError(`--alerts-topic ${alertsTopic} is inside --topic ${topic}: the monitor would read its own alerts as flows; publish them elsewhere`);
   const alertConnection = alertsTopic ? new MqttConnection({ url, username: spec.username, password }) : null;
   const alerts = alertConnection ? new MqttAlertPublisher(alertConnection, alertsTopic!, { everyVerdict: args.has('every-verdict') }) : null;
   if (alerts) sinks.push((run, chunks) => alerts.add(run, chunks));

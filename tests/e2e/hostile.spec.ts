@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostileLabels, hugeHeader, manyClasses, TRAP_HOST } from '../hostile-inputs';
@@ -186,6 +186,10 @@ test('a saved model whose files disagree is refused at load with one sentence', 
   const dir = mkdtempSync(join(tmpdir(), 'cut-model-'));
   writeFileSync(join(dir, 'pipeline.json'), JSON.stringify(pipeline));
   await page.goto('/?view=train');
-  await page.getByTestId('model-file-input').setInputFiles(join(dir, 'pipeline.json'));
+  try {
+    await page.getByTestId('model-file-input').setInputFiles(join(dir, 'pipeline.json'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   await expect(page.getByTestId('model-error')).toHaveText(/^These files are not a model this lab can load: the saved model's parts disagree: its preprocessor gives \d+ columns but its iforest detector takes \d+\.?$/);
 });

@@ -90,7 +90,13 @@ export async function startMosquitto(options: { users?: Record<string, string> }
     if (child) await stopChild(child);
     child = null;
   };
-  await start();
+  try {
+    await start();
+  } catch (e) {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     port,
     wsPort,
@@ -146,12 +152,19 @@ export async function startInfluxd(options: { auth?: { u: string; p: string } } 
     ].join('\n'),
   );
   const child = spawn('influxd', ['run', '-config', config], { stdio: 'ignore' });
-  await waitForPort(port, child, 'influxd');
   const url = `http://127.0.0.1:${port}`;
-  if (options.auth) {
-    const q = `CREATE USER "${options.auth.u}" WITH PASSWORD '${options.auth.p}' WITH ALL PRIVILEGES`;
-    const r = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q }) });
-    if (!r.ok) throw new Error(`influxd refused the admin user: ${await r.text()}`);
+  try {
+    await waitForPort(port, child, 'influxd');
+    if (options.auth) {
+      const q = `CREATE USER "${options.auth.u}" WITH PASSWORD '${options.auth.p}' WITH ALL PRIVILEGES`;
+      const r = await fetch(`${url}/query`, { method: 'POST', body: new URLSearchParams({ q }) });
+      if (!r.ok) throw new Error(`influxd refused the admin user: ${await r.text()}`);
+    }
+  } catch (e) {
+    // a server that did not come up right is not left running, nor its folder behind
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   }
   return {
     url,

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { allSkipped, hostileLabels, hugeHeader, notUtf8, people, truncatedGzip, type HostileFile } from '../hostile-inputs';
 
 /**
@@ -11,6 +11,7 @@ import { allSkipped, hostileLabels, hugeHeader, notUtf8, people, truncatedGzip, 
  * up, never a stack trace, a control sequence or the input echoed whole.
  */
 const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const path = (f: HostileFile) => {
   const p = join(dir, f.name);
   writeFileSync(p, f.buffer);

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,8 @@ import { SHARED } from './sources';
 
 const lines = readFileSync(SHARED + 'ciciomt2024_v2_39feat_sample.csv', 'utf8').split(/\r?\n/).filter(Boolean);
 const dir = mkdtempSync(join(tmpdir(), 'iomt-monitor-'));
+/** every process a test here started: those a failed test left running are stopped by pid at the end */
+const started: ChildProcess[] = [];
 
 interface Monitor {
   child: ChildProcess;
@@ -19,6 +21,7 @@ interface Monitor {
 function monitor(name: string, args: string[]): Monitor {
   const json = join(dir, `${name}.json`);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/monitor.ts', ...args, '--json', json, '--status-every', '0.2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -62,11 +65,14 @@ describe('npm run monitor (real mosquitto and influxd)', () => {
     [broker, influx] = await Promise.all([startMosquitto(), startInfluxd()]);
   }, 60_000);
   afterAll(async () => {
+    for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await Promise.all([broker?.close(), influx?.close()]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('scores what mosquitto_pub publishes, writes one InfluxDB point per scored flow, publishes alerts, and its counters add up', async () => {
     const alerts = spawn('mosquitto_sub', ['-p', String(broker.port), '-t', 'iomt/alerts', '-v'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    started.push(alerts);
     let alertText = '';
     alerts.stdout!.on('data', (d) => (alertText += d));
     const m = monitor('main', ['--mqtt', broker.url, '--topic', 'iomt/flows', '--influx', `${influx.url}/write?db=iomt`, '--alerts-topic', 'iomt/alerts']);

@@ -63,6 +63,14 @@ describe('runs whose page closed while they played', () => {
     }
   });
 
+  it('keep the flows a live feed lost (they were never read, so the store cannot recount them)', async () => {
+    const store = await IndexedDbStore.open('interrupted-lost', new IDBFactory());
+    await store.putRun(run('feed', 'playing', { ...counters(40, 40, 40, 0), lost: 7 }));
+    await store.putChunks([chunk('feed', 0, 40)]);
+    await closeInterruptedRuns(store, { now: NOW });
+    expect((await store.getRun('feed'))!.summary!.counters).toEqual({ read: 40, scored: 40, stored: 40, skipped: 0, alerts: 0, dropped: 0, lost: 7 });
+  });
+
   it('are marked interrupted at once when the browser says no page holds them, with alerts and charts from the stored flows', async () => {
     const store = await IndexedDbStore.open('interrupted-now', new IDBFactory());
     // reloaded a moment after the last save, which said 33 read / 33 scored / 1 stored / 2 alerts

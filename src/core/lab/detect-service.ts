@@ -102,13 +102,8 @@ export class DetectService implements DetectWorkerApi {
     const alongside = await Promise.all(choice.alongside.map((m) => this.scoring(m)));
     const namer = request.namerId ? await this.scoring(await namerOf(db, request.namerId, request.meta.schema)) : undefined;
     const run = newRun(request, choice.verdict, verdict.pipeline.threshold.value, this.clock.now());
-    // held before the run is stored, so no other page ever sees it unheld while it plays
-    this.releaseRunLock = (await this.host.runLocks?.hold(run.id)) ?? null;
-    await db.putRun(run).catch((e: unknown) => {
-      this.letRunGo();
-      throw e;
-    });
     const port = request.port;
+    // made first: options it refuses (a learning period too short) leave no lock and no record behind
     const current = new DetectSession({
       store: db,
       run,
@@ -120,6 +115,12 @@ export class DetectService implements DetectWorkerApi {
       grant: (batches) => port.postMessage({ type: 'credit', batches }),
       adaptive: request.adaptive,
       learning: request.learning,
+    });
+    // held before the run is stored, so no other page ever sees it unheld while it plays
+    this.releaseRunLock = (await this.host.runLocks?.hold(run.id)) ?? null;
+    await db.putRun(run).catch((e: unknown) => {
+      this.letRunGo();
+      throw e;
     });
     if (note) current.aggregator.setCaptions([note]);
     this.session = current;
@@ -158,8 +159,11 @@ export class DetectService implements DetectWorkerApi {
     this.sessionPort = null;
     if (this.ticker !== null) clearInterval(this.ticker);
     this.ticker = null;
+    // this run's lock, taken now: by the time it has wound down the next run may hold its own
+    const release = this.releaseRunLock;
+    this.releaseRunLock = null;
     await current.stop();
-    this.letRunGo();
+    release?.();
     return current.summary();
   }
 

@@ -21,7 +21,14 @@ export class SourceService implements SourceWorkerApi {
     await this.stop();
     this.port = port;
     const source = (this.source = openFlowSource(spec));
-    await source.open();
+    try {
+      await source.open();
+    } catch (e) {
+      // nothing half-open stays behind (a broker connection whose subscription was refused)
+      if (this.source === source) this.source = null;
+      source.close();
+      throw e;
+    }
     const meta = source.meta();
     return { meta, dataset: meta.dataset };
   }

@@ -16,9 +16,10 @@ const IS_INTEGER = CICIOMT_V2_COLUMNS.map((c) => INTEGER_COLUMNS.has(c));
 
 export const FLOW_CSV_HEADER = [...CICIOMT_V2_COLUMNS, 'attack_type', 'device', 'time', 'src', 'dst', 'sport', 'dport'].join(',');
 
-/** the label cell of a class, as the release's label column has it */
+/** the label cell of a class, as the release's label column has it (quoted where a typed class name holds a comma, quote or line break) */
 export function attackTypeCell(className: string): string {
-  return `WiFi_and_MQTT_test_${className}_test.pcap`;
+  const cell = `WiFi_and_MQTT_test_${className}_test.pcap`;
+  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
 /** The shortest decimal that reads back as the same float32, Python-style (`20.0`, `2.5e-05`, `inf`). */

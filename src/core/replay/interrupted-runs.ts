@@ -45,7 +45,11 @@ export async function closeInterruptedRuns(store: LabStore, options: Interrupted
     const skipped = s.counters.skipped + lost;
     // alerts among rows the retention limit dropped are counted by the store as it drops them
     const droppedAlerts = run.droppedAlerts ?? 0;
-    const counters: FlowCounters = { read: scored + skipped, scored, stored, skipped, alerts: rebuilt.counters.alerts + droppedAlerts, dropped };
+    const counters: FlowCounters = {
+      read: scored + skipped, scored, stored, skipped, alerts: rebuilt.counters.alerts + droppedAlerts, dropped,
+      // a live feed's lost flows were never read: the store cannot recount them, the saved figure stands
+      ...(s.counters.lost !== undefined && { lost: s.counters.lost }),
+    };
     const captions = [
       `Interrupted: the page closed while this run played. Its figures are recomputed from the ${stored.toLocaleString('en-US')} flows stored${lost > 0 ? `; ${lost.toLocaleString('en-US')} scored flows had not been stored and are counted as skipped` : ''}${dropped > 0 && run.droppedAlerts === undefined ? `; alerts among the ${dropped.toLocaleString('en-US')} flows dropped by the retention limit were not kept` : ''}.`,
     ];

@@ -59,7 +59,8 @@ export class LiveQueue {
   }
 
   push(topic: string, payload: Uint8Array): void {
-    const framing = wireFraming(payload.length > this.maxBytes ? payload.subarray(0, 64) : payload);
+    // framing scans bytes for line breaks only (no decoding), cheap enough for a message too large too
+    const framing = wireFraming(payload);
     if (framing.seq !== null && this.countLost) {
       const want = this.expected.get(topic);
       if (want !== undefined && framing.seq > want) {
@@ -69,8 +70,8 @@ export class LiveQueue {
       this.expected.set(topic, framing.seq + framing.records);
     }
     if (payload.length > this.maxBytes) {
-      // its records cannot be counted without reading it all: one, as for junk
-      this.skip('message too large', 1);
+      // it arrived: its flows are skipped (not lost), so the sequence and the counters agree
+      this.skip('message too large', framing.records);
       return;
     }
     if (this.held + framing.records > this.capacity) {

@@ -1,7 +1,7 @@
 import { InputError } from '../ingest/text-stream';
 import { SCENARIOS, Simulator } from '../sim';
 import type { RunRecord } from '../store/records';
-import { blobFile } from '../util/files';
+import { blobFile, withoutCredentials } from '../util';
 import { FileFlowSource } from './file-source';
 import type { FlowSource } from './flow-source';
 import { SimFlowSource } from './sim-source';
@@ -60,7 +60,7 @@ export function sourceRecord(spec: SourceSpec, dataset: string): RunRecord['sour
       return { kind: 'files', files: spec.files.map((f) => f.name), dataset };
     case 'mqtt':
       // never the password
-      return { kind: 'mqtt', url: brokerUrl(spec.url).href.replace(/\/$/, ''), topic: spec.share ? `$share/${spec.share}/${spec.topic}` : spec.topic, dataset };
+      return { kind: 'mqtt', url: shownBrokerUrl(spec.url), topic: spec.share ? `$share/${spec.share}/${spec.topic}` : spec.topic, dataset };
   }
 }
 
@@ -72,7 +72,16 @@ export function sourceLabel(spec: SourceSpec): string {
     case 'files':
       return spec.files.map((f) => f.name).join(', ');
     case 'mqtt':
-      return `MQTT ${spec.url} ${spec.share ? `$share/${spec.share}/${spec.topic}` : spec.topic}`;
+      return `MQTT ${shownBrokerUrl(spec.url)} ${spec.share ? `$share/${spec.share}/${spec.topic}` : spec.topic}`;
+  }
+}
+
+/** a broker address as shown and stored: the checked address without credentials, or the text without them */
+function shownBrokerUrl(text: string): string {
+  try {
+    return brokerUrl(text).href.replace(/\/$/, '');
+  } catch {
+    return withoutCredentials(text);
   }
 }
 

@@ -2,6 +2,7 @@
 export { throwIfAborted } from './abort';
 export { messageOf, lowerFirst } from './errors';
 export { FEATURE_THRESHOLD } from './feature-threshold';
+export { withoutCredentials } from './credentials';
 export { blobFile, filePath, type ByteFile, type NamedBlob } from './files';
 export { floorToFloat32 } from './float32';
 export { fnv1a } from './hash';

@@ -5,6 +5,7 @@
  * are kept as they are.
  */
 import type { RateSpec } from './lab-api';
+import { withoutCredentials } from '../../core/util';
 
 export const VIEWS = {
   live: 'Live',
@@ -132,7 +133,8 @@ export function toSearch(state: LabUrlState, current = ''): string {
     set('rate', rateToParam(state.rate));
     set('threshold', state.threshold === null ? null : trimNumber(state.threshold));
     set('autostart', state.autostart ? '1' : null);
-    set('broker', state.broker);
+    // a user name and password typed into the address never reach the URL bar (history, shared links)
+    set('broker', state.broker && withoutCredentials(state.broker));
     set('topic', state.broker ? state.topic : null);
   } else {
     for (const key of ['dataset', 'seed', 'rate', 'autostart', 'broker', 'topic']) p.delete(key);

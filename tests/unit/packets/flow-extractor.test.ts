@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import Papa from 'papaparse';
 import { CaptureReading, F, FEATURE_COUNT, flowCsvRows, FLOW_CSV_HEADER, type PacketFlows } from '../../../src/core/packets';
 import { simulateCapture } from '../../../src/core/sim';
 import { frame, pcapFile, streamOf } from './capture-bytes';
@@ -82,4 +83,17 @@ describe('one extractor: the simulator\'s capture reads back as its own flow row
       expect(reading.counters.packets).toBe(reading.counters.used);
     });
   }
+});
+
+describe('flow CSV', () => {
+  it('a class name typed with a comma or a quote stays one cell', () => {
+    const rows: PacketFlows = {
+      n: 1, d: FEATURE_COUNT, data: new Float32Array(FEATURE_COUNT), time: new Float64Array([1]), classIndex: new Int32Array([0]),
+      device: new Uint32Array([0]), src: new Uint32Array([0]), dst: new Uint32Array([1]), sport: new Uint16Array([1]), dport: new Uint16Array([2]),
+    };
+    const line = flowCsvRows(rows, ['aa:bb', '10.0.0.1'], ['Odd, "quoted" class']).trimEnd();
+    const cells = Papa.parse<string[]>(line).data[0];
+    expect(cells.length).toBe(FLOW_CSV_HEADER.split(',').length);
+    expect(cells[FEATURE_COUNT]).toBe('WiFi_and_MQTT_test_Odd, "quoted" class_test.pcap');
+  });
 });

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { LiveQueue } from '../../src/core/replay/live-queue';
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+/** a CSV message of `n` flows (each line long enough that the message passes a small byte limit) */
+const message = (seq: number, n: number) => bytes(`#seq=${seq}\na,b\n${Array.from({ length: n }, (_, i) => `${i},${'9'.repeat(20)}`).join('\n')}\n`);
+
+describe('LiveQueue', () => {
+  it('a message too large arrived: all its flows are skipped, none counted as lost', () => {
+    const queue = new LiveQueue({ maxMessageBytes: 200 });
+    queue.push('t', message(0, 2));
+    queue.push('t', message(2, 40)); // about 1 kB: too large
+    queue.push('t', message(42, 3));
+    expect(queue.takeSkipped()).toEqual({ 'message too large': 40 });
+    expect(queue.takeLost()).toBe(0);
+    expect(queue.take(Infinity).reduce((n, m) => n + m.records, 0)).toBe(5);
+  });
+
+  it('a gap in the sequence is lost; a sequence that goes back starts over', () => {
+    const queue = new LiveQueue();
+    queue.push('t', message(0, 2));
+    queue.push('t', message(10, 2));
+    queue.push('t', message(0, 2));
+    expect(queue.takeLost()).toBe(8);
+    expect(queue.takeSkipped()).toEqual({});
+  });
+});
