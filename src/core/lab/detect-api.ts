@@ -39,21 +39,8 @@ export interface PrepareRequest {
 
 export type StorageInfo = StorageEstimate & { retentionRows: number };
 
-/**
- * The detect worker's face (`workers/detect.worker.ts` exposes a `DetectService`, the page
- * wraps this type): scores a run's flows, stores them and its alerts, and answers for the
- * stored runs.
- */
-export interface DetectWorkerApi {
-  /** starts the backend, the store and the default models; cheap to call again */
-  init(): Promise<void>;
-  backend(): Promise<BackendInfo>;
-  /** a new run: chooses and loads the models, creates its record, takes batches from `port`; summaries go to `onSummary` until the next run */
-  prepare(request: PrepareRequest, onSummary: (s: LiveSummary) => void): Promise<RunRecord>;
-  setThreshold(value: number): void;
-  setPaused(paused: boolean): void;
-  /** ends the current run (what was scored is stored, the record saved); its last summary */
-  stop(): Promise<LiveSummary | null>;
+/** The stored runs, their alerts and exports, and the storage they take: the detect worker answers for them, and the page's ReplayApi passes them on. */
+export interface RunArchiveApi {
   listRuns(): Promise<RunRecord[]>;
   /** stored models that can name alerts (classifiers and hybrids), newest first */
   listNamers(): Promise<{ id: string; name: string; detector: string; dataset: string }[]>;
@@ -64,6 +51,23 @@ export interface DetectWorkerApi {
   setAlertStatus(runId: string, key: string, status: AlertGroup['status']): Promise<void>;
   storage(): Promise<StorageInfo>;
   setRetention(rows: number): Promise<void>;
+}
+
+/**
+ * The detect worker's face (`workers/detect.worker.ts` exposes a `DetectService`, the page
+ * wraps this type): scores a run's flows, stores them and its alerts, and answers for the
+ * stored runs.
+ */
+export interface DetectWorkerApi extends RunArchiveApi {
+  /** starts the backend, the store and the default models; cheap to call again */
+  init(): Promise<void>;
+  backend(): Promise<BackendInfo>;
+  /** a new run: chooses and loads the models, creates its record, takes batches from `port`; summaries go to `onSummary` until the next run */
+  prepare(request: PrepareRequest, onSummary: (s: LiveSummary) => void): Promise<RunRecord>;
+  setThreshold(value: number): void;
+  setPaused(paused: boolean): void;
+  /** ends the current run (what was scored is stored, the record saved); its last summary */
+  stop(): Promise<LiveSummary | null>;
   /** rows stored for a run (tests, benchmarks) */
   countRows(runId: string): Promise<number>;
 }

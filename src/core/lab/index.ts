@@ -13,7 +13,7 @@ export type { RateSpec } from '../replay/pacer';
 export type { SourceSpec } from '../replay/source-spec';
 export type { DetectPort, SourcePort } from '../replay/run-port';
 export type { AttackInjection, FeedStatus, OpenResult, ScenarioList, SourceWorkerApi } from './source-api';
-export type { BackendInfo, DetectWorkerApi, PrepareRequest, StorageInfo } from './detect-api';
+export type { BackendInfo, DetectWorkerApi, PrepareRequest, RunArchiveApi, StorageInfo } from './detect-api';
 export type {
   CompareRequest, ComparisonResult, DatasetInfo, EvaluateRequest, EvaluationResult, ExploreOptions, FeatureExploration,
   InspectProgress, KeepRequest, ModelSummary, TrainProgress, TrainRequest, TrainResult, TrainWorkerApi,

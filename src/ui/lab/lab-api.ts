@@ -8,12 +8,11 @@ import type { AdaptiveThresholdOptions } from '../../core/threshold';
 import type { LearningOptions } from '../../core/replay/learning-period';
 import type {
   AttackInjection, BackendInfo, DatasetInfo, ExploreOptions, FeatureExploration, FeedStatus, InspectProgress, ModelSummary, RateSpec, SourceSpec,
-  StorageInfo, TrainProgress, TrainRequest, TrainResult,
+  RunArchiveApi, TrainProgress, TrainRequest, TrainResult,
 } from '../../core/lab';
 import type { ScoreDistributions } from '../../core/explore';
 import type { LiveSummary } from '../../core/replay';
 import type { AlertGroup, ModelRecord, RunRecord, StorageEstimate } from '../../core/store';
-import type { ExportFormat } from '../../core/store/export-run';
 
 // the contracts the workers share live below both, in `src/core/lab`; the views take them from here
 export type {
@@ -43,7 +42,7 @@ export interface StartRequest {
   learning?: LearningOptions;
 }
 
-export interface ReplayApi {
+export interface ReplayApi extends RunArchiveApi {
   backend(): Promise<BackendInfo>;
   /** summaries arrive a few times a second while a run plays; returns an unsubscribe */
   onSummary(listener: (s: LiveSummary) => void): () => void;
@@ -64,16 +63,6 @@ export interface ReplayApi {
   /** scenario names with their one-line descriptions, and the attack classes that can be injected */
   scenarios(): Promise<{ scenarios: { name: string; description: string }[]; attacks: string[]; devices: string[] }>;
 
-  listRuns(): Promise<RunRecord[]>;
-  /** stored models that can name alerts (classifiers and hybrids), newest first */
-  listNamers(): Promise<{ id: string; name: string; detector: string; dataset: string }[]>;
-  getRun(id: string): Promise<RunRecord | undefined>;
-  deleteRun(id: string): Promise<void>;
-  exportRun(id: string, format: ExportFormat): Promise<Blob>;
-  listAlertGroups(runId: string): Promise<AlertGroup[]>;
-  setAlertStatus(runId: string, key: string, status: AlertGroup['status']): Promise<void>;
-  storage(): Promise<StorageInfo>;
-  setRetention(rows: number): Promise<void>;
 }
 
 export interface TrainApi {
