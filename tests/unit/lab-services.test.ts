@@ -1,21 +1,16 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBackend } from '../../src/core/detectors/tf-backend';
-import { DetectService, SourceService, TrainService, type BackendInfo } from '../../src/core/lab';
+import { SourceService, TrainService } from '../../src/core/lab';
 import { linkedPorts, type LiveSummary } from '../../src/core/replay';
 import { IndexedDbStore } from '../../src/core/store/indexeddb-store';
 import { SHARED } from './sources';
+import { backend, nodeDetectService } from './node-lab';
 
-const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
 const V2 = 'ciciomt2024_v2_39feat_sample.csv';
 const BOT = 'botiot_35col_sample.csv';
-
-async function backend(): Promise<BackendInfo> {
-  return { ...(await ensureBackend('wasm')), crossOriginIsolated: false };
-}
 
 function sharedFile(name: string): File {
   return new File([readFileSync(SHARED + name)], name);
@@ -25,14 +20,7 @@ beforeAll(() => ensureBackend('wasm'), 60_000);
 
 describe('the lab services hosted in Node (as the workers host them in the browser)', () => {
   it('a simulated run: source and detect services joined in one process, summaries out, every flow accounted for in the store', async () => {
-    const store = await IndexedDbStore.open('lab-services-run', new IDBFactory());
-    const detect = new DetectService({
-      openStore: async () => store,
-      backend,
-      fetchModelFile: async (path) => (existsSync(MODELS + path) ? new Uint8Array(readFileSync(MODELS + path)) : null),
-      summaryMs: 20,
-      warn: (text) => expect.fail(text),
-    });
+    const detect = await nodeDetectService('lab-services-run');
     const source = new SourceService();
     const [sourcePort, detectPort] = linkedPorts();
     const spec = { kind: 'simulation' as const, scenario: 'mixed-day', seed: 3 };

@@ -1,21 +1,11 @@
-import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBackend } from '../../src/core/detectors/tf-backend';
-import { DetectService, SourceService, type BackendInfo } from '../../src/core/lab';
+import { SourceService } from '../../src/core/lab';
 import { linkedPorts, type LiveSummary } from '../../src/core/replay';
 import { LEARNING_REASON, LearningPeriod } from '../../src/core/replay/learning-period';
-import { IndexedDbStore } from '../../src/core/store/indexeddb-store';
 import { AdaptiveThreshold } from '../../src/core/threshold';
 import { Random } from '../../src/core/util/random';
-
-const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
-
-async function backend(): Promise<BackendInfo> {
-  return { ...(await ensureBackend('wasm')), crossOriginIsolated: false };
-}
+import { nodeDetectService } from './node-lab';
 
 beforeAll(() => ensureBackend('wasm'), 60_000);
 
@@ -55,14 +45,7 @@ describe('learning period', () => {
   });
 
   it('a run learns the network first: the first flows train an isolation forest and are counted as skipped with that reason, then flows are scored by it with a drift-aware threshold', async () => {
-    const store = await IndexedDbStore.open('learning-run', new IDBFactory());
-    const detect = new DetectService({
-      openStore: async () => store,
-      backend,
-      fetchModelFile: async (path) => (existsSync(MODELS + path) ? new Uint8Array(readFileSync(MODELS + path)) : null),
-      summaryMs: 20,
-      warn: (text) => expect.fail(text),
-    });
+    const detect = await nodeDetectService('learning-run');
     const source = new SourceService();
     const [sourcePort, detectPort] = linkedPorts();
     const spec = { kind: 'simulation' as const, scenario: 'quiet-ward', seed: 2 };

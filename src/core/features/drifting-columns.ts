@@ -1,4 +1,4 @@
-import type { Matrix } from '../ingest/batch';
+import { fileStretches, type Matrix } from '../ingest';
 import { findRunningCounters } from './running-counters';
 
 /** |Spearman ρ| between a column and the row order above which the column trends with time */
@@ -23,20 +23,15 @@ const MIN_ROWS = 200;
  */
 export function findDriftingColumns(x: Matrix, fileIndex: ArrayLike<number>, names: readonly string[]): Record<string, string> {
   const found: Record<string, string> = {};
-  let start = 0;
-  while (start < x.n) {
-    let end = start + 1;
-    while (end < x.n && fileIndex[end] === fileIndex[start]) end++;
-    if (end - start >= MIN_ROWS) {
-      for (let j = 0; j < x.d; j++) {
-        if (found[names[j]]) continue;
-        const values = new Float64Array(end - start);
-        for (let i = start; i < end; i++) values[i - start] = x.data[i * x.d + j];
-        const why = drift(values);
-        if (why) found[names[j]] = why;
-      }
+  for (const [start, end] of fileStretches(fileIndex)) {
+    if (end - start < MIN_ROWS) continue;
+    for (let j = 0; j < x.d; j++) {
+      if (found[names[j]]) continue;
+      const values = new Float64Array(end - start);
+      for (let i = start; i < end; i++) values[i - start] = x.data[i * x.d + j];
+      const why = drift(values);
+      if (why) found[names[j]] = why;
     }
-    start = end;
   }
   return found;
 }

@@ -1,4 +1,4 @@
-import type { Matrix } from '../ingest/batch';
+import { fileStretches, type Matrix } from '../ingest';
 
 /** share of consecutive rows that must rise for a column to count as a running counter */
 const RISING_SHARE = 0.95;
@@ -13,21 +13,16 @@ const MIN_ROWS = 50;
  */
 export function findRunningCounters(x: Matrix, fileIndex: ArrayLike<number>, names: readonly string[]): Record<string, string> {
   const found: Record<string, string> = {};
-  let start = 0;
-  while (start < x.n) {
-    let end = start + 1;
-    while (end < x.n && fileIndex[end] === fileIndex[start]) end++;
-    if (end - start >= MIN_ROWS) {
-      for (let j = 0; j < x.d; j++) {
-        if (found[names[j]]) continue;
-        let rising = 0;
-        for (let i = start + 1; i < end; i++) if (x.data[i * x.d + j] > x.data[(i - 1) * x.d + j]) rising++;
-        if (rising / (end - start - 1) >= RISING_SHARE) {
-          found[names[j]] = `a running counter (rises in ${Math.round((100 * rising) / (end - start - 1))} % of consecutive rows)`;
-        }
+  for (const [start, end] of fileStretches(fileIndex)) {
+    if (end - start < MIN_ROWS) continue;
+    for (let j = 0; j < x.d; j++) {
+      if (found[names[j]]) continue;
+      let rising = 0;
+      for (let i = start + 1; i < end; i++) if (x.data[i * x.d + j] > x.data[(i - 1) * x.d + j]) rising++;
+      if (rising / (end - start - 1) >= RISING_SHARE) {
+        found[names[j]] = `a running counter (rises in ${Math.round((100 * rising) / (end - start - 1))} % of consecutive rows)`;
       }
     }
-    start = end;
   }
   return found;
 }

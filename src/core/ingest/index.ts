@@ -6,3 +6,4 @@ export { InputError } from './text-stream';
 export { RowSample } from './row-sample';
 export { WireReader, type MessageSkipReason } from './wire-reader';
 export { wireFraming, type WireFraming } from './wire-message';
+export { fileStretches } from './file-stretches';

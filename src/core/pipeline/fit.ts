@@ -2,7 +2,7 @@ import { createDetector, type DetectorKind, type DetectorSettings } from '../det
 import type { Detector } from '../detectors';
 import type { FitProgress } from '../util/fitting';
 import { gridSearchIsolationForest, type GridResult, type IsolationForestGrid } from '../detectors';
-import { concatRows, takeRows, type Matrix } from '../ingest/batch';
+import { concatRows, fileStretches, takeRows, type Matrix } from '../ingest';
 import { ClassVocabulary } from '../ingest/class-vocabulary';
 import { DatasetReader, type ReadProgress, type SourceFile } from '../ingest/dataset-reader';
 import { InputError } from '../ingest/text-stream';
@@ -180,15 +180,11 @@ function validationSet(benign: Matrix, attacks: Matrix): { x: Matrix; y: Uint8Ar
 export function latestHoldout(fileIndex: ArrayLike<number>, share: number) {
   const trainIdx: number[] = [];
   const holdoutIdx: number[] = [];
-  let start = 0;
-  while (start < fileIndex.length) {
-    let end = start + 1;
-    while (end < fileIndex.length && fileIndex[end] === fileIndex[start]) end++;
+  for (const [start, end] of fileStretches(fileIndex)) {
     const n = end - start;
     let k = Math.round(n * share);
     if (share > 0 && n >= 2) k = Math.min(Math.max(k, 1), n - 1);
     for (let i = start; i < end; i++) (i < end - k ? trainIdx : holdoutIdx).push(i);
-    start = end;
   }
   return { trainIdx, holdoutIdx };
 }
