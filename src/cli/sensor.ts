@@ -49,6 +49,9 @@ runCommand(USAGE, OPTIONS, async (args) => {
   const qos = (numberArg(args, 'qos', (v) => v === 0 || v === 1 || v === 2, '0, 1 or 2') ?? 0) as QoS;
   const label = one(args, 'label');
 
+  // connect first: a refused broker must not leave a tcpdump running behind us
+  const connection = new MqttConnection({ url, username: one(args, 'user'), password: process.env.MQTT_PASSWORD });
+  await connection.connect();
   let tcpdump: ReturnType<typeof spawn> | null = null;
   let files: CaptureFile[];
   if (iface) {
@@ -65,8 +68,6 @@ runCommand(USAGE, OPTIONS, async (args) => {
   process.once('SIGINT', stopLive);
   process.once('SIGTERM', stopLive);
 
-  const connection = new MqttConnection({ url, username: one(args, 'user'), password: process.env.MQTT_PASSWORD });
-  await connection.connect();
   const classes: string[] = [];
   const reading = new CaptureReading(files, {
     window,

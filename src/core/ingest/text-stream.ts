@@ -3,9 +3,9 @@
  * bytes), a binary file is refused with a clear message, and UTF-8 is decoded (the
  * decoder drops a byte-order mark).
  */
-export class InputError extends Error {
-  override name = 'InputError';
-}
+import { InputError } from '../util';
+
+export { InputError };
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 /** how much of the start of a file is checked for binary content */

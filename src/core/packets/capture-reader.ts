@@ -7,7 +7,7 @@
  * snap length, `if_tsresol` and `if_tsoffset`; enhanced, simple and the obsolete packet
  * blocks; every other block is passed over and counted.
  */
-import { InputError } from '../ingest/text-stream';
+import { InputError } from '../util';
 import { countPacketSkip, type CaptureCounters } from './capture-counters';
 
 /**

@@ -1,6 +1,6 @@
 /** Small primitives every module may use; nothing here imports from another core module. */
 export { throwIfAborted } from './abort';
-export { messageOf, lowerFirst } from './errors';
+export { InputError, messageOf, lowerFirst } from './errors';
 export { FEATURE_THRESHOLD } from './feature-threshold';
 export { withoutCredentials } from './credentials';
 export { blobFile, filePath, type ByteFile, type NamedBlob } from './files';
