@@ -19,7 +19,11 @@ export function offlineCache(): Plugin {
     generateBundle(_options, bundle) {
       const files = [...Object.keys(bundle), ...publicFiles(config.publicDir)].filter((f) => f !== 'sw.js').sort();
       const precache = ['./', './index.html', ...files.filter((f) => f !== 'index.html').map((f) => `./${f}`)];
-      const version = createHash('sha256').update(precache.join('\n')).update(JSON.stringify(Object.values(bundle).map((b) => ('code' in b ? b.code.length : 0)))).digest('hex').slice(0, 12);
+      const version = createHash('sha256')
+        .update(precache.join('\n'))
+        .update(JSON.stringify(Object.values(bundle).map((b) => ('code' in b ? b.code.length : 0))))
+        .digest('hex')
+        .slice(0, 12);
       const source = readFileSync(new URL('./src/offline/service-worker.js', import.meta.url), 'utf8')
         .replace('self.__VERSION__', JSON.stringify(version))
         .replace('self.__PRECACHE__', JSON.stringify(precache));

@@ -78,7 +78,9 @@ for (const [name, det] of detectors) {
     Object.assign(figures, { ae_score_rows_per_s: Math.round(N / (best / 1000)), ae_train_rows_per_s: Math.round(trainRows / (Math.min(...epochMs) / 1000)) });
   }
   console.log(`\n${name}: ${JSON.stringify(det.params)}`);
-  console.log(`  fit            ${epochMs.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')} per epoch (${batches} batches of ${det.params.batch_size} + validation)`);
+  console.log(
+    `  fit            ${epochMs.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')} per epoch (${batches} batches of ${det.params.batch_size} + validation)`,
+  );
   console.log(`  score          ${best.toFixed(0)} ms best of ${REPEATS}: ${Math.round(N / (best / 1000)).toLocaleString('en')} rows/s`);
   console.log(`  contributions  ${contribMs.toFixed(0)} ms (scores plus the n × d squared errors)`);
   console.log(`  model          ${(weights / 4).toLocaleString('en')} weights, ${(weights / 1024).toFixed(1)} kB weights.bin`);

@@ -34,7 +34,8 @@ function flowRows(seed: number) {
       y[i] = c;
       for (let j = 0; j < D; j++) {
         const s = shift[c * D + j];
-        x.data[i * D + j] = j % 3 === 0 ? (rng.next() < 0.4 ? 0 : Math.round(Math.exp(2 + s + rng.normal()))) : (rng.next() < 0.5 ? -2 : 2) + s + 0.5 * rng.normal();
+        x.data[i * D + j] =
+          j % 3 === 0 ? (rng.next() < 0.4 ? 0 : Math.round(Math.exp(2 + s + rng.normal()))) : (rng.next() < 0.5 ? -2 : 2) + s + 0.5 * rng.normal();
       }
     }
   });
@@ -58,7 +59,9 @@ console.log(`backend ${info.backend}, SIMD ${info.simd}, threads ${info.threads}
 let t0 = performance.now();
 const normalizer = await ModeNormalizer.fit(x, { ...CTGAN_DEFAULTS, max_rows: CTGAN_DEFAULTS.max_mixture_rows }, new Random(0));
 const modes = normalizer.columns.map((c) => c.means.length);
-console.log(`\nmode-specific normalisation  ${(performance.now() - t0).toFixed(0)} ms for ${D} columns; modes per column ${Math.min(...modes)}–${Math.max(...modes)}, encoded width ${normalizer.width}`);
+console.log(
+  `\nmode-specific normalisation  ${(performance.now() - t0).toFixed(0)} ms for ${D} columns; modes per column ${Math.min(...modes)}–${Math.max(...modes)}, encoded width ${normalizer.width}`,
+);
 
 const model = new Ctgan({ epochs: EPOCHS });
 const epochMs: number[] = [];
@@ -77,7 +80,9 @@ const steps = Math.floor(x.n / model.params.batch_size);
 console.log(`fit (defaults: batch ${model.params.batch_size}, pac ${model.params.pac}, ${steps} steps per epoch)`);
 // the last epoch: the first also fits the mixtures and compiles the backend's kernels
 const stepMs = epochMs.at(-1)! / steps;
-console.log(`  ${epochMs.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')} per epoch (the first includes fitting the mixtures); ${stepMs.toFixed(0)} ms per step`);
+console.log(
+  `  ${epochMs.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')} per epoch (the first includes fitting the mixtures); ${stepMs.toFixed(0)} ms per step`,
+);
 console.log(`  tensors ${tf.memory().numTensors} live after the fit, peak ${(peakTensorBytes / 1048576).toFixed(1)} MB at epoch ends`);
 
 const perClass = CLASS_ROWS.map(() => SAMPLE_ROWS / CLASS_ROWS.length);
@@ -87,7 +92,9 @@ for (let r = 0; r < 3; r++) {
   model.sample(perClass, r);
   best = Math.min(best, performance.now() - t0);
 }
-console.log(`sample  ${best.toFixed(0)} ms best of 3 for ${SAMPLE_ROWS.toLocaleString('en')} rows: ${Math.round(SAMPLE_ROWS / (best / 1000)).toLocaleString('en')} rows/s`);
+console.log(
+  `sample  ${best.toFixed(0)} ms best of 3 for ${SAMPLE_ROWS.toLocaleString('en')} rows: ${Math.round(SAMPLE_ROWS / (best / 1000)).toLocaleString('en')} rows/s`,
+);
 const json = JSON.stringify(model.toJSON());
 console.log(`model JSON ${(json.length / 1048576).toFixed(2)} MB (generator weights as base64 float32)`);
 model.dispose();

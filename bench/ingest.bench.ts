@@ -41,5 +41,7 @@ for await (const b of reader.batches()) {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }
 const s = (performance.now() - t0) / 1000;
-console.log(`ingest: ${rows.toLocaleString()} rows × ${reader.schema!.columns.length} features in ${s.toFixed(2)} s = ${Math.round(rows / s).toLocaleString()} rows/s, ${(body.length * repeats / s / 1e6).toFixed(1)} MB/s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+console.log(
+  `ingest: ${rows.toLocaleString()} rows × ${reader.schema!.columns.length} features in ${s.toFixed(2)} s = ${Math.round(rows / s).toLocaleString()} rows/s, ${((body.length * repeats) / s / 1e6).toFixed(1)} MB/s; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+);
 report({ csv_ingest_rows_per_s: Math.round(rows / s) });

@@ -39,7 +39,12 @@ for (const [name, params] of [
   const bytes = nodes * 12 + json.forest.roots.length * 4;
 
   // interleaved with the pointer walk (the scorer before the WebAssembly kernel), so both see the same machine load
-  const pointers = { roots: Int32Array.from(json.forest.roots), feature: Int32Array.from(json.forest.feature), right: Int32Array.from(json.forest.right), value: Float32Array.from(json.forest.value) };
+  const pointers = {
+    roots: Int32Array.from(json.forest.roots),
+    feature: Int32Array.from(json.forest.feature),
+    right: Int32Array.from(json.forest.right),
+    value: Float32Array.from(json.forest.value),
+  };
   let best = Infinity;
   let bestWalk = Infinity;
   for (let r = 0; r < REPEATS; r++) {
@@ -54,9 +59,15 @@ for (const [name, params] of [
   const trees = forest.params.n_estimators;
   if (name === 'sklearn defaults') Object.assign(figures, { iforest_score_rows_per_s: Math.round(rowsPerS), iforest_fit_ms: Math.round(fitMs) });
   console.log(`\n${name}: ${JSON.stringify(forest.params)}`);
-  console.log(`  fit            ${fitMs.toFixed(0)} ms (incl. scoring the training rows for the contamination offset: ${forest.params.contamination !== 'auto'})`);
-  console.log(`  score          ${best.toFixed(0)} ms best of ${REPEATS}: ${Math.round(rowsPerS).toLocaleString('en')} rows/s, ${((rowsPerS * trees) / 1e6).toFixed(1)} M row-trees/s (WebAssembly kernel)`);
-  console.log(`  pointer walk   ${bestWalk.toFixed(0)} ms best of ${REPEATS}: ${Math.round(N / (bestWalk / 1000)).toLocaleString('en')} rows/s (the JavaScript scorer it replaced, same run)`);
+  console.log(
+    `  fit            ${fitMs.toFixed(0)} ms (incl. scoring the training rows for the contamination offset: ${forest.params.contamination !== 'auto'})`,
+  );
+  console.log(
+    `  score          ${best.toFixed(0)} ms best of ${REPEATS}: ${Math.round(rowsPerS).toLocaleString('en')} rows/s, ${((rowsPerS * trees) / 1e6).toFixed(1)} M row-trees/s (WebAssembly kernel)`,
+  );
+  console.log(
+    `  pointer walk   ${bestWalk.toFixed(0)} ms best of ${REPEATS}: ${Math.round(N / (bestWalk / 1000)).toLocaleString('en')} rows/s (the JavaScript scorer it replaced, same run)`,
+  );
   console.log(`  forest         ${nodes.toLocaleString('en')} nodes, ${mb(bytes)} typed arrays, ${mb(JSON.stringify(json).length)} as JSON`);
   console.log(`  heap growth    ${mb(process.memoryUsage().heapUsed - heapBefore)} (rough; GC timing dependent)`);
   forest.dispose();

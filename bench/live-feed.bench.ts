@@ -38,7 +38,25 @@ async function monitorFlowsPerSecond(): Promise<{ perSecond: number; skipped: nu
   const broker = await startMosquitto();
   const dir = mkdtempSync(join(tmpdir(), 'iomt-bench-'));
   const json = join(dir, 'counters.json');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/monitor.ts', '--mqtt', broker.url, '--topic', 'bench/flows', '--status-every', '0.1', '--capacity', String(FLOWS + 1), '--json', json], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/monitor.ts',
+      '--mqtt',
+      broker.url,
+      '--topic',
+      'bench/flows',
+      '--status-every',
+      '0.1',
+      '--capacity',
+      String(FLOWS + 1),
+      '--json',
+      json,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const exited = new Promise((r) => child.on('exit', r));
   const publisher = new MqttConnection({ url: broker.url });
   try {
@@ -75,17 +93,38 @@ async function monitorFlowsPerSecond(): Promise<{ perSecond: number; skipped: nu
 async function influxPointsPerSecond(): Promise<number> {
   const influx = await startInfluxd();
   const run: RunRecord = {
-    id: 'bench', name: 'bench', createdAt: 0, updatedAt: 0, source: { kind: 'mqtt', url: 'mqtt://127.0.0.1', topic: 'bench', dataset: 'v2' },
-    modelId: 'm', detector: 'iforest', threshold: 0.6, columns, classes: [], devices: [], summary: null, droppedRows: 0,
+    id: 'bench',
+    name: 'bench',
+    createdAt: 0,
+    updatedAt: 0,
+    source: { kind: 'mqtt', url: 'mqtt://127.0.0.1', topic: 'bench', dataset: 'v2' },
+    modelId: 'm',
+    detector: 'iforest',
+    threshold: 0.6,
+    columns,
+    classes: [],
+    devices: [],
+    summary: null,
+    droppedRows: 0,
   };
   const n = 5000;
   const features = new Float32Array(n * columns.length);
-  for (let i = 0; i < n; i++) lines[i % lines.length].split(',').slice(0, columns.length).forEach((c, j) => (features[i * columns.length + j] = Number(c)));
+  for (let i = 0; i < n; i++)
+    lines[i % lines.length]
+      .split(',')
+      .slice(0, columns.length)
+      .forEach((c, j) => (features[i * columns.length + j] = Number(c)));
   const chunk = (seq: number): FlowChunk => ({
-    runId: run.id, seq, n, features,
-    time: new Float64Array(n), rowNumber: Float64Array.from({ length: n }, (_, i) => seq * n + i + 1),
-    classIndex: new Int32Array(n).fill(-1), device: new Uint16Array(n).fill(0xffff),
-    score: Float32Array.from({ length: n }, (_, i) => (i % 100) / 100), verdict: Uint8Array.from({ length: n }, (_, i) => (i % 100 > 97 ? 1 : 0)),
+    runId: run.id,
+    seq,
+    n,
+    features,
+    time: new Float64Array(n),
+    rowNumber: Float64Array.from({ length: n }, (_, i) => seq * n + i + 1),
+    classIndex: new Int32Array(n).fill(-1),
+    device: new Uint16Array(n).fill(0xffff),
+    score: Float32Array.from({ length: n }, (_, i) => (i % 100) / 100),
+    verdict: Uint8Array.from({ length: n }, (_, i) => (i % 100 > 97 ? 1 : 0)),
   });
   const sink = new InfluxSink({ url: `${influx.url}/write?db=bench` }, { batchPoints: 5000 });
   // the database is made by the first write: not timed
@@ -107,7 +146,9 @@ async function influxPointsPerSecond(): Promise<number> {
 }
 
 const monitor = await monitorFlowsPerSecond();
-console.log(`monitor: ${FLOWS.toLocaleString('en-US')} flows through mosquitto, ${Math.round(monitor.perSecond).toLocaleString('en-US')} flows/s (isolation forest; skipped ${monitor.skipped})`);
+console.log(
+  `monitor: ${FLOWS.toLocaleString('en-US')} flows through mosquitto, ${Math.round(monitor.perSecond).toLocaleString('en-US')} flows/s (isolation forest; skipped ${monitor.skipped})`,
+);
 const points = await influxPointsPerSecond();
 console.log(`InfluxDB sink: ${Math.round(points).toLocaleString('en-US')} points/s into influxd 1.x (39 fields + score + row per point)`);
 report({ monitor_flows_per_s: Math.round(monitor.perSecond), influx_points_per_s: Math.round(points) });

@@ -43,19 +43,44 @@ await labRead(); // warm-up (JIT)
 const lab = await labRead();
 const labRate = lab.packets / lab.seconds;
 console.log(`capture: ${(bytes / 1e6).toFixed(0)} MB, ${lab.packets.toLocaleString('en-US')} packets (simulated mixed-day)`);
-console.log(`lab   parse + extraction: ${lab.seconds.toFixed(2)} s, ${Math.round(labRate).toLocaleString('en-US')} packets/s, ${lab.flows.toLocaleString('en-US')} flows; RSS growth after the first tenth ${lab.rssGrowthMB.toFixed(1)} MB`);
+console.log(
+  `lab   parse + extraction: ${lab.seconds.toFixed(2)} s, ${Math.round(labRate).toLocaleString('en-US')} packets/s, ${lab.flows.toLocaleString('en-US')} flows; RSS growth after the first tenth ${lab.rssGrowthMB.toFixed(1)} MB`,
+);
 
 let tsharkRate: number | null = null;
-const fields = ['frame.time_epoch', 'frame.len', 'eth.src', 'ip.src', 'ip.dst', 'ip.ttl', 'ip.proto', 'tcp.flags', 'tcp.hdr_len', 'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport'];
+const fields = [
+  'frame.time_epoch',
+  'frame.len',
+  'eth.src',
+  'ip.src',
+  'ip.dst',
+  'ip.ttl',
+  'ip.proto',
+  'tcp.flags',
+  'tcp.hdr_len',
+  'tcp.srcport',
+  'tcp.dstport',
+  'udp.srcport',
+  'udp.dstport',
+];
 // tshark's TCP sequence analysis and reassembly are switched off (the lab does neither), and it reads at
 // most the first 100,000 packets (it is slow: its rate is what is compared)
 const tsharkPackets = Math.min(lab.packets, 100_000);
 const t0 = performance.now();
-const t = spawnSync('sh', ['-c', `tshark -r '${file}' -c ${tsharkPackets} -n -o tcp.analyze_sequence_numbers:FALSE -o tcp.desegment_tcp_streams:FALSE -o ip.defragment:FALSE -T fields ${fields.map((f) => `-e ${f}`).join(' ')} > /dev/null`], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 600_000 });
+const t = spawnSync(
+  'sh',
+  [
+    '-c',
+    `tshark -r '${file}' -c ${tsharkPackets} -n -o tcp.analyze_sequence_numbers:FALSE -o tcp.desegment_tcp_streams:FALSE -o ip.defragment:FALSE -T fields ${fields.map((f) => `-e ${f}`).join(' ')} > /dev/null`,
+  ],
+  { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 600_000 },
+);
 if (t.status === 0) {
   const seconds = (performance.now() - t0) / 1000;
   tsharkRate = tsharkPackets / seconds;
-  console.log(`tshark to fields:        ${seconds.toFixed(2)} s for ${tsharkPackets.toLocaleString('en-US')} packets, ${Math.round(tsharkRate).toLocaleString('en-US')} packets/s  → the lab is ${(labRate / tsharkRate).toFixed(1)}× tshark`);
+  console.log(
+    `tshark to fields:        ${seconds.toFixed(2)} s for ${tsharkPackets.toLocaleString('en-US')} packets, ${Math.round(tsharkRate).toLocaleString('en-US')} packets/s  → the lab is ${(labRate / tsharkRate).toFixed(1)}× tshark`,
+  );
 } else console.log(`tshark could not be run (${t.stderr.trim() || 'not installed: apt-get install tshark'}); no comparison`);
 rmSync(dir, { recursive: true, force: true });
 

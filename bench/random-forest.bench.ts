@@ -88,9 +88,17 @@ for (const t of json.trees) {
 // feature, left, right, value (Int32) and threshold (Float64) per node; Float32 leaf values
 const bytes = nodes * 24 + leafValues * 4;
 console.log(`\nsklearn defaults: ${JSON.stringify(forest.params)}`);
-console.log(`  fit            ${fitS.toFixed(1)} s (one thread; ${fitCpuS.toFixed(1)} s CPU, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`);
-console.log(`  predict        ${best.toFixed(0)} ms best of ${REPEATS}: ${Math.round(rowsPerS).toLocaleString('en')} rows/s, ${((rowsPerS * json.trees.length) / 1e6).toFixed(1)} M row-trees/s (WebAssembly kernel)`);
-console.log(`  tree walk      ${bestWalk.toFixed(0)} ms best of ${REPEATS}: ${Math.round(N / (bestWalk / 1000)).toLocaleString('en')} rows/s (the JavaScript walk it replaced, same run)`);
-console.log(`  forest         ${nodes.toLocaleString('en')} nodes, ${leafValues.toLocaleString('en')} leaf values, ${mb(bytes)} typed arrays, ${mb(JSON.stringify(json).length)} as JSON`);
+console.log(
+  `  fit            ${fitS.toFixed(1)} s (one thread; ${fitCpuS.toFixed(1)} s CPU, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs)`,
+);
+console.log(
+  `  predict        ${best.toFixed(0)} ms best of ${REPEATS}: ${Math.round(rowsPerS).toLocaleString('en')} rows/s, ${((rowsPerS * json.trees.length) / 1e6).toFixed(1)} M row-trees/s (WebAssembly kernel)`,
+);
+console.log(
+  `  tree walk      ${bestWalk.toFixed(0)} ms best of ${REPEATS}: ${Math.round(N / (bestWalk / 1000)).toLocaleString('en')} rows/s (the JavaScript walk it replaced, same run)`,
+);
+console.log(
+  `  forest         ${nodes.toLocaleString('en')} nodes, ${leafValues.toLocaleString('en')} leaf values, ${mb(bytes)} typed arrays, ${mb(JSON.stringify(json).length)} as JSON`,
+);
 console.log(`  memory         ${mb(heapUsed)} heap + ${mb(arrayBuffers)} typed arrays after the fit (input included); peak RSS ${mb(peakRssFit)} up to then`);
 report({ rf_fit_s: Number(fitS.toFixed(2)), forest_predict_rows_per_s: Math.round(rowsPerS) });

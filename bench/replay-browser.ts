@@ -85,7 +85,11 @@ function models(dir: string): string {
 
 async function serve(dir: string): Promise<{ url: string; server: ChildProcess }> {
   const port = await freePort();
-  const server = spawn('npx', ['vite', 'preview', '--outDir', dir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true });
+  const server = spawn('npx', ['vite', 'preview', '--outDir', dir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    detached: true,
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let k = 0; k < 200; k++) {
     try {
@@ -99,15 +103,23 @@ async function serve(dir: string): Promise<{ url: string; server: ChildProcess }
 }
 
 async function counters(page: Page): Promise<Counters> {
-  return page.evaluate((names) => {
-    const out: Record<string, number> = {};
-    for (const n of names) out[n] = Number(document.querySelector(`[data-testid=count-${n}]`)?.textContent ?? NaN);
-    return out;
-  }, COUNTERS as unknown as string[]) as Promise<Counters>;
+  return page.evaluate(
+    (names) => {
+      const out: Record<string, number> = {};
+      for (const n of names) out[n] = Number(document.querySelector(`[data-testid=count-${n}]`)?.textContent ?? NaN);
+      return out;
+    },
+    COUNTERS as unknown as string[],
+  ) as Promise<Counters>;
 }
 
 /** the newest run record in the lab's IndexedDB (its summary is saved every few seconds and at the end) */
-async function newestRun(page: Page): Promise<{ id: string; summary: { latencyMs: { p50: number; p99: number; max: number }; counters: Counters & { dropped: number }; state: string; flowsPerSecond: number } | null; detector: string; modelId: string } | null> {
+async function newestRun(page: Page): Promise<{
+  id: string;
+  summary: { latencyMs: { p50: number; p99: number; max: number }; counters: Counters & { dropped: number }; state: string; flowsPerSecond: number } | null;
+  detector: string;
+  modelId: string;
+} | null> {
   return page.evaluate(
     () =>
       new Promise((res, rej) => {
@@ -135,7 +147,10 @@ async function storedRows(page: Page, runId: string): Promise<number> {
         open.onerror = () => rej(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const req = db.transaction('chunkSizes').objectStore('chunkSizes').getAll(IDBKeyRange.bound([id], [id, []]));
+          const req = db
+            .transaction('chunkSizes')
+            .objectStore('chunkSizes')
+            .getAll(IDBKeyRange.bound([id], [id, []]));
           req.onsuccess = () => {
             db.close();
             res((req.result as { n: number }[]).reduce((a, c) => a + c.n, 0));
@@ -186,7 +201,9 @@ class HeapProbe {
 
   /** the detect worker's live summary now (its `labSummary` hook), or null */
   async liveSummary(): Promise<LiveSummaryLike | null> {
-    const r = (await this.workerCommand('detect', 'Runtime.evaluate', { expression: 'JSON.stringify(self.labSummary())', returnByValue: true })) as { result?: { value?: string } } | null;
+    const r = (await this.workerCommand('detect', 'Runtime.evaluate', { expression: 'JSON.stringify(self.labSummary())', returnByValue: true })) as {
+      result?: { value?: string };
+    } | null;
     const text = r?.result?.value;
     return text ? (JSON.parse(text) as LiveSummaryLike) : null;
   }
@@ -197,7 +214,9 @@ class HeapProbe {
     await this.workerCommand(worker, 'Profiler.setSamplingInterval', { interval: 500 });
     await this.workerCommand(worker, 'Profiler.start');
     await new Promise((r) => setTimeout(r, ms));
-    const res = (await this.workerCommand(worker, 'Profiler.stop', {}, 30_000)) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } } | null;
+    const res = (await this.workerCommand(worker, 'Profiler.stop', {}, 30_000)) as {
+      profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+    } | null;
     if (!res) return `${worker}: no profile`;
     const { nodes, samples, timeDeltas } = res.profile;
     const byId = new Map(nodes.map((n) => [n.id, n]));
@@ -218,7 +237,7 @@ class HeapProbe {
   async sample(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     await this.pageCdp.send('HeapProfiler.collectGarbage');
-    out.page = ((await this.pageCdp.send('Runtime.getHeapUsage')).usedSize) / 1e6;
+    out.page = (await this.pageCdp.send('Runtime.getHeapUsage')).usedSize / 1e6;
     const { targetInfos } = await this.browserCdp.send('Target.getTargets');
     for (const t of targetInfos) {
       if (t.type !== 'worker') continue;
@@ -258,7 +277,10 @@ async function firstFlow(browser: Browser, url: string): Promise<void> {
   for (const visit of ['first visit (empty profile)', 'again (models kept in IndexedDB)']) {
     const t0 = Date.now();
     await page.goto(`${url}/?view=live&autostart=1`);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-scored]')?.textContent) > 0, undefined, { polling: 10, timeout: 60_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-scored]')?.textContent) > 0, undefined, {
+      polling: 10,
+      timeout: 60_000,
+    });
     console.log(`(d) URL opened → first scored flow, default scenario, ${visit}: ${fmt(Date.now() - t0)} ms`);
   }
   const run = await newestRun(page);
@@ -345,13 +367,19 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   const c = await counters(page);
   const mb = statSync(file).size / 1e6;
   console.log(`(a) ${fmt(ROWS)}-row v2 CSV (${fmt(mb)} MB) dropped, replayed at max with ${run?.detector}${run?.summary ? '' : ''} as the verdict model:`);
-  console.log(`    ${fmt(c.scored / elapsed)} flows/s from the drop to the last stored flow (${fmt(elapsed, 1)} s); ${fmt(c.scored / scoring)} flows/s from the first scored flow (${fmt(scoring, 1)} s); best half-second ${fmt(peakRate)} flows/s`);
-  console.log(`    counters: read ${fmt(c.read)} = scored ${fmt(c.scored)} + skipped ${fmt(c.skipped)}: ${c.read === c.scored + c.skipped ? 'adds up' : 'DOES NOT ADD UP'}; stored ${fmt(c.stored)} (${c.stored === c.scored ? '= scored' : 'NOT = scored'}); IndexedDB holds ${fmt(inDb)} rows (${inDb === c.stored ? '= stored' : 'NOT = stored'}); alerts ${fmt(c.alerts)}`);
-  if (run?.summary) console.log(`    latency at max (emission → stored): p50 ${fmt(run.summary.latencyMs.p50, 1)} ms, p99 ${fmt(run.summary.latencyMs.p99, 1)} ms`);
+  console.log(
+    `    ${fmt(c.scored / elapsed)} flows/s from the drop to the last stored flow (${fmt(elapsed, 1)} s); ${fmt(c.scored / scoring)} flows/s from the first scored flow (${fmt(scoring, 1)} s); best half-second ${fmt(peakRate)} flows/s`,
+  );
+  console.log(
+    `    counters: read ${fmt(c.read)} = scored ${fmt(c.scored)} + skipped ${fmt(c.skipped)}: ${c.read === c.scored + c.skipped ? 'adds up' : 'DOES NOT ADD UP'}; stored ${fmt(c.stored)} (${c.stored === c.scored ? '= scored' : 'NOT = scored'}); IndexedDB holds ${fmt(inDb)} rows (${inDb === c.stored ? '= stored' : 'NOT = stored'}); alerts ${fmt(c.alerts)}`,
+  );
+  if (run?.summary)
+    console.log(`    latency at max (emission → stored): p50 ${fmt(run.summary.latencyMs.p50, 1)} ms, p99 ${fmt(run.summary.latencyMs.p99, 1)} ms`);
   if (heapSamples.length) {
     const names = [...new Set(heapSamples.flatMap((h) => Object.keys(h.mb)))];
     console.log(`(c) JS heap (MB live after a forced GC) every ~5 s over the replay: ${names.join(' / ')}`);
-    for (const h of heapSamples) console.log(`    ${fmt(h.s).padStart(4)} s ${fmt(h.rows).padStart(10)} flows: ${names.map((n) => fmt(h.mb[n] ?? NaN, 1)).join(' / ')}`);
+    for (const h of heapSamples)
+      console.log(`    ${fmt(h.s).padStart(4)} s ${fmt(h.rows).padStart(10)} flows: ${names.map((n) => fmt(h.mb[n] ?? NaN, 1)).join(' / ')}`);
   }
   if (problems.length) console.log(`    console errors: ${problems.join(' | ')}`);
   await context.close();
@@ -363,7 +391,11 @@ async function main() {
   const dir = site();
   const modelNote = models(dir);
   const { url, server } = await serve(dir);
-  console.log(`serving ${dir} at ${url}; default models: ${modelNote}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
+  console.log(
+    `serving ${dir} at ${url}; default models: ${modelNote}; load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} on ${cpus().length} cores`,
+  );
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     if (!SKIP.has('d')) await firstFlow(browser, url);

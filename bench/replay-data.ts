@@ -13,11 +13,14 @@ import { fileURLToPath } from 'node:url';
 import { Random } from '../src/core/util/random';
 import { V2_SAMPLE } from './samples';
 
-
 /** columns whose values vary continuously (flags, counts and protocol indicators stay as they are) */
 const PERTURBED = ['Header_Length', 'Rate', 'Tot sum', 'AVG', 'Std', 'Tot size', 'IAT', 'Variance'];
 
-export async function writeV2Csv(rows: number, path = join(tmpdir(), `iomt-replay-${rows}.csv`), seed = 1): Promise<{ path: string; bytes: number; rows: number }> {
+export async function writeV2Csv(
+  rows: number,
+  path = join(tmpdir(), `iomt-replay-${rows}.csv`),
+  seed = 1,
+): Promise<{ path: string; bytes: number; rows: number }> {
   const text = readFileSync(V2_SAMPLE, 'utf8').replace(/\r\n/g, '\n');
   const lines = text.split('\n').filter((l) => l.length > 0);
   const header = lines[0];

@@ -28,7 +28,13 @@ onmessage = ({ data: { scenario, seconds, batch } }) => {
   postMessage({ type: 'done', rows, ms: performance.now() - t0, simulatedSeconds: sim.time });
 };`;
 
-const bundle = await build({ stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, format: 'iife', write: false, target: 'es2022' });
+const bundle = await build({
+  stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' },
+  bundle: true,
+  format: 'iife',
+  write: false,
+  target: 'es2022',
+});
 const code = bundle.outputFiles[0].text;
 
 const browser = await chromium.launch({
@@ -39,7 +45,7 @@ const page = await browser.newPage();
 const result = await page.evaluate(
   ({ code, scenario, seconds, batch }) =>
     new Promise<{ rows: number; ms: number; simulatedSeconds: number; received: number }>((resolve, reject) => {
-      const worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })), );
+      const worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
       let received = 0;
       worker.onerror = (e) => reject(new Error(e.message));
       worker.onmessage = ({ data }) => {

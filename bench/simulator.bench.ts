@@ -43,5 +43,7 @@ if (positional[1] === undefined) for (const other of Object.keys(SCENARIOS)) if 
   let bytes = 0;
   for (let done = 0; done < rows; done += BATCH) bytes += csvRows(sim.next(Math.min(BATCH, rows - done)), sim.vocabulary.names, sim.devices).length;
   const s = (performance.now() - t0) / 1000;
-  console.log(`csv ${SCENARIO}: ${rows.toLocaleString()} rows in ${s.toFixed(2)} s = ${Math.round(rows / s).toLocaleString()} rows/s, ${(bytes / s / 1e6).toFixed(1)} MB/s of CSV text`);
+  console.log(
+    `csv ${SCENARIO}: ${rows.toLocaleString()} rows in ${s.toFixed(2)} s = ${Math.round(rows / s).toLocaleString()} rows/s, ${(bytes / s / 1e6).toFixed(1)} MB/s of CSV text`,
+  );
 }

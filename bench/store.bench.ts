@@ -49,9 +49,16 @@ const D = source.columns.length;
 
 function chunk(seq: number, n: number): FlowChunk {
   const c: FlowChunk = {
-    runId: 'bench', seq, n,
-    time: new Float64Array(n), rowNumber: new Float64Array(n), classIndex: new Int32Array(n), device: new Uint16Array(n),
-    features: new Float32Array(n * D), score: new Float32Array(n), verdict: new Uint8Array(n),
+    runId: 'bench',
+    seq,
+    n,
+    time: new Float64Array(n),
+    rowNumber: new Float64Array(n),
+    classIndex: new Int32Array(n),
+    device: new Uint16Array(n),
+    features: new Float32Array(n * D),
+    score: new Float32Array(n),
+    verdict: new Uint8Array(n),
     scores: { ae: new Float32Array(n), iforest: new Float32Array(n) },
   };
   for (let i = 0; i < n; i++) {
@@ -70,9 +77,19 @@ function chunk(seq: number, n: number): FlowChunk {
 }
 
 const run: RunRecord = {
-  id: 'bench', name: 'bench', createdAt: 0, updatedAt: 0, source: { kind: 'simulation', scenario: 'bench', seed: 1 },
-  modelId: 'm', detector: 'ae', threshold: 0.9, columns: source.columns, classes: ['Benign', 'ARP_Spoofing'],
-  devices: Array.from({ length: 12 }, (_, i) => `device-${i}`), summary: null, droppedRows: 0,
+  id: 'bench',
+  name: 'bench',
+  createdAt: 0,
+  updatedAt: 0,
+  source: { kind: 'simulation', scenario: 'bench', seed: 1 },
+  modelId: 'm',
+  detector: 'ae',
+  threshold: 0.9,
+  columns: source.columns,
+  classes: ['Benign', 'ARP_Spoofing'],
+  devices: Array.from({ length: 12 }, (_, i) => `device-${i}`),
+  summary: null,
+  droppedRows: 0,
 };
 
 const store = await IndexedDbStore.open('bench', new IDBFactory());
@@ -89,7 +106,7 @@ const stored = await store.countRows('bench');
 
 const t1 = performance.now();
 let read = 0;
-for (let from = 0; ; ) {
+for (let from = 0; ;) {
   const page = await store.readChunks('bench', from, 16);
   for (const c of page) read += c.n;
   if (page.length < 16) break;

@@ -45,7 +45,8 @@ export const SUITE: readonly BenchEntry[] = [
     script: 'pcap.bench.ts',
     args: [],
     keys: { pcap_packets_per_s: 'packets/s', pcap_vs_tshark: '× tshark', pcap_rss_growth_mb: 'MB' },
-    about: 'packet capture parse + windowed feature extraction, 2M simulated packets from a file; tshark to fields on the same file; RSS growth after the first tenth',
+    about:
+      'packet capture parse + windowed feature extraction, 2M simulated packets from a file; tshark to fields on the same file; RSS growth after the first tenth',
   },
   {
     name: 'simulator',
@@ -85,5 +86,4 @@ export const SUITE: readonly BenchEntry[] = [
 ];
 
 /** figures promised by the bench command whose benchmark does not exist yet */
-export const PENDING: Readonly<Record<string, string>> = {
-};
+export const PENDING: Readonly<Record<string, string>> = {};

@@ -18,5 +18,10 @@ export function holdRunLock(runId: string): Promise<() => void> {
 export async function liveRunIds(): Promise<ReadonlySet<string> | null> {
   if (!self.navigator.locks) return null;
   const { held = [] } = await self.navigator.locks.query();
-  return new Set(held.map((l) => l.name ?? '').filter((n) => n.startsWith(PREFIX)).map((n) => n.slice(PREFIX.length)));
+  return new Set(
+    held
+      .map((l) => l.name ?? '')
+      .filter((n) => n.startsWith(PREFIX))
+      .map((n) => n.slice(PREFIX.length)),
+  );
 }

@@ -25,8 +25,18 @@ options:
   --dialect <id> | --label-column <name> [--benign <value>...]`;
 
 const OPTIONS = {
-  train: 'many', test: 'many', balance: 'one', task: 'one', json: 'one', report: 'one', models: 'many',
-  'max-rows': 'one', 'ctgan-epochs': 'one', seed: 'one', 'test-fraction': 'one', ...DIALECT_OPTIONS,
+  train: 'many',
+  test: 'many',
+  balance: 'one',
+  task: 'one',
+  json: 'one',
+  report: 'one',
+  models: 'many',
+  'max-rows': 'one',
+  'ctgan-epochs': 'one',
+  seed: 'one',
+  'test-fraction': 'one',
+  ...DIALECT_OPTIONS,
 } as const;
 
 runCommand(USAGE, OPTIONS, async (args) => {

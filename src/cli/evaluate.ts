@@ -58,10 +58,34 @@ options:
   --namer <saved dir>   a saved classifier or hybrid names the alerts (implies --label-alerts)`;
 
 const OPTIONS = {
-  train: 'many', test: 'many', model: 'one', detector: 'one', threshold: 'one', json: 'one', save: 'one',
-  ...DIALECT_OPTIONS, exclude: 'many', include: 'many', scaling: 'one',
-  log: 'one', timesteps: 'one', epochs: 'one', members: 'many', seed: 'one', 'test-fraction': 'one', split: 'one', adaptive: 'switch', 'adaptive-window': 'one',
-  'max-train-rows': 'one', holdout: 'one', grid: 'switch', 'label-alerts': 'switch', quiet: 'switch', namer: 'one', params: 'many', folds: 'one',
+  train: 'many',
+  test: 'many',
+  model: 'one',
+  detector: 'one',
+  threshold: 'one',
+  json: 'one',
+  save: 'one',
+  ...DIALECT_OPTIONS,
+  exclude: 'many',
+  include: 'many',
+  scaling: 'one',
+  log: 'one',
+  timesteps: 'one',
+  epochs: 'one',
+  members: 'many',
+  seed: 'one',
+  'test-fraction': 'one',
+  split: 'one',
+  adaptive: 'switch',
+  'adaptive-window': 'one',
+  'max-train-rows': 'one',
+  holdout: 'one',
+  grid: 'switch',
+  'label-alerts': 'switch',
+  quiet: 'switch',
+  namer: 'one',
+  params: 'many',
+  folds: 'one',
 } as const;
 
 runCommand(USAGE, OPTIONS, async (args) => {
@@ -90,9 +114,10 @@ runCommand(USAGE, OPTIONS, async (args) => {
     dialect: dialectArg(args),
     seed,
     split,
-    adaptive: args.has('adaptive') || args.has('adaptive-window')
-      ? { window: numberArg(args, 'adaptive-window', (v) => Number.isInteger(v) && v >= 10, 'a whole number of at least 10') }
-      : undefined,
+    adaptive:
+      args.has('adaptive') || args.has('adaptive-window')
+        ? { window: numberArg(args, 'adaptive-window', (v) => Number.isInteger(v) && v >= 10, 'a whole number of at least 10') }
+        : undefined,
     testFraction: numberArg(args, 'test-fraction', (v) => v > 0 && v < 1, 'between 0 and 1'),
     holdout: numberArg(args, 'holdout', (v) => v > 0 && v < 1, 'between 0 and 1'),
     maxTrainRows: numberArg(args, 'max-train-rows', (v) => Number.isInteger(v) && v > 1, 'a whole number above 1'),
@@ -125,7 +150,13 @@ function detectorSettings(args: ParsedArgs, kind: ModelKind | 'auto' | undefined
   let hybrid: DetectorSettings['hybrid'];
   if (members && kind === 'hybrid') {
     const [unsupervised, classifier, ...rest] = members;
-    if (rest.length || !classifier || !DETECTOR_KINDS.includes(unsupervised as MemberKind) || unsupervised === 'ensemble' || !isClassifierDetector(classifier)) {
+    if (
+      rest.length ||
+      !classifier ||
+      !DETECTOR_KINDS.includes(unsupervised as MemberKind) ||
+      unsupervised === 'ensemble' ||
+      !isClassifierDetector(classifier)
+    ) {
       throw new UsageError(`a hybrid's --members are one detector (iforest, ae, lstm, kmeans) and one classifier (${CLASSIFIER_DETECTORS.join(', ')})`);
     }
     hybrid = { unsupervised: unsupervised as MemberKind, classifier };
@@ -175,23 +206,33 @@ function summary(r: Evaluation, seconds: number): string {
     '',
     `dataset    ${r.dataset.name}${r.dataset.confidence !== null ? ` (detected, confidence ${r.dataset.confidence.toFixed(2)})` : ''}`,
     `detector   ${r.pipeline.detector.kind}; threshold ${fmt(r.pipeline.threshold.value)} = ${describeThreshold(r.pipeline.threshold.spec)}`,
-    ...(r.pipeline.threshold.expectedFpr ? [`calibrated ${describeExpectedFpr(r.pipeline.threshold.expectedFpr)}; measured here ${(100 * r.report.fpr).toFixed(2)} %`] : []),
+    ...(r.pipeline.threshold.expectedFpr
+      ? [`calibrated ${describeExpectedFpr(r.pipeline.threshold.expectedFpr)}; measured here ${(100 * r.report.fpr).toFixed(2)} %`]
+      : []),
     `split      ${r.split ? `${r.split.kind}: the ${r.split.kind === 'time' ? 'last' : 'random'} ${Math.round(100 * r.split.test_fraction)} % of each file${r.split.kind === 'time' ? ' and class' : ''} tested, the rest trained on` : 'the --test files'}`,
     r.pipeline.detector.classes
       ? `training   ${t.trainRows} labelled rows of ${t.rowsRead} read; threshold from out-of-fold scores of all ${t.benignRows} benign rows`
       : `training   ${t.trainRows} benign rows (${t.holdoutRows} held back for the threshold) of ${t.rowsRead} read`,
-    `excluded   ${Object.entries(r.pipeline.preprocessor.excluded).map(([c, why]) => `${c}: ${why}`).join('; ') || 'none'}`,
+    `excluded   ${
+      Object.entries(r.pipeline.preprocessor.excluded)
+        .map(([c, why]) => `${c}: ${why}`)
+        .join('; ') || 'none'
+    }`,
     `test rows  read ${r.rows.read}, scored ${r.rows.scored}, skipped ${r.rows.skipped}${skippedDetail(r)}${'in_training_split' in r.rows ? `, in the training split ${(r.rows as { in_training_split: number }).in_training_split}` : ''}`,
     `time       ${seconds.toFixed(1)} s`,
   ];
   if (r.alertLabels) {
     const a = r.alertLabels;
-    lines.push(`alerts     the ${a.namer} named the class of ${(100 * a.class_accuracy).toFixed(1)} % and the family of ${(100 * a.family_accuracy).toFixed(1)} % of ${a.true_alerts} true alerts`);
+    lines.push(
+      `alerts     the ${a.namer} named the class of ${(100 * a.class_accuracy).toFixed(1)} % and the family of ${(100 * a.family_accuracy).toFixed(1)} % of ${a.true_alerts} true alerts`,
+    );
   }
   if (r.hybridParts) lines.push(hybridTable(r.hybridParts));
   if (r.adaptive) {
     const a = r.adaptive;
-    lines.push(`adaptive   drift-aware threshold, test rows replayed in file order: recall ${(100 * a.tpr).toFixed(1)} %, false positives ${(100 * a.fpr).toFixed(2)} %; it ended at ${fmt(a.final_threshold)}, ${a.left_out} rows kept out of its window`);
+    lines.push(
+      `adaptive   drift-aware threshold, test rows replayed in file order: recall ${(100 * a.tpr).toFixed(1)} %, false positives ${(100 * a.fpr).toFixed(2)} %; it ended at ${fmt(a.final_threshold)}, ${a.left_out} rows kept out of its window`,
+    );
   }
   for (const w of r.warnings) lines.push(`warning    ${w}`);
   return lines.join('\n');
@@ -200,16 +241,23 @@ function summary(r: Evaluation, seconds: number): string {
 function hybridTable(h: HybridComparison): string {
   const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(1)} %` : '–');
   const rows = h.per_class.map((c) => [c.class + (c.benign ? ' (false positives)' : ''), pct(c.hybrid), pct(c.unsupervised), pct(c.classifier), c.verdict]);
-  const parts = `hybrid parts alone at their own thresholds: ${h.unsupervised.kind} recall ${pct(h.unsupervised.tpr)} at ${pct(h.unsupervised.fpr)} false positives, ` +
+  const parts =
+    `hybrid parts alone at their own thresholds: ${h.unsupervised.kind} recall ${pct(h.unsupervised.tpr)} at ${pct(h.unsupervised.fpr)} false positives, ` +
     `${h.classifier.kind} recall ${pct(h.classifier.tpr)} at ${pct(h.classifier.fpr)}`;
   return `\n${parts}\n` + formatTable(['class', 'hybrid', h.unsupervised.kind, h.classifier.kind, 'hybrid against its parts'], rows);
 }
 
 function gridTable(results: GridResult[]): string {
-  const rows = results.slice(0, 10).map((r) => [
-    String(r.params.n_estimators), String(r.params.max_samples), String(r.params.max_features), String(r.params.contamination),
-    r.roc_auc.toFixed(4), String(Math.round(r.fit_ms)),
-  ]);
+  const rows = results
+    .slice(0, 10)
+    .map((r) => [
+      String(r.params.n_estimators),
+      String(r.params.max_samples),
+      String(r.params.max_features),
+      String(r.params.contamination),
+      r.roc_auc.toFixed(4),
+      String(Math.round(r.fit_ms)),
+    ]);
   const title = `\nGrid search (${results.length} combinations, best 10; the threshold is still the --threshold one)\n`;
   return title + formatTable(['n_estimators', 'max_samples', 'max_features', 'contamination', 'ROC-AUC (train files)', 'fit ms'], rows);
 }

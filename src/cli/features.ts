@@ -31,10 +31,14 @@ runCommand(USAGE, OPTIONS, async (args) => {
   const label = one(args, 'label');
   const files = sourceFiles(inputs);
   const notCaptures = files.filter((f) => !isCaptureName(f.name));
-  if (notCaptures.length) throw new UsageError(`${notCaptures.map((f) => f.name).join(', ')} ${notCaptures.length === 1 ? 'is' : 'are'} not named like a capture (.pcap, .pcapng, .cap, also .gz)`);
+  if (notCaptures.length)
+    throw new UsageError(
+      `${notCaptures.map((f) => f.name).join(', ')} ${notCaptures.length === 1 ? 'is' : 'are'} not named like a capture (.pcap, .pcapng, .cap, also .gz)`,
+    );
   const classes: string[] = [];
   const reading = new CaptureReading(files, {
-    window, idleS,
+    window,
+    idleS,
     labelOf: (name) => {
       const c = captureClass(name, label);
       if (c === null) return -1;
@@ -54,7 +58,9 @@ runCommand(USAGE, OPTIONS, async (args) => {
   const c = reading.counters;
   const seconds = (performance.now() - started) / 1000;
   for (const f of reading.files) if (files.length > 1) console.log(`${f.name}: ${formatCaptureCounters(f.counters)}`);
-  console.log(`${formatCaptureCounters(c)}; written to ${out} in ${seconds.toFixed(1)} s (${Math.round(c.packets / Math.max(seconds, 1e-3)).toLocaleString('en-US')} packets/s)`);
+  console.log(
+    `${formatCaptureCounters(c)}; written to ${out} in ${seconds.toFixed(1)} s (${Math.round(c.packets / Math.max(seconds, 1e-3)).toLocaleString('en-US')} packets/s)`,
+  );
   for (const p of c.problems) console.log(`note: ${p}`);
   if (c.packets === 0) console.log(`note: ${inputs.join(', ')} ${inputs.length === 1 ? 'holds' : 'hold'} no packets`);
   if (classes.length === 0) console.log('the rows are unlabelled (give --label <Class> to label them)');

@@ -17,7 +17,9 @@ export function sourceFiles(paths: readonly string[]): SourceFile[] {
       throw new InputError(`${p} does not exist`);
     }
     if (st.isDirectory()) {
-      const inside = readdirSync(p).filter((n) => DATA_FILE.test(n)).sort();
+      const inside = readdirSync(p)
+        .filter((n) => DATA_FILE.test(n))
+        .sort();
       if (inside.length === 0) throw new InputError(`the folder ${p} holds no .csv, .pcap or .pcapng files (also .gz)`);
       for (const n of inside) files.push(nodeFile(join(p, n)));
     } else files.push(nodeFile(p, st.size));

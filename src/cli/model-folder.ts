@@ -24,7 +24,8 @@ export async function loadModelFolder(dir: string): Promise<FittedPipeline> {
 export function modelRecordOfFolder(dir: string): ModelRecord {
   const { json, files } = readModelFolder(dir);
   const pipeline = json as PipelineJSON;
-  if (!pipeline || typeof pipeline !== 'object' || !pipeline.schema || !pipeline.detector) throw new Error(`${join(dir, PIPELINE_FILE)} is not a saved model's pipeline`);
+  if (!pipeline || typeof pipeline !== 'object' || !pipeline.schema || !pipeline.detector)
+    throw new Error(`${join(dir, PIPELINE_FILE)} is not a saved model's pipeline`);
   return {
     id: `folder-${basename(dir.replace(/[\\/]+$/, ''))}`,
     name: basename(dir.replace(/[\\/]+$/, '')) || dir,

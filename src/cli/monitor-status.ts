@@ -19,7 +19,12 @@ export function monitorCounters(s: LiveSummary | null, influx: Pick<InfluxSink, 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
 /** one line: connection, rate (`perSecond`: scored since the previous line), counters (skips by reason), InfluxDB */
-export function statusLine(s: LiveSummary, perSecond: number, feed: FeedStatus | null, influx: Pick<InfluxSink, 'written' | 'failed' | 'pending'> | null): string {
+export function statusLine(
+  s: LiveSummary,
+  perSecond: number,
+  feed: FeedStatus | null,
+  influx: Pick<InfluxSink, 'written' | 'failed' | 'pending'> | null,
+): string {
   const c = s.counters;
   const reasons = Object.entries(s.skippedReasons)
     .map(([reason, k]) => `${reason} ${n(k)}`)

@@ -38,9 +38,24 @@ options:
   --json <file>          the counters at the stop, as JSON`;
 
 const OPTIONS = {
-  mqtt: 'one', topic: 'one', model: 'one', detector: 'one', share: 'one', qos: 'one', user: 'one', password: 'one',
-  'alerts-topic': 'one', 'every-verdict': 'switch', influx: 'one', 'influx-token': 'one', 'influx-user': 'one',
-  capacity: 'one', 'status-every': 'one', json: 'one', adaptive: 'switch', learn: 'one',
+  mqtt: 'one',
+  topic: 'one',
+  model: 'one',
+  detector: 'one',
+  share: 'one',
+  qos: 'one',
+  user: 'one',
+  password: 'one',
+  'alerts-topic': 'one',
+  'every-verdict': 'switch',
+  influx: 'one',
+  'influx-token': 'one',
+  'influx-user': 'one',
+  capacity: 'one',
+  'status-every': 'one',
+  json: 'one',
+  adaptive: 'switch',
+  learn: 'one',
 } as const;
 
 const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
@@ -56,14 +71,21 @@ runCommand(USAGE, OPTIONS, async (args) => {
   const detector = one(args, 'detector') ?? 'iforest';
   const learnText = one(args, 'learn');
   const learnMatch = learnText === undefined ? null : /^(\d+)(s?)$/.exec(learnText);
-  if (learnText !== undefined && (!learnMatch || Number(learnMatch[1]) <= 0)) throw new UsageError(`--learn takes a number of flows (1000) or seconds (60s), not "${learnText}"`);
+  if (learnText !== undefined && (!learnMatch || Number(learnMatch[1]) <= 0))
+    throw new UsageError(`--learn takes a number of flows (1000) or seconds (60s), not "${learnText}"`);
   const learning = learnMatch ? (learnMatch[2] ? { seconds: Number(learnMatch[1]) } : { flows: Number(learnMatch[1]) }) : undefined;
   const modelDir = one(args, 'model');
   const model = modelDir ? modelRecordOfFolder(modelDir) : null;
   const password = one(args, 'password') ?? process.env.MQTT_PASSWORD;
   const spec: MqttSpec = {
-    kind: 'mqtt', url, topic, qos, share: one(args, 'share'), capacity,
-    username: one(args, 'user'), password,
+    kind: 'mqtt',
+    url,
+    topic,
+    qos,
+    share: one(args, 'share'),
+    capacity,
+    username: one(args, 'user'),
+    password,
     dialect: model?.pipeline.schema.dialect as DialectId | undefined,
   };
   const log = (text: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
@@ -71,12 +93,21 @@ runCommand(USAGE, OPTIONS, async (args) => {
   const sinks: ChunkSink[] = [];
   const influxUrl = one(args, 'influx');
   const influx = influxUrl
-    ? new InfluxSink({ url: influxUrl, token: one(args, 'influx-token') ?? process.env.INFLUX_TOKEN, username: one(args, 'influx-user'), password: process.env.INFLUX_PASSWORD }, { onProblem: (s) => log(s) })
+    ? new InfluxSink(
+        {
+          url: influxUrl,
+          token: one(args, 'influx-token') ?? process.env.INFLUX_TOKEN,
+          username: one(args, 'influx-user'),
+          password: process.env.INFLUX_PASSWORD,
+        },
+        { onProblem: (s) => log(s) },
+      )
     : null;
   if (influx) sinks.push((run, chunks) => influx.add(run, chunks));
   const alertsTopic = one(args, 'alerts-topic');
   // its own alerts would come back as flows, be flagged and published again, without end
-  if (alertsTopic && topicMatches(topic, alertsTopic)) throw new UsageError(`--alerts-topic ${alertsTopic} is inside --topic ${topic}: the monitor would read its own alerts as flows; publish them elsewhere`);
+  if (alertsTopic && topicMatches(topic, alertsTopic))
+    throw new UsageError(`--alerts-topic ${alertsTopic} is inside --topic ${topic}: the monitor would read its own alerts as flows; publish them elsewhere`);
   const alertConnection = alertsTopic ? new MqttConnection({ url, username: spec.username, password }) : null;
   const alerts = alertConnection ? new MqttAlertPublisher(alertConnection, alertsTopic!, { everyVerdict: args.has('every-verdict') }) : null;
   if (alerts) sinks.push((run, chunks) => alerts.add(run, chunks));
@@ -108,7 +139,14 @@ runCommand(USAGE, OPTIONS, async (args) => {
   const watchFeed = setInterval(() => {
     const feed = (seen.feed = source.feed() ?? seen.feed);
     const c = feed?.connection;
-    const text = !c || c.state === 'connecting' ? '' : c.state === 'reconnecting' ? `reconnecting (attempt ${c.attempt}, in ${c.inMs} ms): ${c.reason}` : c.state === 'closed' ? `closed: ${c.reason}` : c.state;
+    const text =
+      !c || c.state === 'connecting'
+        ? ''
+        : c.state === 'reconnecting'
+          ? `reconnecting (attempt ${c.attempt}, in ${c.inMs} ms): ${c.reason}`
+          : c.state === 'closed'
+            ? `closed: ${c.reason}`
+            : c.state;
     if (text && text !== told) log(c!.state === 'live' && !seen.summary ? `connected to ${c!.url}; waiting for the first flows on ${topic}` : text);
     told = text;
   }, 200);
@@ -132,10 +170,21 @@ runCommand(USAGE, OPTIONS, async (args) => {
   }
   if (alertConnection) await alertConnection.connect();
   const run = await detect.prepare(
-    { port: detectPort, meta: opened.meta, source: sourceRecord(spec, opened.dataset), modelId: model?.id, detector, alongside: [], ...(args.has('adaptive') && { adaptive: {} }), ...(learning && { learning }) },
+    {
+      port: detectPort,
+      meta: opened.meta,
+      source: sourceRecord(spec, opened.dataset),
+      modelId: model?.id,
+      detector,
+      alongside: [],
+      ...(args.has('adaptive') && { adaptive: {} }),
+      ...(learning && { learning }),
+    },
     (s) => void (seen.summary = s),
   );
-  log(`scoring ${opened.dataset} flows with ${model ? `the model in ${modelDir}` : `the default ${run.detector} model`} (threshold ${run.threshold.toPrecision(4)})${influx ? `; writing to ${influx.label}` : ''}${alerts ? `; alerts to ${alertsTopic}` : ''}`);
+  log(
+    `scoring ${opened.dataset} flows with ${model ? `the model in ${modelDir}` : `the default ${run.detector} model`} (threshold ${run.threshold.toPrecision(4)})${influx ? `; writing to ${influx.label}` : ''}${alerts ? `; alerts to ${alertsTopic}` : ''}`,
+  );
   source.play({ kind: 'max' }, false);
   let before = { at: performance.now(), scored: 0 };
   const rate = () => {

@@ -6,11 +6,7 @@ import { parseArgs, UsageError, type ParsedArgs } from './args';
  * usage), 1 for anything else (bad file, no benign rows, model for another schema, …).
  * Stack traces only with DEBUG=1.
  */
-export function runCommand(
-  usage: string,
-  options: Record<string, 'many' | 'one' | 'switch'>,
-  body: (args: ParsedArgs) => Promise<number>,
-): void {
+export function runCommand(usage: string, options: Record<string, 'many' | 'one' | 'switch'>, body: (args: ParsedArgs) => Promise<number>): void {
   const run = async () => {
     const args = parseArgs(process.argv.slice(2), { ...options, help: 'switch' });
     if (args.has('help')) {

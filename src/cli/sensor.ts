@@ -22,7 +22,16 @@ with its header, --batch flows per message (default 1000), each message numbered
   --qos 0|1|2         publish QoS (default 0);  --user <name> (password: MQTT_PASSWORD)`;
 
 const OPTIONS = {
-  pcap: 'many', interface: 'one', mqtt: 'one', topic: 'one', rate: 'one', window: 'one', batch: 'one', label: 'one', qos: 'one', user: 'one',
+  pcap: 'many',
+  interface: 'one',
+  mqtt: 'one',
+  topic: 'one',
+  rate: 'one',
+  window: 'one',
+  batch: 'one',
+  label: 'one',
+  qos: 'one',
+  user: 'one',
 } as const;
 
 type Pace = { kind: 'max' } | { kind: 'speed'; multiplier: number } | { kind: 'flows'; perSecond: number };
@@ -125,6 +134,8 @@ runCommand(USAGE, OPTIONS, async (args) => {
   await connection.end();
   const seconds = (performance.now() - started) / 1000;
   console.log(`${formatCaptureCounters(reading.counters)}`);
-  console.log(`published ${(seq - failed).toLocaleString('en-US')} flows in ${messages.toLocaleString('en-US')} messages to ${topic} in ${seconds.toFixed(1)} s (${Math.round((seq - failed) / Math.max(seconds, 1e-3)).toLocaleString('en-US')} flows/s)${failed ? `; ${failed} not published` : ''}`);
+  console.log(
+    `published ${(seq - failed).toLocaleString('en-US')} flows in ${messages.toLocaleString('en-US')} messages to ${topic} in ${seconds.toFixed(1)} s (${Math.round((seq - failed) / Math.max(seconds, 1e-3)).toLocaleString('en-US')} flows/s)${failed ? `; ${failed} not published` : ''}`,
+  );
   return failed ? 1 : 0;
 });

@@ -60,13 +60,18 @@ function rows(a: Evaluation, b: Evaluation, c: Evaluation): string[][] {
 function doc(results: { detector: string; a: Evaluation; b: Evaluation; c: Evaluation }[], realPath: string, seed: number): string {
   const real = realPath.replace(/^.*\/shared\//, '../shared/');
   const sections = results.map(({ detector, a, b, c }) => {
-    const perClass = Object.keys(c.report.per_class).filter((k) => k !== 'Benign').sort()
-      .map((k) => `| ${k} | ${pct(a.report.per_class[k])} | ${pct(b.report.per_class[k])} | ${pct(c.report.per_class[k])} |`).join('\n');
+    const perClass = Object.keys(c.report.per_class)
+      .filter((k) => k !== 'Benign')
+      .sort()
+      .map((k) => `| ${k} | ${pct(a.report.per_class[k])} | ${pct(b.report.per_class[k])} | ${pct(c.report.per_class[k])} |`)
+      .join('\n');
     return `## ${detector}
 
 | family | (a) trained on simulated benign, tested on real | (b) trained on real benign, tested on simulated | (c) trained and tested on real |
 |---|---:|---:|---:|
-${rows(a, b, c).map((r) => `| ${r.join(' | ')} |`).join('\n')}
+${rows(a, b, c)
+  .map((r) => `| ${r.join(' | ')} |`)
+  .join('\n')}
 
 <details><summary>per class</summary>
 

@@ -6,8 +6,17 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DatasetReader, type Batch } from '../core/ingest';
 import {
-  calibrate, calibrationMarkdown, DEFAULT_DATASET, DEFAULT_SCENARIO, formatCalibration, rowsByClassName,
-  SCENARIO_LIST, SCENARIOS, simulateCapture, simulateCsv, type CalibrationReport,
+  calibrate,
+  calibrationMarkdown,
+  DEFAULT_DATASET,
+  DEFAULT_SCENARIO,
+  formatCalibration,
+  rowsByClassName,
+  SCENARIO_LIST,
+  SCENARIOS,
+  simulateCapture,
+  simulateCsv,
+  type CalibrationReport,
 } from '../core/sim';
 import { CICIOMT_V2_COLUMNS } from '../core/schema/cic-columns';
 import { numberArg, one, UsageError } from './args';
@@ -46,9 +55,20 @@ options:
   --build-defaults    rebuild public/datasets/${DEFAULT_DATASET.file} (seed ${DEFAULT_DATASET.seed}, ${DEFAULT_DATASET.rows} rows) byte for byte`;
 
 const OPTIONS = {
-  scenario: 'one', rows: 'one', seed: 'one', out: 'one', list: 'switch', 'calibration-report': 'switch',
-  real: 'one', markdown: 'one', 'calibration-rows': 'one', 'build-defaults': 'switch',
-  'cross-check': 'switch', detector: 'many', pcap: 'one', window: 'one',
+  scenario: 'one',
+  rows: 'one',
+  seed: 'one',
+  out: 'one',
+  list: 'switch',
+  'calibration-report': 'switch',
+  real: 'one',
+  markdown: 'one',
+  'calibration-rows': 'one',
+  'build-defaults': 'switch',
+  'cross-check': 'switch',
+  detector: 'many',
+  pcap: 'one',
+  window: 'one',
 } as const;
 
 runCommand(USAGE, OPTIONS, async (args) => {
@@ -58,7 +78,13 @@ runCommand(USAGE, OPTIONS, async (args) => {
     for (const s of SCENARIO_LIST) console.log(`${s.id.padEnd(width)}  ${s.description}${s.id === DEFAULT_SCENARIO ? ' (default)' : ''}`);
     return 0;
   }
-  if (args.has('calibration-report')) return calibrationReport(one(args, 'real'), one(args, 'markdown'), numberArg(args, 'calibration-rows', (v) => Number.isInteger(v) && v >= 10, 'a whole number of at least 10') ?? 2000, seed ?? 1);
+  if (args.has('calibration-report'))
+    return calibrationReport(
+      one(args, 'real'),
+      one(args, 'markdown'),
+      numberArg(args, 'calibration-rows', (v) => Number.isInteger(v) && v >= 10, 'a whole number of at least 10') ?? 2000,
+      seed ?? 1,
+    );
   if (args.has('cross-check')) {
     const { crossCheck } = await import('./sim-cross-check');
     return crossCheck(one(args, 'real') ?? DEFAULT_REAL, one(args, 'markdown'), args.get('detector') ?? ['ae', 'iforest'], seed ?? 1);
@@ -70,7 +96,16 @@ runCommand(USAGE, OPTIONS, async (args) => {
     const manifest = {
       format: 'iomt-anomaly-lab/datasets',
       createdBy: 'npm run build-defaults',
-      datasets: [{ file: DEFAULT_DATASET.file, scenario: DEFAULT_DATASET.scenario, seed: DEFAULT_DATASET.seed, rows: DEFAULT_DATASET.rows, bytes, dialect: 'ciciomt2024-v2' }],
+      datasets: [
+        {
+          file: DEFAULT_DATASET.file,
+          scenario: DEFAULT_DATASET.scenario,
+          seed: DEFAULT_DATASET.seed,
+          rows: DEFAULT_DATASET.rows,
+          bytes,
+          dialect: 'ciciomt2024-v2',
+        },
+      ],
     };
     writeFileSync(join(ROOT, 'public/datasets/index.json'), JSON.stringify(manifest, null, 2) + '\n');
     console.log(`wrote ${out} (${DEFAULT_DATASET.rows} rows, ${(bytes / 1e6).toFixed(2)} MB) and public/datasets/index.json`);
@@ -86,11 +121,16 @@ runCommand(USAGE, OPTIONS, async (args) => {
   if (pcap) {
     const window = numberArg(args, 'window', (v) => Number.isInteger(v) && v >= 1, 'a whole number of packets, 1 or more');
     await writeCapture(pcap, out, scenario, rows, seed ?? 1, window);
-    console.log(`wrote ${pcap} (${(statSync(pcap).size / 1e6).toFixed(1)} MB) and its flow rows to ${out}: ${rows} simulated rows of ${scenario} (seed ${seed ?? 1}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `wrote ${pcap} (${(statSync(pcap).size / 1e6).toFixed(1)} MB) and its flow rows to ${out}: ${rows} simulated rows of ${scenario} (seed ${seed ?? 1}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
     return 0;
   }
   await writeCsv(out, scenario, rows, seed ?? 1);
-  if (out !== '-') console.log(`wrote ${out}: ${rows} rows of ${scenario} (seed ${seed ?? 1}), ${(statSync(out).size / 1e6).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  if (out !== '-')
+    console.log(
+      `wrote ${out}: ${rows} rows of ${scenario} (seed ${seed ?? 1}), ${(statSync(out).size / 1e6).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
   return 0;
 });
 
@@ -130,7 +170,8 @@ async function calibrationReport(realPath: string | undefined, markdown: string 
   const reader = new DatasetReader(sourceFiles([path]));
   const batches: Batch[] = [];
   for await (const b of reader.batches()) batches.push(b);
-  if (reader.dialect?.id !== 'ciciomt2024-v2') throw new Error(`${path} is ${reader.dialect?.name ?? 'not a known dataset'}, not the newer CICIoMT2024 release`);
+  if (reader.dialect?.id !== 'ciciomt2024-v2')
+    throw new Error(`${path} is ${reader.dialect?.name ?? 'not a known dataset'}, not the newer CICIoMT2024 release`);
   const started = performance.now();
   const report = calibrate(rowsByClassName(batches, reader.classes), perClass, seed);
   console.log(`Simulated (${perClass} rows per class, seed ${seed}) against ${reader.counters.accepted} real rows of ${path}\n`);
@@ -175,8 +216,17 @@ ${md.matrix}
 
 Pairs with KS above 0.35${r.above.length ? '' : ' (none is above 0.5)'}:
 
-${r.classes.flatMap((c) => c.ks.map((k, j) => ({ c: c.className, f: CICIOMT_V2_COLUMNS[j], k }))).filter((x) => x.k > 0.35).sort((a, b) => b.k - a.k)
-    .map((x) => `- ${x.c} / ${x.f}: ${x.k.toFixed(2)} — ${RESIDUALS[x.c] ?? 'the traffic profile is a small mixture of window kinds; the real class has more variety than it.'}`).join('\n') || '- none'}
+${
+  r.classes
+    .flatMap((c) => c.ks.map((k, j) => ({ c: c.className, f: CICIOMT_V2_COLUMNS[j], k })))
+    .filter((x) => x.k > 0.35)
+    .sort((a, b) => b.k - a.k)
+    .map(
+      (x) =>
+        `- ${x.c} / ${x.f}: ${x.k.toFixed(2)} — ${RESIDUALS[x.c] ?? 'the traffic profile is a small mixture of window kinds; the real class has more variety than it.'}`,
+    )
+    .join('\n') || '- none'
+}
 
 How to read the numbers:
 
@@ -197,12 +247,16 @@ How to read the numbers:
 
 /** why the largest remaining gaps are there, per class */
 const RESIDUALS: Record<string, string> = {
-  'MQTT-DDoS-Publish_Flood': 'real publish windows mix many payload sizes (175 … 1514, segmented) in proportions the profile approximates with a few sizes; size spread (Std/Variance/Max) is the visible gap.',
-  'MQTT-DoS-Publish_Flood': 'as for the DDoS publish flood: the real payload-size mix per window is richer than the profile\'s few sizes.',
-  'Recon-VulScan': 'the real scan mixes HTTP checks, TLS handshakes, SYN probes and replies in many proportions (517 rows); the profile has four kinds of window, so header length and sizes are matched only roughly.',
-  ARP_Spoofing: 'the real capture is mostly relayed victim traffic (HTTPS with jumbo segments up to 8.6 kB, UDP media, MQTT); its timing and size mix vary more than the profile\'s four windows.',
+  'MQTT-DDoS-Publish_Flood':
+    'real publish windows mix many payload sizes (175 … 1514, segmented) in proportions the profile approximates with a few sizes; size spread (Std/Variance/Max) is the visible gap.',
+  'MQTT-DoS-Publish_Flood': "as for the DDoS publish flood: the real payload-size mix per window is richer than the profile's few sizes.",
+  'Recon-VulScan':
+    'the real scan mixes HTTP checks, TLS handshakes, SYN probes and replies in many proportions (517 rows); the profile has four kinds of window, so header length and sizes are matched only roughly.',
+  ARP_Spoofing:
+    "the real capture is mostly relayed victim traffic (HTTPS with jumbo segments up to 8.6 kB, UDP media, MQTT); its timing and size mix vary more than the profile's four windows.",
   'MQTT-Malformed_Data': 'the real malformed payloads come in many sizes; the profile uses one (1494 B) plus session traffic.',
-  'Recon-Port_Scan': 'the real scanner\'s TTLs vary per probe (values 40–64 and 255); the profile draws them from a short list.',
-  'Recon-OS_Scan': 'as for the port scan: the real probes\' TTLs vary more than the profile\'s list.',
-  Benign: 'real benign traffic comes from many more applications than the ward\'s six kinds of window; sizes and packet gaps are matched in their bulk, less in the tails.',
+  'Recon-Port_Scan': "the real scanner's TTLs vary per probe (values 40–64 and 255); the profile draws them from a short list.",
+  'Recon-OS_Scan': "as for the port scan: the real probes' TTLs vary more than the profile's list.",
+  Benign:
+    "real benign traffic comes from many more applications than the ward's six kinds of window; sizes and packet gaps are matched in their bulk, less in the tails.",
 };

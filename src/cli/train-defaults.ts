@@ -47,8 +47,18 @@ runCommand(USAGE, { rows: 'one', seed: 'one' }, async (args) => {
     const dir = join(outDir, m.id);
     rmSync(dir, { recursive: true, force: true });
     const files = await saveModelFolder(dir, pipeline);
-    index.models.push({ id: m.id, detector: m.detector, name: m.name, path: `${m.id}/`, files, threshold: pipeline.threshold, trainRows: pipeline.training.trainRows });
-    console.log(`${m.id}: ${pipeline.training.trainRows} benign rows, threshold ${pipeline.threshold.value.toPrecision(4)}, ${files.join(', ')} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    index.models.push({
+      id: m.id,
+      detector: m.detector,
+      name: m.name,
+      path: `${m.id}/`,
+      files,
+      threshold: pipeline.threshold,
+      trainRows: pipeline.training.trainRows,
+    });
+    console.log(
+      `${m.id}: ${pipeline.training.trainRows} benign rows, threshold ${pipeline.threshold.value.toPrecision(4)}, ${files.join(', ')} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    );
     pipeline.dispose();
   }
   mkdirSync(outDir, { recursive: true });

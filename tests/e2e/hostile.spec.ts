@@ -33,20 +33,28 @@ async function counters(page: Page): Promise<Counts> {
 async function replayAll(page: Page, file: { name: string; buffer: Buffer }, rows: number): Promise<Counts> {
   await page.goto('/?view=live&rate=max');
   await page.getByTestId('file-input').setInputFiles({ name: file.name, mimeType: 'text/csv', buffer: file.buffer });
-  await expect.poll(async () => {
-    const c = await counters(page);
-    return c.read === rows && c.read === c.scored + c.skipped && c.stored === c.scored;
-  }, { timeout: 90_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const c = await counters(page);
+        return c.read === rows && c.read === c.scored + c.skipped && c.stored === c.scored;
+      },
+      { timeout: 90_000 },
+    )
+    .toBe(true);
   return counters(page);
 }
 
 /** nothing from a label became an element: no trap image, no style element of ours, the page still shown */
 async function expectNoInjection(page: Page) {
-  const found = await page.evaluate((host) => ({
-    images: [...document.querySelectorAll('img')].filter((i) => i.src.includes(host)).length,
-    styles: [...document.querySelectorAll('style')].filter((s) => s.textContent?.includes('display:none!important')).length,
-    bodyShown: getComputedStyle(document.body).display !== 'none',
-  }), TRAP_HOST);
+  const found = await page.evaluate(
+    (host) => ({
+      images: [...document.querySelectorAll('img')].filter((i) => i.src.includes(host)).length,
+      styles: [...document.querySelectorAll('style')].filter((s) => s.textContent?.includes('display:none!important')).length,
+      bodyShown: getComputedStyle(document.body).display !== 'none',
+    }),
+    TRAP_HOST,
+  );
   expect(found).toEqual({ images: 0, styles: 0, bodyShown: true });
 }
 
@@ -61,7 +69,9 @@ async function tooltipTexts(page: Page, testid: string): Promise<string[]> {
       await page.mouse.move(x, y);
       const text = await page.evaluate(() => {
         // ECharts' HTML tooltip: the div it appends inside the chart's host, shown while hovering
-        const tips = [...document.querySelectorAll<HTMLElement>('[data-testid] > div:not(:first-child)')].filter((d) => d.style.display !== 'none' && d.style.opacity !== '0');
+        const tips = [...document.querySelectorAll<HTMLElement>('[data-testid] > div:not(:first-child)')].filter(
+          (d) => d.style.display !== 'none' && d.style.opacity !== '0',
+        );
         return tips.map((d) => ({ text: d.innerText, elements: d.querySelectorAll('img, style, script').length }));
       });
       for (const t of text) {
@@ -191,5 +201,7 @@ test('a saved model whose files disagree is refused at load with one sentence', 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  await expect(page.getByTestId('model-error')).toHaveText(/^These files are not a model this lab can load: the saved model's parts disagree: its preprocessor gives \d+ columns but its iforest detector takes \d+\.?$/);
+  await expect(page.getByTestId('model-error')).toHaveText(
+    /^These files are not a model this lab can load: the saved model's parts disagree: its preprocessor gives \d+ columns but its iforest detector takes \d+\.?$/,
+  );
 });

@@ -18,7 +18,10 @@ test.describe('served cross-origin isolated', () => {
     const problems = watch(page);
     await page.route('**/*', async (route) => {
       const response = await route.fetch();
-      await route.fulfill({ response, headers: { ...response.headers(), 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } });
+      await route.fulfill({
+        response,
+        headers: { ...response.headers(), 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' },
+      });
     });
     await page.goto('/?view=live&autostart=1');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);

@@ -48,10 +48,15 @@ test('a real CICIoMT2024 v2 sample is detected, replayed, scored and stored; a r
   await page.getByTestId('file-input').setInputFiles(V2);
   await expect.poll(async () => (await counters(page)).read, { timeout: 90_000 }).toBe(V2_ROWS);
   // every scored flow stored
-  await expect.poll(async () => {
-    const c = await counters(page);
-    return c.stored === c.scored;
-  }, { timeout: 30_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const c = await counters(page);
+        return c.stored === c.scored;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
   const c = await counters(page);
   expect(c.read).toBe(c.scored + c.skipped);
   expect(c.scored).toBe(V2_ROWS);
@@ -80,10 +85,15 @@ test('seeking a file replay jumps to that share of the file, and the counters st
   await page.getByTestId('seek').fill('0.6');
   await expect.poll(async () => Number(await page.getByTestId('seek').inputValue()), { timeout: 15_000 }).toBeGreaterThan(0.59);
   await page.getByTestId('stop').click();
-  await expect.poll(async () => {
-    const c = await counters(page);
-    return c.read === c.scored + c.skipped && c.stored === c.scored;
-  }, { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const c = await counters(page);
+        return c.read === c.scored + c.skipped && c.stored === c.scored;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
   // the rows between the old position and 60 % were skipped over, not read
   expect((await counters(page)).read).toBeLessThan(V2_ROWS * 0.6);
 });
@@ -92,7 +102,9 @@ test('bad files get a clear message', async ({ page }) => {
   await page.goto('/?view=live');
   await page.getByTestId('file-input').setInputFiles({ name: 'empty.csv', mimeType: 'text/csv', buffer: Buffer.alloc(0) });
   await expect(page.getByTestId('run-error')).toContainText(/empty/i, { timeout: 20_000 });
-  await page.getByTestId('file-input').setInputFiles({ name: 'photo.csv', mimeType: 'text/csv', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]) });
+  await page
+    .getByTestId('file-input')
+    .setInputFiles({ name: 'photo.csv', mimeType: 'text/csv', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]) });
   await expect(page.getByTestId('run-error')).toContainText(/binary/i, { timeout: 20_000 });
   await page.getByTestId('file-input').setInputFiles({ name: 'notes.csv', mimeType: 'text/csv', buffer: Buffer.from('hello,world\n1,2\n') });
   await expect(page.getByTestId('run-error')).toContainText(/header/i, { timeout: 20_000 });

@@ -4,7 +4,9 @@ import { watch } from './page-problems';
 
 const SAMPLE = fileURLToPath(new URL('../../../shared/datasets/ciciomt2024_v2_39feat_sample.csv', import.meta.url));
 
-test('a random forest trained in the Train view is kept, replayed, and names every alert: the newest alerts and the inbox show predicted against true classes', async ({ page }) => {
+test('a random forest trained in the Train view is kept, replayed, and names every alert: the newest alerts and the inbox show predicted against true classes', async ({
+  page,
+}) => {
   const problems = watch(page);
   await page.goto('/?view=data');
   await page.getByTestId('data-file-input').setInputFiles(SAMPLE);
@@ -38,7 +40,9 @@ test('a random forest trained in the Train view is kept, replayed, and names eve
   // the kept forest as the second stage of another detector: the isolation forest flags, the forest names
   await page.getByTestId('tab-live').click();
   await page.getByTestId('live-namer').focus();
-  await page.getByTestId('live-namer').selectOption({ label: (await page.getByTestId('live-namer').locator('option', { hasText: 'random_forest' }).first().innerText()).trim() });
+  await page
+    .getByTestId('live-namer')
+    .selectOption({ label: (await page.getByTestId('live-namer').locator('option', { hasText: 'random_forest' }).first().innerText()).trim() });
   await page.getByTestId('live-detector').selectOption('iforest');
   await expect(page.getByTestId('run-state')).not.toHaveText('loading', { timeout: 30_000 });
   if ((await page.getByTestId('run-state').innerText()) !== 'playing') await page.getByTestId('start').click();

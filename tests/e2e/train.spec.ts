@@ -11,7 +11,10 @@ const SCREENS = 'test-results/screens';
 
 async function shoot(page: Page, name: string) {
   mkdirSync(SCREENS, { recursive: true });
-  for (const [w, h] of [[1280, 720], [1920, 1080]] as const) {
+  for (const [w, h] of [
+    [1280, 720],
+    [1920, 1080],
+  ] as const) {
     await page.setViewportSize({ width: w, height: h });
     await page.waitForTimeout(300); // charts follow their box's size
     await page.screenshot({ path: `${SCREENS}/${name}-${w}x${h}.png`, fullPage: true });
@@ -102,7 +105,9 @@ test('Data view: an empty file and a binary file get one clear sentence each', a
   expect(problems).toEqual([]);
 });
 
-test('Train view: an isolation forest trains with progress, shows score distributions, the threshold moves the figures, saves, downloads and loads back', async ({ page }) => {
+test('Train view: an isolation forest trains with progress, shows score distributions, the threshold moves the figures, saves, downloads and loads back', async ({
+  page,
+}) => {
   const problems = watch(page);
   await loadSample(page);
   await page.getByTestId('tab-train').click();
@@ -166,7 +171,9 @@ test('Train view: an isolation forest trains with progress, shows score distribu
   mkdirSync(join(dir, 'other'));
   writeFileSync(otherPath, JSON.stringify(other));
   await page.getByTestId('model-file-input').setInputFiles(otherPath);
-  await expect(page.getByTestId('model-error')).toHaveText(/^This model was trained on BoT-IoT data and cannot score the loaded files, which are CICIoMT2024, newer CSV release[^.]*\.$/);
+  await expect(page.getByTestId('model-error')).toHaveText(
+    /^This model was trained on BoT-IoT data and cannot score the loaded files, which are CICIoMT2024, newer CSV release[^.]*\.$/,
+  );
   // not a model at all
   const junk = join(dir, 'weights.bin');
   writeFileSync(junk, Buffer.from([1, 2, 3]));
@@ -217,7 +224,14 @@ test('Train view: a simulated scenario trains without files, and "Replay with th
   await page.getByTestId('setting-n_estimators').fill('40');
   await page.getByTestId('train-run').click();
   await expect(page.getByTestId('train-scores')).toBeVisible({ timeout: 90_000 });
-  expect(Number(await page.getByTestId('train-heldout').innerText().then((t) => t.replace(/,/g, '')))).toBeGreaterThan(5000);
+  expect(
+    Number(
+      await page
+        .getByTestId('train-heldout')
+        .innerText()
+        .then((t) => t.replace(/,/g, '')),
+    ),
+  ).toBeGreaterThan(5000);
   await page.getByTestId('model-replay').click();
   await expect(page.getByTestId('tab-live')).toHaveAttribute('aria-current', 'page');
   await expect.poll(async () => Number((await page.getByTestId('count-scored').innerText()).replace(/,/g, '')), { timeout: 60_000 }).toBeGreaterThan(0);

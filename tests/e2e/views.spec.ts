@@ -22,7 +22,13 @@ const SIZES = [
 async function counters(page: Page) {
   return page.evaluate(() => {
     const read = (id: string) => document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '';
-    return { read: read('count-read'), scored: read('count-scored'), stored: read('count-stored'), skipped: read('count-skipped'), alerts: read('count-alerts') };
+    return {
+      read: read('count-read'),
+      scored: read('count-scored'),
+      stored: read('count-stored'),
+      skipped: read('count-skipped'),
+      alerts: read('count-alerts'),
+    };
   });
 }
 

@@ -70,7 +70,15 @@ export async function startMosquitto(options: { users?: Record<string, string> }
   chmodSync(dir, 0o755);
   const port = await freePort();
   const wsPort = await freePort();
-  const lines = [`listener ${port} 127.0.0.1`, 'protocol mqtt', `listener ${wsPort} 127.0.0.1`, 'protocol websockets', 'persistence false', 'log_dest none', 'max_queued_messages 100000'];
+  const lines = [
+    `listener ${port} 127.0.0.1`,
+    'protocol mqtt',
+    `listener ${wsPort} 127.0.0.1`,
+    'protocol websockets',
+    'persistence false',
+    'log_dest none',
+    'max_queued_messages 100000',
+  ];
   if (options.users) {
     const file = join(dir, 'passwords');
     writeFileSync(file, '');

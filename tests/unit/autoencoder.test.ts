@@ -37,7 +37,11 @@ function lowRank(n: number, seed: number): Matrix {
 /** Isotropic rows of the same overall scale: mostly off the inliers' subspace. */
 function offManifold(n: number, seed: number): Matrix {
   const rng = new Random(seed);
-  return matrix(n, D, Float32Array.from({ length: n * D }, () => rng.normal()));
+  return matrix(
+    n,
+    D,
+    Float32Array.from({ length: n * D }, () => rng.normal()),
+  );
 }
 
 const labels = (negatives: number, positives: number) => Uint8Array.from({ length: negatives + positives }, (_, i) => (i < negatives ? 0 : 1));

@@ -81,7 +81,10 @@ describe('smote', () => {
   /** the k nearest same-class rows of row i, by an independent brute force */
   function nearest(x: Matrix, y: Int32Array, i: number, k: number): number[] {
     const dist = (r: number) => row(x, r).reduce((s, v, j) => s + (v - x.data[i * x.d + j]) ** 2, 0);
-    return Array.from(y.keys()).filter((r) => r !== i && y[r] === y[i]).sort((a, b) => dist(a) - dist(b)).slice(0, k);
+    return Array.from(y.keys())
+      .filter((r) => r !== i && y[r] === y[i])
+      .sort((a, b) => dist(a) - dist(b))
+      .slice(0, k);
   }
 
   /** whether s = a + g(b − a) for some row a of the class, one of its k neighbours b and g in [0, 1] */
@@ -184,7 +187,10 @@ describe('synthetic quality', () => {
     const real = { x: { n: 4, d: 2, data: Float32Array.from([0, 5, 2, 5, 10, 0, 12, 0]) }, y: Int32Array.from([0, 0, 1, 1]) };
     const synth = { x: { n: 2, d: 2, data: Float32Array.from([1, 5, 1, 5]) }, y: Int32Array.from([0, 0]) };
     const q = columnQuality(real, synth, 2);
-    expect(q.map((e) => [e.cls, e.column])).toEqual([[0, 0], [0, 1]]);
+    expect(q.map((e) => [e.cls, e.column])).toEqual([
+      [0, 0],
+      [0, 1],
+    ]);
     expect(q[0].real).toEqual({ n: 2, mean: 1, std: 1 });
     expect(q[0].synthetic).toEqual({ n: 2, mean: 1, std: 0 });
     expect(q[0].ks).toBeCloseTo(0.5);

@@ -50,7 +50,11 @@ function validPcap(n: number): Uint8Array {
     const proto = protos[i % protos.length];
     const size = 60 + (i % 7) * 10;
     const at = w.record(1_700_000_000 + i, i * 1000, size);
-    buildFrame({ srcMac: 1 + (i % 3), dstMac: 9, proto, src4: 0x0a000001 + (i % 3), dst4: 0x0a000009, ttl: 64, sport: 1000 + i, dport: 1883, flags: 0x18, hl: 20, size }, w.bytes, at);
+    buildFrame(
+      { srcMac: 1 + (i % 3), dstMac: 9, proto, src4: 0x0a000001 + (i % 3), dst4: 0x0a000009, ttl: 64, sport: 1000 + i, dport: 1883, flags: 0x18, hl: 20, size },
+      w.bytes,
+      at,
+    );
   }
   w.close();
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
@@ -81,7 +85,12 @@ describe('the capture reader on any input (property-based)', () => {
   });
 
   it('a real capture with bytes flipped, cut short or spliced gives flows or one clear error, and packets = used + skipped', async () => {
-    const mutated = fc.tuple(fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 12 }), fc.nat(base.length), fc.uint8Array({ maxLength: 40 }))
+    const mutated = fc
+      .tuple(
+        fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 12 }),
+        fc.nat(base.length),
+        fc.uint8Array({ maxLength: 40 }),
+      )
       .map(([flips, cut, tail]) => {
         const b = base.slice(0, Math.max(24, cut));
         for (const [at, v] of flips) if (at < b.length) b[at] = v;

@@ -17,7 +17,13 @@ describe('compareModels on real samples', () => {
     });
     expect(r.classes.sort()).toEqual(['DoS', 'Normal', 'Reconnaissance']);
     expect(Object.keys(r.models).sort()).toEqual([
-      'kmeans', 'logistic_regression', 'logistic_regression+smote', 'naive_bayes', 'naive_bayes+smote', 'random_forest', 'random_forest+smote',
+      'kmeans',
+      'logistic_regression',
+      'logistic_regression+smote',
+      'naive_bayes',
+      'naive_bayes+smote',
+      'random_forest',
+      'random_forest+smote',
     ]);
     expect(r.models.random_forest.macro_f1).toBeGreaterThan(0.95);
     for (const m of Object.values(r.models)) expect(m.macro_f1).toBeGreaterThan(1 / 3); // well above chance
@@ -34,7 +40,13 @@ describe('compareModels on real samples', () => {
 
   it('binary task: the unsupervised detectors are scored beside the models', async () => {
     await ensureBackend('wasm');
-    const r = await compareModels({ train: shared('ciciomt2024_v2_39feat_sample.csv'), task: 'binary', balance: 'none', models: ['decision_tree'], detectors: ['iforest'] });
+    const r = await compareModels({
+      train: shared('ciciomt2024_v2_39feat_sample.csv'),
+      task: 'binary',
+      balance: 'none',
+      models: ['decision_tree'],
+      detectors: ['iforest'],
+    });
     expect(r.classes).toEqual(['Benign', 'Attack']);
     expect(r.models.iforest.kind).toBe('unsupervised');
     expect(r.models.decision_tree.kind).toBe('supervised');
@@ -45,14 +57,31 @@ describe('compareModels on real samples', () => {
 describe('npm run compare', () => {
   it('prints the table, writes the JSON keys and a self-contained HTML report', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cmp-'));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/compare.ts', '--train', SHARED + 'botiot_12col_subset_sample.csv',
-      '--models', 'decision_tree', 'naive_bayes', '--json', join(dir, 'r.json'), '--report', join(dir, 'r.html')], { encoding: 'utf8', timeout: 240_000 });
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/compare.ts',
+        '--train',
+        SHARED + 'botiot_12col_subset_sample.csv',
+        '--models',
+        'decision_tree',
+        'naive_bayes',
+        '--json',
+        join(dir, 'r.json'),
+        '--report',
+        join(dir, 'r.html'),
+      ],
+      { encoding: 'utf8', timeout: 240_000 },
+    );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('macro-F1');
     const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
     for (const name of ['decision_tree', 'naive_bayes']) {
-      for (const key of ['accuracy', 'macro_f1', 'weighted_f1', 'balanced_accuracy', 'fit_ms', 'predict_rows_per_s']) expect(json.models[name]).toHaveProperty(key);
+      for (const key of ['accuracy', 'macro_f1', 'weighted_f1', 'balanced_accuracy', 'fit_ms', 'predict_rows_per_s'])
+        expect(json.models[name]).toHaveProperty(key);
     }
     expect(existsSync(join(dir, 'r.html'))).toBe(true);
     const html = readFileSync(join(dir, 'r.html'), 'utf8');
@@ -62,7 +91,11 @@ describe('npm run compare', () => {
   });
 
   it('refuses an unknown balancing with the usage and exit 2', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/compare.ts', '--train', SHARED + 'botiot_12col_subset_sample.csv', '--balance', 'adasyn'], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/compare.ts', '--train', SHARED + 'botiot_12col_subset_sample.csv', '--balance', 'adasyn'],
+      { encoding: 'utf8' },
+    );
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--balance must be one of none, oversample, smote, ctgan');
   });

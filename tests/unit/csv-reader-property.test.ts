@@ -35,21 +35,54 @@ function expectOutcome({ error, rows, counters }: Awaited<ReturnType<typeof read
 
 // cells as people and tools write them, and as they break
 const oddCell = fc.oneof(
-  fc.constantFrom('', 'inf', '-inf', 'NaN', 'nan', 'null', ' 3 ', 'benign', 'attack', 'label', '"', '""', '"a,b"', '"x\ny"', '\r', '<img src=x>', '=1+1', 'a/b', '\u0000', '\uFEFF', '\uFFFD', '0x1f', '1e-5'),
+  fc.constantFrom(
+    '',
+    'inf',
+    '-inf',
+    'NaN',
+    'nan',
+    'null',
+    ' 3 ',
+    'benign',
+    'attack',
+    'label',
+    '"',
+    '""',
+    '"a,b"',
+    '"x\ny"',
+    '\r',
+    '<img src=x>',
+    '=1+1',
+    'a/b',
+    '\u0000',
+    '\uFEFF',
+    '\uFFFD',
+    '0x1f',
+    '1e-5',
+  ),
   fc.string({ maxLength: 12 }),
 );
 const numberCell = fc.oneof(fc.integer({ min: -1000, max: 1000 }).map(String), fc.double({ noNaN: true, min: -1e6, max: 1e6 }).map(String));
 const labelCell = fc.constantFrom('benign', 'normal', 'attack', 'DDoS', '<style>*{}</style>', '=HYPERLINK("x")', 'a/b');
 const headers = ['a,b,label', 'label,x', 'Header_Length,Rate,attack_type', 'x,y'];
 /** mostly well-formed rows of the header's width (numbers, then the label), with odd cells and ragged rows mixed in */
-const csvText = fc.constantFrom(...headers).chain((header) => {
-  const width = header.split(',').length;
-  const labelAt = header.split(',').findIndex((h) => h === 'label' || h === 'attack_type');
-  const goodRow = fc.tuple(...Array.from({ length: width }, (_, j) => (j === labelAt ? labelCell : fc.oneof({ weight: 9, arbitrary: numberCell }, { weight: 1, arbitrary: oddCell })))).map((cells) => cells.join(','));
-  const badRow = fc.array(oddCell, { maxLength: 6 }).map((cells) => cells.join(','));
-  const row = fc.oneof({ weight: 6, arbitrary: goodRow }, { weight: 1, arbitrary: badRow });
-  return fc.tuple(fc.constant(header), fc.array(row, { maxLength: 30 }), fc.constantFrom('\n', '\r\n'), fc.boolean());
-}).map(([header, rows, nl, trailing]) => [header, ...rows].join(nl) + (trailing ? nl : ''));
+const csvText = fc
+  .constantFrom(...headers)
+  .chain((header) => {
+    const width = header.split(',').length;
+    const labelAt = header.split(',').findIndex((h) => h === 'label' || h === 'attack_type');
+    const goodRow = fc
+      .tuple(
+        ...Array.from({ length: width }, (_, j) =>
+          j === labelAt ? labelCell : fc.oneof({ weight: 9, arbitrary: numberCell }, { weight: 1, arbitrary: oddCell }),
+        ),
+      )
+      .map((cells) => cells.join(','));
+    const badRow = fc.array(oddCell, { maxLength: 6 }).map((cells) => cells.join(','));
+    const row = fc.oneof({ weight: 6, arbitrary: goodRow }, { weight: 1, arbitrary: badRow });
+    return fc.tuple(fc.constant(header), fc.array(row, { maxLength: 30 }), fc.constantFrom('\n', '\r\n'), fc.boolean());
+  })
+  .map(([header, rows, nl, trailing]) => [header, ...rows].join(nl) + (trailing ? nl : ''));
 
 describe('the CSV reader on any input (property-based)', () => {
   it('any byte string gives rows or one clear error, and read = kept + skipped', async () => {

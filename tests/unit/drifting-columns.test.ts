@@ -37,7 +37,10 @@ describe('columns that drift over the capture', () => {
   });
 
   it('on the Bluetooth capture the statistics since capture start are left out and said so; the shuffled newer release keeps all', async () => {
-    const bt = await evaluate({ train: shared('ciciomt2024_v1_45feat/Bluetooth_Benign_test.pcap.csv', 'ciciomt2024_v1_45feat/Bluetooth_DoS_test.pcap.csv'), detector: 'iforest' });
+    const bt = await evaluate({
+      train: shared('ciciomt2024_v1_45feat/Bluetooth_Benign_test.pcap.csv', 'ciciomt2024_v1_45feat/Bluetooth_DoS_test.pcap.csv'),
+      detector: 'iforest',
+    });
     expect(Object.keys(bt.pipeline.preprocessor.excluded)).toEqual(expect.arrayContaining(['Std', 'Radius', 'Number', 'Tot sum']));
     expect(bt.pipeline.preprocessor.excluded.Std).toMatch(/drifts over the capture/);
     const v2 = await evaluate({ train: shared('ciciomt2024_v2_39feat_sample.csv'), detector: 'iforest' });

@@ -9,7 +9,10 @@ import { SHARED } from './sources';
 function evaluate(...args: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'eval-'));
   const json = join(dir, 'out.json');
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/evaluate.ts', ...args, ...(args.includes('--json') ? [] : ['--json', json])], { encoding: 'utf8', timeout: 240_000 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/evaluate.ts', ...args, ...(args.includes('--json') ? [] : ['--json', json])], {
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
   return { code: run.status, out: run.stdout, err: run.stderr, json: existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : null, dir };
 }
 
@@ -49,7 +52,7 @@ describe('npm run evaluate', () => {
     expect(r.err).toMatch(/^error: no benign rows to train on/);
   });
 
-  it('searches the original system\'s isolation-forest grid on the training files and keeps the best', () => {
+  it("searches the original system's isolation-forest grid on the training files and keeps the best", () => {
     const r = evaluate('--train', SHARED + 'botiot_12col_subset_sample.csv', '--detector', 'iforest', '--grid', '--quiet');
     expect(r.code).toBe(0);
     const grid = r.json.grid_search as { roc_auc: number; params: { n_estimators: number } }[];
@@ -74,7 +77,20 @@ describe('npm run evaluate', () => {
   it('trains a classifier as a detector, saves it, and the saved classifier names the alerts of another detector', () => {
     const dir = mkdtempSync(join(tmpdir(), 'forest-'));
     const data = SHARED + 'botiot_12col_subset_sample.csv';
-    const forest = evaluate('--train', data, '--detector', 'random_forest', '--params', 'n_estimators=10', 'min_samples_leaf=2', '--folds', '2', '--save', dir, '--quiet');
+    const forest = evaluate(
+      '--train',
+      data,
+      '--detector',
+      'random_forest',
+      '--params',
+      'n_estimators=10',
+      'min_samples_leaf=2',
+      '--folds',
+      '2',
+      '--save',
+      dir,
+      '--quiet',
+    );
     expect(forest.code).toBe(0);
     expect(forest.out).toMatch(/threshold from out-of-fold scores of all \d+ benign rows/);
     expect(forest.json.detector).toBe('random_forest');

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { Batch } from '../../src/core/ingest';
 import {
-  binOf, detectorSettings, featureHistograms, HistogramScan, inspectDataset, linearEdges, logEdges, RangeScan,
-  scatterPoints, scoreBin, scoreDistributions, trainRun, whatIf,
+  binOf,
+  detectorSettings,
+  featureHistograms,
+  HistogramScan,
+  inspectDataset,
+  linearEdges,
+  logEdges,
+  RangeScan,
+  scatterPoints,
+  scoreBin,
+  scoreDistributions,
+  trainRun,
+  whatIf,
 } from '../../src/core/explore';
 import { binaryConfusion, binaryRates } from '../../src/core/metrics';
 import { evaluate, FittedPipeline } from '../../src/core/pipeline';
@@ -14,8 +25,13 @@ import { memoryFile, shared } from './sources';
 function batch(rows: number[][], classIndex: number[]): Batch {
   const d = rows[0].length;
   return {
-    n: rows.length, d, data: Float32Array.from(rows.flat()), classIndex: Int32Array.from(classIndex),
-    time: new Float64Array(rows.length), rowNumber: Float64Array.from(rows, (_, i) => i + 1), fileIndex: new Uint16Array(rows.length),
+    n: rows.length,
+    d,
+    data: Float32Array.from(rows.flat()),
+    classIndex: Int32Array.from(classIndex),
+    time: new Float64Array(rows.length),
+    rowNumber: Float64Array.from(rows, (_, i) => i + 1),
+    fileIndex: new Uint16Array(rows.length),
   };
 }
 
@@ -70,7 +86,8 @@ describe('feature histograms, benign against attack', () => {
     expect(b.nonFinite.benign.missing + b.nonFinite.attack.missing).toBe(direct((v) => Number.isNaN(v)));
     expect(b.nonFinite.benign.negInf + b.nonFinite.attack.negInf).toBe(direct((v) => v === -Infinity));
     // the benign side of feature 0 sits left of the attack side
-    const mean = (counts: number[], edges: number[]) => counts.reduce((s, n, i) => s + n * (edges[i] + edges[i + 1]) / 2, 0) / counts.reduce((s, n) => s + n, 0);
+    const mean = (counts: number[], edges: number[]) =>
+      counts.reduce((s, n, i) => s + (n * (edges[i] + edges[i + 1])) / 2, 0) / counts.reduce((s, n) => s + n, 0);
     expect(mean(hist.linear[0].benign, hist.linear[0].edges)).toBeLessThan(mean(hist.linear[0].attack, hist.linear[0].edges) - 2);
 
     const points = scatterPoints(scan, 0, 1, 1000);
@@ -115,7 +132,12 @@ describe('threshold what-if from score histograms', () => {
     attack[i] = c === 0 ? 0 : 1;
     scores[i] = Math.exp(random.normal() + (c === 0 ? -2 : c)); // positive and heavy-tailed, like reconstruction errors
   }
-  const classes = [{ name: 'Benign', benign: true }, { name: 'DoS', benign: false }, { name: 'DDoS', benign: false }, { name: 'Recon', benign: false }];
+  const classes = [
+    { name: 'Benign', benign: true },
+    { name: 'DoS', benign: false },
+    { name: 'DDoS', benign: false },
+    { name: 'Recon', benign: false },
+  ];
   const threshold = 0.9;
   const dist = scoreDistributions(scores, classIndex, classes, threshold);
 
@@ -167,7 +189,14 @@ describe('threshold what-if from score histograms', () => {
 
 describe('detector settings by their CLI names', () => {
   it('parses numbers, lists and "auto", and refuses unknown names with one sentence', () => {
-    const s = detectorSettings('ensemble', { n_estimators: '50', max_samples: 'auto', epochs: 3, hidden_layers: '16, 8', members: 'ae,iforest', batch_size: 'auto' });
+    const s = detectorSettings('ensemble', {
+      n_estimators: '50',
+      max_samples: 'auto',
+      epochs: 3,
+      hidden_layers: '16, 8',
+      members: 'ae,iforest',
+      batch_size: 'auto',
+    });
     expect(s.iforest).toEqual({ n_estimators: 50, max_samples: 'auto' });
     expect(s.ae).toEqual({ epochs: 3, hidden_layers: [16, 8], batch_size: 'auto' });
     expect(s.ensemble).toEqual({ members: ['ae', 'iforest'] });
@@ -183,10 +212,22 @@ describe('training for the Train view', () => {
     const phases = new Set<string>();
     let sawTimeLeft = false;
     const run = await trainRun(files, {
-      detector: 'iforest', settings: { iforest: { n_estimators: 40 } }, threshold: { kind: 'percentile', p: 99 }, seed: 0,
-      onProgress: (p) => { phases.add(p.phase); if (p.timeLeft !== undefined) sawTimeLeft = true; },
+      detector: 'iforest',
+      settings: { iforest: { n_estimators: 40 } },
+      threshold: { kind: 'percentile', p: 99 },
+      seed: 0,
+      onProgress: (p) => {
+        phases.add(p.phase);
+        if (p.timeLeft !== undefined) sawTimeLeft = true;
+      },
     });
-    const ev = await evaluate({ train: files, detector: 'iforest', settings: { iforest: { n_estimators: 40 } }, threshold: { kind: 'percentile', p: 99 }, seed: 0 });
+    const ev = await evaluate({
+      train: files,
+      detector: 'iforest',
+      settings: { iforest: { n_estimators: 40 } },
+      threshold: { kind: 'percentile', p: 99 },
+      seed: 0,
+    });
     expect(run.pipeline.threshold.value).toBe(ev.pipeline.threshold.value);
     expect(run.report.tpr).toBe(ev.report.tpr);
     expect(run.report.fpr).toBe(ev.report.fpr);
@@ -208,7 +249,7 @@ describe('training for the Train view', () => {
     expect(loaded.threshold.value).toBe(run.pipeline.threshold.value);
   });
 
-  it('an ensemble\'s files keep each autoencoder\'s model.json beside its weights, and flattened names load back', async () => {
+  it("an ensemble's files keep each autoencoder's model.json beside its weights, and flattened names load back", async () => {
     const { ensureBackend } = await import('../../src/core/detectors/tf-backend');
     await ensureBackend('wasm');
     const files = shared('ciciomt2024_v2_39feat_sample.csv');

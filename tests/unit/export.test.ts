@@ -45,11 +45,7 @@ function tinyChunk(): FlowChunk {
     rowNumber: new Float64Array([1, 2, 3]),
     classIndex: new Int32Array([0, 1, -1]),
     device: new Uint16Array([0, 1, NO_DEVICE]),
-    features: new Float32Array([
-      20, 6, Infinity, 1, 0, 0, 60.5,
-      NaN, 0, 3.5, 0, 0, 1, 42,
-      10, 17, 1e-7, 0, 1, 0, 0,
-    ]),
+    features: new Float32Array([20, 6, Infinity, 1, 0, 0, 60.5, NaN, 0, 3.5, 0, 0, 1, 42, 10, 17, 1e-7, 0, 1, 0, 0]),
     score: new Float32Array([0.1, 2.5, 0.3]),
     verdict: new Uint8Array([0, 1, 0]),
     scores: { ae: new Float32Array([0.1, 2.5, 0.3]), iforest: new Float32Array([0.25, 0.75, NaN]) },
@@ -97,7 +93,10 @@ describe('run export', () => {
         '{"time":1700000000.25,"row":2,"device":"monitor 1,a=b","class":"ARP Spoofing, \\"test\\"","score":2.5,"verdict":"anomaly","Header_Length":null,"Protocol Type":0,"Rate":3.5,"TCP":0,"UDP":0,"ARP":1,"Tot size":42,"score_iforest":0.75}\n' +
         '{"time":3,"row":3,"device":null,"class":null,"score":0.3,"verdict":"normal","Header_Length":10,"Protocol Type":17,"Rate":1e-7,"TCP":0,"UDP":1,"ARP":0,"Tot size":0,"score_iforest":null}\n',
     );
-    const objects = out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const objects = out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(objects[1].class).toBe('ARP Spoofing, "test"');
     expect(objects[0].Rate).toBe('inf');
     await store.close();
@@ -116,13 +115,25 @@ describe('run export', () => {
   it('writes categorical features by name and clashing names apart', async () => {
     const run = tinyRun({ id: 'cat', columns: ['proto', 'rate', 'score'], categories: { proto: ['tcp', 'udp', 'arp'] }, classes: ['Normal'], devices: [] });
     const c: FlowChunk = {
-      runId: 'cat', seq: 0, n: 1, time: new Float64Array([2]), rowNumber: new Float64Array([7]), classIndex: new Int32Array([0]),
-      device: new Uint16Array([NO_DEVICE]), features: new Float32Array([1, 5, 9]), score: new Float32Array([0.5]), verdict: new Uint8Array([1]),
+      runId: 'cat',
+      seq: 0,
+      n: 1,
+      time: new Float64Array([2]),
+      rowNumber: new Float64Array([7]),
+      classIndex: new Int32Array([0]),
+      device: new Uint16Array([NO_DEVICE]),
+      features: new Float32Array([1, 5, 9]),
+      score: new Float32Array([0.5]),
+      verdict: new Uint8Array([1]),
     };
     const store = await storeWith(run, [c]);
     expect(await text(store, 'cat', 'csv')).toBe('time,row,device,class,score,verdict,proto,rate,feature_score\n2,7,,Normal,0.5,anomaly,udp,5,9\n');
-    expect(await text(store, 'cat', 'ndjson')).toBe('{"time":2,"row":7,"device":null,"class":"Normal","score":0.5,"verdict":"anomaly","proto":"udp","rate":5,"feature_score":9}\n');
-    expect(await text(store, 'cat', 'influx')).toBe('iomt_flow,label=Normal,protocol=UDP,verdict=anomaly score=0.5,row=7i,proto="udp",rate=5,feature_score=9 2000000000\n');
+    expect(await text(store, 'cat', 'ndjson')).toBe(
+      '{"time":2,"row":7,"device":null,"class":"Normal","score":0.5,"verdict":"anomaly","proto":"udp","rate":5,"feature_score":9}\n',
+    );
+    expect(await text(store, 'cat', 'influx')).toBe(
+      'iomt_flow,label=Normal,protocol=UDP,verdict=anomaly score=0.5,row=7i,proto="udp",rate=5,feature_score=9 2000000000\n',
+    );
     await store.close();
   });
 
@@ -134,8 +145,16 @@ describe('run export', () => {
     for (let seq = 0; seq < 23; seq++) {
       const n = 50 + ((seq * 37) % 90);
       const c: FlowChunk = {
-        runId: 'big', seq, n, time: new Float64Array(n), rowNumber: new Float64Array(n), classIndex: new Int32Array(n), device: new Uint16Array(n),
-        features: new Float32Array(n * d).fill(0.5), score: new Float32Array(n), verdict: new Uint8Array(n),
+        runId: 'big',
+        seq,
+        n,
+        time: new Float64Array(n),
+        rowNumber: new Float64Array(n),
+        classIndex: new Int32Array(n),
+        device: new Uint16Array(n),
+        features: new Float32Array(n * d).fill(0.5),
+        score: new Float32Array(n),
+        verdict: new Uint8Array(n),
       };
       for (let i = 0; i < n; i++) {
         row++;
@@ -208,7 +227,7 @@ describe('export value formats', () => {
 
   it('neutralises CSV cells a spreadsheet would run as formulas (OWASP), and leaves numbers numeric', () => {
     expect(csvCell('=HYPERLINK("http://x","y")')).toBe('"\'=HYPERLINK(""http://x"",""y"")"');
-    expect(csvCell('+cmd|\' /C calc\'!A0')).toBe('"\'+cmd|\' /C calc\'!A0"');
+    expect(csvCell("+cmd|' /C calc'!A0")).toBe("\"'+cmd|' /C calc'!A0\"");
     expect(csvCell('@SUM(1)')).toBe('"\'@SUM(1)"');
     expect(csvCell('-1+1')).toBe('"\'-1+1"');
     expect(csvCell('\t=1')).toBe('"\'\t=1"');

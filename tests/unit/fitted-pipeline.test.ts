@@ -9,7 +9,9 @@ describe('reading a saved pipeline', () => {
     await expect(FittedPipeline.fromJSON({ format: 'something-else' }, {})).rejects.toThrow(/not a saved IoMT Anomaly Lab model/);
     await expect(FittedPipeline.fromJSON({ format: PIPELINE_FORMAT, version: 7 }, {})).rejects.toThrow(/version 7 is not supported/);
     const partial = { format: PIPELINE_FORMAT, version: 1, schema: { dialect: 'ciciomt2024-v2', columns: [] }, threshold: { value: 1 } };
-    await expect(FittedPipeline.fromJSON(partial, {})).rejects.toThrow(/^the saved model is incomplete: pipeline\.json lacks preprocessor, detector, training$/);
+    await expect(FittedPipeline.fromJSON(partial, {})).rejects.toThrow(
+      /^the saved model is incomplete: pipeline\.json lacks preprocessor, detector, training$/,
+    );
   });
 });
 
@@ -23,14 +25,18 @@ describe('a saved model whose parts disagree', () => {
     const { json, files } = await saved();
     const cut = structuredClone(json);
     cut.preprocessor.steps = cut.preprocessor.steps.slice(0, -1);
-    await expect(FittedPipeline.fromJSON(cut, files)).rejects.toThrow(/^the saved model's parts disagree: its preprocessor gives \d+ columns but its iforest detector takes \d+$/);
+    await expect(FittedPipeline.fromJSON(cut, files)).rejects.toThrow(
+      /^the saved model's parts disagree: its preprocessor gives \d+ columns but its iforest detector takes \d+$/,
+    );
   });
 
   it('is refused when its schema and its training summary name different datasets', async () => {
     const { json, files } = await saved();
     const other = structuredClone(json);
     other.training.dataset = 'CICIoT2023 (46 features)';
-    await expect(FittedPipeline.fromJSON(other, files)).rejects.toThrow(/parts disagree: its schema is BoT-IoT .* but it says it was trained on CICIoT2023 \(46 features\) data$/);
+    await expect(FittedPipeline.fromJSON(other, files)).rejects.toThrow(
+      /parts disagree: its schema is BoT-IoT .* but it says it was trained on CICIoT2023 \(46 features\) data$/,
+    );
     const unread = structuredClone(json);
     unread.schema.columns = unread.schema.columns.slice(1);
     await expect(FittedPipeline.fromJSON(unread, files)).rejects.toThrow(/its preprocessor reads .* which its schema lacks/);
@@ -43,7 +49,7 @@ describe('a saved model whose parts disagree', () => {
     const index = JSON.parse(readFileSync(new URL('index.json', root), 'utf8')) as { models: { path?: string }[] };
     expect(index.models.length).toBeGreaterThan(0);
     for (const m of index.models) {
-      const dir = new URL(m.path!.replace(/\/?$/, "/"), root);
+      const dir = new URL(m.path!.replace(/\/?$/, '/'), root);
       const artifacts: Record<string, Uint8Array> = {};
       for (const name of readdirSync(dir)) if (!name.endsWith('.json')) artifacts[name] = new Uint8Array(readFileSync(new URL(name, dir)));
       const p = await FittedPipeline.fromJSON(JSON.parse(readFileSync(new URL(PIPELINE_FILE, dir), 'utf8')), artifacts);

@@ -70,7 +70,10 @@ describe('npm run evaluate on hostile input', { timeout: 240_000 }, () => {
   });
 
   it('names the numeric column of name,age,city and what it is taken for', async () => {
-    expectOneSentence(await evaluate('--train', path(people()), '--label-column', 'age'), /people\.csv has no numeric feature columns: age is numeric but is the label column; name, city hold text/);
+    expectOneSentence(
+      await evaluate('--train', path(people()), '--label-column', 'age'),
+      /people\.csv has no numeric feature columns: age is numeric but is the label column; name, city hold text/,
+    );
   });
 
   it('reads text that is not UTF-8 (replacement characters), and says a cut gzip stream could not be decompressed', async () => {

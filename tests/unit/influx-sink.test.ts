@@ -102,7 +102,10 @@ describe('InfluxDB sink (real influxd 1.x)', () => {
 
   it('knows 1.x and 2.x write addresses and says what is wrong with others', () => {
     expect(writeEndpoint({ url: 'http://h:8086?db=x' })).toMatchObject({ version: 1, url: 'http://h:8086/write?db=x&precision=n' });
-    expect(writeEndpoint({ url: 'http://h:8086/api/v2/write?org=o&bucket=b', token: 't' })).toMatchObject({ version: 2, headers: { Authorization: 'Token t' } });
+    expect(writeEndpoint({ url: 'http://h:8086/api/v2/write?org=o&bucket=b', token: 't' })).toMatchObject({
+      version: 2,
+      headers: { Authorization: 'Token t' },
+    });
     expect(() => writeEndpoint({ url: 'http://h:8086/write' })).toThrow(/names no database/);
     expect(() => writeEndpoint({ url: 'ftp://h/write?db=x' })).toThrow(/http:\/\/ or https:\/\//);
     expect(() => writeEndpoint({ url: 'h:8086' })).toThrow();

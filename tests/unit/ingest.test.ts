@@ -32,10 +32,22 @@ describe('real samples', () => {
     expect(rows).toBe(20772);
     expect(reader.schema!.columns).toHaveLength(45);
     expect(reader.files).toHaveLength(12);
-    expect(new Set(reader.classes.names)).toEqual(new Set([
-      'ARP_Spoofing', 'Benign', 'Bluetooth_Benign', 'Bluetooth_DoS', 'MQTT-DDoS-Connect_Flood', 'MQTT-DDoS-Publish_Flood',
-      'MQTT-DoS-Connect_Flood', 'MQTT-DoS-Publish_Flood', 'MQTT-Malformed_Data', 'Recon-OS_Scan', 'Recon-Ping_Sweep', 'Recon-VulScan',
-    ]));
+    expect(new Set(reader.classes.names)).toEqual(
+      new Set([
+        'ARP_Spoofing',
+        'Benign',
+        'Bluetooth_Benign',
+        'Bluetooth_DoS',
+        'MQTT-DDoS-Connect_Flood',
+        'MQTT-DDoS-Publish_Flood',
+        'MQTT-DoS-Connect_Flood',
+        'MQTT-DoS-Publish_Flood',
+        'MQTT-Malformed_Data',
+        'Recon-OS_Scan',
+        'Recon-Ping_Sweep',
+        'Recon-VulScan',
+      ]),
+    );
     expectCountersAddUp(reader, rows);
   });
 
@@ -82,18 +94,20 @@ const v2row = (first4: string, label: string) => `${first4}${zeros},${label}`;
 
 describe('awkward input', () => {
   it('handles BOM, CRLF, quotes, a trailing comma, and counts bad cells and rows', async () => {
-    const text = '\uFEFF' + [
-      header,
-      v2row('20,6,64,inf', 'Benign'),
-      v2row('21,6,64,', 'Benign'),
-      v2row('"22",6,64,"1,5"', 'Benign'), // quoted cell with a comma: text, so missing
-      v2row('23,6,64,NaN', '"WiFi_and_MQTT_test_ARP_Spoofing_test.pcap"'),
-      v2row('24,6,64,12', 'Benign,'), // trailing comma
-      '25,6,64', // too few fields
-      v2row('26,6,64,1', ''), // no label
-      header, // the header again
-      v2row('x,y,z,w', 'Benign').replace(/,0/g, ',-'), // nothing numeric
-    ].join('\r\n');
+    const text =
+      '\uFEFF' +
+      [
+        header,
+        v2row('20,6,64,inf', 'Benign'),
+        v2row('21,6,64,', 'Benign'),
+        v2row('"22",6,64,"1,5"', 'Benign'), // quoted cell with a comma: text, so missing
+        v2row('23,6,64,NaN', '"WiFi_and_MQTT_test_ARP_Spoofing_test.pcap"'),
+        v2row('24,6,64,12', 'Benign,'), // trailing comma
+        '25,6,64', // too few fields
+        v2row('26,6,64,1', ''), // no label
+        header, // the header again
+        v2row('x,y,z,w', 'Benign').replace(/,0/g, ',-'), // nothing numeric
+      ].join('\r\n');
     const { reader, rows, values } = await readAll([memoryFile('odd.csv', text, 5)]);
     expect(rows).toBe(5);
     expect(reader.counters.read).toBe(9);
@@ -156,7 +170,18 @@ describe('pieces', () => {
       const c = parseNumericCell(t);
       return [c.value, c.kind];
     });
-    expect(kinds).toEqual([[1.5, 0], [2, 0], [1e-5, 0], [31, 0], [Infinity, 2], [-Infinity, 2], [NaN, 1], [NaN, 1], [NaN, 3], [NaN, 4]]);
+    expect(kinds).toEqual([
+      [1.5, 0],
+      [2, 0],
+      [1e-5, 0],
+      [31, 0],
+      [Infinity, 2],
+      [-Infinity, 2],
+      [NaN, 1],
+      [NaN, 1],
+      [NaN, 3],
+      [NaN, 4],
+    ]);
   });
 });
 

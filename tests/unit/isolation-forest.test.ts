@@ -188,7 +188,15 @@ describe('IsolationForest', () => {
   });
 
   it('rejects a malformed model file', () => {
-    const bad = { kind: 'iforest', version: 1, params: {}, n_features_in_: 2, max_samples_: 4, offset_: -0.5, forest: { roots: [0], feature: [0, -1], right: [0, -1], value: [0, 1] } };
+    const bad = {
+      kind: 'iforest',
+      version: 1,
+      params: {},
+      n_features_in_: 2,
+      max_samples_: 4,
+      offset_: -0.5,
+      forest: { roots: [0], feature: [0, -1], right: [0, -1], value: [0, 1] },
+    };
     expect(() => IsolationForest.fromJSON(bad)).toThrow(/malformed/);
   });
 

@@ -78,14 +78,22 @@ describe('the lab services hosted in Node (as the workers host them in the brows
     expect(json.threshold.calibratedOn).toBe(json.training.benignRows);
 
     const hybrid = await train.train(
-      { source: { kind: 'files', files: [sharedFile(V2)] }, detector: 'hybrid', settings: { unsupervised: 'kmeans', classifier: 'decision_tree' }, threshold: 'p99', seed: 1 },
+      {
+        source: { kind: 'files', files: [sharedFile(V2)] },
+        detector: 'hybrid',
+        settings: { unsupervised: 'kmeans', classifier: 'decision_tree' },
+        threshold: 'p99',
+        seed: 1,
+      },
       () => {},
     );
     expect(hybrid.model.detector).toBe('hybrid');
     expect(hybrid.report.roc_auc).toBeGreaterThan(0.9);
-    await expect(train.train(
-      { source: { kind: 'files', files: [sharedFile(V2)] }, detector: 'hybrid', settings: { unsupervised: 'ensemble' }, threshold: 'p99', seed: 1 },
-      () => {},
-    )).rejects.toThrow(/^a hybrid's detector is iforest, ae, lstm or kmeans, not "ensemble"$/);
+    await expect(
+      train.train(
+        { source: { kind: 'files', files: [sharedFile(V2)] }, detector: 'hybrid', settings: { unsupervised: 'ensemble' }, threshold: 'p99', seed: 1 },
+        () => {},
+      ),
+    ).rejects.toThrow(/^a hybrid's detector is iforest, ae, lstm or kmeans, not "ensemble"$/);
   }, 120_000);
 });

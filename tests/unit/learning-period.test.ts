@@ -51,7 +51,10 @@ describe('learning period', () => {
     const spec = { kind: 'simulation' as const, scenario: 'quiet-ward', seed: 2 };
     const opened = await source.open(spec, sourcePort);
     const summaries: LiveSummary[] = [];
-    const run = await detect.prepare({ port: detectPort, meta: opened.meta, source: spec, learning: { flows: 3000 }, adaptive: { window: 1000 } }, (s) => void summaries.push(s));
+    const run = await detect.prepare(
+      { port: detectPort, meta: opened.meta, source: spec, learning: { flows: 3000 }, adaptive: { window: 1000 } },
+      (s) => void summaries.push(s),
+    );
     source.play({ kind: 'max' }, false);
     while ((summaries.at(-1)?.counters.stored ?? 0) < 3000) await new Promise((r) => setTimeout(r, 20));
     await source.stop();

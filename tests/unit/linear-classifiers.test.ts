@@ -117,7 +117,13 @@ describe('L-BFGS', () => {
 
 describe('GaussianNB', () => {
   // class 0: (0, 0), (2, 0); class 1: (4, 4), (6, 4), (5, 7)
-  const x = m([[0, 0], [2, 0], [4, 4], [6, 4], [5, 7]]);
+  const x = m([
+    [0, 0],
+    [2, 0],
+    [4, 4],
+    [6, 4],
+    [5, 7],
+  ]);
   const y = labels(0, 0, 1, 1, 1);
 
   it('matches hand-computed means, variances, priors and probabilities', async () => {
@@ -159,10 +165,25 @@ describe('GaussianNB', () => {
 
 describe('LogisticRegression', () => {
   it('has a gradient that matches finite differences (multinomial, binary, weighted, no intercept)', () => {
-    const { x, y } = blobs([[0, 0, 0], [1, 1, 0], [0, 1, 1]], 10, 0.8, 1);
+    const { x, y } = blobs(
+      [
+        [0, 0, 0],
+        [1, 1, 0],
+        [0, 1, 1],
+      ],
+      10,
+      0.8,
+      1,
+    );
     const rng = new Random(2);
     const weights = Float64Array.from({ length: x.n }, () => 0.5 + rng.next());
-    for (const [k, sw, intercept] of [[3, null, true], [3, weights, true], [3, null, false], [2, null, true], [2, weights, false]] as const) {
+    for (const [k, sw, intercept] of [
+      [3, null, true],
+      [3, weights, true],
+      [3, null, false],
+      [2, null, true],
+      [2, weights, false],
+    ] as const) {
       const yk = y.map((c) => Math.min(c, k - 1));
       const rows = k === 2 ? 1 : k;
       const f = logisticObjective(x, yk, k, sw, 0.7, intercept);
@@ -191,13 +212,31 @@ describe('LogisticRegression', () => {
   });
 
   it('separates a separable set and, on overlapping classes, matches predicted to observed class frequencies', async () => {
-    const separable = blobs([[-4, 0], [4, 0], [0, 6]], 30, 0.5, 3);
+    const separable = blobs(
+      [
+        [-4, 0],
+        [4, 0],
+        [0, 6],
+      ],
+      30,
+      0.5,
+      3,
+    );
     const model = new LogisticRegression();
     await model.fit(separable.x, separable.y, 3);
     expect(model.predict(separable.x)).toEqual(separable.y);
 
     // with an unpenalised intercept the optimum has Σᵢ p(c | xᵢ) = rows of class c
-    const overlap = blobs([[0, 0], [1, 0], [0, 1]], 60, 1.5, 4);
+    const overlap = blobs(
+      [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+      ],
+      60,
+      1.5,
+      4,
+    );
     const soft = new LogisticRegression({ tol: 1e-8, max_iter: 1000 });
     await soft.fit(overlap.x, overlap.y, 3);
     expect(soft.stopReason).toBe('gradient');
@@ -220,7 +259,11 @@ describe('LogisticRegression', () => {
       y.push(minority ? 1 : 0);
     }
     const x = m(rows);
-    const recall = (model: LogisticRegression) => model.predict(x).subarray(0, 20).reduce((a, b) => a + b, 0);
+    const recall = (model: LogisticRegression) =>
+      model
+        .predict(x)
+        .subarray(0, 20)
+        .reduce((a, b) => a + b, 0);
     const plain = new LogisticRegression();
     const balanced = new LogisticRegression({ class_weight: 'balanced' });
     await plain.fit(x, Int32Array.from(y), 2);
@@ -241,11 +284,24 @@ describe('LinearSVC', () => {
   });
 
   it('its Newton solver lands on the minimum L-BFGS finds, and the loss gradient matches finite differences', () => {
-    const { x, y } = blobs([[0, 0, 0, 0], [1, 0.5, 0, 0]], 150, 1, 6);
+    const { x, y } = blobs(
+      [
+        [0, 0, 0, 0],
+        [1, 0.5, 0, 0],
+      ],
+      150,
+      1,
+      6,
+    );
     const sign = Float64Array.from(y, (c) => (c === 1 ? 1 : -1));
     const loss: Objective = (w, g) => squaredHingeLoss(x, sign, 2, 1, w, g);
     const rng = new Random(7);
-    expect(gradientError(loss, Float64Array.from({ length: 5 }, () => 0.3 * rng.normal()))).toBeLessThan(1e-6);
+    expect(
+      gradientError(
+        loss,
+        Float64Array.from({ length: 5 }, () => 0.3 * rng.normal()),
+      ),
+    ).toBeLessThan(1e-6);
     const newton = new SquaredHingeNewton(x, sign, { C: 2, bias: 1, maxIter: 100, eps: 1e-10 });
     while (newton.step());
     expect(newton.status).toBe('gradient');
@@ -256,7 +312,16 @@ describe('LinearSVC', () => {
   });
 
   it('separates a linearly separable set one-vs-rest and round-trips through JSON', async () => {
-    const { x, y } = blobs([[-5, 0], [5, 0], [0, 8]], 40, 0.7, 8);
+    const { x, y } = blobs(
+      [
+        [-5, 0],
+        [5, 0],
+        [0, 8],
+      ],
+      40,
+      0.7,
+      8,
+    );
     const svm = new LinearSVC();
     await svm.fit(x, y, 3);
     expect(svm.predict(x)).toEqual(y);
@@ -267,7 +332,16 @@ describe('LinearSVC', () => {
 });
 
 describe('KMeans', () => {
-  const { x, y } = blobs([[0, 0], [10, 0], [0, 10]], 50, 0.5, 9);
+  const { x, y } = blobs(
+    [
+      [0, 0],
+      [10, 0],
+      [0, 10],
+    ],
+    50,
+    0.5,
+    9,
+  );
 
   it('finds three well-separated blobs, labels each with its class, and repeats itself for a seed', async () => {
     const km = new KMeans({ random_state: 3 });
@@ -275,8 +349,14 @@ describe('KMeans', () => {
     expect(km.predict(x)).toEqual(y);
     // each centre within a few standard errors of its blob's true centre
     const c = km.cluster_centers_;
-    const found = Array.from(km.clusterClass).map((cls, k) => [cls, c[2 * k], c[2 * k + 1]]).sort((a, b) => a[0] - b[0]);
-    const truth = [[0, 0], [10, 0], [0, 10]];
+    const found = Array.from(km.clusterClass)
+      .map((cls, k) => [cls, c[2 * k], c[2 * k + 1]])
+      .sort((a, b) => a[0] - b[0]);
+    const truth = [
+      [0, 0],
+      [10, 0],
+      [0, 10],
+    ];
     found.forEach(([, a, b], k) => {
       expect(Math.hypot(a - truth[k][0], b - truth[k][1])).toBeLessThan(0.3);
     });
@@ -314,7 +394,11 @@ describe('awkward input', () => {
     y.push(c);
   }
   const x = m(rows);
-  const queries = m([[NaN, 3, 0], [Infinity, NaN, -1], [0.5, 3, -0.5]]);
+  const queries = m([
+    [NaN, 3, 0],
+    [Infinity, NaN, -1],
+    [0.5, 3, -0.5],
+  ]);
 
   for (const make of [() => new GaussianNB(), () => new LogisticRegression(), () => new LinearSVC(), () => new KMeans()]) {
     it(`${make().kind} fits and predicts without NaN`, async () => {
@@ -329,7 +413,13 @@ describe('awkward input', () => {
   }
 
   it('rejects labels out of range and models fitted on one class', async () => {
-    await expect(new LogisticRegression().fit(x, Int32Array.from(y, (c) => (c === 2 ? -1 : c)), 3)).rejects.toThrow(/outside/);
+    await expect(
+      new LogisticRegression().fit(
+        x,
+        Int32Array.from(y, (c) => (c === 2 ? -1 : c)),
+        3,
+      ),
+    ).rejects.toThrow(/outside/);
     await expect(new LinearSVC().fit(x, new Int32Array(x.n), 3)).rejects.toThrow(/two classes/);
   });
 });
@@ -362,7 +452,9 @@ async function realSplit(file: string) {
   const train = order.subarray(0, cut);
   const test = order.subarray(cut);
   for (let j = 0; j < d; j++) {
-    const finite = Array.from(train, (i) => data[i * d + j]).filter(Number.isFinite).sort((a, b) => a - b);
+    const finite = Array.from(train, (i) => data[i * d + j])
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     const max = finite[finite.length - 1] ?? 0;
     const median = finite[finite.length >> 1] ?? 0;
     const logged = (finite[0] ?? 0) >= 0;

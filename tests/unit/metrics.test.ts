@@ -38,7 +38,7 @@ function generated() {
   const s = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     y[i] = (i * 31) % 17 < 8 ? 1 : 0;
-    s[i] = i % 97 === 0 ? NaN : ((i * 7919) % 101) % 10 + 3 * y[i];
+    s[i] = i % 97 === 0 ? NaN : (((i * 7919) % 101) % 10) + 3 * y[i];
   }
   return { y, s };
 }
@@ -208,7 +208,14 @@ describe('per-class and per-family rates', () => {
       DDoS: { rows: 5, flagged: 3, rate: 0.6 },
       Spoofing: { rows: 1, flagged: 0, rate: 0 },
     });
-    expect(Object.keys(perFamilyRates(counts, families.map((f, c) => (benign[c] ? null : f))))).toEqual(['DDoS', 'Spoofing']);
+    expect(
+      Object.keys(
+        perFamilyRates(
+          counts,
+          families.map((f, c) => (benign[c] ? null : f)),
+        ),
+      ),
+    ).toEqual(['DDoS', 'Spoofing']);
   });
 
   it('refuse a class index without a name', () => {
@@ -222,7 +229,15 @@ describe('quantiles and score statistics', () => {
 
   it('quantile matches numpy.quantile (linear)', () => {
     const numpy: [number, number][] = [
-      [0, -1], [0.01, -0.8999], [0.1, 0.001], [0.25, 1.125], [0.5, 4], [0.9, 8], [0.99, 90.80000000000004], [0.999, 99.08000000000001], [1, 100],
+      [0, -1],
+      [0.01, -0.8999],
+      [0.1, 0.001],
+      [0.25, 1.125],
+      [0.5, 4],
+      [0.9, 8],
+      [0.99, 90.80000000000004],
+      [0.999, 99.08000000000001],
+      [1, 100],
     ];
     for (const [q, v] of numpy) expect(quantile(sorted, q)).toBe(v);
     expect(quantile([], 0.5)).toBeNaN();
@@ -316,7 +331,23 @@ describe('evaluateBinary and formatReport', () => {
   it('measures everything with the keys the CLI and the page read', () => {
     const r = evaluateBinary(input);
     expect(Object.keys(r).sort()).toEqual(
-      ['accuracy', 'balanced_accuracy', 'confusion', 'f1', 'fpr', 'per_class', 'per_class_detail', 'per_family', 'pr_auc', 'precision', 'roc_auc', 'score_stats', 'threshold', 'tnr', 'tpr'].sort(),
+      [
+        'accuracy',
+        'balanced_accuracy',
+        'confusion',
+        'f1',
+        'fpr',
+        'per_class',
+        'per_class_detail',
+        'per_family',
+        'pr_auc',
+        'precision',
+        'roc_auc',
+        'score_stats',
+        'threshold',
+        'tnr',
+        'tpr',
+      ].sort(),
     );
     expect(r.confusion).toEqual({ tp: 4, fp: 1, tn: 4, fn: 1 });
     expect(r.roc_auc).toBe(rocAuc(input.scores, input.truth));
@@ -345,7 +376,15 @@ describe('evaluateBinary and formatReport', () => {
   });
 
   it('formatTable pads columns', () => {
-    expect(formatTable(['a', 'bb'], [['xyz', '1'], ['q', '22']])).toBe('a    bb\n---  --\nxyz   1\nq    22');
+    expect(
+      formatTable(
+        ['a', 'bb'],
+        [
+          ['xyz', '1'],
+          ['q', '22'],
+        ],
+      ),
+    ).toBe('a    bb\n---  --\nxyz   1\nq    22');
   });
 });
 

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startInfluxd, startMosquitto, type Influx, type Mosquitto } from '../support/servers';
 import { SHARED } from './sources';
 
-const lines = readFileSync(SHARED + 'ciciomt2024_v2_39feat_sample.csv', 'utf8').split(/\r?\n/).filter(Boolean);
+const lines = readFileSync(SHARED + 'ciciomt2024_v2_39feat_sample.csv', 'utf8')
+  .split(/\r?\n/)
+  .filter(Boolean);
 const dir = mkdtempSync(join(tmpdir(), 'iomt-monitor-'));
 /** every process a test here started: those a failed test left running are stopped by pid at the end */
 const started: ChildProcess[] = [];
@@ -20,7 +22,9 @@ interface Monitor {
 
 function monitor(name: string, args: string[]): Monitor {
   const json = join(dir, `${name}.json`);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/monitor.ts', ...args, '--json', json, '--status-every', '0.2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/monitor.ts', ...args, '--json', json, '--status-every', '0.2'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -131,7 +135,11 @@ describe('npm run monitor (real mosquitto and influxd)', () => {
     execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/simulate.ts', '--pcap', pcap, '--out', join(dir, 'ward.csv'), '--rows', '400', '--seed', '2']);
     const m = monitor('sensor', ['--mqtt', broker.url, '--topic', 'sensor/flows']);
     await until(() => /waiting for the first flows/.test(m.out()), 'the monitor to subscribe');
-    const said = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', pcap, '--mqtt', broker.url, '--topic', 'sensor/flows', '--batch', '300'], { encoding: 'utf8' });
+    const said = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', pcap, '--mqtt', broker.url, '--topic', 'sensor/flows', '--batch', '300'],
+      { encoding: 'utf8' },
+    );
     const published = Number(/published ([\d,]+) flows/.exec(said)![1].replace(/,/g, ''));
     expect(published).toBeGreaterThan(400);
     await until(() => received(m) >= published, 'the published flows');

@@ -5,7 +5,9 @@ import { MqttFlowSource } from '../../src/core/replay';
 import { freePort, startMosquitto, type Mosquitto } from '../support/servers';
 import { SHARED } from './sources';
 
-const lines = readFileSync(SHARED + 'ciciomt2024_v2_39feat_sample.csv', 'utf8').split(/\r?\n/).filter(Boolean);
+const lines = readFileSync(SHARED + 'ciciomt2024_v2_39feat_sample.csv', 'utf8')
+  .split(/\r?\n/)
+  .filter(Boolean);
 const header = lines[0];
 /** `n` flows from row `from` as one message, with the producer's sequence number */
 const message = (seq: number, from: number, n: number) => `#seq=${seq}\n${header}\n${lines.slice(1 + from, 1 + from + n).join('\n')}\n`;

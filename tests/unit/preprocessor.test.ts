@@ -15,12 +15,24 @@ const rows = (values: number[][]): Matrix => ({ n: values.length, d: values[0].l
 
 describe('Preprocessor', () => {
   const train = rows([
-    [1, 0, 0], [2, 0, 1], [3, 0, 0], [4, 0, 1], [1000, 0, 0],
+    [1, 0, 0],
+    [2, 0, 1],
+    [3, 0, 0],
+    [4, 0, 1],
+    [1000, 0, 0],
   ]);
 
   it('imputes with the median, maps ±Infinity to the clip bounds and clips', () => {
     const p = new Preprocessor({ scaling: 'standard', log: 'none', clip: 5, categorical: 'ordinal' }).fit(train, schema);
-    const out = p.transform(rows([[NaN, 0, 0], [Infinity, 0, 0], [-Infinity, 0, 0], [1e9, 0, 0]]), schema).data;
+    const out = p.transform(
+      rows([
+        [NaN, 0, 0],
+        [Infinity, 0, 0],
+        [-Infinity, 0, 0],
+        [1e9, 0, 0],
+      ]),
+      schema,
+    ).data;
     const med = p.transform(rows([[3, 0, 0]]), schema).data[0];
     expect(out[0]).toBeCloseTo(med, 6);
     expect(out[3]).toBe(5);
@@ -50,10 +62,24 @@ describe('Preprocessor', () => {
     const p = new Preprocessor({ scaling: 'standard', log: 'none', clip: 10, categorical: 'onehot' }).fit(train, schema);
     expect(p.outputNames).toEqual(['rate', 'flag', 'proto=tcp', 'proto=udp', 'proto=(other)']);
     // another reading met the values in another order
-    const later: Schema = { ...schema, columns: [schema.columns[0], schema.columns[1], { name: 'proto', kind: 'categorical', categories: ['icmp', 'udp', 'tcp'] }] };
-    const out = p.transform(rows([[1, 0, 0], [1, 0, 1], [1, 0, 2]]), later);
+    const later: Schema = {
+      ...schema,
+      columns: [schema.columns[0], schema.columns[1], { name: 'proto', kind: 'categorical', categories: ['icmp', 'udp', 'tcp'] }],
+    };
+    const out = p.transform(
+      rows([
+        [1, 0, 0],
+        [1, 0, 1],
+        [1, 0, 2],
+      ]),
+      later,
+    );
     const onehots = [0, 1, 2].map((i) => Array.from(out.data.subarray(i * 5 + 2, i * 5 + 5)));
-    expect(onehots).toEqual([[0, 0, 1], [0, 1, 0], [1, 0, 0]]);
+    expect(onehots).toEqual([
+      [0, 0, 1],
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
   });
 
   it('honours exclusions, says why, and round-trips through JSON', () => {
@@ -61,7 +87,10 @@ describe('Preprocessor', () => {
     expect(p.excluded).toEqual({ flag: 'not wanted' });
     expect(p.outputNames).not.toContain('flag');
     const copy = Preprocessor.fromJSON(JSON.parse(JSON.stringify(p.toJSON())));
-    const x = rows([[5, 1, 1], [NaN, 0, 2]]);
+    const x = rows([
+      [5, 1, 1],
+      [NaN, 0, 2],
+    ]);
     expect(Array.from(copy.transform(x, schema).data)).toEqual(Array.from(p.transform(x, schema).data));
   });
 

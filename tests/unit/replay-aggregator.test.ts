@@ -64,7 +64,10 @@ describe('live aggregator', () => {
     expect(s.recall).toBeCloseTo(0.75);
     expect(s.falsePositiveRate).toBeCloseTo(1 / 6);
     expect(s.labelled).toBe(true);
-    expect(s.perClass.map((k) => [k.name, k.flows, k.flagged])).toEqual([['Benign', 6, 1], ['ARP_Spoofing', 4, 3]]);
+    expect(s.perClass.map((k) => [k.name, k.flows, k.flagged])).toEqual([
+      ['Benign', 6, 1],
+      ['ARP_Spoofing', 4, 3],
+    ]);
     expect(s.anomalyRate).toBeCloseTo(0.4);
   });
 
@@ -93,7 +96,14 @@ describe('live aggregator', () => {
     const a = aggregator();
     const b = batch(20, 0, { time: (i) => 100 + i * 0.5, cls: (i) => (i >= 10 ? 1 : 0) });
     const verdict = Uint8Array.from({ length: 20 }, (_, i) => (i >= 10 ? 1 : 0));
-    a.addScored(b, Float32Array.from({ length: 20 }, (_, i) => i + 1), verdict, (i) => (i % 2 ? 1 : 0), 0, null);
+    a.addScored(
+      b,
+      Float32Array.from({ length: 20 }, (_, i) => i + 1),
+      verdict,
+      (i) => (i % 2 ? 1 : 0),
+      0,
+      null,
+    );
     const s = a.summary('playing', 0).series;
     expect(s.bucketSeconds).toBe(1);
     expect(s.t[0]).toBe(100);

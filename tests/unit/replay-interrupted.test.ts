@@ -10,18 +10,35 @@ const NOW = 1_000_000;
 
 function run(id: string, state: RunState, counters: FlowCounters, updatedAt = NOW - 60_000): RunRecord {
   return {
-    id, name: id, createdAt: 0, updatedAt,
+    id,
+    name: id,
+    createdAt: 0,
+    updatedAt,
     source: { kind: 'simulation', scenario: 'mixed-day', seed: 1 },
-    modelId: 'default-ae', detector: 'ae', threshold: 0.5, columns: ['Rate'], classes: ['Benign'], devices: [],
-    summary: emptySummary({ runId: id, state, counters }), droppedRows: 0,
+    modelId: 'default-ae',
+    detector: 'ae',
+    threshold: 0.5,
+    columns: ['Rate'],
+    classes: ['Benign'],
+    devices: [],
+    summary: emptySummary({ runId: id, state, counters }),
+    droppedRows: 0,
   };
 }
 
 /** n flows, one second apart from `seq * 100`; every `flagEvery`-th one flagged */
 function chunk(runId: string, seq: number, n: number, flagEvery = 0): FlowChunk {
   return {
-    runId, seq, n, time: Float64Array.from({ length: n }, (_, i) => seq * 100 + i), rowNumber: new Float64Array(n), classIndex: new Int32Array(n), device: new Uint16Array(n),
-    features: new Float32Array(n), score: new Float32Array(n).fill(0.1), verdict: Uint8Array.from({ length: n }, (_, i) => (flagEvery && i % flagEvery === 0 ? 1 : 0)),
+    runId,
+    seq,
+    n,
+    time: Float64Array.from({ length: n }, (_, i) => seq * 100 + i),
+    rowNumber: new Float64Array(n),
+    classIndex: new Int32Array(n),
+    device: new Uint16Array(n),
+    features: new Float32Array(n),
+    score: new Float32Array(n).fill(0.1),
+    verdict: Uint8Array.from({ length: n }, (_, i) => (flagEvery && i % flagEvery === 0 ? 1 : 0)),
   };
 }
 

@@ -56,7 +56,12 @@ describe('replay pacer', () => {
     const pacer = new ReplayPacer({ kind: 'speed', multiplier: 2 });
     const sent = drive(pacer, times, true, 10_000);
     // flow time 0, 0.5, 1, 3, 3 s at ×2 → 0, 250, 500, 1500 ms (the last two together)
-    expect(sent).toEqual([[0, 1], [250, 1], [500, 1], [1500, 2]]);
+    expect(sent).toEqual([
+      [0, 1],
+      [250, 1],
+      [500, 1],
+      [1500, 2],
+    ]);
   });
 
   it('skips long silences in a capture', () => {

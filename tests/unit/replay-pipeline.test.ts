@@ -47,31 +47,53 @@ async function openStore(): Promise<LabStore> {
 }
 
 /** a whole run in one process: source loop → (message queue) → detect session → fake IndexedDB */
-async function replay(source: FlowSource, rate: RateSpec, options: { stopAfterRows?: number; stopWhen?: (s: DetectSession) => boolean; loop?: boolean; window?: number; store?: LabStore } = {}) {
+async function replay(
+  source: FlowSource,
+  rate: RateSpec,
+  options: { stopAfterRows?: number; stopWhen?: (s: DetectSession) => boolean; loop?: boolean; window?: number; store?: LabStore } = {},
+) {
   const store = options.store ?? (await openStore());
   await source.open();
   const meta = source.meta();
   const now = wallClock.now();
   const run: RunRecord = {
-    id: 'run-1', name: 'test', createdAt: now, updatedAt: now,
+    id: 'run-1',
+    name: 'test',
+    createdAt: now,
+    updatedAt: now,
     source: { kind: 'files', files: [meta.label], dataset: meta.dataset },
-    modelId: 'ae', detector: 'ae', threshold: ae.threshold.value,
-    columns: meta.schema.columns.map((c) => c.name), classes: meta.classes.map((c) => c.name), devices: meta.devices,
-    summary: null, droppedRows: 0,
+    modelId: 'ae',
+    detector: 'ae',
+    threshold: ae.threshold.value,
+    columns: meta.schema.columns.map((c) => c.name),
+    classes: meta.classes.map((c) => c.name),
+    devices: meta.devices,
+    summary: null,
+    droppedRows: 0,
   };
   await store.putRun(run);
   let loop: ReplayLoop | null = null;
   const verdict: ScoringModel = { id: 'ae', kind: 'ae', pipeline: ae };
   const session = new DetectSession({
-    store, run, meta, verdict, alongside: [{ id: 'if', kind: 'iforest', pipeline: iforest }], clock: wallClock,
-    grant: (n) => setTimeout(() => loop!.grant(n)), window: options.window,
+    store,
+    run,
+    meta,
+    verdict,
+    alongside: [{ id: 'if', kind: 'iforest', pipeline: iforest }],
+    clock: wallClock,
+    grant: (n) => setTimeout(() => loop!.grant(n)),
+    window: options.window,
   });
   const messages: SourceMessage['type'][] = [];
-  loop = new ReplayLoop(source, (m) => {
-    messages.push(m.type);
-    // like a MessagePort: delivered later, in order
-    setTimeout(() => session.handle(m));
-  }, { rate, loop: options.loop ?? false });
+  loop = new ReplayLoop(
+    source,
+    (m) => {
+      messages.push(m.type);
+      // like a MessagePort: delivered later, in order
+      setTimeout(() => session.handle(m));
+    },
+    { rate, loop: options.loop ?? false },
+  );
   session.open();
   const running = loop.start();
   if (options.stopAfterRows || options.stopWhen) {
@@ -211,12 +233,16 @@ describe('replay pipeline (Node, fake IndexedDB)', () => {
   it('pauses, steps one batch at a time and resumes', async () => {
     const sim = new Simulator(SCENARIOS[DEFAULT_SCENARIO], { seed: 2 });
     const sent: number[] = [];
-    const loop: ReplayLoop = new ReplayLoop(new SimFlowSource(sim, 2), (m) => {
-      if (m.type === 'batch') {
-        sent.push(m.batch.n);
-        setTimeout(() => loop.grant(1));
-      }
-    }, { rate: { kind: 'flows', perSecond: 1000 }, loop: false });
+    const loop: ReplayLoop = new ReplayLoop(
+      new SimFlowSource(sim, 2),
+      (m) => {
+        if (m.type === 'batch') {
+          sent.push(m.batch.n);
+          setTimeout(() => loop.grant(1));
+        }
+      },
+      { rate: { kind: 'flows', perSecond: 1000 }, loop: false },
+    );
     loop.grant(4);
     const running = loop.start();
     await new Promise((r) => setTimeout(r, 100));
@@ -272,7 +298,14 @@ describe('replay pipeline (Node, fake IndexedDB)', () => {
   it('chooses a fitting stored model, or trains an isolation forest on the spot', async () => {
     const store = await openStore();
     const record = (id: string, p: FittedPipeline, detector: string): ModelRecord => ({
-      id, name: id, createdAt: 1, detector, dataset: 'x', origin: 'default', pipeline: p.toJSON(), files: {},
+      id,
+      name: id,
+      createdAt: 1,
+      detector,
+      dataset: 'x',
+      origin: 'default',
+      pipeline: p.toJSON(),
+      files: {},
     });
     await store.putModel({ ...record('default-ae', ae, 'ae'), files: await ae.artifacts() });
     await store.putModel(record('default-iforest', iforest, 'iforest'));

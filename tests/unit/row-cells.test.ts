@@ -7,7 +7,9 @@ function rows(block: string): { texts: string[]; values: number[]; kinds: number
   cursor.reset(block);
   const out = [];
   while (cursor.next()) {
-    const texts = [], values = [], kinds = [];
+    const texts = [],
+      values = [],
+      kinds = [];
     for (let j = 0; j < cursor.count; j++) {
       texts.push(cursor.text(j));
       const cell = cursor.numeric(j);
@@ -22,13 +24,16 @@ function rows(block: string): { texts: string[]; values: number[]; kinds: number
 describe('reading a quote-free block in place', () => {
   it('cuts rows and fields, skipping empty lines and CRs of CRLF files', () => {
     const r = rows('a,b,,c\r\n\n1,2\n');
-    expect(r.map((x) => x.texts)).toEqual([['a', 'b', '', 'c'], ['1', '2']]);
+    expect(r.map((x) => x.texts)).toEqual([
+      ['a', 'b', '', 'c'],
+      ['1', '2'],
+    ]);
   });
 
   it('reads every plain decimal exactly as Number() does', () => {
     const cells: string[] = [];
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let k = 0; k < 5000; k++) {
       const digits = 1 + Math.floor(rand() * 17);
       let t = '';

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { ciciomtClass, ciciomtFileClass, detectDialect, KNOWN_DIALECTS } from '../../src/core/schema';
 import { SHARED } from './sources';
 
-const headerOf = (file: string) => readFileSync(SHARED + file, 'utf8').split(/\r?\n/, 1)[0].split(',');
+const headerOf = (file: string) =>
+  readFileSync(SHARED + file, 'utf8')
+    .split(/\r?\n/, 1)[0]
+    .split(',');
 
 describe('dialect detection on the real samples', () => {
   it.each([

@@ -3,8 +3,17 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DatasetReader, type Batch } from '../../src/core/ingest';
 import {
-  ATTACK_CLASSES, csvRows, DEFAULT_DATASET, DEFAULT_SCENARIO, formatFloat32, SCENARIO_LIST, SCENARIOS,
-  SIM_CSV_HEADER, simulateCsv, Simulator, type Scenario,
+  ATTACK_CLASSES,
+  csvRows,
+  DEFAULT_DATASET,
+  DEFAULT_SCENARIO,
+  formatFloat32,
+  SCENARIO_LIST,
+  SCENARIOS,
+  SIM_CSV_HEADER,
+  simulateCsv,
+  Simulator,
+  type Scenario,
 } from '../../src/core/sim';
 import { memoryFile, shared } from './sources';
 
@@ -150,7 +159,12 @@ describe('the simulated hospital network', () => {
   });
 
   it('ends an episode that runs past the end of the timeline on time in the next lap, and seeks only to finite times', () => {
-    const spill: Scenario = { ...SCENARIOS['quiet-ward'], id: 'spill', durationS: 900, episodes: [{ attack: 'TCP_IP-DDoS-SYN', source: 'rogue-laptop', targets: ['gateway'], startS: 850, durationS: 100 }] };
+    const spill: Scenario = {
+      ...SCENARIOS['quiet-ward'],
+      id: 'spill',
+      durationS: 900,
+      episodes: [{ attack: 'TCP_IP-DDoS-SYN', source: 'rogue-laptop', targets: ['gateway'], startS: 850, durationS: 100 }],
+    };
     const sim = new Simulator(spill, { seed: 1 });
     let intoNextLap = 0;
     while (sim.time < 2000) {
@@ -186,4 +200,3 @@ describe('the simulated hospital network', () => {
     expect(lines.length - 2).toBe(DEFAULT_DATASET.rows); // header + rows + final empty line
   });
 });
-

@@ -91,7 +91,13 @@ describe('IndexedDbStore', () => {
 
   it('keeps models (weights apart from the list) and datasets', async () => {
     const model: ModelRecord = {
-      id: 'm1', name: 'AE v2', createdAt: 5, detector: 'ae', dataset: 'ciciomt2024-v2', origin: 'trained', pipeline,
+      id: 'm1',
+      name: 'AE v2',
+      createdAt: 5,
+      detector: 'ae',
+      dataset: 'ciciomt2024-v2',
+      origin: 'trained',
+      pipeline,
       files: { 'model.json': new TextEncoder().encode('{"a":1}'), 'weights.bin': new Uint8Array([1, 2, 3, 250]) },
     };
     await store.putModel(model);
@@ -108,8 +114,15 @@ describe('IndexedDbStore', () => {
     expect((await store.listModels()).map((m) => m.id)).toEqual(['m0']);
 
     const ds: DatasetRecord = {
-      id: 'd1', name: 'ward A', files: [{ name: 'a.csv', size: 10 }], dataset: 'ciciomt2024-v2', confidence: 0.97, rows: 9,
-      classes: [{ name: 'Benign', rows: 9 }], skipped: { 'malformed row': 1 }, createdAt: 3,
+      id: 'd1',
+      name: 'ward A',
+      files: [{ name: 'a.csv', size: 10 }],
+      dataset: 'ciciomt2024-v2',
+      confidence: 0.97,
+      rows: 9,
+      classes: [{ name: 'Benign', rows: 9 }],
+      skipped: { 'malformed row': 1 },
+      createdAt: 3,
     };
     await store.putDataset(ds);
     expect(await store.listDatasets()).toEqual([ds]);
@@ -144,9 +157,15 @@ describe('IndexedDbStore', () => {
   it('stores a view over a larger buffer as just its rows', async () => {
     const big = chunk('r', 0, 10);
     const view: FlowChunk = {
-      ...big, n: 4,
-      time: big.time.subarray(2, 6), rowNumber: big.rowNumber.subarray(2, 6), classIndex: big.classIndex.subarray(2, 6),
-      device: big.device.subarray(2, 6), features: big.features.subarray(2 * D, 6 * D), score: big.score.subarray(2, 6), verdict: big.verdict.subarray(2, 6),
+      ...big,
+      n: 4,
+      time: big.time.subarray(2, 6),
+      rowNumber: big.rowNumber.subarray(2, 6),
+      classIndex: big.classIndex.subarray(2, 6),
+      device: big.device.subarray(2, 6),
+      features: big.features.subarray(2 * D, 6 * D),
+      score: big.score.subarray(2, 6),
+      verdict: big.verdict.subarray(2, 6),
     };
     await store.putChunks([view]);
     const [back] = await store.readChunks('r', 0, 1);
@@ -241,7 +260,16 @@ describe('IndexedDbStore', () => {
 
   it('keeps alert groups per run and their status', async () => {
     const g = (runId: string, key: string, count: number, status: AlertGroup['status'] = 'new'): AlertGroup => ({
-      runId, key, device: key.split('|')[0], className: key.split('|')[1], count, firstSeen: 1, lastSeen: 2, maxScore: 3, status, samples: [],
+      runId,
+      key,
+      device: key.split('|')[0],
+      className: key.split('|')[1],
+      count,
+      firstSeen: 1,
+      lastSeen: 2,
+      maxScore: 3,
+      status,
+      samples: [],
     });
     await store.putAlertGroups([g('r', 'pump-3|ARP_Spoofing', 4), g('r', 'monitor-1|Benign', 1), g('s', 'pump-3|ARP_Spoofing', 9)]);
     expect((await store.listAlertGroups('r')).map((x) => x.key).sort()).toEqual(['monitor-1|Benign', 'pump-3|ARP_Spoofing']);
@@ -260,7 +288,18 @@ describe('IndexedDbStore', () => {
     await store.putRun(run('a'));
     await store.putRun(run('b'));
     await store.putChunks([chunk('a', 0, 5), chunk('a', 1, 5), chunk('b', 0, 7)]);
-    const group: AlertGroup = { runId: 'a', key: 'x|y', device: 'x', className: 'y', count: 1, firstSeen: 0, lastSeen: 0, maxScore: 1, status: 'new', samples: [] };
+    const group: AlertGroup = {
+      runId: 'a',
+      key: 'x|y',
+      device: 'x',
+      className: 'y',
+      count: 1,
+      firstSeen: 0,
+      lastSeen: 0,
+      maxScore: 1,
+      status: 'new',
+      samples: [],
+    };
     await store.putAlertGroups([group, { ...group, runId: 'b' }]);
     await store.deleteRun('a');
     expect(await store.getRun('a')).toBeUndefined();

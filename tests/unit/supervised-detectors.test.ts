@@ -62,7 +62,9 @@ describe('classifiers replayed as detectors', () => {
   });
 
   it('a classifier needs attack rows to learn from: one sentence', async () => {
-    await expect(fitSupervisedPipeline(shared('ciciomt2024_v1_45feat/Benign_test.pcap.csv'), { detector: 'random_forest' })).rejects.toThrow(/^no labelled attack rows in .*Benign_test\.pcap\.csv/);
+    await expect(fitSupervisedPipeline(shared('ciciomt2024_v1_45feat/Benign_test.pcap.csv'), { detector: 'random_forest' })).rejects.toThrow(
+      /^no labelled attack rows in .*Benign_test\.pcap\.csv/,
+    );
   });
 
   it('k-means as the seed named it: distance to the nearest benign centre, higher for attacks', async () => {
@@ -81,7 +83,14 @@ describe('classifiers replayed as detectors', () => {
 describe('hybrid: an unsupervised detector and a classifier fused on the benign scale', () => {
   it('evaluates against both parts per class, names its alerts, and loads back with the same scores', async () => {
     await ensureBackend('wasm');
-    const r = await evaluate({ train: shared(V2), detector: 'hybrid', settings: { ...SMALL_FOREST, hybrid: { unsupervised: 'kmeans' } }, labelAlerts: true, seed: 2, folds: 3 });
+    const r = await evaluate({
+      train: shared(V2),
+      detector: 'hybrid',
+      settings: { ...SMALL_FOREST, hybrid: { unsupervised: 'kmeans' } },
+      labelAlerts: true,
+      seed: 2,
+      folds: 3,
+    });
     expect(r.pipeline.detector).toBeInstanceOf(HybridDetector);
     const h = r.hybridParts!;
     expect(h.unsupervised.kind).toBe('kmeans');

@@ -34,7 +34,10 @@ async function testPositions(files: ReturnType<typeof csv>[], fraction: number) 
 describe('time split', () => {
   it('a file whose classes come one after another is cut within each class; an interleaved capture is cut once', async () => {
     const blocks = csv('blocks.csv', [...Array(10).fill('ok'), ...Array(10).fill('bad')]);
-    const capture = csv('capture.csv', Array.from({ length: 20 }, (_, i) => (i % 4 === 3 ? 'bad' : 'ok')));
+    const capture = csv(
+      'capture.csv',
+      Array.from({ length: 20 }, (_, i) => (i % 4 === 3 ? 'bad' : 'ok')),
+    );
     const got = await testPositions([blocks, capture], 0.3);
     // blocks: the last 3 of each class; capture: rows 14..19 whatever their class
     expect(got[0]).toEqual(['ok7', 'ok8', 'ok9', 'bad17', 'bad18', 'bad19']);

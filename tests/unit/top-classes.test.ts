@@ -14,7 +14,10 @@ describe('bounded class charts', () => {
   });
 
   it('leaves a short list as it is', () => {
-    const items = [{ name: 'a', n: 1 }, { name: 'b', n: 2 }];
+    const items = [
+      { name: 'a', n: 1 },
+      { name: 'b', n: 2 },
+    ];
     expect(topAndOther(items, (c) => c.n, merge, 20)).toEqual(items);
   });
 });

@@ -19,7 +19,11 @@ describe('MQTT topic filters', () => {
     let out = '';
     let status = 0;
     try {
-      execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/monitor.ts', '--mqtt', 'mqtt://127.0.0.1:1', '--topic', 'ward/#', '--alerts-topic', 'ward/alerts'], { stdio: 'pipe' });
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/monitor.ts', '--mqtt', 'mqtt://127.0.0.1:1', '--topic', 'ward/#', '--alerts-topic', 'ward/alerts'],
+        { stdio: 'pipe' },
+      );
     } catch (e) {
       const err = e as { status: number; stderr: Buffer; stdout: Buffer };
       status = err.status;

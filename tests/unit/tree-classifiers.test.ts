@@ -148,7 +148,11 @@ describe('tree models on awkward inputs', () => {
   it('fit and predict with a one-row class, a constant column and NaN rows', async () => {
     const nanTrain = matrix(n, d, data.slice());
     nanTrain.data[5 * d + 1] = NaN;
-    for (const model of [new DecisionTreeClassifier(), new RandomForestClassifier({ n_estimators: 20 }), new GradientBoostingClassifier({ n_estimators: 20 })]) {
+    for (const model of [
+      new DecisionTreeClassifier(),
+      new RandomForestClassifier({ n_estimators: 20 }),
+      new GradientBoostingClassifier({ n_estimators: 20 }),
+    ]) {
       await model.fit(nanTrain, y, 4);
       const proba = model.predictProba(withNaN);
       expect(proba).toHaveLength(2 * 4);
@@ -313,7 +317,7 @@ function reversePreorder(t: TreeJSON): TreeJSON {
     if (t.feature[k] >= 0) stack.push(t.left[k], t.right[k]);
   }
   const at = new Map(order.map((k, i) => [k, i]));
-  const pick = <T,>(a: T[]) => order.map((k) => a[k]);
+  const pick = <T>(a: T[]) => order.map((k) => a[k]);
   return {
     feature: pick(t.feature),
     threshold: pick(t.threshold),

@@ -9,19 +9,29 @@ import { SHARED } from './sources';
  * markup in labels), the wire reader never throws: each message gives flows or is
  * skipped with one sentence, and every record received is accepted or skipped.
  */
-const v2 = readFileSync(SHARED + 'ciciomt2024_v2_39feat_sample.csv', 'utf8').split(/\r?\n/).filter(Boolean);
+const v2 = readFileSync(SHARED + 'ciciomt2024_v2_39feat_sample.csv', 'utf8')
+  .split(/\r?\n/)
+  .filter(Boolean);
 const enc = (s: string) => new TextEncoder().encode(s);
 
-const csvMessage = fc.tuple(fc.integer({ min: 0, max: 40 }), fc.nat(v2.length - 2), fc.boolean(), fc.array(fc.tuple(fc.nat(2000), fc.string({ maxLength: 6 })), { maxLength: 4 }))
+const csvMessage = fc
+  .tuple(fc.integer({ min: 0, max: 40 }), fc.nat(v2.length - 2), fc.boolean(), fc.array(fc.tuple(fc.nat(2000), fc.string({ maxLength: 6 })), { maxLength: 4 }))
   .map(([rows, from, seq, edits]) => {
     let text = `${seq ? `#seq=${from}\n` : ''}${v2[0]}\n${v2.slice(1 + from, 1 + from + rows).join('\n')}\n`;
     for (const [at, s] of edits) text = text.slice(0, at) + s + text.slice(at + s.length);
     return enc(text);
   });
-const ndjsonMessage = fc.array(fc.oneof(fc.json(), fc.constant('{"Rate":1,"attack_type":"<img src=x onerror=1>"}'), fc.string({ maxLength: 20 })), { maxLength: 8 }).map((lines) => enc(lines.join('\n')));
+const ndjsonMessage = fc
+  .array(fc.oneof(fc.json(), fc.constant('{"Rate":1,"attack_type":"<img src=x onerror=1>"}'), fc.string({ maxLength: 20 })), { maxLength: 8 })
+  .map((lines) => enc(lines.join('\n')));
 // an oversized message: a header line of a megabyte
 const huge = fc.constant(enc(`${'H'.repeat(1_000_000)},label\n1,x\n`));
-const message = fc.oneof({ weight: 5, arbitrary: csvMessage }, { weight: 5, arbitrary: ndjsonMessage }, { weight: 3, arbitrary: fc.uint8Array({ maxLength: 200 }) }, { weight: 1, arbitrary: huge });
+const message = fc.oneof(
+  { weight: 5, arbitrary: csvMessage },
+  { weight: 5, arbitrary: ndjsonMessage },
+  { weight: 3, arbitrary: fc.uint8Array({ maxLength: 200 }) },
+  { weight: 1, arbitrary: huge },
+);
 
 describe('the live wire reader on any messages (property-based)', () => {
   it('never throws, says why a message was skipped in one sentence, and received = accepted + skipped', () => {

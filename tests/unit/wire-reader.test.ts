@@ -6,9 +6,13 @@ import { SHARED } from './sources';
 const enc = (s: string) => new TextEncoder().encode(s);
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
-const v2Lines = readFileSync(SHARED + 'ciciomt2024_v2_39feat_sample.csv', 'utf8').split(/\r?\n/).filter(Boolean);
+const v2Lines = readFileSync(SHARED + 'ciciomt2024_v2_39feat_sample.csv', 'utf8')
+  .split(/\r?\n/)
+  .filter(Boolean);
 const v2Header = v2Lines[0];
-const iot2023 = readFileSync(SHARED + 'ciciot2023_sample.csv', 'utf8').split(/\r?\n/).filter(Boolean);
+const iot2023 = readFileSync(SHARED + 'ciciot2023_sample.csv', 'utf8')
+  .split(/\r?\n/)
+  .filter(Boolean);
 
 describe('live wire format', () => {
   it('frames a message: sequence line, records, NDJSON or CSV', () => {
@@ -26,7 +30,16 @@ describe('live wire format', () => {
     // the sample's label column is read; NDJSON flows below carry none and stay unlabelled
     expect(csv!.classIndex[0]).toBeGreaterThanOrEqual(0);
     const names = v2Header.split(',');
-    const objects = v2Lines.slice(101, 111).map((l) => JSON.stringify(Object.fromEntries(l.split(',').slice(0, -1).map((c, j) => [names[j], Number(c)]))));
+    const objects = v2Lines.slice(101, 111).map((l) =>
+      JSON.stringify(
+        Object.fromEntries(
+          l
+            .split(',')
+            .slice(0, -1)
+            .map((c, j) => [names[j], Number(c)]),
+        ),
+      ),
+    );
     const nd = w.read(enc(objects.join('\n') + '\nnot json\n[1,2]\n'), 'flows');
     expect(nd!.n).toBe(10);
     expect(Array.from(nd!.classIndex.slice(0, 3))).toEqual([-1, -1, -1]);

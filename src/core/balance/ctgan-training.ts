@@ -47,7 +47,10 @@ export async function train(
   const critic = new Critic(p.pac * (normalizer.width + 2 * k), p.discriminator_dim, freshWeights(seededGlorot(random.int(2 ** 31))));
   const optG = tf.train.adam(p.generator_lr, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
   const optD = tf.train.adam(p.discriminator_lr, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
-  const mask = tf.tensor(Float32Array.from(normalizer.slotMask(), (m) => (m ? 0 : MASKED)), [layout.d, layout.slots]);
+  const mask = tf.tensor(
+    Float32Array.from(normalizer.slotMask(), (m) => (m ? 0 : MASKED)),
+    [layout.d, layout.slots],
+  );
   const drawClass = classSampler(byClass, p.log_frequency);
   const steps = Math.max(1, Math.floor(x.n / p.batch_size));
   const history: CtganHistory = { generatorLoss: [], criticLoss: [] };
@@ -65,7 +68,8 @@ export async function train(
       }
       const generatorLoss = gSum / steps;
       const criticLoss = dSum / (steps * p.discriminator_steps);
-      if (!Number.isFinite(generatorLoss) || !Number.isFinite(criticLoss)) throw new Error(`the CTGAN fit diverged at epoch ${epoch + 1}: try lower learning rates`);
+      if (!Number.isFinite(generatorLoss) || !Number.isFinite(criticLoss))
+        throw new Error(`the CTGAN fit diverged at epoch ${epoch + 1}: try lower learning rates`);
       history.generatorLoss.push(generatorLoss);
       history.criticLoss.push(criticLoss);
       progress?.({ stage: 'epoch', done: epoch + 1, total: p.epochs, loss: generatorLoss, criticLoss });
@@ -115,11 +119,17 @@ async function criticStep(
   const input = generatorInput(size, classes, p.embedding_dim, layout.k, random);
   const noise = gumbelNoise(size, layout, random);
   const packs = size / p.pac;
-  const mix = tf.tensor2d(Float32Array.from({ length: packs }, () => random.next()), [packs, 1]);
+  const mix = tf.tensor2d(
+    Float32Array.from({ length: packs }, () => random.next()),
+    [packs, 1],
+  );
   const seeds = [random.int(2 ** 30), random.int(2 ** 30), random.int(2 ** 30)];
   const [realPacked, fakePacked] = tf.tidy(() => {
     const fake = activate(generator.forward(input, 'track'), noise, ctx);
-    return [tf.reshape(tf.tensor2d(real, [size, width]), [packs, -1]), tf.reshape(tf.concat([fake, tf.slice(input, [0, p.embedding_dim], [size, layout.k])], 1), [packs, -1])] as tf.Tensor2D[];
+    return [
+      tf.reshape(tf.tensor2d(real, [size, width]), [packs, -1]),
+      tf.reshape(tf.concat([fake, tf.slice(input, [0, p.embedding_dim], [size, layout.k])], 1), [packs, -1]),
+    ] as tf.Tensor2D[];
   });
   try {
     return await optimiserStep(optimizer, critic.trainable, p.discriminator_decay, () => {
@@ -136,7 +146,14 @@ async function criticStep(
 }
 
 /** One generator step; returns −E[critic(fake)] + the class cross-entropy. */
-async function generatorStep(drawClass: (random: Random) => number, generator: Generator, critic: Critic, optimizer: tf.Optimizer, p: CtganParams, ctx: BatchContext): Promise<number> {
+async function generatorStep(
+  drawClass: (random: Random) => number,
+  generator: Generator,
+  critic: Critic,
+  optimizer: tf.Optimizer,
+  p: CtganParams,
+  ctx: BatchContext,
+): Promise<number> {
   const { size, layout, random } = ctx;
   const classes = Int32Array.from({ length: size }, () => drawClass(random));
   const input = generatorInput(size, classes, p.embedding_dim, layout.k, random);
@@ -203,7 +220,10 @@ export function generatorInput(n: number, classes: Int32Array, embedding: number
 
 function gumbelNoise(n: number, { d, slots, k }: Layout, random: Random): tf.Tensor2D {
   const width = d * slots + k;
-  return tf.tensor2d(Float32Array.from({ length: n * width }, () => gumbel(random)), [n, width]);
+  return tf.tensor2d(
+    Float32Array.from({ length: n * width }, () => gumbel(random)),
+    [n, width],
+  );
 }
 
 /** Training-by-sampling's class draw: ∝ log(1 + count), or ∝ count; classes without rows are never drawn. */

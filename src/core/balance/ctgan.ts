@@ -128,7 +128,7 @@ export class Ctgan {
     let at = 0;
     let matched = 0;
     for (let c = 0; c < k; c++) {
-      for (let left = want[c]; left > 0; ) {
+      for (let left = want[c]; left > 0;) {
         const n = Math.min(left, SAMPLE_CHUNK);
         const classes = new Int32Array(n).fill(c);
         const out = tf.tidy(() => {
@@ -190,7 +190,13 @@ export class Ctgan {
  * Balances by CTGAN: fits on all of x, then generates each class's shortfall towards
  * `sampling_strategy`'s targets. The added rows follow the original ones.
  */
-export async function ctganBalance(x: Matrix, y: Int32Array, k: number, params: Partial<CtganParams & ResampleParams> = {}, options: CtganFitOptions = {}): Promise<Balanced> {
+export async function ctganBalance(
+  x: Matrix,
+  y: Int32Array,
+  k: number,
+  params: Partial<CtganParams & ResampleParams> = {},
+  options: CtganFitOptions = {},
+): Promise<Balanced> {
   const { sampling_strategy = RESAMPLE_DEFAULTS.sampling_strategy, max_rows_per_class = RESAMPLE_DEFAULTS.max_rows_per_class, ...ctganParams } = params;
   const { add } = planResampling(x, y, k, { sampling_strategy, max_rows_per_class, random_state: ctganParams.random_state ?? CTGAN_DEFAULTS.random_state });
   if (!add.some((a) => a > 0)) return appendRows(x, y, [], []);
@@ -231,11 +237,13 @@ function checkParams(p: CtganParams): void {
   const widths = (v: number[]) => Array.isArray(v) && v.length > 0 && v.every(positiveInt);
   if (!positiveInt(p.embedding_dim)) throw new RangeError(`embedding_dim must be a positive integer, got ${p.embedding_dim}`);
   if (!widths(p.generator_dim)) throw new RangeError(`generator_dim must be a non-empty list of positive integers, got ${JSON.stringify(p.generator_dim)}`);
-  if (!widths(p.discriminator_dim)) throw new RangeError(`discriminator_dim must be a non-empty list of positive integers, got ${JSON.stringify(p.discriminator_dim)}`);
+  if (!widths(p.discriminator_dim))
+    throw new RangeError(`discriminator_dim must be a non-empty list of positive integers, got ${JSON.stringify(p.discriminator_dim)}`);
   for (const key of ['generator_lr', 'discriminator_lr'] as const) if (!(p[key] > 0)) throw new RangeError(`${key} must be positive, got ${p[key]}`);
   for (const key of ['generator_decay', 'discriminator_decay'] as const) if (!(p[key] >= 0)) throw new RangeError(`${key} must be non-negative, got ${p[key]}`);
   if (!positiveInt(p.pac)) throw new RangeError(`pac must be a positive integer, got ${p.pac}`);
-  if (!positiveInt(p.batch_size) || p.batch_size % p.pac !== 0) throw new RangeError(`batch_size must be a positive multiple of pac (${p.pac}), got ${p.batch_size}`);
+  if (!positiveInt(p.batch_size) || p.batch_size % p.pac !== 0)
+    throw new RangeError(`batch_size must be a positive multiple of pac (${p.pac}), got ${p.batch_size}`);
   if (!positiveInt(p.discriminator_steps)) throw new RangeError(`discriminator_steps must be a positive integer, got ${p.discriminator_steps}`);
   if (!positiveInt(p.epochs)) throw new RangeError(`epochs must be a positive integer, got ${p.epochs}`);
   if (!(positiveInt(p.max_modes) && p.max_modes <= 100)) throw new RangeError(`max_modes must be an integer in 1…100, got ${p.max_modes}`);

@@ -43,14 +43,22 @@ export function fitMixture(values: ArrayLike<number>, options: MixtureOptions): 
       const kept = comps.filter((c) => c.weight >= weight_threshold);
       if (kept.length === comps.length || kept.length === 0) break;
       const sum = kept.reduce((s, c) => s + c.weight, 0);
-      comps = em(xs, counts, total, kept.map((c) => ({ ...c, weight: c.weight / sum })), max_iter, tol, reg_covar);
+      comps = em(
+        xs,
+        counts,
+        total,
+        kept.map((c) => ({ ...c, weight: c.weight / sum })),
+        max_iter,
+        tol,
+        reg_covar,
+      );
     }
     // free parameters: a mean and a variance per mode, and the weights less one
     return { comps, bic: -2 * logLikelihood(xs, counts, comps) + (3 * comps.length - 1) * Math.log(total) };
   };
   let last = fit([whole(xs, counts, total, reg_covar)]);
   let best = last;
-  for (let worse = 0; worse < 2 && last.comps.length < Math.min(max_modes, xs.length); ) {
+  for (let worse = 0; worse < 2 && last.comps.length < Math.min(max_modes, xs.length);) {
     last = fit(split(last.comps));
     if (last.bic < best.bic) {
       best = last;

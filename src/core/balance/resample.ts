@@ -68,7 +68,8 @@ export function targetCounts(y: Int32Array, k: number, strategy: SamplingStrateg
     for (const [key, want] of Object.entries(strategy)) {
       const c = Number(key);
       if (!(Number.isInteger(c) && c >= 0 && c < k)) throw new RangeError(`sampling_strategy names class ${key}, outside 0…${k - 1}`);
-      if (!(Number.isInteger(want) && want >= counts[c])) throw new RangeError(`sampling_strategy asks for ${want} rows of class ${c}, which has ${counts[c]}: over-sampling cannot remove rows`);
+      if (!(Number.isInteger(want) && want >= counts[c]))
+        throw new RangeError(`sampling_strategy asks for ${want} rows of class ${c}, which has ${counts[c]}: over-sampling cannot remove rows`);
       if (counts[c] === 0 && want > 0) throw new RangeError(`sampling_strategy asks for rows of class ${c}, which has none to learn from`);
       raise(c, want);
     }
@@ -88,7 +89,8 @@ export function targetCounts(y: Int32Array, k: number, strategy: SamplingStrateg
     minority: (c) => c === minority,
     all: () => true,
   };
-  if (!(strategy in chosen)) throw new RangeError(`sampling_strategy must be one of ${Object.keys(chosen).join(', ')} or a map of class → rows, got ${String(strategy)}`);
+  if (!(strategy in chosen))
+    throw new RangeError(`sampling_strategy must be one of ${Object.keys(chosen).join(', ')} or a map of class → rows, got ${String(strategy)}`);
   for (let c = 0; c < k; c++) if (counts[c] > 0 && chosen[strategy](c)) raise(c, counts[majority]);
   return target;
 }

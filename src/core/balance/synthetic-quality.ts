@@ -62,7 +62,13 @@ export function medianKs(entries: readonly ColumnQuality[]): number {
  * with the same classifier fitted on real training rows: the closer, the more of what
  * separates the classes the synthetic rows kept.
  */
-export async function trainSyntheticTestReal(createClassifier: () => Classifier, synthetic: Labelled, real: Labelled, k: number, options: FitOptions = {}): Promise<number> {
+export async function trainSyntheticTestReal(
+  createClassifier: () => Classifier,
+  synthetic: Labelled,
+  real: Labelled,
+  k: number,
+  options: FitOptions = {},
+): Promise<number> {
   const model = createClassifier();
   await model.fit(synthetic.x, synthetic.y, k, options);
   return multiclassScores(multiclassConfusion(real.y, model.predict(real.x), k)).macro_f1;

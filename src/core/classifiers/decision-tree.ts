@@ -99,7 +99,11 @@ export class DecisionTreeClassifier implements Classifier {
     throwIfAborted(options.signal, 'decision tree');
     const p = this.params;
     const splitter = classSplitter(SortedColumns.of(x), y, nClasses, p);
-    splitter.reset(Uint32Array.from({ length: x.n }, (_, i) => i), rowWeights(y, counts, p.class_weight), new Random(p.random_state));
+    splitter.reset(
+      Uint32Array.from({ length: x.n }, (_, i) => i),
+      rowWeights(y, counts, p.class_weight),
+      new Random(p.random_state),
+    );
     const tree = growTree(splitter, x.n, growLimits(p, x.n));
     throwIfAborted(options.signal, 'decision tree');
     this.fitted = { tree, forest: [tree], nFeatures: x.d, nClasses };
@@ -130,8 +134,10 @@ export class DecisionTreeClassifier implements Classifier {
 export type LimitParams = Pick<TreeParams, 'max_depth' | 'min_samples_split' | 'min_samples_leaf'>;
 
 export function validateLimits(p: LimitParams): void {
-  if (p.max_depth !== null && !(Number.isInteger(p.max_depth) && p.max_depth >= 1)) throw new Error(`max_depth must be null or a positive integer, got ${p.max_depth}`);
-  if (!isCountOrFraction(p.min_samples_split, 2)) throw new Error(`min_samples_split must be an integer ≥ 2 or a fraction in (0, 1), got ${p.min_samples_split}`);
+  if (p.max_depth !== null && !(Number.isInteger(p.max_depth) && p.max_depth >= 1))
+    throw new Error(`max_depth must be null or a positive integer, got ${p.max_depth}`);
+  if (!isCountOrFraction(p.min_samples_split, 2))
+    throw new Error(`min_samples_split must be an integer ≥ 2 or a fraction in (0, 1), got ${p.min_samples_split}`);
   if (!isCountOrFraction(p.min_samples_leaf, 1)) throw new Error(`min_samples_leaf must be an integer ≥ 1 or a fraction in (0, 1), got ${p.min_samples_leaf}`);
 }
 

@@ -85,8 +85,13 @@ export class KMeans implements Classifier {
     if (j.cluster_class_.some((c) => !(c >= 0 && c < j.n_classes))) throw new Error(`cluster_class_ must lie in 0…${j.n_classes - 1}`);
     const model = new KMeans(j.params);
     model.fitted = {
-      centers: Float64Array.from(j.cluster_centers_.flat()), clusters, d, nClasses: j.n_classes,
-      clusterClass: Int32Array.from(j.cluster_class_), inertia: j.inertia_, iterations: j.n_iter_,
+      centers: Float64Array.from(j.cluster_centers_.flat()),
+      clusters,
+      d,
+      nClasses: j.n_classes,
+      clusterClass: Int32Array.from(j.cluster_class_),
+      inertia: j.inertia_,
+      iterations: j.n_iter_,
     };
     return model;
   }
@@ -159,9 +164,14 @@ export class KMeans implements Classifier {
   toJSON(): KMeansJSON {
     const { centers, clusters, d, nClasses, clusterClass, inertia, iterations } = this.need();
     return {
-      kind: 'kmeans', version: JSON_VERSION, params: { ...this.params }, n_classes: nClasses,
+      kind: 'kmeans',
+      version: JSON_VERSION,
+      params: { ...this.params },
+      n_classes: nClasses,
       cluster_centers_: Array.from({ length: clusters }, (_, c) => Array.from(centers.subarray(c * d, (c + 1) * d))),
-      cluster_class_: Array.from(clusterClass), inertia_: inertia, n_iter_: iterations,
+      cluster_class_: Array.from(clusterClass),
+      inertia_: inertia,
+      n_iter_: iterations,
     };
   }
 
@@ -358,8 +368,10 @@ function majorityClasses(labels: Int32Array, y: Int32Array, clusters: number, co
 }
 
 function validateParams(p: KMeansParams): KMeansParams {
-  if (p.n_clusters !== null && !(Number.isInteger(p.n_clusters) && p.n_clusters >= 1)) throw new Error(`n_clusters must be a positive integer or null, got ${p.n_clusters}`);
-  if (p.n_init !== 'auto' && !(Number.isInteger(p.n_init) && p.n_init >= 1)) throw new Error(`n_init must be 'auto' or a positive integer, got ${String(p.n_init)}`);
+  if (p.n_clusters !== null && !(Number.isInteger(p.n_clusters) && p.n_clusters >= 1))
+    throw new Error(`n_clusters must be a positive integer or null, got ${p.n_clusters}`);
+  if (p.n_init !== 'auto' && !(Number.isInteger(p.n_init) && p.n_init >= 1))
+    throw new Error(`n_init must be 'auto' or a positive integer, got ${String(p.n_init)}`);
   if (!Number.isInteger(p.max_iter) || p.max_iter < 1) throw new Error(`max_iter must be a positive integer, got ${p.max_iter}`);
   if (!(p.tol >= 0)) throw new Error(`tol must be non-negative, got ${p.tol}`);
   if (!Number.isInteger(p.random_state)) throw new Error(`random_state must be an integer, got ${p.random_state}`);

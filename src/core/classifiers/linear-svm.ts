@@ -91,7 +91,10 @@ export class LinearSVC extends LinearClassifier {
       for (let i = 0; i < n; i++) sign[i] = seen.local[i] === positive ? 1 : -1;
       const pos = seen.counts[positive];
       const solver = new SquaredHingeNewton(input, sign, {
-        C: p.C, bias, maxIter: p.max_iter, eps: (p.tol * Math.max(Math.min(pos, n - pos), 1)) / n,
+        C: p.C,
+        bias,
+        maxIter: p.max_iter,
+        eps: (p.tol * Math.max(Math.min(pos, n - pos), 1)) / n,
       });
       while (solver.step()) await pacer.step('class', r, rows, solver.f);
       coef.set(solver.w.subarray(0, d), r * d);

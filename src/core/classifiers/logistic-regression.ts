@@ -103,9 +103,7 @@ export class LogisticRegression extends LinearClassifier {
  * when there are two (the first class's score is then fixed at 0). `y` holds class
  * positions 0…k−1.
  */
-export function logisticObjective(
-  x: Matrix, y: Int32Array, k: number, sampleWeight: Float64Array | null, C: number, fitIntercept: boolean,
-): Objective {
+export function logisticObjective(x: Matrix, y: Int32Array, k: number, sampleWeight: Float64Array | null, C: number, fitIntercept: boolean): Objective {
   const { n, d, data } = x;
   const rows = weightRows(k);
   const first = k - rows; // class of weight row 0: 1 in the binary model, else 0

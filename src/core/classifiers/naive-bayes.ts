@@ -74,7 +74,8 @@ export class GaussianNB implements Classifier {
     }
     const model = new GaussianNB(j.params);
     model.fitted = {
-      k, d,
+      k,
+      d,
       theta: Float64Array.from(j.theta_.flat()),
       variance: Float64Array.from(j.var_.flat()),
       prior: Float64Array.from(j.class_prior_),
@@ -155,8 +156,14 @@ export class GaussianNB implements Classifier {
     const { k, d, theta, variance, prior, count, epsilon } = this.need();
     const rows = (m: Float64Array) => Array.from({ length: k }, (_, c) => Array.from(m.subarray(c * d, (c + 1) * d)));
     return {
-      kind: 'gnb', version: JSON_VERSION, params: { ...this.params, priors: this.params.priors && [...this.params.priors] },
-      theta_: rows(theta), var_: rows(variance), class_prior_: Array.from(prior), class_count_: Array.from(count), epsilon_: epsilon,
+      kind: 'gnb',
+      version: JSON_VERSION,
+      params: { ...this.params, priors: this.params.priors && [...this.params.priors] },
+      theta_: rows(theta),
+      var_: rows(variance),
+      class_prior_: Array.from(prior),
+      class_count_: Array.from(count),
+      epsilon_: epsilon,
     };
   }
 

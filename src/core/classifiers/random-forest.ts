@@ -3,16 +3,7 @@ import type { Matrix } from '../ingest/batch';
 import { Random } from '../util/random';
 import { throwIfAborted } from '../util/abort';
 import { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
-import {
-  checkModelJSON,
-  classSplitter,
-  DEFAULT_TREE_PARAMS,
-  growLimits,
-  meanProba,
-  rowWeights,
-  validateTreeParams,
-  type TreeParams,
-} from './decision-tree';
+import { checkModelJSON, classSplitter, DEFAULT_TREE_PARAMS, growLimits, meanProba, rowWeights, validateTreeParams, type TreeParams } from './decision-tree';
 import { FitPacer } from './fit-pacer';
 import { SortedColumns } from './exact-splitter';
 import { checkFitInput, growTree } from './tree-builder';
@@ -74,7 +65,8 @@ export class RandomForestClassifier implements Classifier {
   static fromJSON(json: ClassifierJSON): RandomForestClassifier {
     const j = json as RandomForestClassifierJSON;
     checkModelJSON(j, 'forest', JSON_VERSION, 'random forest');
-    if (j.trees.length === 0 || j.feature_importances_.length !== j.n_features_in_) throw new Error('random forest file: no trees or importances of the wrong length');
+    if (j.trees.length === 0 || j.feature_importances_.length !== j.n_features_in_)
+      throw new Error('random forest file: no trees or importances of the wrong length');
     const model = new RandomForestClassifier(j.params);
     model.fitted = {
       trees: j.trees.map((t) => treeFromJSON(t, j.n_features_in_, j.n_classes_, 'random forest')),

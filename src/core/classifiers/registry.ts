@@ -8,9 +8,7 @@ import { GaussianNB } from './naive-bayes';
 import { RandomForestClassifier } from './random-forest';
 
 /** The models of the comparison, by the names the report and the JSON use. */
-export const MODEL_NAMES = [
-  'random_forest', 'decision_tree', 'gradient_boosting', 'logistic_regression', 'linear_svm', 'naive_bayes', 'kmeans',
-] as const;
+export const MODEL_NAMES = ['random_forest', 'decision_tree', 'gradient_boosting', 'logistic_regression', 'linear_svm', 'naive_bayes', 'kmeans'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** scikit-learn's default settings for each (overridden by `params`, scikit-learn's names), with the seed where the model has one. */

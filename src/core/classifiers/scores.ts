@@ -13,7 +13,7 @@ export function softmaxRows(scores: Float32Array, n: number, k: number): void {
     let max = -Infinity;
     for (let c = 0; c < k; c++) max = Math.max(max, scores[row + c]);
     let sum = 0;
-    for (let c = 0; c < k; c++) sum += (scores[row + c] = Math.exp(scores[row + c] - max));
+    for (let c = 0; c < k; c++) sum += scores[row + c] = Math.exp(scores[row + c] - max);
     for (let c = 0; c < k; c++) scores[row + c] /= sum;
   }
 }

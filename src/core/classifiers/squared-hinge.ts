@@ -123,7 +123,11 @@ export class SquaredHingeNewton {
       for (let b = a; b < size; b++) h[a * size + b] = h[b * size + a] = 2 * C * gram[a * size + b];
       h[a * size + a] += 1;
     }
-    return choleskySolve(h, signedSum.map((v) => 2 * C * v), size);
+    return choleskySolve(
+      h,
+      signedSum.map((v) => 2 * C * v),
+      size,
+    );
   }
 
   /**
@@ -185,9 +189,7 @@ export class SquaredHingeNewton {
 }
 
 /** f(w̃) of the problem above; ∇f(w̃) into `grad`, and the rows' scores w̃·x̃ᵢ into `scores` if given. */
-export function squaredHingeLoss(
-  x: Matrix, sign: Float64Array, C: number, bias: number, w: Float64Array, grad: Float64Array, scores?: Float64Array,
-): number {
+export function squaredHingeLoss(x: Matrix, sign: Float64Array, C: number, bias: number, w: Float64Array, grad: Float64Array, scores?: Float64Array): number {
   const { n, d, data } = x;
   grad.set(w);
   let f = 0.5 * dot(w, w);

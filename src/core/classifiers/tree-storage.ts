@@ -64,10 +64,11 @@ export function treeFromJSON(j: TreeJSON, nFeatures: number, nOutputs: number, w
     throw new Error(`${what} file: a tree's arrays have inconsistent lengths`);
   }
   for (let k = 0; k < size; k++) {
-    const ok = t.feature[k] < 0
-      ? t.left[k] === -1 && t.right[k] === -1 && t.value[k] >= 0 && t.value[k] < rows
-      // children after their parent: following them always ends at a leaf
-      : t.feature[k] < nFeatures && t.left[k] > k && t.right[k] > k && t.left[k] < size && t.right[k] < size;
+    const ok =
+      t.feature[k] < 0
+        ? t.left[k] === -1 && t.right[k] === -1 && t.value[k] >= 0 && t.value[k] < rows
+        : // children after their parent: following them always ends at a leaf
+          t.feature[k] < nFeatures && t.left[k] > k && t.right[k] > k && t.left[k] < size && t.right[k] < size;
     if (!ok) throw new Error(`${what} file: node ${k} of a tree is malformed`);
   }
   return t;

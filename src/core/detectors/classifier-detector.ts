@@ -10,7 +10,13 @@ import type { Detector, DetectorJSON, FitOptions, KnownClass, NamedRows } from '
  * that trains it keeps benign rows back to calibrate its threshold on.
  */
 export const CLASSIFIER_DETECTORS = [
-  'random_forest', 'decision_tree', 'gradient_boosting', 'logistic_regression', 'linear_svm', 'naive_bayes', 'kmeans_classifier',
+  'random_forest',
+  'decision_tree',
+  'gradient_boosting',
+  'logistic_regression',
+  'linear_svm',
+  'naive_bayes',
+  'kmeans_classifier',
 ] as const;
 export type ClassifierDetectorKind = (typeof CLASSIFIER_DETECTORS)[number];
 

@@ -86,7 +86,11 @@ export class Ensemble implements Detector {
     const members = await Promise.all(
       memberJSON.map((mj, m) => {
         const prefix = `member-${m}/`;
-        const own = Object.fromEntries(Object.entries(files).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+        const own = Object.fromEntries(
+          Object.entries(files)
+            .filter(([k]) => k.startsWith(prefix))
+            .map(([k, v]) => [k.slice(prefix.length), v]),
+        );
         return loadMember(mj, own);
       }),
     );

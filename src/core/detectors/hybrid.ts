@@ -64,14 +64,16 @@ export class HybridDetector implements Detector {
   async fitLabelled(x: Matrix, y: Int32Array, classes: readonly KnownClass[], options: FitOptions = {}): Promise<void> {
     const benign: number[] = [];
     for (let i = 0; i < y.length; i++) if (classes[y[i]]?.benign) benign.push(i);
-    const stage = (name: string) => options.progress && ((p: Parameters<NonNullable<FitOptions['progress']>>[0]) => options.progress!({ ...p, stage: `${name}: ${p.stage}` }));
+    const stage = (name: string) =>
+      options.progress && ((p: Parameters<NonNullable<FitOptions['progress']>>[0]) => options.progress!({ ...p, stage: `${name}: ${p.stage}` }));
     await this.unsupervised.fit(takeRows(x, benign), { signal: options.signal, progress: stage(this.unsupervised.kind) });
     await this.classifier.fitLabelled(x, y, classes, { signal: options.signal, progress: stage(this.classifier.kind) });
   }
 
   /** Each part's scale, from its raw scores (`memberScores(x, false)`) of benign rows it did not learn. */
   setScale(benignScores: readonly Float32Array[]): void {
-    if (benignScores.length !== 2 || benignScores.some((s) => s.length === 0)) throw new Error('a hybrid needs both parts\' scores of held-back benign rows to put them on one scale');
+    if (benignScores.length !== 2 || benignScores.some((s) => s.length === 0))
+      throw new Error("a hybrid needs both parts' scores of held-back benign rows to put them on one scale");
     this.ranks = benignScores.map((s) => fitBenignRank(s));
   }
 
@@ -111,7 +113,11 @@ export class HybridDetector implements Detector {
     for (const balance of BALANCES) {
       this.balance = balance;
       const fused = this.fuse(raw.map((s) => s.slice()));
-      const t = calibrate(spec, Float32Array.from(benignRows, (i) => fused[i]), []).value;
+      const t = calibrate(
+        spec,
+        Float32Array.from(benignRows, (i) => fused[i]),
+        [],
+      ).value;
       let caught = 0;
       for (let i = 0; i < fused.length; i++) if (attack[i] && fused[i] > t) caught++;
       // ties go to the even split, then the smaller shift
@@ -142,7 +148,13 @@ export class HybridDetector implements Detector {
 
   toJSON(): HybridJSON {
     if (this.ranks.length !== 2) throw new Error('the hybrid is not fitted');
-    return { kind: this.kind, ranks: this.ranks, partThresholds: this.partThresholds, balance: this.balance, members: [this.unsupervised.toJSON(), this.classifier.toJSON()] };
+    return {
+      kind: this.kind,
+      ranks: this.ranks,
+      partThresholds: this.partThresholds,
+      balance: this.balance,
+      members: [this.unsupervised.toJSON(), this.classifier.toJSON()],
+    };
   }
 
   /** The unsupervised member's files under `member-0/`, as an ensemble keeps them. */
@@ -161,7 +173,11 @@ export class HybridDetector implements Detector {
     if (!Array.isArray(j.members) || j.members.length !== 2 || !Array.isArray(j.ranks) || j.ranks.length !== 2) {
       throw new Error('the hybrid model file needs two members and their two benign scales');
     }
-    const own = Object.fromEntries(Object.entries(files).filter(([k]) => k.startsWith('member-0/')).map(([k, v]) => [k.slice('member-0/'.length), v]));
+    const own = Object.fromEntries(
+      Object.entries(files)
+        .filter(([k]) => k.startsWith('member-0/'))
+        .map(([k, v]) => [k.slice('member-0/'.length), v]),
+    );
     const unsupervised = await loadMember(j.members[0], own);
     const classifier = await loadMember(j.members[1], {});
     if (!(classifier instanceof ClassifierDetector)) throw new Error(`the second member of a hybrid must be a classifier, not ${classifier.kind}`);

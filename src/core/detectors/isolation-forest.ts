@@ -362,7 +362,12 @@ class TreeBuilder {
     }
     for (let k = 0; k < m; k++) this.idx[k] = k;
     this.nodes = 0;
-    this.grow(0, m, 0, Uint32Array.from({ length: this.subset.length }, (_, j) => j));
+    this.grow(
+      0,
+      m,
+      0,
+      Uint32Array.from({ length: this.subset.length }, (_, j) => j),
+    );
     return {
       roots: Int32Array.of(0),
       feature: this.feature.slice(0, this.nodes),

@@ -23,7 +23,8 @@ export class KMeansDetector implements Detector {
 
   constructor(params: Partial<KMeansDetectorParams> = {}) {
     this.params = { ...DEFAULT_KMEANS_DETECTOR, ...params };
-    if (!Number.isInteger(this.params.n_clusters) || this.params.n_clusters < 1) throw new Error(`n_clusters must be a positive integer, got ${this.params.n_clusters}`);
+    if (!Number.isInteger(this.params.n_clusters) || this.params.n_clusters < 1)
+      throw new Error(`n_clusters must be a positive integer, got ${this.params.n_clusters}`);
   }
 
   async fit(x: Matrix, options: FitOptions = {}): Promise<void> {

@@ -55,7 +55,10 @@ export function createDetector(kind: DetectorKind, settings: DetectorSettings = 
     case 'ensemble': {
       const members = settings.ensemble?.members ?? ['ae', 'iforest'];
       // each member its own seed, so members of one kind differ (a bagged ensemble)
-      return new Ensemble(members.map((k, i) => createDetector(k, settings, seed + i)), { fusion: settings.ensemble?.fusion ?? 'mean' });
+      return new Ensemble(
+        members.map((k, i) => createDetector(k, settings, seed + i)),
+        { fusion: settings.ensemble?.fusion ?? 'mean' },
+      );
     }
     default:
       throw new Error(`unknown detector "${kind as string}": use one of ${MODEL_KINDS.join(', ')}`);
@@ -68,7 +71,10 @@ export function createSupervised(kind: SupervisedKind, settings: DetectorSetting
   if (kind !== 'hybrid') return ClassifierDetector.create(kind, seed, undefined, params(kind));
   const parts = { ...DEFAULT_HYBRID, ...settings.hybrid };
   if (!isClassifierDetector(parts.classifier)) throw new Error(`a hybrid's classifier is one of ${CLASSIFIER_DETECTORS.join(', ')}, not "${parts.classifier}"`);
-  return new HybridDetector(createDetector(parts.unsupervised, settings, seed), ClassifierDetector.create(parts.classifier, seed, undefined, params(parts.classifier)));
+  return new HybridDetector(
+    createDetector(parts.unsupervised, settings, seed),
+    ClassifierDetector.create(parts.classifier, seed, undefined, params(parts.classifier)),
+  );
 }
 
 export const loadDetector: DetectorLoader = async (json: DetectorJSON, files: Record<string, Uint8Array>) => {

@@ -65,7 +65,10 @@ export function detectorSettings(kind: ModelKind, flat: Record<string, number | 
         network[name] = raw === 'auto' ? 'auto' : integer(name, raw, 1);
         break;
       case 'hidden_layers': {
-        const widths = String(raw).split(/[\s,]+/).filter(Boolean).map((w) => integer(name, w, 1));
+        const widths = String(raw)
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .map((w) => integer(name, w, 1));
         if (widths.length === 0) throw new InputError('hidden_layers needs at least one width, e.g. "32,16"');
         network[name] = widths;
         break;
@@ -91,7 +94,9 @@ export function detectorSettings(kind: ModelKind, flat: Record<string, number | 
         lstm[name] = integer(name, raw, 1);
         break;
       case 'members': {
-        const members = String(raw).split(/[\s,]+/).filter(Boolean);
+        const members = String(raw)
+          .split(/[\s,]+/)
+          .filter(Boolean);
         for (const m of members) if (!['iforest', 'ae', 'lstm'].includes(m)) throw new InputError(`ensemble members are iforest, ae and lstm, not "${m}"`);
         if (members.length < 2) throw new InputError('an ensemble needs at least two members, e.g. "ae,iforest"');
         ensemble[name] = members;
@@ -120,7 +125,8 @@ function supervisedSettings(kind: ModelKind, flat: Record<string, number | strin
   for (const [name, raw] of Object.entries(flat)) {
     if (raw === '' || raw === undefined || raw === null) continue;
     if (kind === 'hybrid' && name === 'unsupervised') {
-      if (!['iforest', 'ae', 'lstm', 'kmeans'].includes(String(raw))) throw new InputError(`a hybrid's detector is iforest, ae, lstm or kmeans, not "${String(raw)}"`);
+      if (!['iforest', 'ae', 'lstm', 'kmeans'].includes(String(raw)))
+        throw new InputError(`a hybrid's detector is iforest, ae, lstm or kmeans, not "${String(raw)}"`);
       hybrid.unsupervised = String(raw) as MemberKind;
     } else if (kind === 'hybrid' && name === 'classifier') {
       if (!isClassifierDetector(String(raw))) throw new InputError(`a hybrid's classifier is one of ${CLASSIFIER_DETECTORS.join(', ')}, not "${String(raw)}"`);

@@ -82,7 +82,10 @@ export class ClassReservoir {
   private kept = 0;
   private seen = 0;
 
-  constructor(private readonly d: number, private readonly capacity: number) {
+  constructor(
+    private readonly d: number,
+    private readonly capacity: number,
+  ) {
     this.data = new Float32Array(d * capacity);
   }
 
@@ -116,7 +119,11 @@ export class HistogramScan {
   /** rows with no class (counted in neither side) */
   unlabelled = 0;
 
-  constructor(ranges: (ColumnRange | null)[], private readonly isBenign: IsBenign, bins = 40) {
+  constructor(
+    ranges: (ColumnRange | null)[],
+    private readonly isBenign: IsBenign,
+    bins = 40,
+  ) {
     const make = (edgesOf: typeof linearEdges) =>
       ranges.map((r) => {
         const edges = r ? edgesOf(r.min, r.max, bins) : [0, 1];

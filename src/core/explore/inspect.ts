@@ -77,7 +77,11 @@ export async function inspectDataset(files: SourceFile[], options: InspectOption
 }
 
 /** Pass 2 of the exploration: every column's benign and attack histograms on edges from the profile's ranges. */
-export async function featureHistograms(files: SourceFile[], profile: DatasetProfile, options: { signal?: AbortSignal; bins?: number; onProgress?: (p: ReadProgress) => void } = {}): Promise<HistogramScan> {
+export async function featureHistograms(
+  files: SourceFile[],
+  profile: DatasetProfile,
+  options: { signal?: AbortSignal; bins?: number; onProgress?: (p: ReadProgress) => void } = {},
+): Promise<HistogramScan> {
   const ranges = profile.schema.columns.map((_, j) => profile.scan.range(j));
   const hist = new HistogramScan(ranges, (c) => profile.vocabulary.isBenign(c), options.bins ?? 40);
   const reader = new DatasetReader(files, { dialect: profile.dialect, vocabulary: profile.vocabulary, signal: options.signal, onProgress: options.onProgress });

@@ -143,4 +143,3 @@ export function whatIf(dist: ScoreDistributions, threshold: number): WhatIf {
     exact,
   };
 }
-

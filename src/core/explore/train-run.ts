@@ -75,14 +75,24 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
 
   const readProgress = (phase: 'read' | 'score') => (p: { rows: number; bytesRead: number; bytesTotal: number | null }) =>
     report({ phase, rows: p.rows, bytesRead: p.bytesRead, bytesTotal: p.bytesTotal }, p.bytesTotal ? p.bytesRead / p.bytesTotal : null);
-  const { split, vocabulary, dialect } = await countTimeSplit(files, testFraction, { dialect: options.dialect, signal: options.signal, onProgress: readProgress('read') });
+  const { split, vocabulary, dialect } = await countTimeSplit(files, testFraction, {
+    dialect: options.dialect,
+    signal: options.signal,
+    onProgress: readProgress('read'),
+  });
   const onProgress = (p: PipelineProgress) => {
     if (p.phase === 'read') readProgress('read')(p);
     else if (p.phase === 'fit') {
       const epochs = /epoch$/.test(p.stage);
       report(
         {
-          phase: 'fit', rows: 0, stage: p.stage, done: p.done, total: p.total, loss: p.loss, valLoss: p.valLoss,
+          phase: 'fit',
+          rows: 0,
+          stage: p.stage,
+          done: p.done,
+          total: p.total,
+          loss: p.loss,
+          valLoss: p.valLoss,
           ...(epochs ? { epoch: p.done, epochs: p.total } : {}),
         },
         p.total ? p.done / p.total : null,
@@ -90,8 +100,15 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
     } else report({ phase: 'calibrate', rows: 0 }, null);
   };
   const common = {
-    settings: options.settings, threshold: options.threshold, seed, maxTrainRows: options.maxTrainRows, dialect, vocabulary, signal: options.signal,
-    excludeRow: split.isTest, onProgress,
+    settings: options.settings,
+    threshold: options.threshold,
+    seed,
+    maxTrainRows: options.maxTrainRows,
+    dialect,
+    vocabulary,
+    signal: options.signal,
+    excludeRow: split.isTest,
+    onProgress,
   };
   let pipeline: FittedPipeline;
   let read: TrainRun['read'];

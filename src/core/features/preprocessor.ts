@@ -199,10 +199,12 @@ export class Preprocessor {
       index[k] = j;
       if (step.kind === 'categorical') {
         const cats = categoriesOf(schema, step);
-        categoryMaps.push(Int32Array.from(cats, (c) => {
-          const slot = step.values.indexOf(c);
-          return slot === -1 ? step.values.length : slot;
-        }));
+        categoryMaps.push(
+          Int32Array.from(cats, (c) => {
+            const slot = step.values.indexOf(c);
+            return slot === -1 ? step.values.length : slot;
+          }),
+        );
       } else categoryMaps.push(null);
     });
     this.plan = { schema, index, categoryMaps, numeric: this.steps.every((st) => st.kind === 'numeric') ? numericPlan(this.steps as NumericStep[]) : null };

@@ -17,8 +17,12 @@ export const enum CellKind {
 }
 
 const INFINITIES: Record<string, number> = {
-  inf: Infinity, '+inf': Infinity, infinity: Infinity, '+infinity': Infinity,
-  '-inf': -Infinity, '-infinity': -Infinity,
+  inf: Infinity,
+  '+inf': Infinity,
+  infinity: Infinity,
+  '+infinity': Infinity,
+  '-inf': -Infinity,
+  '-infinity': -Infinity,
 };
 const MISSING = new Set(['nan', '-nan', 'null', 'na', 'n/a', 'none', '?']);
 

@@ -104,9 +104,7 @@ export class DatasetReader {
 
   async *batches(): AsyncGenerator<Batch> {
     if (this.sources.length === 0) throw new InputError('no files to read');
-    const bytesTotal = this.sources.every((s) => s.size !== undefined)
-      ? this.sources.reduce((a, s) => a + (s.size ?? 0), 0)
-      : null;
+    const bytesTotal = this.sources.every((s) => s.size !== undefined) ? this.sources.reduce((a, s) => a + (s.size ?? 0), 0) : null;
     let bytesBefore = 0;
     for (let f = 0; f < this.sources.length; f++) {
       const source = this.sources[f];
@@ -118,8 +116,12 @@ export class DatasetReader {
       const text = decodeText(source.stream(), source.name);
       const report = (rows: number) =>
         this.options.onProgress?.({
-          file: source.name, fileIndex: f, files: this.sources.length,
-          bytesRead: bytesBefore + text.bytesRead(), bytesTotal, rows,
+          file: source.name,
+          fileIndex: f,
+          files: this.sources.length,
+          bytesRead: bytesBefore + text.bytesRead(),
+          bytesTotal,
+          rows,
         });
       yield* this.readFile(source.name, f, text.chunks, report);
       bytesBefore += text.bytesRead();
@@ -131,7 +133,9 @@ export class DatasetReader {
     const summary: FileSummary = { name: source.name, rows: 0, detection: null };
     this.files.push(summary);
     if (this.dialect && this.dialect.id !== ciciomtV2.id) {
-      throw new InputError(`${source.name} is a packet capture, whose flows are CICIoMT2024 newer-release rows, not ${this.dialect.name} like the files before it; read them separately`);
+      throw new InputError(
+        `${source.name} is a packet capture, whose flows are CICIoMT2024 newer-release rows, not ${this.dialect.name} like the files before it; read them separately`,
+      );
     }
     this.dialect = ciciomtV2;
     this.vocabulary ??= new ClassVocabulary(ciciomtV2);
@@ -139,19 +143,26 @@ export class DatasetReader {
     if (!this.schema) this.schema = { dialect: ciciomtV2.id, columns };
     else {
       const missing = this.schema.columns.filter((c) => !CICIOMT_V2_COLUMNS.includes(c.name)).map((c) => c.name);
-      if (missing.length) throw new InputError(`${source.name} is a packet capture: its flows lack column(s) ${missing.join(', ')} that the files before it have`);
+      if (missing.length)
+        throw new InputError(`${source.name} is a packet capture: its flows lack column(s) ${missing.join(', ')} that the files before it have`);
     }
     const order = this.schema.columns.map((c) => CICIOMT_V2_COLUMNS.indexOf(c.name));
     const className = captureClass(source.name, this.options.capture?.label);
     const classIndex = className === null ? -1 : this.vocabulary.indexOf(className);
     let consumed = 0;
-    const counted = source.stream().pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        consumed += chunk.byteLength;
-        controller.enqueue(chunk);
-      },
-    }));
-    const reading = new CaptureReading([{ name: source.name, stream: () => counted }], { ...this.options.capture, signal: this.options.signal, labelOf: () => classIndex });
+    const counted = source.stream().pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          consumed += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    const reading = new CaptureReading([{ name: source.name, stream: () => counted }], {
+      ...this.options.capture,
+      signal: this.options.signal,
+      labelOf: () => classIndex,
+    });
     const builder = new BatchBuilder(order.length, this.batchSize, fileIndex);
     const c = this.counters;
     try {
@@ -165,7 +176,14 @@ export class DatasetReader {
           builder.commit(rows.classIndex[r], rows.time[r], ++summary.rows);
           if (builder.full) yield builder.take();
         }
-        this.options.onProgress?.({ file: source.name, fileIndex, files: this.sources.length, bytesRead: bytesBefore() + consumed, bytesTotal, rows: summary.rows });
+        this.options.onProgress?.({
+          file: source.name,
+          fileIndex,
+          files: this.sources.length,
+          bytesRead: bytesBefore() + consumed,
+          bytesTotal,
+          rows: summary.rows,
+        });
       }
       if (builder.size > 0) yield builder.take();
     } finally {
@@ -204,12 +222,7 @@ export class DatasetReader {
     return { summary: { name, rows: 0, detection: null }, fileIndex: 0, layout: null, builder: null, newline: '\n', capacity: rows + 1 };
   }
 
-  private async *readFile(
-    name: string,
-    fileIndex: number,
-    chunks: AsyncIterable<string>,
-    report: (rows: number) => void,
-  ): AsyncGenerator<Batch> {
+  private async *readFile(name: string, fileIndex: number, chunks: AsyncIterable<string>, report: (rows: number) => void): AsyncGenerator<Batch> {
     const splitter = new RecordSplitter();
     const file: OpenFile = { summary: { name, rows: 0, detection: null }, fileIndex, layout: null, builder: null, newline: '\n' };
     this.files.push(file.summary);
@@ -219,7 +232,7 @@ export class DatasetReader {
       if (this.options.signal?.aborted) throw abortError();
       const block = splitter.push(chunk);
       if (file.layout) yield* this.readBlock(file, block);
-      else if (countLines(opening += block, SNIFF_ROWS + 1)) {
+      else if (countLines((opening += block), SNIFF_ROWS + 1)) {
         yield* this.readBlock(file, opening);
         opening = '';
       }
@@ -272,7 +285,8 @@ export class DatasetReader {
   /** Works out the columns of a file from its header (and, for generic CSVs, its first rows). */
   private openLayout(name: string, rawHeader: string[], firstRows: string[][], summary: FileSummary): FileLayout {
     const header = cleanHeader(rawHeader);
-    if (header.length < 2) throw new InputError(`${name} does not look like a CSV file: its first line has ${header.length} column (it starts ${excerpt(header[0] ?? '')})`);
+    if (header.length < 2)
+      throw new InputError(`${name} does not look like a CSV file: its first line has ${header.length} column (it starts ${excerpt(header[0] ?? '')})`);
     let dialect = this.dialect;
     if (!dialect) {
       const detection = detectDialect(header, name);
@@ -331,7 +345,13 @@ export class DatasetReader {
     }
     const className = layout.classFromName ?? (layout.label >= 0 ? labelOf(layout, cells.text(layout.label), file) : null);
     if (className === null && !this.options.keepUnlabelled) {
-      countSkip(c, 'missing label', file, row, layout.label >= 0 ? `empty label cell ${excerpt(cells.text(layout.label))}` : 'no label column and no class in the file name');
+      countSkip(
+        c,
+        'missing label',
+        file,
+        row,
+        layout.label >= 0 ? `empty label cell ${excerpt(cells.text(layout.label))}` : 'no label column and no class in the file name',
+      );
       return;
     }
     const out = builder.row();
@@ -410,7 +430,11 @@ class BatchBuilder {
   private rowNumber!: Float64Array;
   private rowView!: Float32Array;
 
-  constructor(private readonly d: number, private readonly capacity: number, private readonly fileIndex: number) {
+  constructor(
+    private readonly d: number,
+    private readonly capacity: number,
+    private readonly fileIndex: number,
+  ) {
     this.allocate();
   }
 

@@ -16,7 +16,11 @@ export class RowSample {
   seen = 0;
   private readonly random: Random;
 
-  constructor(private readonly d: number, private readonly capacity: number, seed = 0) {
+  constructor(
+    private readonly d: number,
+    private readonly capacity: number,
+    seed = 0,
+  ) {
     this.random = new Random(seed);
     const initial = Math.min(capacity, 65536);
     this.data = new Float32Array(initial * d);

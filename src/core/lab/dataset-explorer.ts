@@ -32,7 +32,14 @@ export class DatasetExplorer {
     return datasetInfo(key, files, profile);
   }
 
-  async explore(files: File[], feature: string, signal: AbortSignal, scatter?: { x: string; y: string }, options: ExploreOptions = {}, onProgress?: (p: InspectProgress) => void): Promise<FeatureExploration> {
+  async explore(
+    files: File[],
+    feature: string,
+    signal: AbortSignal,
+    scatter?: { x: string; y: string },
+    options: ExploreOptions = {},
+    onProgress?: (p: InspectProgress) => void,
+  ): Promise<FeatureExploration> {
     const key = filesKey(files);
     if (this.explored?.key !== key) this.explored = { key, profile: await inspectDataset(files.map(blobFile), { signal }), histograms: null };
     const state = this.explored;
@@ -50,7 +57,11 @@ export class DatasetExplorer {
     const h = (options.log ? state.histograms.log : state.histograms.linear)[j];
     const side = (benign: boolean) => profile.classes.filter((c) => c.benign === benign).reduce((a, c) => a + c.rows, 0);
     const result: FeatureExploration = {
-      feature, edges: h.edges, benign: h.benign, attack: h.attack, log: !!options.log,
+      feature,
+      edges: h.edges,
+      benign: h.benign,
+      attack: h.attack,
+      log: !!options.log,
       nonFinite: { benign: { ...h.nonFinite.benign }, attack: { ...h.nonFinite.attack } },
       rows: { benign: side(true), attack: side(false) },
     };
@@ -59,8 +70,12 @@ export class DatasetExplorer {
       const y = names.indexOf(scatter.y);
       if (x < 0 || y < 0) throw new Error(`"${x < 0 ? scatter.x : scatter.y}" is not a feature column of these files`);
       result.scatter = {
-        x: scatter.x, y: scatter.y, points: scatterPoints(profile.scan, x, y, SCATTER_POINTS),
-        classes: profile.classes.map((c) => c.name), benign: profile.classes.map((c) => c.benign), families: profile.classes.map((c) => c.family),
+        x: scatter.x,
+        y: scatter.y,
+        points: scatterPoints(profile.scan, x, y, SCATTER_POINTS),
+        classes: profile.classes.map((c) => c.name),
+        benign: profile.classes.map((c) => c.benign),
+        families: profile.classes.map((c) => c.family),
         sampledFrom: profile.accepted,
       };
     }

@@ -169,7 +169,10 @@ export class DetectService implements DetectWorkerApi {
 
   async listNamers(): Promise<{ id: string; name: string; detector: string; dataset: string }[]> {
     const models = await (await this.store()).listModels();
-    return models.filter((m) => isSupervised(m.detector)).sort((a, b) => b.createdAt - a.createdAt).map(({ id, name, detector, dataset }) => ({ id, name, detector, dataset }));
+    return models
+      .filter((m) => isSupervised(m.detector))
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map(({ id, name, detector, dataset }) => ({ id, name, detector, dataset }));
   }
 
   private letRunGo(): void {

@@ -15,8 +15,20 @@ export type { DetectPort, SourcePort } from '../replay/run-port';
 export type { AttackInjection, FeedStatus, OpenResult, ScenarioList, SourceWorkerApi } from './source-api';
 export type { BackendInfo, DetectWorkerApi, PrepareRequest, RunArchiveApi, StorageInfo } from './detect-api';
 export type {
-  CompareRequest, ComparisonResult, DatasetInfo, EvaluateRequest, EvaluationResult, ExploreOptions, FeatureExploration,
-  InspectProgress, KeepRequest, ModelSummary, TrainProgress, TrainRequest, TrainResult, TrainWorkerApi,
+  CompareRequest,
+  ComparisonResult,
+  DatasetInfo,
+  EvaluateRequest,
+  EvaluationResult,
+  ExploreOptions,
+  FeatureExploration,
+  InspectProgress,
+  KeepRequest,
+  ModelSummary,
+  TrainProgress,
+  TrainRequest,
+  TrainResult,
+  TrainWorkerApi,
 } from './train-api';
 export { SourceService } from './source-service';
 export { DetectService, SUMMARY_MS, type DetectHost } from './detect-service';

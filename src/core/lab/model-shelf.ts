@@ -123,7 +123,9 @@ export class ModelShelf {
     }
     return Object.entries(modelFileSet(json, artifacts)).map(([name, data]) => ({
       name,
-      blob: new Blob([typeof data === 'string' ? data : (data.slice() as Uint8Array<ArrayBuffer>)], { type: name.endsWith('.json') ? 'application/json' : 'application/octet-stream' }),
+      blob: new Blob([typeof data === 'string' ? data : (data.slice() as Uint8Array<ArrayBuffer>)], {
+        type: name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+      }),
     }));
   }
 
@@ -141,7 +143,9 @@ export class ModelShelf {
 function checkCanScore(pipeline: FittedPipeline, schema: Schema): void {
   const why = incompatibility(pipeline.schema, schema);
   if (why && pipeline.schema.dialect !== schema.dialect) {
-    throw new Error(`This model was trained on ${pipeline.training.dataset} data and cannot score the loaded files, which are ${dialectById(schema.dialect)?.name ?? schema.dialect}.`);
+    throw new Error(
+      `This model was trained on ${pipeline.training.dataset} data and cannot score the loaded files, which are ${dialectById(schema.dialect)?.name ?? schema.dialect}.`,
+    );
   }
   if (why) throw new Error(`This model cannot score the loaded files: ${why}.`);
 }

@@ -168,7 +168,13 @@ export interface TrainWorkerApi {
   /** one reading of the files: dataset, rows, classes, skipped rows, cells */
   inspect(files: File[], onProgress: (p: InspectProgress) => void): Promise<DatasetInfo>;
   /** the first call for a set of files reads them once more for every feature's histograms; later calls answer at once */
-  explore(files: File[], feature: string, scatter?: { x: string; y: string }, options?: ExploreOptions, onProgress?: (p: InspectProgress) => void): Promise<FeatureExploration>;
+  explore(
+    files: File[],
+    feature: string,
+    scatter?: { x: string; y: string },
+    options?: ExploreOptions,
+    onProgress?: (p: InspectProgress) => void,
+  ): Promise<FeatureExploration>;
   /** fits a pipeline on the source's training split and scores its held-out split; the model waits for Save */
   train(request: TrainRequest, onProgress: (p: TrainProgress) => void): Promise<TrainResult>;
   /** puts a trained model into the store (origin "trained"), optionally renamed */

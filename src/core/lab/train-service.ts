@@ -14,8 +14,20 @@ import { DatasetExplorer } from './dataset-explorer';
 import { Jobs } from './jobs';
 import { ModelShelf } from './model-shelf';
 import type {
-  CompareRequest, ComparisonResult, DatasetInfo, EvaluateRequest, EvaluationResult, ExploreOptions, FeatureExploration,
-  InspectProgress, KeepRequest, ModelSummary, TrainProgress, TrainRequest, TrainResult, TrainWorkerApi,
+  CompareRequest,
+  ComparisonResult,
+  DatasetInfo,
+  EvaluateRequest,
+  EvaluationResult,
+  ExploreOptions,
+  FeatureExploration,
+  InspectProgress,
+  KeepRequest,
+  ModelSummary,
+  TrainProgress,
+  TrainRequest,
+  TrainResult,
+  TrainWorkerApi,
 } from './train-api';
 import { isClassifierDetector } from '../detectors/classifier-detector';
 import { fitSupervisedPipeline } from '../pipeline/fit-supervised';
@@ -95,9 +107,18 @@ export class TrainService implements TrainWorkerApi {
     return this.jobs.run(async (signal) => {
       const info = await this.explorer.inspect(files, signal, onProgress);
       try {
-        await (await this.openStore()).putDataset({
-          id: info.id, name: info.name, files: info.files, dataset: info.dataset, confidence: info.confidence,
-          rows: info.rows, classes: info.classes.map(({ name, rows }) => ({ name, rows })), skipped: info.skipped, createdAt: Date.now(),
+        await (
+          await this.openStore()
+        ).putDataset({
+          id: info.id,
+          name: info.name,
+          files: info.files,
+          dataset: info.dataset,
+          confidence: info.confidence,
+          rows: info.rows,
+          classes: info.classes.map(({ name, rows }) => ({ name, rows })),
+          skipped: info.skipped,
+          createdAt: Date.now(),
         });
       } catch (e) {
         console.warn(`the dataset description was not stored: ${messageOf(e)}`);
@@ -106,7 +127,13 @@ export class TrainService implements TrainWorkerApi {
     });
   }
 
-  explore(files: File[], feature: string, scatter?: { x: string; y: string }, options?: ExploreOptions, onProgress?: (p: InspectProgress) => void): Promise<FeatureExploration> {
+  explore(
+    files: File[],
+    feature: string,
+    scatter?: { x: string; y: string },
+    options?: ExploreOptions,
+    onProgress?: (p: InspectProgress) => void,
+  ): Promise<FeatureExploration> {
     return this.jobs.run((signal) => this.explorer.explore(files, feature, signal, scatter, options, onProgress));
   }
 
@@ -119,7 +146,12 @@ export class TrainService implements TrainWorkerApi {
       // every epoch passes, so the loss curve gets all its points
       const report = throttle(onProgress, PROGRESS_MS, (p) => `${p.phase}|${p.stage ?? ''}|${p.epoch ?? ''}`);
       const run = await trainRun(files, {
-        detector: request.detector, settings, threshold: parseThreshold(request.threshold), seed: request.seed, signal, onProgress: report,
+        detector: request.detector,
+        settings,
+        threshold: parseThreshold(request.threshold),
+        seed: request.seed,
+        signal,
+        onProgress: report,
       });
       const { pipeline } = run;
       const t = pipeline.training;
@@ -141,7 +173,14 @@ export class TrainService implements TrainWorkerApi {
         threshold: thresholdOf(pipeline),
         report: { roc_auc: r.roc_auc, pr_auc: r.pr_auc, tpr: r.tpr, fpr: r.fpr, precision: r.precision, f1: r.f1, per_class: r.per_class },
         heldOut: run.heldOut,
-        training: { rowsRead: t.rowsRead, benignRows: t.benignRows, trainRows: t.trainRows, holdoutRows: t.holdoutRows, fitMs: t.fitMs, skipped: run.read.skipped },
+        training: {
+          rowsRead: t.rowsRead,
+          benignRows: t.benignRows,
+          trainRows: t.trainRows,
+          holdoutRows: t.holdoutRows,
+          fitMs: t.fitMs,
+          skipped: run.read.skipped,
+        },
         history: run.history && { loss: [...run.history.loss], valLoss: [...run.history.valLoss], bestEpoch: run.history.bestEpoch },
         excluded: { ...pipeline.preprocessor.excluded },
       };
@@ -155,7 +194,11 @@ export class TrainService implements TrainWorkerApi {
       if (!isClassifierDetector(kind)) throw new Error(`"${String(request.model)}" is not a model of the comparison`);
       const { pipeline } = await fitSupervisedPipeline(request.train.map(blobFile), {
         // the model as the comparison trained it: scikit-learn's defaults
-        detector: kind, settings: { asCompared: true }, seed: request.seed, signal, onProgress: throttle(onProgress, PROGRESS_MS, (p) => p.phase),
+        detector: kind,
+        settings: { asCompared: true },
+        seed: request.seed,
+        signal,
+        onProgress: throttle(onProgress, PROGRESS_MS, (p) => p.phase),
       });
       const t = pipeline.training;
       const summary: ModelSummary = {

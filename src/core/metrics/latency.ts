@@ -107,7 +107,9 @@ export class LatencyHistogram {
 
   static fromJSON(json: LatencyHistogramJSON): LatencyHistogram {
     if (json.lowest_ms !== LOWEST_MS || json.highest_ms !== HIGHEST_MS || json.buckets_per_decade !== PER_DECADE || json.counts.length !== SLOTS) {
-      throw new Error(`a latency histogram of another layout (${json.lowest_ms}–${json.highest_ms} ms, ${json.buckets_per_decade} a decade, ${json.counts.length} counts)`);
+      throw new Error(
+        `a latency histogram of another layout (${json.lowest_ms}–${json.highest_ms} ms, ${json.buckets_per_decade} a decade, ${json.counts.length} counts)`,
+      );
     }
     const h = new LatencyHistogram();
     h.counts.set(json.counts);

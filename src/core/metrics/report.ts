@@ -57,7 +57,10 @@ export function evaluateBinary(input: BinaryInput): BinaryReport {
   const rates = binaryRates(confusion);
   const counts = countByClass(classIndex, flagged, classNames.length);
   const detail = perClassRates(counts, classNames, isBenign);
-  const perFamily = perFamilyRates(counts, families.map((f, c) => (isBenign[c] ? null : f)));
+  const perFamily = perFamilyRates(
+    counts,
+    families.map((f, c) => (isBenign[c] ? null : f)),
+  );
   return {
     roc_auc: ranked.rocAuc(),
     pr_auc: ranked.averagePrecision(),

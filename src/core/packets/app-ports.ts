@@ -7,8 +7,15 @@ export const APPS = ['HTTP', 'HTTPS', 'DNS', 'Telnet', 'SMTP', 'SSH', 'IRC', 'DH
 export type App = (typeof APPS)[number];
 
 const TCP_PORTS: Record<App, number[]> = {
-  HTTP: [80, 8080], HTTPS: [443], DNS: [53], Telnet: [23], SMTP: [25, 465, 587], SSH: [22],
-  IRC: [194, 6660, 6661, 6662, 6663, 6664, 6665, 6666, 6667, 6668, 6669, 6697], DHCP: [], MQTT: [1883, 8883],
+  HTTP: [80, 8080],
+  HTTPS: [443],
+  DNS: [53],
+  Telnet: [23],
+  SMTP: [25, 465, 587],
+  SSH: [22],
+  IRC: [194, 6660, 6661, 6662, 6663, 6664, 6665, 6666, 6667, 6668, 6669, 6697],
+  DHCP: [],
+  MQTT: [1883, 8883],
 };
 const UDP_PORTS: Partial<Record<App, number[]>> = { DNS: [53], DHCP: [67, 68], HTTPS: [443] };
 

@@ -3,11 +3,7 @@
  * a flow window) or skipped for one named reason, so `packets === used + Σ skipped`.
  */
 export type PacketSkipReason =
-  | 'truncated at the end of the file'
-  | 'cut by the snap length inside its headers'
-  | 'link type not decoded'
-  | 'malformed header'
-  | 'no source address';
+  'truncated at the end of the file' | 'cut by the snap length inside its headers' | 'link type not decoded' | 'malformed header' | 'no source address';
 
 export interface CaptureCounters {
   /** capture bytes read (after decompression) */

@@ -31,8 +31,13 @@ const MAX_RECORD = 1 << 26;
 const MAX_SNAP = 262144;
 
 const BLOCK_NAMES: Record<number, string> = {
-  4: 'name resolution', 5: 'interface statistics', 9: 'systemd journal export', 0x0a: 'decryption secrets',
-  0x0bad: 'custom', 0x40000bad: 'custom', 0x80000001: 'process information',
+  4: 'name resolution',
+  5: 'interface statistics',
+  9: 'systemd journal export',
+  0x0a: 'decryption secrets',
+  0x0bad: 'custom',
+  0x40000bad: 'custom',
+  0x80000001: 'process information',
 };
 
 /** What kind of file the first bytes say this is. */
@@ -66,7 +71,13 @@ interface Iface {
  * problems that stop the reading (a corrupt length) become one sentence in
  * `counters.problems`, and the packets before them stay read.
  */
-export async function* readCapture(stream: ReadableStream<Uint8Array>, name: string, counters: CaptureCounters, onPacket: PacketHandler, signal?: AbortSignal): AsyncGenerator<void> {
+export async function* readCapture(
+  stream: ReadableStream<Uint8Array>,
+  name: string,
+  counters: CaptureCounters,
+  onPacket: PacketHandler,
+  signal?: AbortSignal,
+): AsyncGenerator<void> {
   let reader = stream.getReader();
   let first = await nextChunk(reader, name);
   if (!first) throw new InputError(`${name} is empty`);
@@ -176,7 +187,9 @@ class CaptureParser {
       this.counters.packets++;
       countPacketSkip(this.counters, 'truncated at the end of the file');
       this.counters.bytes += left;
-      this.counters.problems.push(`${this.name} ends in the middle of a record (its last ${left} bytes): the file was cut short, so its last packet is counted as skipped`);
+      this.counters.problems.push(
+        `${this.name} ends in the middle of a record (its last ${left} bytes): the file was cut short, so its last packet is counted as skipped`,
+      );
     }
   }
 
@@ -201,7 +214,10 @@ class CaptureParser {
     while (end - pos >= 16) {
       const capLen = view.getUint32(pos + 8, little);
       if (capLen > maxLen) {
-        this.corrupt(`a packet record at byte ${this.consumed + pos} claims ${capLen} captured bytes, more than the file's snap length (${this.snap})`, end - pos);
+        this.corrupt(
+          `a packet record at byte ${this.consumed + pos} claims ${capLen} captured bytes, more than the file's snap length (${this.snap})`,
+          end - pos,
+        );
         return end;
       }
       if (end - pos < 16 + capLen) break;
@@ -237,7 +253,10 @@ class CaptureParser {
       }
       if (end - pos < length) break;
       if (view.getUint32(pos + length - 4, little) !== length) {
-        this.corrupt(`the block at byte ${this.consumed + pos} has a corrupt length (${length}: its trailer says ${view.getUint32(pos + length - 4, little)})`, end - pos);
+        this.corrupt(
+          `the block at byte ${this.consumed + pos} has a corrupt length (${length}: its trailer says ${view.getUint32(pos + length - 4, little)})`,
+          end - pos,
+        );
         return end;
       }
       this.block(view.getUint32(pos, little), buf, view, pos, length);
@@ -256,7 +275,7 @@ class CaptureParser {
     }
     if (type === 1) {
       const iface: Iface = { link: view.getUint16(pos + 8, little), snap: view.getUint32(pos + 12, little), units: 1e6, offset: 0 };
-      for (let o = pos + 16; o + 4 <= bodyEnd; ) {
+      for (let o = pos + 16; o + 4 <= bodyEnd;) {
         const code = view.getUint16(o, little);
         const len = view.getUint16(o + 2, little);
         if (code === 0) break;

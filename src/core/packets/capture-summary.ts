@@ -15,5 +15,7 @@ export function formatCaptureCounters(c: CaptureCounters): string {
     c.snapCut ? `${n(c.snapCut)} used packets were cut by the snap length after their headers` : '',
     blocks.length ? `pcapng blocks passed over: ${blocks.join(', ')}` : '',
     `${n(c.flows)} flows made`,
-  ].filter(Boolean).join('; ');
+  ]
+    .filter(Boolean)
+    .join('; ');
 }

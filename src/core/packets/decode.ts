@@ -20,12 +20,24 @@ const ETH_IPV6 = 0x86dd;
 const ETH_VLAN = new Set([0x8100, 0x88a8, 0x9100]);
 
 const BIT = {
-  TCP: shareBit(F.TCP), UDP: shareBit(F.UDP), ICMP: shareBit(F.ICMP), IGMP: shareBit(F.IGMP), ARP: shareBit(F.ARP),
+  TCP: shareBit(F.TCP),
+  UDP: shareBit(F.UDP),
+  ICMP: shareBit(F.ICMP),
+  IGMP: shareBit(F.IGMP),
+  ARP: shareBit(F.ARP),
 };
 /** TCP flags byte → its share bits (FIN, SYN, RST, PSH, ACK, ECE, CWR; URG has no column) */
 const FLAG_BITS = new Uint32Array(256);
 {
-  const byFlag: [number, number][] = [[0x01, F.fin], [0x02, F.syn], [0x04, F.rst], [0x08, F.psh], [0x10, F.ack], [0x40, F.ece], [0x80, F.cwr]];
+  const byFlag: [number, number][] = [
+    [0x01, F.fin],
+    [0x02, F.syn],
+    [0x04, F.rst],
+    [0x08, F.psh],
+    [0x10, F.ack],
+    [0x40, F.ece],
+    [0x80, F.cwr],
+  ];
   for (let f = 0; f < 256; f++) for (const [flag, column] of byFlag) if (f & flag) FLAG_BITS[f] |= shareBit(column);
 }
 /** app code (1 + index into APPS) → its share bit (MQTT has no column) */
@@ -253,7 +265,7 @@ function ipv6Text(data: Uint8Array, at: number): string {
   for (let i = 0; i < 8; i++) groups.push((data[at + 2 * i] << 8) | data[at + 2 * i + 1]);
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -154,10 +154,22 @@ export class FlowExtractor {
     const n = this.size;
     if (n === 0) return;
     const t = this.table;
-    this.onRows(n === this.batchSize ? t : {
-      n, d: FEATURE_COUNT, data: t.data.slice(0, n * FEATURE_COUNT), time: t.time.slice(0, n), classIndex: t.classIndex.slice(0, n),
-      device: t.device.slice(0, n), src: t.src.slice(0, n), dst: t.dst.slice(0, n), sport: t.sport.slice(0, n), dport: t.dport.slice(0, n),
-    });
+    this.onRows(
+      n === this.batchSize
+        ? t
+        : {
+            n,
+            d: FEATURE_COUNT,
+            data: t.data.slice(0, n * FEATURE_COUNT),
+            time: t.time.slice(0, n),
+            classIndex: t.classIndex.slice(0, n),
+            device: t.device.slice(0, n),
+            src: t.src.slice(0, n),
+            dst: t.dst.slice(0, n),
+            sport: t.sport.slice(0, n),
+            dport: t.dport.slice(0, n),
+          },
+    );
     this.table = this.allocate();
     this.size = 0;
   }
@@ -165,8 +177,16 @@ export class FlowExtractor {
   private allocate(): PacketFlows {
     const n = this.batchSize;
     return {
-      n, d: FEATURE_COUNT, data: new Float32Array(n * FEATURE_COUNT), time: new Float64Array(n), classIndex: new Int32Array(n),
-      device: new Uint32Array(n), src: new Uint32Array(n), dst: new Uint32Array(n), sport: new Uint16Array(n), dport: new Uint16Array(n),
+      n,
+      d: FEATURE_COUNT,
+      data: new Float32Array(n * FEATURE_COUNT),
+      time: new Float64Array(n),
+      classIndex: new Int32Array(n),
+      device: new Uint32Array(n),
+      src: new Uint32Array(n),
+      dst: new Uint32Array(n),
+      sport: new Uint16Array(n),
+      dport: new Uint16Array(n),
     };
   }
 

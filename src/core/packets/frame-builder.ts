@@ -74,7 +74,8 @@ export function buildFrame(f: FrameFields, out: Uint8Array, off: number): void {
     const len = ipLength - 20;
     out[t + 4] = len >> 8;
     out[t + 5] = len & 255;
-  } else if (f.proto === 'icmp') out[t] = 8; // echo request
+  } else if (f.proto === 'icmp')
+    out[t] = 8; // echo request
   else out[t] = 0x16; // IGMPv2 membership report
 }
 

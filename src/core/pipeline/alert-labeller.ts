@@ -23,8 +23,12 @@ export interface AlertNaming {
 export class AlertLabeller {
   private readonly tally = new Map<number, { alerts: number; rightClass: number; rightFamily: number }>();
 
-  constructor(private readonly namer: FittedPipeline, private readonly vocabulary: ClassVocabulary) {
-    if (!namer.detector.nameClasses || !namer.detector.classes) throw new Error(`a ${namer.detector.kind} model cannot name alerts: choose a classifier or a hybrid`);
+  constructor(
+    private readonly namer: FittedPipeline,
+    private readonly vocabulary: ClassVocabulary,
+  ) {
+    if (!namer.detector.nameClasses || !namer.detector.classes)
+      throw new Error(`a ${namer.detector.kind} model cannot name alerts: choose a classifier or a hybrid`);
   }
 
   /** Names the flagged rows of a raw batch (laid out as `schema`) and tallies the true alerts it names right. */

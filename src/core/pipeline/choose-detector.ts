@@ -54,8 +54,15 @@ export async function chooseDetector(
   },
 ): Promise<DetectorChoice> {
   const outer = options.outer;
-  const { split: inner, vocabulary, dialect } = await countTimeSplit(files, VALIDATION_FRACTION, {
-    dialect: options.dialect, vocabulary: options.vocabulary, signal: options.signal, exclude: outer ?? undefined,
+  const {
+    split: inner,
+    vocabulary,
+    dialect,
+  } = await countTimeSplit(files, VALIDATION_FRACTION, {
+    dialect: options.dialect,
+    vocabulary: options.vocabulary,
+    signal: options.signal,
+    exclude: outer ?? undefined,
   });
   // fit on the earlier training rows: neither the outer test part nor the validation tail
   const fitExclude: RowPredicate = (f, r, c) => (outer?.(f, r, c) ?? false) || inner.isTest(f, r, c);

@@ -121,17 +121,24 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     }
     const fitted = await fitModel(train, { ...options, detector: kind, dialect, vocabulary, excludeRow });
     ({ pipeline, vocabulary, dialect, trainRows, grid } = fitted);
-    if (overlaps(options.train, options.test)) warnings.push('the same file is in --train and --test: its benign rows are scored after being learned, which flatters the results');
+    if (overlaps(options.train, options.test))
+      warnings.push('the same file is in --train and --test: its benign rows are scored after being learned, which flatters the results');
   }
 
   let namer = options.namer ?? null;
   if (!namer && options.labelAlerts && pipeline.detector.nameClasses) namer = pipeline;
   else if (!namer && options.labelAlerts) {
-    if (!options.train?.length) throw new InputError('naming the class of alerts needs --train files with labelled attacks, or a saved classifier to name them');
+    if (!options.train?.length)
+      throw new InputError('naming the class of alerts needs --train files with labelled attacks, or a saved classifier to name them');
     namer = (await fitSupervisedPipeline(options.train, { detector: 'random_forest', dialect, seed, vocabulary, signal: options.signal, excludeRow })).pipeline;
   }
 
-  const reader = new DatasetReader(testFiles, { dialect, vocabulary, signal: options.signal, onProgress: (p) => options.onProgress?.({ phase: 'read', ...p }) });
+  const reader = new DatasetReader(testFiles, {
+    dialect,
+    vocabulary,
+    signal: options.signal,
+    onProgress: (p) => options.onProgress?.({ phase: 'read', ...p }),
+  });
   const log = new ScoreLog();
   const labeller = namer && new AlertLabeller(namer, reader.classes);
   const parts = pipeline.detector instanceof HybridDetector ? new HybridParts(pipeline.detector) : null;
@@ -234,7 +241,13 @@ async function fitModel(train: SourceFile[], options: FitModelOptions) {
     return { pipeline: fitted.pipeline, vocabulary: fitted.vocabulary, dialect: fitted.dialect, trainRows, grid: null };
   }
   const fitted = await fitPipeline(train, { ...options, detector: kind });
-  return { pipeline: fitted.pipeline, vocabulary: fitted.reader.classes, dialect: fitted.reader.dialect!, trainRows: rowCounts(fitted.reader.counters, 0), grid: fitted.grid };
+  return {
+    pipeline: fitted.pipeline,
+    vocabulary: fitted.reader.classes,
+    dialect: fitted.reader.dialect!,
+    trainRows: rowCounts(fitted.reader.counters, 0),
+    grid: fitted.grid,
+  };
 }
 
 /**
@@ -257,7 +270,9 @@ function rowCounts(c: IngestCounters, scored: number, usedForTraining = 0): RowC
 function nothingScored(c: IngestCounters, splitting: boolean): string {
   const rows = `${c.read} test row${c.read === 1 ? '' : 's'}`;
   if (c.accepted > 0 && splitting) return `none of the ${rows} fell in the test split: give more rows, a larger --test-fraction, or --test files`;
-  const reasons = Object.entries(c.skipped).map(([why, n]) => `${n} ${why}`).join(', ');
+  const reasons = Object.entries(c.skipped)
+    .map(([why, n]) => `${n} ${why}`)
+    .join(', ');
   return `every one of the ${rows} was skipped (${reasons}): nothing was scored`;
 }
 

@@ -62,7 +62,11 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
   const started = Date.now();
   const seed = options.seed ?? 0;
   const { set, vocabulary } = await readLabelled(files, options.vocabulary, {
-    dialect: options.dialect, maxRows: options.maxTrainRows ?? DEFAULT_MAX_TRAIN_ROWS, seed, signal: options.signal, excludeRow: options.excludeRow,
+    dialect: options.dialect,
+    maxRows: options.maxTrainRows ?? DEFAULT_MAX_TRAIN_ROWS,
+    seed,
+    signal: options.signal,
+    excludeRow: options.excludeRow,
     onProgress: (p) => options.onProgress?.({ phase: 'read', ...p }),
   });
   const classes = vocabulary.names.map((name, c) => ({ name, benign: vocabulary.info[c].benign, family: vocabulary.info[c].family }));
@@ -70,8 +74,14 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
   let attacks = 0;
   set.classIndex.forEach((c, i) => (classes[c].benign ? benign.push(i) : attacks++));
   const where = files.map((f) => f.name).join(', ');
-  if (benign.length < MIN_BENIGN_ROWS) throw new InputError(`${benign.length} benign rows in ${where}: a ${options.detector} detector needs at least ${MIN_BENIGN_ROWS} to learn benign traffic and calibrate its threshold`);
-  if (attacks === 0) throw new InputError(`no labelled attack rows in ${where}: a ${options.detector} detector learns the attacks from them (the unsupervised detectors learn from benign rows alone)`);
+  if (benign.length < MIN_BENIGN_ROWS)
+    throw new InputError(
+      `${benign.length} benign rows in ${where}: a ${options.detector} detector needs at least ${MIN_BENIGN_ROWS} to learn benign traffic and calibrate its threshold`,
+    );
+  if (attacks === 0)
+    throw new InputError(
+      `no labelled attack rows in ${where}: a ${options.detector} detector learns the attacks from them (the unsupervised detectors learn from benign rows alone)`,
+    );
 
   const folds = options.folds ?? DEFAULT_FOLDS;
   if (!(Number.isInteger(folds) && folds >= 2)) throw new InputError(`folds must be a whole number of at least 2, got ${folds}`);
@@ -79,10 +89,21 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
   if (folds > 255) throw new InputError(`folds must be at most 255, got ${folds}`);
   const names = set.schema.columns.map((c) => c.name);
   // judged on benign rows alone: a file of classes one after another would look like drift
-  const exclusions = { ...set.dialect.defaultExclusions, ...captureTimeColumns(takeRows(set.x, benign), benign.map((i) => set.fileIndex[i]), names) };
+  const exclusions = {
+    ...set.dialect.defaultExclusions,
+    ...captureTimeColumns(
+      takeRows(set.x, benign),
+      benign.map((i) => set.fileIndex[i]),
+      names,
+    ),
+  };
   const hybrid = options.detector === 'hybrid';
   // a hybrid's autoencoder needs benign-scaled inputs; a classifier alone is scaled on everything it learns from
-  const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, clip: SUPERVISED_CLIP, ...options.preprocessor }).fit(hybrid ? takeRows(set.x, benign) : set.x, set.schema, exclusions);
+  const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, clip: SUPERVISED_CLIP, ...options.preprocessor }).fit(
+    hybrid ? takeRows(set.x, benign) : set.x,
+    set.schema,
+    exclusions,
+  );
   const x = preprocessor.transform(set.x, set.schema);
   const y = set.classIndex;
 
@@ -97,7 +118,12 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
     for (let i = 0; i < x.n; i++) (fold[i] === k ? held : rest).push(i);
     const model = createSupervised(options.detector, options.settings, seed);
     try {
-      await model.fitLabelled(takeRows(x, rest), Int32Array.from(rest, (i) => y[i]), classes, fitOptions(options, `fold ${k + 1}/${folds}`));
+      await model.fitLabelled(
+        takeRows(x, rest),
+        Int32Array.from(rest, (i) => y[i]),
+        classes,
+        fitOptions(options, `fold ${k + 1}/${folds}`),
+      );
       const scores = await rawScores(model, takeRows(x, held));
       scores.forEach((s, c) => held.forEach((r, j) => (outOfFold[c][r] = s[j])));
     } finally {
@@ -113,7 +139,11 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
   let calibrationScores: Float32Array;
   if (detector instanceof HybridDetector) {
     detector.setScale(benignOutOfFold);
-    detector.chooseBalance(outOfFold, Uint8Array.from(y, (c) => (classes[c].benign ? 0 : 1)), spec);
+    detector.chooseBalance(
+      outOfFold,
+      Uint8Array.from(y, (c) => (classes[c].benign ? 0 : 1)),
+      spec,
+    );
     detector.calibrateParts(benignOutOfFold, spec);
     calibrationScores = detector.fuse(benignOutOfFold.map((s) => s.slice()));
   } else calibrationScores = benignOutOfFold[0];

@@ -45,10 +45,7 @@ export interface FitPipelineOptions {
   onProgress?: (p: PipelineProgress) => void;
 }
 
-export type PipelineProgress =
-  | ({ phase: 'read' } & ReadProgress)
-  | ({ phase: 'fit' } & FitProgress)
-  | { phase: 'calibrate' };
+export type PipelineProgress = ({ phase: 'read' } & ReadProgress) | ({ phase: 'fit' } & FitProgress) | { phase: 'calibrate' };
 
 export const DEFAULT_HOLDOUT = 0.2;
 export const DEFAULT_MAX_TRAIN_ROWS = 200_000;
@@ -93,16 +90,26 @@ export async function fitPipeline(
     throw new InputError(`no benign rows to train on in ${files.map((f) => f.name).join(', ')} (the detectors learn what normal traffic looks like)`);
   }
   if (benignSeen < MIN_BENIGN_ROWS) {
-    throw new InputError(`only ${benignSeen} benign row${benignSeen === 1 ? '' : 's'} to train on: at least ${MIN_BENIGN_ROWS} are needed to learn normal traffic and calibrate a threshold`);
+    throw new InputError(
+      `only ${benignSeen} benign row${benignSeen === 1 ? '' : 's'} to train on: at least ${MIN_BENIGN_ROWS} are needed to learn normal traffic and calibrate a threshold`,
+    );
   }
   const { x: benign, fileIndex } = benignSample.rows();
   const attacks = attackSample?.seen ? attackSample.rows().x : null;
-  const { pipeline, grid } = await fitBenignRows(benign, fileIndex, schema, dialect, options, {
-    files: files.map((f) => f.name),
-    rowsRead: reader.counters.read,
-    benignRows: benignSeen,
-    started,
-  }, attacks);
+  const { pipeline, grid } = await fitBenignRows(
+    benign,
+    fileIndex,
+    schema,
+    dialect,
+    options,
+    {
+      files: files.map((f) => f.name),
+      rowsRead: reader.counters.read,
+      benignRows: benignSeen,
+      started,
+    },
+    attacks,
+  );
   return { pipeline, reader, grid };
 }
 
@@ -198,4 +205,3 @@ export function splitHoldout(n: number, share: number, seed: number) {
   const trainIdx = order.slice(k).sort();
   return { trainIdx, holdoutIdx };
 }
-

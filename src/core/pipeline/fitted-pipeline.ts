@@ -104,7 +104,11 @@ export class FittedPipeline {
     const dialect = dialectById(this.schema.dialect);
     const dataset = this.training.dataset;
     // the dataset as people name it: "BoT-IoT" agrees with "BoT-IoT (UNSW, Argus flows)"
-    const family = (name: string) => name.trim().split(/[\s,(]/, 1)[0].toLowerCase();
+    const family = (name: string) =>
+      name
+        .trim()
+        .split(/[\s,(]/, 1)[0]
+        .toLowerCase();
     const agrees = family(this.schema.dialect === 'generic' ? 'generic' : (dialect?.name ?? this.schema.dialect)) === family(dataset);
     if (!agrees) return `its schema is ${dialect?.name ?? displayText(this.schema.dialect, 40)} but it says it was trained on ${displayText(dataset, 60)} data`;
     return null;

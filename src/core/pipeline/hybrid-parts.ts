@@ -18,7 +18,14 @@ export interface PartFigures {
 export interface HybridComparison {
   unsupervised: PartFigures;
   classifier: PartFigures;
-  per_class: { class: string; benign: boolean; hybrid: number; unsupervised: number; classifier: number; verdict: 'beats both' | 'ties the best' | 'below a part' }[];
+  per_class: {
+    class: string;
+    benign: boolean;
+    hybrid: number;
+    unsupervised: number;
+    classifier: number;
+    verdict: 'beats both' | 'ties the best' | 'below a part';
+  }[];
 }
 
 /**
@@ -30,7 +37,7 @@ export class HybridParts {
   private readonly logs = [new ScoreLog(), new ScoreLog()];
 
   constructor(private readonly hybrid: HybridDetector) {
-    if (!hybrid.partThresholds) throw new Error('this hybrid was saved without its parts\' thresholds: train it again to compare it with its parts');
+    if (!hybrid.partThresholds) throw new Error("this hybrid was saved without its parts' thresholds: train it again to compare it with its parts");
   }
 
   async add(features: Matrix, classIndex: Int32Array): Promise<void> {
@@ -42,8 +49,13 @@ export class HybridParts {
     const [u, c] = this.logs.map((log, m) => {
       const { scores, classIndex } = log.view;
       const r = evaluateBinary({
-        scores, threshold: this.hybrid.partThresholds![m], truth: vocabulary.truthOf(classIndex), classIndex,
-        classNames: vocabulary.names, isBenign: vocabulary.info.map((i) => i.benign), families: vocabulary.info.map((i) => i.family),
+        scores,
+        threshold: this.hybrid.partThresholds![m],
+        truth: vocabulary.truthOf(classIndex),
+        classIndex,
+        classNames: vocabulary.names,
+        isBenign: vocabulary.info.map((i) => i.benign),
+        families: vocabulary.info.map((i) => i.family),
       });
       return { kind: this.hybrid.members[m].kind, threshold: r.threshold, roc_auc: r.roc_auc, tpr: r.tpr, fpr: r.fpr, per_class: r.per_class };
     });
@@ -54,7 +66,8 @@ export class HybridParts {
       const sign = benign ? -1 : 1;
       const best = Math.max(sign * u.per_class[name], sign * c.per_class[name]);
       const mine = sign * h;
-      const verdict: HybridComparison['per_class'][number]['verdict'] = mine > best + 1e-9 ? 'beats both' : mine >= best - 1e-9 ? 'ties the best' : 'below a part';
+      const verdict: HybridComparison['per_class'][number]['verdict'] =
+        mine > best + 1e-9 ? 'beats both' : mine >= best - 1e-9 ? 'ties the best' : 'below a part';
       return { class: name, benign, hybrid: h, unsupervised: u.per_class[name], classifier: c.per_class[name], verdict };
     });
     return { unsupervised: u, classifier: c, per_class: perClass };

@@ -31,7 +31,10 @@ export async function readLabelled(
   files: SourceFile[],
   vocabulary: ClassVocabulary | undefined,
   options: {
-    dialect?: Dialect; maxRows: number; seed: number; signal?: AbortSignal;
+    dialect?: Dialect;
+    maxRows: number;
+    seed: number;
+    signal?: AbortSignal;
     /** leave these rows out (the test part of a split of the same files) */
     excludeRow?: (fileIndex: number, rowNumber: number, classIndex: number) => boolean;
     onProgress?: (p: ReadProgress) => void;

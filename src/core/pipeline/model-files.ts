@@ -30,7 +30,9 @@ export function readModelFileSet(files: { path: string; data: Uint8Array }[]): {
   const named = files.map((f) => ({ ...f, rel: relativePath(f.path) }));
   const pipeline = named.find((f) => f.rel === PIPELINE_FILE) ?? named.find((f) => f.rel.endsWith(PIPELINE_FILE));
   if (!pipeline) {
-    throw new Error(`no ${PIPELINE_FILE} among ${files.map((f) => f.path).join(', ') || 'the files'}: a saved model needs its ${PIPELINE_FILE} (and weights.bin for an autoencoder)`);
+    throw new Error(
+      `no ${PIPELINE_FILE} among ${files.map((f) => f.path).join(', ') || 'the files'}: a saved model needs its ${PIPELINE_FILE} (and weights.bin for an autoencoder)`,
+    );
   }
   let json: unknown;
   try {

@@ -33,7 +33,11 @@ export class AlertGrouper {
    * many of its alerts were of which true class.
    */
   add(
-    verdict: Uint8Array, device: Uint16Array, classIndex: Int32Array, time: Float64Array, scores: Float32Array,
+    verdict: Uint8Array,
+    device: Uint16Array,
+    classIndex: Int32Array,
+    time: Float64Array,
+    scores: Float32Array,
     predicted?: { classIndex: Int32Array; names: readonly string[] },
   ): { first: Map<AlertGroup, number>; newest: Map<AlertGroup, number> } {
     const first = new Map<AlertGroup, number>();
@@ -48,8 +52,16 @@ export class AlertGrouper {
         const dev = device[i] < this.devices.length ? this.devices[device[i]] : null;
         const named = predicted && groupClass >= 0 ? (predicted.names[groupClass] ?? null) : null;
         g = {
-          runId: this.runId, key: `${dev ?? ''}|${predicted ? `predicted:${named ?? ''}` : (trueClass ?? '')}`, device: dev,
-          className: predicted ? null : trueClass, count: 0, firstSeen: time[i], lastSeen: time[i], maxScore: scores[i], status: 'new', samples: [],
+          runId: this.runId,
+          key: `${dev ?? ''}|${predicted ? `predicted:${named ?? ''}` : (trueClass ?? '')}`,
+          device: dev,
+          className: predicted ? null : trueClass,
+          count: 0,
+          firstSeen: time[i],
+          lastSeen: time[i],
+          maxScore: scores[i],
+          status: 'new',
+          samples: [],
           ...(predicted && { predictedClass: named, trueClasses: {} }),
         };
         this.groups.set(key, g);

@@ -129,7 +129,11 @@ export class DetectSession {
       hasOwnTime: options.meta.hasOwnTime,
       startedAt: options.run.createdAt,
     });
-    this.alerts = new AlertGrouper(options.run.id, options.meta.devices, options.meta.classes.map((c) => c.name));
+    this.alerts = new AlertGrouper(
+      options.run.id,
+      options.meta.devices,
+      options.meta.classes.map((c) => c.name),
+    );
     this.ledger = new CreditLedger(options.window ?? DEFAULT_WINDOW, options.grant);
     this.protocol = this.makeProtocol(options.meta.schema);
     this.namer = options.namer ?? (options.verdict.pipeline.detector.nameClasses ? options.verdict : null);
@@ -238,7 +242,10 @@ export class DetectSession {
         this.schema = message.meta.schema;
         this.protocol = this.makeProtocol(message.meta.schema);
         this.aggregator.setClasses(message.meta.classes);
-        this.alerts.setNames(message.meta.devices, message.meta.classes.map((c) => c.name));
+        this.alerts.setNames(
+          message.meta.devices,
+          message.meta.classes.map((c) => c.name),
+        );
         this.run.categories = categoriesOf(message.meta.schema);
         break;
       case 'skipped':
@@ -297,12 +304,26 @@ export class DetectSession {
 
     const axis = this.meta.hasOwnTime ? batch.time : new Float64Array(n).fill((batch.emittedAt - this.run.createdAt) / 1000);
     const named = this.nameAlerts(batch, features, verdict);
-    const { first, newest } = this.alerts.add(verdict, batch.device, batch.classIndex, axis, scores, named ? { classIndex: named.classIndex, names: this.predictedNames! } : undefined);
+    const { first, newest } = this.alerts.add(
+      verdict,
+      batch.device,
+      batch.classIndex,
+      axis,
+      scores,
+      named ? { classIndex: named.classIndex, names: this.predictedNames! } : undefined,
+    );
     const recentRows: number[] = [];
     for (let i = n - 1; i >= 0 && recentRows.length < RECENT_ALERTS; i--) if (verdict[i]) recentRows.push(i);
     if (recentRows.length) {
       const wanted = new Set<number>([...recentRows, ...first.values(), ...newest.values()]);
-      const samples = await this.samples(batch, features, scores, axis, [...wanted].sort((a, b) => a - b), named);
+      const samples = await this.samples(
+        batch,
+        features,
+        scores,
+        axis,
+        [...wanted].sort((a, b) => a - b),
+        named,
+      );
       for (const [g, row] of first) this.alerts.addSample(g, samples.get(row)!, true);
       for (const [g, row] of newest) if (first.get(g) !== row) this.alerts.addSample(g, samples.get(row)!, false);
       this.aggregator.addAlerts(recentRows.reverse().map((r) => samples.get(r)!));
@@ -381,7 +402,14 @@ export class DetectSession {
   }
 
   /** alert samples for `rows` of a batch, with each model input's share of the reconstruction error where the model has one */
-  private async samples(batch: FlowBatch, features: Matrix, scores: Float32Array, axis: Float64Array, rows: number[], named: NamedRows | null): Promise<Map<number, AlertSample>> {
+  private async samples(
+    batch: FlowBatch,
+    features: Matrix,
+    scores: Float32Array,
+    axis: Float64Array,
+    rows: number[],
+    named: NamedRows | null,
+  ): Promise<Map<number, AlertSample>> {
     const columns = this.schema.columns.map((c) => c.name);
     let perFeature: Float32Array | null = null;
     const names = this.contributionNames;
@@ -454,7 +482,10 @@ export class DetectSession {
   }
 
   private makeProtocol(schema: Schema) {
-    return protocolIndexer(schema.columns.map((c) => c.name), categoriesOf(schema));
+    return protocolIndexer(
+      schema.columns.map((c) => c.name),
+      categoriesOf(schema),
+    );
   }
 }
 

@@ -19,7 +19,17 @@ export { NO_DEVICE, transferablesOf, type FlowBatch, type SinkMessage, type Sour
 export type { FlowRows, FlowSource } from './flow-source';
 export { LiveAggregator, RECENT_ALERTS, type AggregatorSetup } from './live-aggregator';
 export { MAX_BUCKETS, emptySummary, type AlertSample, type FlowCounters, type LiveSeries, type LiveSummary, type RunState } from '../store/run-summary';
-export { chooseModels, defaultModelId, ensureDefaultModels, fetchDefaultModels, pipelineOf, trainOnTheSpot, MODEL_INDEX_FORMAT, type DefaultModelIndex, type ModelChoice } from './model-catalog';
+export {
+  chooseModels,
+  defaultModelId,
+  ensureDefaultModels,
+  fetchDefaultModels,
+  pipelineOf,
+  trainOnTheSpot,
+  MODEL_INDEX_FORMAT,
+  type DefaultModelIndex,
+  type ModelChoice,
+} from './model-catalog';
 export { plainRate, ReplayPacer, UNTIMED_RATE, type PacerPlan, type RateSpec } from './pacer';
 export { ReplayLoop, wallClock, type LoopState, type ReplayClock, type SendMessage } from './replay-loop';
 export { SimFlowSource } from './sim-source';

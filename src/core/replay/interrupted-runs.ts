@@ -46,7 +46,12 @@ export async function closeInterruptedRuns(store: LabStore, options: Interrupted
     // alerts among rows the retention limit dropped are counted by the store as it drops them
     const droppedAlerts = run.droppedAlerts ?? 0;
     const counters: FlowCounters = {
-      read: scored + skipped, scored, stored, skipped, alerts: rebuilt.counters.alerts + droppedAlerts, dropped,
+      read: scored + skipped,
+      scored,
+      stored,
+      skipped,
+      alerts: rebuilt.counters.alerts + droppedAlerts,
+      dropped,
       // a live feed's lost flows were never read: the store cannot recount them, the saved figure stands
       ...(s.counters.lost !== undefined && { lost: s.counters.lost }),
     };

@@ -37,8 +37,10 @@ export class LearningPeriod {
   constructor(readonly options: LearningOptions) {
     const { flows, seconds } = options;
     if ((flows === undefined) === (seconds === undefined)) throw new RangeError('a learning period is a number of flows or of seconds, one of the two');
-    if (flows !== undefined && !(Number.isInteger(flows) && flows >= MIN_LEARNING_FLOWS)) throw new RangeError(`a learning period needs at least ${MIN_LEARNING_FLOWS} flows, not ${flows}`);
-    if (seconds !== undefined && !(seconds > 0 && Number.isFinite(seconds))) throw new RangeError(`a learning period lasts a positive number of seconds, not ${seconds}`);
+    if (flows !== undefined && !(Number.isInteger(flows) && flows >= MIN_LEARNING_FLOWS))
+      throw new RangeError(`a learning period needs at least ${MIN_LEARNING_FLOWS} flows, not ${flows}`);
+    if (seconds !== undefined && !(seconds > 0 && Number.isFinite(seconds)))
+      throw new RangeError(`a learning period lasts a positive number of seconds, not ${seconds}`);
   }
 
   /** keeps the batch's rows; true once the period is over (enough flows, or the time is up with enough flows) */
@@ -66,12 +68,19 @@ export class LearningPeriod {
     const x = concatRows(this.parts);
     this.parts = [];
     const dialect = dialectById(schema.dialect) ?? { name: schema.dialect, defaultExclusions: {} };
-    const { pipeline } = await fitBenignRows(x, new Uint16Array(x.n), schema, dialect, { detector: this.options.detector ?? 'iforest', signal }, {
-      files: [`${label} (learning period)`],
-      rowsRead: x.n,
-      benignRows: x.n,
-      started: Date.now(),
-    });
+    const { pipeline } = await fitBenignRows(
+      x,
+      new Uint16Array(x.n),
+      schema,
+      dialect,
+      { detector: this.options.detector ?? 'iforest', signal },
+      {
+        files: [`${label} (learning period)`],
+        rowsRead: x.n,
+        benignRows: x.n,
+        started: Date.now(),
+      },
+    );
     this.state = 'done';
     return pipeline;
   }

@@ -137,7 +137,6 @@ export class LiveQueue {
     return n;
   }
 
-
   private skip(reason: string, n: number): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + n;
   }

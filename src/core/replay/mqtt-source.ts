@@ -45,7 +45,8 @@ export class MqttFlowSource implements FlowSource {
 
   constructor(private readonly options: MqttSourceOptions) {
     if (!options.topic.trim()) throw new InputError('name a topic to subscribe to');
-    if (options.share !== undefined && !/^[^/+#]+$/.test(options.share)) throw new InputError(`"${options.share}" cannot name a shared-subscription group (no /, + or #)`);
+    if (options.share !== undefined && !/^[^/+#]+$/.test(options.share))
+      throw new InputError(`"${options.share}" cannot name a shared-subscription group (no /, + or #)`);
     this.filter = options.share ? `$share/${options.share}/${options.topic}` : options.topic;
     this.connection = new MqttConnection(options);
     // under a shared subscription each consumer sees a part of the sequence: gaps are not losses
@@ -95,7 +96,17 @@ export class MqttFlowSource implements FlowSource {
       batch = this.readQueued(hint);
     }
     const d = this.wire.reader.schema?.columns.length ?? 0;
-    return this.rows(batch ?? { n: 0, d, data: new Float32Array(0), classIndex: new Int32Array(0), time: new Float64Array(0), rowNumber: new Float64Array(0), fileIndex: new Uint16Array(0) });
+    return this.rows(
+      batch ?? {
+        n: 0,
+        d,
+        data: new Float32Array(0),
+        classIndex: new Int32Array(0),
+        time: new Float64Array(0),
+        rowNumber: new Float64Array(0),
+        fileIndex: new Uint16Array(0),
+      },
+    );
   }
 
   /** a live feed has no position */
@@ -161,7 +172,16 @@ export class MqttFlowSource implements FlowSource {
       }
       return out;
     };
-    return { ...joined, classIndex: cat((k) => new Int32Array(k), (b) => b.classIndex), time: new Float64Array(n), rowNumber: new Float64Array(n), fileIndex: new Uint16Array(n) };
+    return {
+      ...joined,
+      classIndex: cat(
+        (k) => new Int32Array(k),
+        (b) => b.classIndex,
+      ),
+      time: new Float64Array(n),
+      rowNumber: new Float64Array(n),
+      fileIndex: new Uint16Array(n),
+    };
   }
 
   /** numbers the flows in arrival order (their row and time) and adds the device column */

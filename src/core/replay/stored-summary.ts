@@ -18,10 +18,17 @@ const PAGE = 16;
  */
 export async function summaryFromStore(store: Pick<LabStore, 'readChunks'>, run: RunRecord, saved: LiveSummary): Promise<LiveSummary> {
   const aggregator = new LiveAggregator({
-    runId: run.id, source: saved.source, detector: run.detector, threshold: run.threshold, hasOwnTime: true, startedAt: run.createdAt,
+    runId: run.id,
+    source: saved.source,
+    detector: run.detector,
+    threshold: run.threshold,
+    hasOwnTime: true,
+    startedAt: run.createdAt,
   });
   const known = new Map(saved.perClass.map((c) => [c.name, c]));
-  aggregator.setClasses(run.classes.map((name) => ({ name, benign: known.get(name)?.benign ?? /benign|normal/i.test(name), family: known.get(name)?.family ?? name })));
+  aggregator.setClasses(
+    run.classes.map((name) => ({ name, benign: known.get(name)?.benign ?? /benign|normal/i.test(name), family: known.get(name)?.family ?? name })),
+  );
   const protocol = protocolIndexer(run.columns, run.categories);
   let from = 0;
   for (;;) {

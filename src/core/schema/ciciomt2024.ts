@@ -3,12 +3,26 @@ import { baseName, firstPresent, overlap, type ClassInfo, type Dialect } from '.
 
 /** Classes as CIC names its files, benign first. TCP_IP part numbers (ICMP1/ICMP2) are folded. */
 const CLASSES = [
-  'Benign', 'Bluetooth_Benign',
+  'Benign',
+  'Bluetooth_Benign',
   'ARP_Spoofing',
-  'MQTT-DDoS-Connect_Flood', 'MQTT-DDoS-Publish_Flood', 'MQTT-DoS-Connect_Flood', 'MQTT-DoS-Publish_Flood', 'MQTT-Malformed_Data',
-  'Recon-OS_Scan', 'Recon-Ping_Sweep', 'Recon-Port_Scan', 'Recon-VulScan',
-  'TCP_IP-DDoS-ICMP', 'TCP_IP-DDoS-SYN', 'TCP_IP-DDoS-TCP', 'TCP_IP-DDoS-UDP',
-  'TCP_IP-DoS-ICMP', 'TCP_IP-DoS-SYN', 'TCP_IP-DoS-TCP', 'TCP_IP-DoS-UDP',
+  'MQTT-DDoS-Connect_Flood',
+  'MQTT-DDoS-Publish_Flood',
+  'MQTT-DoS-Connect_Flood',
+  'MQTT-DoS-Publish_Flood',
+  'MQTT-Malformed_Data',
+  'Recon-OS_Scan',
+  'Recon-Ping_Sweep',
+  'Recon-Port_Scan',
+  'Recon-VulScan',
+  'TCP_IP-DDoS-ICMP',
+  'TCP_IP-DDoS-SYN',
+  'TCP_IP-DDoS-TCP',
+  'TCP_IP-DDoS-UDP',
+  'TCP_IP-DoS-ICMP',
+  'TCP_IP-DoS-SYN',
+  'TCP_IP-DoS-TCP',
+  'TCP_IP-DoS-UDP',
   'Bluetooth_DoS',
 ];
 
@@ -18,12 +32,12 @@ const CLASSES = [
  * cell is taken whole (`a/b` is the class `a/b`); only file names lose their folders.
  */
 export function ciciomtClass(text: string): string | null {
-  let name = text.trim()
+  let name = text
+    .trim()
     .replace(/\.gz$/i, '')
     .replace(/\.csv$/i, '')
     .replace(/\.pcap$/i, '')
-    .replace(/^(WiFi_and_MQTT|WiFI_and_MQTT|Bluetooth)_(train|test)_/i, (_m, medium: string) =>
-      /^bluetooth$/i.test(medium) ? 'Bluetooth_' : '')
+    .replace(/^(WiFi_and_MQTT|WiFI_and_MQTT|Bluetooth)_(train|test)_/i, (_m, medium: string) => (/^bluetooth$/i.test(medium) ? 'Bluetooth_' : ''))
     .replace(/_(train|test)$/i, '');
   if (!name) return null;
   if (/^TCP_IP-/i.test(name)) name = name.replace(/\d+$/, ''); // file-part number, not another attack
@@ -58,7 +72,10 @@ function detectRelease(own: readonly string[], other: readonly string[]) {
   return (header: readonly string[], fileName: string): number => {
     if (header.includes('flow_duration')) return 0; // a CICIoT2023 file
     const mine = overlap(header, own);
-    const theirs = overlap(header, other.filter((c) => !own.includes(c)));
+    const theirs = overlap(
+      header,
+      other.filter((c) => !own.includes(c)),
+    );
     const nameHint = ciciomtFileClass(fileName) && /\.pcap/i.test(fileName) ? 0.05 : 0;
     return Math.max(0, Math.min(1, mine - 0.5 * theirs + nameHint));
   };
@@ -66,8 +83,7 @@ function detectRelease(own: readonly string[], other: readonly string[]) {
 
 /** Columns of the header that are among `known`, all numeric, in file order. */
 export function knownNumericColumns(known: readonly string[]) {
-  return (header: readonly string[]) =>
-    header.filter((h) => known.includes(h)).map((name) => ({ name, kind: 'numeric' as const }));
+  return (header: readonly string[]) => header.filter((h) => known.includes(h)).map((name) => ({ name, kind: 'numeric' as const }));
 }
 
 export const cicLabelColumn = (header: readonly string[]) => firstPresent(header, CIC_LABEL_COLUMNS);

@@ -4,15 +4,39 @@ import { overlap, type ClassInfo, type Dialect } from './dialect';
 
 const CLASSES = [
   'BenignTraffic',
-  'DDoS-ACK_Fragmentation', 'DDoS-HTTP_Flood', 'DDoS-ICMP_Flood', 'DDoS-ICMP_Fragmentation', 'DDoS-PSHACK_Flood',
-  'DDoS-RSTFINFlood', 'DDoS-SlowLoris', 'DDoS-SynonymousIP_Flood', 'DDoS-SYN_Flood', 'DDoS-TCP_Flood',
-  'DDoS-UDP_Flood', 'DDoS-UDP_Fragmentation',
-  'DoS-HTTP_Flood', 'DoS-SYN_Flood', 'DoS-TCP_Flood', 'DoS-UDP_Flood',
-  'Mirai-greeth_flood', 'Mirai-greip_flood', 'Mirai-udpplain',
-  'Recon-HostDiscovery', 'Recon-OSScan', 'Recon-PingSweep', 'Recon-PortScan', 'VulnerabilityScan',
-  'DNS_Spoofing', 'MITM-ArpSpoofing',
+  'DDoS-ACK_Fragmentation',
+  'DDoS-HTTP_Flood',
+  'DDoS-ICMP_Flood',
+  'DDoS-ICMP_Fragmentation',
+  'DDoS-PSHACK_Flood',
+  'DDoS-RSTFINFlood',
+  'DDoS-SlowLoris',
+  'DDoS-SynonymousIP_Flood',
+  'DDoS-SYN_Flood',
+  'DDoS-TCP_Flood',
+  'DDoS-UDP_Flood',
+  'DDoS-UDP_Fragmentation',
+  'DoS-HTTP_Flood',
+  'DoS-SYN_Flood',
+  'DoS-TCP_Flood',
+  'DoS-UDP_Flood',
+  'Mirai-greeth_flood',
+  'Mirai-greip_flood',
+  'Mirai-udpplain',
+  'Recon-HostDiscovery',
+  'Recon-OSScan',
+  'Recon-PingSweep',
+  'Recon-PortScan',
+  'VulnerabilityScan',
+  'DNS_Spoofing',
+  'MITM-ArpSpoofing',
   'DictionaryBruteForce',
-  'BrowserHijacking', 'CommandInjection', 'SqlInjection', 'XSS', 'Backdoor_Malware', 'Uploading_Attack',
+  'BrowserHijacking',
+  'CommandInjection',
+  'SqlInjection',
+  'XSS',
+  'Backdoor_Malware',
+  'Uploading_Attack',
 ];
 
 const FAMILY_BY_PREFIX: [RegExp, string][] = [
@@ -40,7 +64,10 @@ export const ciciot2023: Dialect = {
     // flow_duration and urg_count are what set it apart from the CICIoMT2024 releases
     if (!header.includes('flow_duration') && !header.includes('urg_count')) return 0;
     const ttlRelease = header.includes(CICIOT2023_TTL_ALIAS) ? 1 : 0;
-    return overlap(header, CICIOT2023_COLUMNS.filter((c) => !(ttlRelease && c === 'Duration')));
+    return overlap(
+      header,
+      CICIOT2023_COLUMNS.filter((c) => !(ttlRelease && c === 'Duration')),
+    );
   },
   featureColumns: knownNumericColumns(FEATURES),
   labelColumn: cicLabelColumn,

@@ -18,8 +18,7 @@ export const MIN_CONFIDENCE = 0.6;
 /** The dialect a file is written in, judged from its header and name; null when none fits. */
 export function detectDialect(rawHeader: readonly string[], fileName: string): Detection | null {
   const header = cleanHeader(rawHeader);
-  const candidates = KNOWN_DIALECTS.map((dialect) => ({ dialect, confidence: dialect.detect(header, fileName) }))
-    .sort((a, b) => b.confidence - a.confidence);
+  const candidates = KNOWN_DIALECTS.map((dialect) => ({ dialect, confidence: dialect.detect(header, fileName) })).sort((a, b) => b.confidence - a.confidence);
   const best = candidates[0];
   if (best.confidence < MIN_CONFIDENCE) return null;
   return {

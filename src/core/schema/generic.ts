@@ -22,14 +22,12 @@ export function genericDialect(options: GenericOptions): Dialect {
     id: 'generic',
     name: `Generic CSV (label column "${labelColumn}")`,
     detect: (header) => (header.includes(labelColumn) ? 0.5 : 0),
-    featureColumns: (header) =>
-      header.filter((h) => h !== labelColumn && h !== timeColumn).map((name) => ({ name, kind: 'numeric' as const })),
+    featureColumns: (header) => header.filter((h) => h !== labelColumn && h !== timeColumn).map((name) => ({ name, kind: 'numeric' as const })),
     labelColumn: (header) => (header.includes(labelColumn) ? labelColumn : null),
     timeColumn: (header) => (timeColumn && header.includes(timeColumn) ? timeColumn : null),
     labelOf: (cell) => (cell === null ? null : cell.trim() || null),
     classes: [],
-    category: (className) =>
-      benign.has(className.trim().toLowerCase()) ? { benign: true, family: 'Benign' } : { benign: false, family: className },
+    category: (className) => (benign.has(className.trim().toLowerCase()) ? { benign: true, family: 'Benign' } : { benign: false, family: className }),
     defaultExclusions: {},
     sniffFeatures: true,
   };

@@ -8,10 +8,23 @@ import { ATTACK_WINDOWS } from './profiles';
 
 export type AttackClass =
   | 'ARP_Spoofing'
-  | 'MQTT-DDoS-Connect_Flood' | 'MQTT-DDoS-Publish_Flood' | 'MQTT-DoS-Connect_Flood' | 'MQTT-DoS-Publish_Flood' | 'MQTT-Malformed_Data'
-  | 'Recon-OS_Scan' | 'Recon-Ping_Sweep' | 'Recon-Port_Scan' | 'Recon-VulScan'
-  | 'TCP_IP-DDoS-ICMP' | 'TCP_IP-DDoS-SYN' | 'TCP_IP-DDoS-TCP' | 'TCP_IP-DDoS-UDP'
-  | 'TCP_IP-DoS-ICMP' | 'TCP_IP-DoS-SYN' | 'TCP_IP-DoS-TCP' | 'TCP_IP-DoS-UDP';
+  | 'MQTT-DDoS-Connect_Flood'
+  | 'MQTT-DDoS-Publish_Flood'
+  | 'MQTT-DoS-Connect_Flood'
+  | 'MQTT-DoS-Publish_Flood'
+  | 'MQTT-Malformed_Data'
+  | 'Recon-OS_Scan'
+  | 'Recon-Ping_Sweep'
+  | 'Recon-Port_Scan'
+  | 'Recon-VulScan'
+  | 'TCP_IP-DDoS-ICMP'
+  | 'TCP_IP-DDoS-SYN'
+  | 'TCP_IP-DDoS-TCP'
+  | 'TCP_IP-DDoS-UDP'
+  | 'TCP_IP-DoS-ICMP'
+  | 'TCP_IP-DoS-SYN'
+  | 'TCP_IP-DoS-TCP'
+  | 'TCP_IP-DoS-UDP';
 
 export interface AttackInfo {
   /** what a caption calls it */

@@ -65,7 +65,15 @@ export function calibrate(real: Map<string, Float32Array>, rowsPerClass = 2000, 
     const ks = CICIOMT_V2_COLUMNS.map((_, j) => ksStatistic(column(realRows, j), column(sim, j)));
     let worst = 0;
     for (let j = 1; j < ks.length; j++) if (ks[j] > ks[worst]) worst = j;
-    classes.push({ className, realRows: realRows.length / FEATURE_COUNT, simulatedRows: rowsPerClass, ks, median: median(ks), max: ks[worst], worstFeature: CICIOMT_V2_COLUMNS[worst] });
+    classes.push({
+      className,
+      realRows: realRows.length / FEATURE_COUNT,
+      simulatedRows: rowsPerClass,
+      ks,
+      median: median(ks),
+      max: ks[worst],
+      worstFeature: CICIOMT_V2_COLUMNS[worst],
+    });
     ks.forEach((v, j) => v > 0.5 && above.push({ className, feature: CICIOMT_V2_COLUMNS[j], ks: v }));
   });
   return { seed, rowsPerClass, classes, above };
@@ -85,10 +93,23 @@ export function formatCalibration(r: CalibrationReport): string {
 
 /** The table as Markdown, and the full class × feature matrix. */
 export function calibrationMarkdown(r: CalibrationReport): { summary: string; matrix: string } {
-  const summary = ['| class | real rows | median KS | max KS | worst feature |', '|---|---:|---:|---:|---|',
-    ...r.classes.map((c) => `| ${c.className} | ${c.realRows} | ${c.median.toFixed(3)} | ${c.max.toFixed(3)} | ${c.worstFeature} |`)].join('\n');
-  const head = `| feature | ${r.classes.map((c) => c.className.replace(/^TCP_IP-/, '').replace(/^Recon-/, 'R-').replace(/^MQTT-/, 'M-')).join(' | ')} |`;
-  const matrix = [head, `|---|${r.classes.map(() => '---:').join('|')}|`,
-    ...CICIOMT_V2_COLUMNS.map((f, j) => `| ${f} | ${r.classes.map((c) => c.ks[j].toFixed(2)).join(' | ')} |`)].join('\n');
+  const summary = [
+    '| class | real rows | median KS | max KS | worst feature |',
+    '|---|---:|---:|---:|---|',
+    ...r.classes.map((c) => `| ${c.className} | ${c.realRows} | ${c.median.toFixed(3)} | ${c.max.toFixed(3)} | ${c.worstFeature} |`),
+  ].join('\n');
+  const head = `| feature | ${r.classes
+    .map((c) =>
+      c.className
+        .replace(/^TCP_IP-/, '')
+        .replace(/^Recon-/, 'R-')
+        .replace(/^MQTT-/, 'M-'),
+    )
+    .join(' | ')} |`;
+  const matrix = [
+    head,
+    `|---|${r.classes.map(() => '---:').join('|')}|`,
+    ...CICIOMT_V2_COLUMNS.map((f, j) => `| ${f} | ${r.classes.map((c) => c.ks[j].toFixed(2)).join(' | ')} |`),
+  ].join('\n');
   return { summary, matrix };
 }

@@ -24,7 +24,14 @@ const FLAG_BITS: Record<string, number> = { F: 0x01, S: 0x02, R: 0x04, P: 0x08, 
 const PLAIN_TCP_PORT = 1883;
 const PLAIN_UDP_PORT = 5005;
 const APP_PORTS: Record<string, [number, number]> = {
-  HTTP: [80, 80], HTTPS: [443, 443], DNS: [53, 53], Telnet: [23, 23], SMTP: [25, 25], SSH: [22, 22], IRC: [6667, 6667], DHCP: [67, 67],
+  HTTP: [80, 80],
+  HTTPS: [443, 443],
+  DNS: [53, 53],
+  Telnet: [23, 23],
+  SMTP: [25, 25],
+  SSH: [22, 22],
+  IRC: [6667, 6667],
+  DHCP: [67, 67],
 };
 
 interface Pending {
@@ -45,12 +52,7 @@ export class SimCapture implements RowPackets {
   /** seconds added to the simulator's clock */
   private readonly epoch: number;
 
-  constructor(
-    startHour: number,
-    onPcap: (chunk: Uint8Array) => void,
-    onRows: (rows: PacketFlows) => void,
-    options: ExtractOptions = {},
-  ) {
+  constructor(startHour: number, onPcap: (chunk: Uint8Array) => void, onRows: (rows: PacketFlows) => void, options: ExtractOptions = {}) {
     this.epoch = CAPTURE_EPOCH + startHour * 3600;
     this.writer = new PcapWriter(onPcap);
     this.extractor = new FlowExtractor(onRows, options);
@@ -79,11 +81,23 @@ export class SimCapture implements RowPackets {
       const me = { mac: DEVICE_MAC + device + 1, ip: 0x0a000000 + device + 1 };
       const far = { mac: DEVICE_MAC + GATEWAY, ip: 0x0a000000 + GATEWAY };
       const [from, to] = p.inbound ? [far, me] : [me, far];
-      buildFrame({
-        srcMac: from.mac, dstMac: p.spec.proto === 'arp' ? 0xffffffffffff : to.mac, proto: p.spec.proto, src4: from.ip, dst4: to.ip, ttl: p.ttl,
-        sport: p.inbound ? appPort : devicePort, dport: p.inbound ? devicePort : appPort,
-        flags: [...(p.spec.flags ?? '')].reduce((f, ch) => f | (FLAG_BITS[ch] ?? 0), 0), hl: p.hl, size: frame.length,
-      }, frame, 0);
+      buildFrame(
+        {
+          srcMac: from.mac,
+          dstMac: p.spec.proto === 'arp' ? 0xffffffffffff : to.mac,
+          proto: p.spec.proto,
+          src4: from.ip,
+          dst4: to.ip,
+          ttl: p.ttl,
+          sport: p.inbound ? appPort : devicePort,
+          dport: p.inbound ? devicePort : appPort,
+          flags: [...(p.spec.flags ?? '')].reduce((f, ch) => f | (FLAG_BITS[ch] ?? 0), 0),
+          hl: p.hl,
+          size: frame.length,
+        },
+        frame,
+        0,
+      );
       push(this.heap, { sec: sec + carry, ns, seq: this.seq++, frame, label: classIndex });
     }
     this.row = [];
@@ -149,12 +163,23 @@ function pop(heap: Pending[]): Pending {
  * A scenario's first `rows` simulated rows as packets: yields, chunk by chunk, the pcap
  * bytes and the flow rows the extractor made of them as CSV (header first).
  */
-export function* simulateCapture(scenario: string, rows: number, seed: number, options: ExtractOptions = {}, chunkRows = 4096): Generator<{ pcap: Uint8Array[]; csv: string }> {
+export function* simulateCapture(
+  scenario: string,
+  rows: number,
+  seed: number,
+  options: ExtractOptions = {},
+  chunkRows = 4096,
+): Generator<{ pcap: Uint8Array[]; csv: string }> {
   const sim = new Simulator(scenarioById(scenario), { seed });
   let pcap: Uint8Array[] = [];
   let csv = FLOW_CSV_HEADER + '\n';
-  const capture = new SimCapture(sim.scenario.startHour, (chunk) => pcap.push(chunk), (flows) => (csv += flowCsvRows(flows, capture.extractor.names, sim.vocabulary.names)), options);
-  for (let done = 0; done < rows; ) {
+  const capture = new SimCapture(
+    sim.scenario.startHour,
+    (chunk) => pcap.push(chunk),
+    (flows) => (csv += flowCsvRows(flows, capture.extractor.names, sim.vocabulary.names)),
+    options,
+  );
+  for (let done = 0; done < rows;) {
     const n = Math.min(chunkRows, rows - done);
     sim.next(n, capture);
     done += n;

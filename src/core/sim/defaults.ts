@@ -17,7 +17,7 @@ export const DEFAULT_DATASET = {
 export function* simulateCsv(scenario: string, rows: number, seed: number, chunkRows = 4096): Generator<string> {
   const sim = new Simulator(scenarioById(scenario), { seed });
   yield SIM_CSV_HEADER + '\n';
-  for (let done = 0; done < rows; ) {
+  for (let done = 0; done < rows;) {
     const n = Math.min(chunkRows, rows - done);
     yield csvRows(sim.next(n), sim.vocabulary.names, sim.devices);
     done += n;

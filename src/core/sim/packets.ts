@@ -18,13 +18,7 @@ export type AppProtocol = 'HTTP' | 'HTTPS' | 'DNS' | 'Telnet' | 'SMTP' | 'SSH' |
  * values per packet / per window; `{ log: [lo, hi] }` / `{ wlog: [lo, hi] }` log-uniform.
  */
 export type SizeSpec =
-  | number
-  | [number, number]
-  | { w: [number, number] }
-  | { pick: number[] }
-  | { wpick: number[] }
-  | { log: [number, number] }
-  | { wlog: [number, number] };
+  number | [number, number] | { w: [number, number] } | { pick: number[] } | { wpick: number[] } | { log: [number, number] } | { wlog: [number, number] };
 
 /** One kind of packet in a window's mix. */
 export interface PacketSpec {
@@ -80,11 +74,26 @@ export interface WindowSpec {
 /** the share column each TCP flag, application and protocol counts in */
 const FLAG_COLUMN: Record<string, number> = { F: F.fin, S: F.syn, R: F.rst, P: F.psh, A: F.ack, E: F.ece, C: F.cwr };
 const APP_COLUMN: Record<AppProtocol, number> = {
-  HTTP: F.HTTP, HTTPS: F.HTTPS, DNS: F.DNS, Telnet: F.Telnet, SMTP: F.SMTP, SSH: F.SSH, IRC: F.IRC, DHCP: F.DHCP,
+  HTTP: F.HTTP,
+  HTTPS: F.HTTPS,
+  DNS: F.DNS,
+  Telnet: F.Telnet,
+  SMTP: F.SMTP,
+  SSH: F.SSH,
+  IRC: F.IRC,
+  DHCP: F.DHCP,
 };
 const PROTO_COLUMN: Record<Protocol, number> = { tcp: F.TCP, udp: F.UDP, icmp: F.ICMP, arp: F.ARP, igmp: F.IGMP };
 
-const enum SizeMode { Fixed, Uniform, WindowUniform, Pick, WindowPick, Log, WindowLog }
+const enum SizeMode {
+  Fixed,
+  Uniform,
+  WindowUniform,
+  Pick,
+  WindowPick,
+  Log,
+  WindowLog,
+}
 
 /** A packet spec made ready for the hot path. */
 class Kind {
@@ -179,7 +188,7 @@ function compileMix(mix: readonly PacketSpec[], where: string): Kind[] {
   const total = mix.reduce((s, m) => s + m.p, 0);
   if (!(total > 0)) throw new Error(`${where}: packet weights must add up to more than 0`);
   let c = 0;
-  for (let i = 0; i < kinds.length; i++) kinds[i].cum = (c += mix[i].p / total);
+  for (let i = 0; i < kinds.length; i++) kinds[i].cum = c += mix[i].p / total;
   return kinds;
 }
 
@@ -189,7 +198,7 @@ function startWindow(kinds: Kind[], varying: boolean, rng: Draw) {
     let total = 0;
     for (const k of kinds) total += k.pwLo >= 0 ? (k.cum = k.pwLo + (k.pwHi - k.pwLo) * rng.next()) : (k.cum = k.p);
     let c = 0;
-    for (const k of kinds) k.cum = (c += k.cum / total);
+    for (const k of kinds) k.cum = c += k.cum / total;
   }
   for (const k of kinds) {
     if (k.mode === SizeMode.WindowUniform) k.current = k.a + Math.floor(rng.next() * (k.b - k.a + 1));
@@ -256,9 +265,19 @@ export class WindowModel {
     this.cycle = spec.order === 'cycle';
     this.background = compileMix(BACKGROUND, 'background');
     this.bg = spec.background ?? 0;
-    this.bgPerWindow = this.bg > 0 && this.background.some((k) => k.mode === SizeMode.WindowUniform || k.mode === SizeMode.WindowPick || k.mode === SizeMode.WindowLog);
+    this.bgPerWindow =
+      this.bg > 0 && this.background.some((k) => k.mode === SizeMode.WindowUniform || k.mode === SizeMode.WindowPick || k.mode === SizeMode.WindowLog);
     const g = spec.iat.gap ?? [0, 0, 0];
-    this.iat = { lo: spec.iat.lo, hi: spec.iat.hi, jitter: spec.iat.jitter, zero: spec.iat.zero ?? 0, zeroAll: spec.iat.zeroAll ?? 0, gapP: g[0], gapLo: g[1], gapHi: g[2] };
+    this.iat = {
+      lo: spec.iat.lo,
+      hi: spec.iat.hi,
+      jitter: spec.iat.jitter,
+      zero: spec.iat.zero ?? 0,
+      zeroAll: spec.iat.zeroAll ?? 0,
+      gapP: g[0],
+      gapLo: g[1],
+      gapHi: g[2],
+    };
     this.jitter = normalTable((z) => Math.exp(spec.iat.jitter * z));
     this.logMissBg = Math.log1p(-this.bg);
     this.logMissZero = Math.log1p(-this.iat.zero);
@@ -342,7 +361,7 @@ export class WindowMix {
     const total = specs.reduce((s, w) => s + w.weight, 0);
     this.cum = new Float64Array(specs.length);
     let c = 0;
-    for (let i = 0; i < specs.length; i++) this.cum[i] = (c += specs[i].weight / total);
+    for (let i = 0; i < specs.length; i++) this.cum[i] = c += specs[i].weight / total;
   }
 
   emit(rng: Draw, out: Float32Array, off: number, pace = 1, sink?: PacketSink): void {

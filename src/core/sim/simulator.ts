@@ -123,7 +123,14 @@ export class Simulator {
         const specs = Object.entries(d.type.windows).map(([w, weight]) => ({ ...BENIGN_WINDOWS[w as BenignWindow], weight: weight as number }));
         mixes.set(d.type, (mix = new WindowMix(specs)));
       }
-      this.benign.push({ mix, rate: d.type.rowsPerSecond * (scenario.load ?? 1), classIndex: benignIndex, devices: Uint16Array.of(i), pace: 1, diurnal: d.type.diurnal });
+      this.benign.push({
+        mix,
+        rate: d.type.rowsPerSecond * (scenario.load ?? 1),
+        classIndex: benignIndex,
+        devices: Uint16Array.of(i),
+        pace: 1,
+        diurnal: d.type.diurnal,
+      });
     });
     this.refresh();
   }
@@ -297,7 +304,18 @@ function caption(e: ActiveEpisode): Caption {
 export function sampleClass(className: string, n: number, seed = 0): Float32Array {
   const out = new Float32Array(n * FEATURE_COUNT);
   if (className === 'Benign') {
-    const sim = new Simulator({ id: 'calibration', name: 'calibration', description: '', startHour: 0, durationS: 86400, ward: { monitors: 12, pumps: 12, wearables: 8, nurseStations: 3 }, episodes: [] }, { seed });
+    const sim = new Simulator(
+      {
+        id: 'calibration',
+        name: 'calibration',
+        description: '',
+        startHour: 0,
+        durationS: 86400,
+        ward: { monitors: 12, pumps: 12, wearables: 8, nurseStations: 3 },
+        episodes: [],
+      },
+      { seed },
+    );
     // spread over a day so the day/night mix is in
     const step = 86400 / n;
     for (let i = 0; i < n; i++) {

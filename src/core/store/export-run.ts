@@ -45,7 +45,11 @@ type ChunkReader = Pick<LabStore, 'getRun' | 'readChunks'>;
 /** `<run name>.csv` etc., with characters file systems refuse replaced by `_` */
 export function exportFileName(run: Pick<RunRecord, 'name'>, format: ExportFormat): string {
   // eslint-disable-next-line no-control-regex
-  const base = run.name.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, '_').replace(/^[\s.]+|[\s.]+$/g, '').slice(0, 120) || 'run';
+  const base =
+    run.name
+      .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, '_')
+      .replace(/^[\s.]+|[\s.]+$/g, '')
+      .slice(0, 120) || 'run';
   return `${base}.${EXPORT_FORMATS[format].extension}`;
 }
 
@@ -74,7 +78,12 @@ export function exportRun(store: ChunkReader, runId: string, format: ExportForma
 }
 
 /** The run as pieces of text, in flow order (chunk seq, then row). */
-export async function* exportRunText(store: ChunkReader, runId: string, format: ExportFormat, options: ExportOptions = {}): AsyncGenerator<string, void, undefined> {
+export async function* exportRunText(
+  store: ChunkReader,
+  runId: string,
+  format: ExportFormat,
+  options: ExportOptions = {},
+): AsyncGenerator<string, void, undefined> {
   const run = await store.getRun(runId);
   if (!run) throw new Error(`There is no stored run ${runId} to export.`);
   const pageSize = Math.max(1, options.pageSize ?? 8);
@@ -141,7 +150,11 @@ function uniqueNames(taken: Set<string>, wanted: string[], fallback: (j: number)
 /** field names for CSV and NDJSON: fixed, features, `score_<detector>` */
 function tableNames(run: RunRecord, detectors: string[]): { features: string[]; detectors: string[] } {
   const taken = new Set(fixedOf(run));
-  const detectorNames = uniqueNames(taken, detectors.map((d) => `score_${d}`), (j) => `score_${j}`);
+  const detectorNames = uniqueNames(
+    taken,
+    detectors.map((d) => `score_${d}`),
+    (j) => `score_${j}`,
+  );
   return { features: uniqueNames(taken, run.columns, (j) => `feature_${j}`), detectors: detectorNames };
 }
 
@@ -241,7 +254,11 @@ export function influxWriter(run: RunRecord, detectors: string[], options: Influ
   const stamp = options.timestampNs ?? ((c: FlowChunk, i: number) => (Number.isFinite(c.time[i]) ? lpTimestampNs(c.time[i]) : ''));
   const measurement = lpMeasurement(INFLUX_MEASUREMENT);
   const reserved = new Set(['time', 'score', 'row']);
-  const detectorFields = uniqueNames(reserved, detectors.map((k) => `score_${snakeCase(k)}`), (j) => `score_${j}`).map(lpKey);
+  const detectorFields = uniqueNames(
+    reserved,
+    detectors.map((k) => `score_${snakeCase(k)}`),
+    (j) => `score_${j}`,
+  ).map(lpKey);
   const featureFields = uniqueNames(reserved, run.columns.map(snakeCase), (j) => `feature_${j}`).map(lpKey);
   const cats = categoryNames(run).map((c) => c?.map(lpString) ?? null);
   // tags in key order (device, label, protocol, verdict), as InfluxDB prefers them

@@ -28,8 +28,16 @@ const OTHER = 5;
 
 /** indicator columns and the protocol each one counts for */
 const INDICATORS: Record<string, number> = {
-  TCP, HTTP: TCP, HTTPS: TCP, Telnet: TCP, SMTP: TCP, SSH: TCP, IRC: TCP,
-  UDP, DNS: UDP, DHCP: UDP,
+  TCP,
+  HTTP: TCP,
+  HTTPS: TCP,
+  Telnet: TCP,
+  SMTP: TCP,
+  SSH: TCP,
+  IRC: TCP,
+  UDP,
+  DNS: UDP,
+  DHCP: UDP,
   ICMP,
   ARP,
 };
@@ -119,10 +127,6 @@ export function protocolIndexer(
 }
 
 /** The protocol name of one flow, given its feature values in column order. */
-export function flowProtocol(
-  columns: readonly string[],
-  values: ArrayLike<number>,
-  categories?: Readonly<Record<string, readonly string[]>>,
-): ProtocolName {
+export function flowProtocol(columns: readonly string[], values: ArrayLike<number>, categories?: Readonly<Record<string, readonly string[]>>): ProtocolName {
   return PROTOCOLS[protocolIndexer(columns, categories)(values, 0)];
 }

@@ -222,7 +222,14 @@ export class IndexedDbStore implements LabStore {
           for (const p of plans) {
             if (p.dropped === 0) continue;
             const run = await runs.get(p.runId);
-            if (run) fire(runs.put({ ...run, droppedRows: Math.max(run.droppedRows || 0, p.ledger.dropped), droppedAlerts: Math.max(run.droppedAlerts || 0, p.ledger.droppedFlagged) }));
+            if (run)
+              fire(
+                runs.put({
+                  ...run,
+                  droppedRows: Math.max(run.droppedRows || 0, p.ledger.dropped),
+                  droppedAlerts: Math.max(run.droppedAlerts || 0, p.ledger.droppedFlagged),
+                }),
+              );
           }
         });
       } catch (e) {
@@ -458,7 +465,12 @@ function storable(c: FlowChunk): FlowChunk {
   if (!Number.isInteger(c.seq) || c.seq < 0) throw new RangeError(`A flow chunk's seq must be a whole number ≥ 0, not ${c.seq}.`);
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`A flow chunk's n must be a whole number ≥ 0, not ${n}.`);
   const columns: [string, Column][] = [
-    ['time', c.time], ['rowNumber', c.rowNumber], ['classIndex', c.classIndex], ['device', c.device], ['score', c.score], ['verdict', c.verdict],
+    ['time', c.time],
+    ['rowNumber', c.rowNumber],
+    ['classIndex', c.classIndex],
+    ['device', c.device],
+    ['score', c.score],
+    ['verdict', c.verdict],
   ];
   if (c.scores) for (const [k, v] of Object.entries(c.scores)) columns.push([`scores.${k}`, v]);
   for (const [name, a] of columns) {

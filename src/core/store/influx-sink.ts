@@ -72,7 +72,10 @@ export class InfluxSink {
   private deadline = Infinity;
   private createdDb = false;
 
-  constructor(target: InfluxTarget, private readonly options: InfluxSinkOptions = {}) {
+  constructor(
+    target: InfluxTarget,
+    private readonly options: InfluxSinkOptions = {},
+  ) {
     this.write = writeEndpoint(target);
     this.batchPoints = options.batchPoints ?? 5000;
     this.maxPending = options.maxPendingPoints ?? 1_000_000;
@@ -196,13 +199,21 @@ export class InfluxSink {
         }
       }
       if (response.status === 401 || response.status === 403) {
-        return { written: 0, failed: batch.points, problem: `InfluxDB at ${this.label} refused the credentials (${response.status}${detail ? `: ${detail}` : ''})` };
+        return {
+          written: 0,
+          failed: batch.points,
+          problem: `InfluxDB at ${this.label} refused the credentials (${response.status}${detail ? `: ${detail}` : ''})`,
+        };
       }
       if (response.status === 400 || response.status === 413 || response.status === 404 || response.status === 422) {
         // 1.x writes the good points of a batch and reports how many it dropped
         const dropped = /dropped=(\d+)/.exec(body);
         const lost = dropped ? Math.min(batch.points, Number(dropped[1])) : batch.points;
-        return { written: batch.points - lost, failed: lost, problem: `InfluxDB at ${this.label} refused ${lost} point(s) (${response.status}${detail ? `: ${detail}` : ''})` };
+        return {
+          written: batch.points - lost,
+          failed: lost,
+          problem: `InfluxDB at ${this.label} refused ${lost} point(s) (${response.status}${detail ? `: ${detail}` : ''})`,
+        };
       }
       problem = `InfluxDB at ${this.label} answered ${response.status}${detail ? `: ${detail}` : ''}`;
     }
@@ -217,7 +228,11 @@ export class InfluxSink {
     const auth = new URL(this.write.url).searchParams;
     for (const k of ['u', 'p']) if (auth.get(k)) body.set(k, auth.get(k)!);
     try {
-      const r = await this.fetcher(url.href, { method: 'POST', headers: { ...this.write.headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body: body.toString() });
+      const r = await this.fetcher(url.href, {
+        method: 'POST',
+        headers: { ...this.write.headers, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: body.toString(),
+      });
       return r.ok;
     } catch {
       return false;

@@ -21,7 +21,10 @@ export class MemoryStore implements LabStore {
   private readonly datasets = new Map<string, DatasetRecord>();
   private retention: number;
 
-  constructor(private readonly sinks: ChunkSink[] = [], retentionRows = MEMORY_RETENTION_ROWS) {
+  constructor(
+    private readonly sinks: ChunkSink[] = [],
+    retentionRows = MEMORY_RETENTION_ROWS,
+  ) {
     this.retention = retentionRows;
   }
 

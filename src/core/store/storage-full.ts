@@ -5,10 +5,7 @@
 export class StorageFullError extends Error {
   override readonly name = 'StorageFullError';
   constructor(what: string, options?: { cause?: unknown }) {
-    super(
-      `Browser storage is full: ${what} could not be saved; delete old runs or models, or lower the retention limit, to make room.`,
-      options,
-    );
+    super(`Browser storage is full: ${what} could not be saved; delete old runs or models, or lower the retention limit, to make room.`, options);
   }
 }
 

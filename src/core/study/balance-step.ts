@@ -16,7 +16,14 @@ export interface BalancedTraining {
 }
 
 /** The training rows balanced by `method` (the test rows are never touched). */
-export async function balance(method: BalanceMethod, x: Matrix, y: Int32Array, k: number, seed: number, options: FitOptions & { ctganEpochs?: number }): Promise<BalancedTraining> {
+export async function balance(
+  method: BalanceMethod,
+  x: Matrix,
+  y: Int32Array,
+  k: number,
+  seed: number,
+  options: FitOptions & { ctganEpochs?: number },
+): Promise<BalancedTraining> {
   switch (method) {
     case 'none':
       return { x, y, synthetic: 0, notes: [] };

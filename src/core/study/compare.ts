@@ -101,10 +101,21 @@ export async function compareModels(options: CompareOptions): Promise<CompareRes
   const { y: yTrain, names } = targets(trainSet.classIndex, vocabulary, options.task);
   const { y: yTest } = targets(testSet.classIndex, vocabulary, options.task);
   const k = names.length;
-  const benignTargets = benignTargetsOf(options.task, vocabulary.info.map((c) => c.benign), names);
+  const benignTargets = benignTargetsOf(
+    options.task,
+    vocabulary.info.map((c) => c.benign),
+    names,
+  );
 
   // features: fitted on all training rows (the models see every class); counters and leakage left out
-  const exclusions = { ...trainSet.dialect.defaultExclusions, ...findRunningCounters(trainSet.x, trainSet.fileIndex, trainSet.schema.columns.map((c) => c.name)) };
+  const exclusions = {
+    ...trainSet.dialect.defaultExclusions,
+    ...findRunningCounters(
+      trainSet.x,
+      trainSet.fileIndex,
+      trainSet.schema.columns.map((c) => c.name),
+    ),
+  };
   const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR }).fit(trainSet.x, trainSet.schema, exclusions);
   const xTrain = preprocessor.transform(trainSet.x, trainSet.schema);
   const xTest = preprocessor.transform(testSet.x, testSet.schema);
@@ -121,7 +132,8 @@ export async function compareModels(options: CompareOptions): Promise<CompareRes
   for (const method of methods) {
     progress({ stage: 'balance', model: method, done, total });
     const balanced = await balance(method, xTrain, yTrain, k, seed, {
-      signal: options.signal, ctganEpochs: options.ctganEpochs,
+      signal: options.signal,
+      ctganEpochs: options.ctganEpochs,
       progress: (p) => progress({ stage: 'balance', model: method, done, total, detail: p }),
     });
     if (method !== 'none') {
@@ -129,7 +141,8 @@ export async function compareModels(options: CompareOptions): Promise<CompareRes
       // the balancers know classes by number only
       notes.push(...balanced.notes.map((n) => `${method}: ${n.replace(/\bclass (\d+)\b/g, (_m, c: string) => `class ${names[Number(c)] ?? c}`)}`));
       notes.push(`${method} added ${balanced.synthetic} synthetic training rows`);
-      if (method !== 'oversample' && balanced.synthetic > 0) syntheticQuality = syntheticSummary(xTrain, yTrain, balanced.x, balanced.y, names, preprocessor.outputNames);
+      if (method !== 'oversample' && balanced.synthetic > 0)
+        syntheticQuality = syntheticSummary(xTrain, yTrain, balanced.x, balanced.y, names, preprocessor.outputNames);
     }
     for (const name of modelNames) {
       if (method !== 'none' && name === 'kmeans') continue; // clustering ignores labels, balancing changes nothing it learns from
@@ -163,13 +176,25 @@ export async function compareModels(options: CompareOptions): Promise<CompareRes
     models,
     synthetic_quality: syntheticQuality,
     notes,
-    settings: { seed, test_fraction: options.test?.length ? null : (options.testFraction ?? DEFAULT_TEST_FRACTION), max_rows: maxRows, features: preprocessor.outputNames, excluded: { ...preprocessor.excluded } },
+    settings: {
+      seed,
+      test_fraction: options.test?.length ? null : (options.testFraction ?? DEFAULT_TEST_FRACTION),
+      max_rows: maxRows,
+      features: preprocessor.outputNames,
+      excluded: { ...preprocessor.excluded },
+    },
   };
 }
 
 function result(
-  kind: ModelResult['kind'], method: BalanceMethod, truth: Int32Array, predicted: Int32Array, names: string[],
-  benign: Set<number>, fitMs: number, predictMs: number,
+  kind: ModelResult['kind'],
+  method: BalanceMethod,
+  truth: Int32Array,
+  predicted: Int32Array,
+  names: string[],
+  benign: Set<number>,
+  fitMs: number,
+  predictMs: number,
 ): ModelResult {
   const confusion = multiclassConfusion(truth, predicted, names.length, names);
   const s = multiclassScores(confusion);
@@ -181,8 +206,13 @@ function result(
     if (!benign.has(predicted[i])) benignFlagged++;
   }
   return {
-    kind, balance: method,
-    accuracy: s.accuracy, balanced_accuracy: s.balanced_accuracy, macro_f1: s.macro_f1, weighted_f1: s.weighted_f1, per_class: s.per_class,
+    kind,
+    balance: method,
+    accuracy: s.accuracy,
+    balanced_accuracy: s.balanced_accuracy,
+    macro_f1: s.macro_f1,
+    weighted_f1: s.weighted_f1,
+    per_class: s.per_class,
     benign_fpr: benignRows ? benignFlagged / benignRows : NaN,
     fit_ms: Math.round(fitMs),
     predict_rows_per_s: Math.round(truth.length / Math.max(predictMs / 1000, 1e-6)),
@@ -192,13 +222,26 @@ function result(
 
 /** An unsupervised detector on the binary task: trained on benign rows, threshold at p99 of held-back benign rows. */
 async function detectorResult(
-  kind: Exclude<DetectorKind, 'ensemble'>, xTrain: Matrix, yTrain: Int32Array, xTest: Matrix, yTest: Int32Array,
-  names: string[], benign: Set<number>, seed: number, signal?: AbortSignal,
+  kind: Exclude<DetectorKind, 'ensemble'>,
+  xTrain: Matrix,
+  yTrain: Int32Array,
+  xTest: Matrix,
+  yTest: Int32Array,
+  names: string[],
+  benign: Set<number>,
+  seed: number,
+  signal?: AbortSignal,
 ): Promise<ModelResult> {
   const benignRows = [...yTrain.keys()].filter((i) => benign.has(yTrain[i]));
   const { trainIdx, holdoutIdx } = splitHoldout(benignRows.length, DEFAULT_HOLDOUT, seed);
-  const holdout = takeRows(xTrain, Array.from(holdoutIdx, (i) => benignRows[i]));
-  const fitRows = takeRows(xTrain, Array.from(trainIdx, (i) => benignRows[i]));
+  const holdout = takeRows(
+    xTrain,
+    Array.from(holdoutIdx, (i) => benignRows[i]),
+  );
+  const fitRows = takeRows(
+    xTrain,
+    Array.from(trainIdx, (i) => benignRows[i]),
+  );
   const detector = createDetector(kind, {}, seed);
   const t0 = performance.now();
   await detector.fit(fitRows, { signal });
@@ -234,7 +277,14 @@ function balancingVerdicts(models: Record<string, ModelResult>, method: BalanceM
 }
 
 /** The added rows (they follow the real ones) per class against that class's real rows. */
-function syntheticSummary(x: Matrix, y: Int32Array, bx: Matrix, by: Int32Array, names: string[], features: string[]): NonNullable<CompareResult['synthetic_quality']> {
+function syntheticSummary(
+  x: Matrix,
+  y: Int32Array,
+  bx: Matrix,
+  by: Int32Array,
+  names: string[],
+  features: string[],
+): NonNullable<CompareResult['synthetic_quality']> {
   const added = Array.from({ length: bx.n - x.n }, (_, i) => x.n + i);
   const synthetic = { x: takeRows(bx, added), y: Int32Array.from(added, (i) => by[i]) };
   const byClass = new Map<number, { ks: number; column: number }[]>();
@@ -245,7 +295,12 @@ function syntheticSummary(x: Matrix, y: Int32Array, bx: Matrix, by: Int32Array, 
   for (const [c, entries] of byClass) {
     const sorted = entries.map((e) => e.ks).sort((a, b) => a - b);
     const worst = entries.reduce((a, b) => (b.ks > a.ks ? b : a));
-    out[names[c]] = { rows: synthetic.y.filter((v) => v === c).length, median_ks: sorted[Math.floor((sorted.length - 1) / 2)], max_ks: worst.ks, worst_feature: features[worst.column] };
+    out[names[c]] = {
+      rows: synthetic.y.filter((v) => v === c).length,
+      median_ks: sorted[Math.floor((sorted.length - 1) / 2)],
+      max_ks: worst.ks,
+      worst_feature: features[worst.column],
+    };
   }
   return out;
 }

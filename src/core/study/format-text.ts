@@ -14,18 +14,35 @@ export function formatCompare(result: CompareResult): string {
   const ranked = rankedModels(result);
   const summary = formatTable(
     ['model', 'kind', 'accuracy', 'balanced acc.', 'macro-F1', 'weighted F1', 'benign FPR', 'fit ms', 'predict rows/s'],
-    ranked.map(([name, r]) => [name, r.kind, pct(r.accuracy), pct(r.balanced_accuracy), f3(r.macro_f1), f3(r.weighted_f1), pct(r.benign_fpr), String(r.fit_ms), r.predict_rows_per_s.toLocaleString('en')]),
+    ranked.map(([name, r]) => [
+      name,
+      r.kind,
+      pct(r.accuracy),
+      pct(r.balanced_accuracy),
+      f3(r.macro_f1),
+      f3(r.weighted_f1),
+      pct(r.benign_fpr),
+      String(r.fit_ms),
+      r.predict_rows_per_s.toLocaleString('en'),
+    ]),
   );
   const classes = result.classes.filter((c) => (result.test.per_class[c] ?? 0) > 0);
   const perClass = formatTable(
     ['class (test rows)', ...ranked.map(([name]) => name)],
-    classes.map((c) => [`${c} (${result.test.per_class[c]})`, ...ranked.map(([, r]) => `${f3(r.per_class[c]?.f1 ?? NaN)}/${f3(r.per_class[c]?.recall ?? NaN)}`)]),
+    classes.map((c) => [
+      `${c} (${result.test.per_class[c]})`,
+      ...ranked.map(([, r]) => `${f3(r.per_class[c]?.f1 ?? NaN)}/${f3(r.per_class[c]?.recall ?? NaN)}`),
+    ]),
   );
   const synthetic = result.synthetic_quality
-    ? ['', `Synthetic rows against real rows of their class (${result.balance}; KS per feature)`, formatTable(
-        ['class', 'synthetic rows', 'median KS', 'worst KS', 'worst feature'],
-        Object.entries(result.synthetic_quality).map(([c, q]) => [c, String(q.rows), f3(q.median_ks), f3(q.max_ks), q.worst_feature]),
-      )]
+    ? [
+        '',
+        `Synthetic rows against real rows of their class (${result.balance}; KS per feature)`,
+        formatTable(
+          ['class', 'synthetic rows', 'median KS', 'worst KS', 'worst feature'],
+          Object.entries(result.synthetic_quality).map(([c, q]) => [c, String(q.rows), f3(q.median_ks), f3(q.max_ks), q.worst_feature]),
+        ),
+      ]
     : [];
   return [
     `Model comparison: ${result.dataset.name}, task ${result.task}, balancing ${result.balance}`,

@@ -25,24 +25,46 @@ th{background:#eef1f5}.muted{color:#5b6675}.cm td{min-width:2.2rem}.grid{display
 <h2>Data and settings</h2>
 ${keyValues({
   'training files': result.train.files.join(', '),
-  'test files': result.settings.test_fraction === null ? result.test.files.join(', ') : `${Math.round(result.settings.test_fraction * 100)} % of the training rows, held out per class`,
+  'test files':
+    result.settings.test_fraction === null
+      ? result.test.files.join(', ')
+      : `${Math.round(result.settings.test_fraction * 100)} % of the training rows, held out per class`,
   'training rows (read / used / skipped)': `${result.train.rows.read} / ${result.train.rows.used} / ${result.train.rows.skipped}`,
   features: `${result.settings.features.length}: ${result.settings.features.join(', ')}`,
-  'left out': Object.entries(result.settings.excluded).map(([c, why]) => `${c} (${why})`).join('; ') || 'none',
+  'left out':
+    Object.entries(result.settings.excluded)
+      .map(([c, why]) => `${c} (${why})`)
+      .join('; ') || 'none',
 })}
 ${countsTable(result)}
 <h2>Comparison</h2>
 ${table(
   ['model', 'kind', 'accuracy', 'balanced accuracy', 'macro-F1', 'weighted F1', 'benign FPR', 'fit ms', 'predict rows/s'],
-  ranked.map(([name, r]) => [name, r.kind, pct(r.accuracy), pct(r.balanced_accuracy), f3(r.macro_f1), f3(r.weighted_f1), pct(r.benign_fpr), String(r.fit_ms), r.predict_rows_per_s.toLocaleString('en')]),
+  ranked.map(([name, r]) => [
+    name,
+    r.kind,
+    pct(r.accuracy),
+    pct(r.balanced_accuracy),
+    f3(r.macro_f1),
+    f3(r.weighted_f1),
+    pct(r.benign_fpr),
+    String(r.fit_ms),
+    r.predict_rows_per_s.toLocaleString('en'),
+  ]),
 )}
 ${macroF1Chart(ranked)}
 ${result.notes.length ? `<ul>${result.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 ${syntheticTable(result)}
 <h2>F1 per class</h2>
-${table(['class', ...ranked.map(([n]) => n)], classes.map((c) => [c, ...ranked.map(([, r]) => f3(r.per_class[c]?.f1 ?? NaN))]))}
+${table(
+  ['class', ...ranked.map(([n]) => n)],
+  classes.map((c) => [c, ...ranked.map(([, r]) => f3(r.per_class[c]?.f1 ?? NaN))]),
+)}
 <h2>Recall per class</h2>
-${table(['class', ...ranked.map(([n]) => n)], classes.map((c) => [c, ...ranked.map(([, r]) => f3(r.per_class[c]?.recall ?? NaN))]))}
+${table(
+  ['class', ...ranked.map(([n]) => n)],
+  classes.map((c) => [c, ...ranked.map(([, r]) => f3(r.per_class[c]?.recall ?? NaN))]),
+)}
 <h2>Confusion matrices</h2>
 <p class="muted">Rows: true class; columns: predicted class.</p>
 <div class="grid">${ranked.map(([name, r]) => `<div class="cm-block"><h3>${escapeHtml(name)}</h3>${confusion(r)}</div>`).join('')}</div>
@@ -60,7 +82,9 @@ function table(header: string[], rows: string[][]): string {
 }
 
 function keyValues(kv: Record<string, string>): string {
-  return `<table>${Object.entries(kv).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td style="text-align:left">${escapeHtml(v)}</td></tr>`).join('')}</table>`;
+  return `<table>${Object.entries(kv)
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td style="text-align:left">${escapeHtml(v)}</td></tr>`)
+    .join('')}</table>`;
 }
 
 function countsTable(result: CompareResult): string {
@@ -96,7 +120,10 @@ function macroF1Chart(ranked: [string, ModelResult][]): string {
     })
     .join('');
   const axis = [0, 0.25, 0.5, 0.75, 1]
-    .map((t) => `<line x1="${labelW + t * barW}" x2="${labelW + t * barW}" y1="0" y2="${h - 18}" stroke="#dde"/><text x="${labelW + t * barW}" y="${h - 4}" font-size="11" text-anchor="middle">${t}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${labelW + t * barW}" x2="${labelW + t * barW}" y1="0" y2="${h - 18}" stroke="#dde"/><text x="${labelW + t * barW}" y="${h - 4}" font-size="11" text-anchor="middle">${t}</text>`,
+    )
     .join('');
   return `<svg width="${labelW + barW + 60}" height="${h}" role="img" aria-label="macro-F1 per model">${axis}${bars}</svg>`;
 }

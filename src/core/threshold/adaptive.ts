@@ -35,7 +35,11 @@ export class AdaptiveThreshold {
   leftOut = 0;
 
   /** `calibrated`: the fitted threshold; `benignMedian`: the median benign score it was set against */
-  constructor(readonly calibrated: number, benignMedian: number, options: AdaptiveThresholdOptions = {}) {
+  constructor(
+    readonly calibrated: number,
+    benignMedian: number,
+    options: AdaptiveThresholdOptions = {},
+  ) {
     const window = options.window ?? DEFAULT_ADAPTIVE.window;
     if (!(Number.isInteger(window) && window >= 10)) throw new RangeError(`an adaptive threshold needs a window of at least 10 scores, not ${window}`);
     this.ring = new Float64Array(window);

@@ -15,7 +15,9 @@ export interface BenignRank {
 const KNOTS = 200;
 
 export function fitBenignRank(benignScores: ArrayLike<number>): BenignRank {
-  const sorted = Float64Array.from(benignScores).filter((v) => v === v).sort();
+  const sorted = Float64Array.from(benignScores)
+    .filter((v) => v === v)
+    .sort();
   if (sorted.length === 0) throw new Error('no benign scores to put other scores on their scale');
   return { knots: Array.from({ length: KNOTS + 1 }, (_, i) => quantile(sorted, i / KNOTS)) };
 }

@@ -5,10 +5,7 @@ import { clopperPearson, type RateInterval } from './confidence';
  * Where the score turns into a verdict. Calibrated on scores of benign rows held back
  * from training (percentile), on training scores (contamination), or given (fixed).
  */
-export type ThresholdSpec =
-  | { kind: 'percentile'; p: number }
-  | { kind: 'contamination'; rate: number }
-  | { kind: 'fixed'; value: number };
+export type ThresholdSpec = { kind: 'percentile'; p: number } | { kind: 'contamination'; rate: number } | { kind: 'fixed'; value: number };
 
 export interface Threshold {
   spec: ThresholdSpec;
@@ -68,7 +65,13 @@ export function calibrate(spec: ThresholdSpec, benignHoldout: ArrayLike<number>,
     }
     case 'contamination': {
       const value = quantileOf(training, 1 - spec.rate);
-      return { spec, value, calibratedOn: training.length, benignMedian: quantileOf(training, 0.5), ...(benignHoldout.length && { expectedFpr: flaggedShare(benignHoldout, value) }) };
+      return {
+        spec,
+        value,
+        calibratedOn: training.length,
+        benignMedian: quantileOf(training, 0.5),
+        ...(benignHoldout.length && { expectedFpr: flaggedShare(benignHoldout, value) }),
+      };
     }
   }
 }

@@ -14,7 +14,8 @@ export function compact(v: number): string {
 }
 
 /** a share (0–1) as a percentage; "–" when there is none */
-export const percent = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(digits)} %`);
+export const percent = (v: number | null | undefined, digits = 1) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(digits)} %`;
 
 /** a feature value or a bin edge, short (four significant digits) */
 export function num(v: number): string {

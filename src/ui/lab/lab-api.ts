@@ -7,8 +7,20 @@
 import type { AdaptiveThresholdOptions } from '../../core/threshold';
 import type { LearningOptions } from '../../core/replay/learning-period';
 import type {
-  AttackInjection, BackendInfo, DatasetInfo, ExploreOptions, FeatureExploration, FeedStatus, InspectProgress, ModelSummary, RateSpec, SourceSpec,
-  RunArchiveApi, TrainProgress, TrainRequest, TrainResult,
+  AttackInjection,
+  BackendInfo,
+  DatasetInfo,
+  ExploreOptions,
+  FeatureExploration,
+  FeedStatus,
+  InspectProgress,
+  ModelSummary,
+  RateSpec,
+  SourceSpec,
+  RunArchiveApi,
+  TrainProgress,
+  TrainRequest,
+  TrainResult,
 } from '../../core/lab';
 import type { ScoreDistributions } from '../../core/explore';
 import type { LiveSummary } from '../../core/replay';
@@ -16,8 +28,25 @@ import type { AlertGroup, ModelRecord, RunRecord, StorageEstimate } from '../../
 
 // the contracts the workers share live below both, in `src/core/lab`; the views take them from here
 export type {
-  AlertGroup, AttackInjection, BackendInfo, DatasetInfo, ExploreOptions, FeatureExploration, FeedStatus, InspectProgress, LiveSummary, ModelRecord, ModelSummary,
-  RateSpec, RunRecord, ScoreDistributions, SourceSpec, StorageEstimate, TrainProgress, TrainRequest, TrainResult,
+  AlertGroup,
+  AttackInjection,
+  BackendInfo,
+  DatasetInfo,
+  ExploreOptions,
+  FeatureExploration,
+  FeedStatus,
+  InspectProgress,
+  LiveSummary,
+  ModelRecord,
+  ModelSummary,
+  RateSpec,
+  RunRecord,
+  ScoreDistributions,
+  SourceSpec,
+  StorageEstimate,
+  TrainProgress,
+  TrainRequest,
+  TrainResult,
 };
 
 export interface StartRequest {
@@ -62,13 +91,18 @@ export interface ReplayApi extends RunArchiveApi {
   feed(): Promise<FeedStatus | null>;
   /** scenario names with their one-line descriptions, and the attack classes that can be injected */
   scenarios(): Promise<{ scenarios: { name: string; description: string }[]; attacks: string[]; devices: string[] }>;
-
 }
 
 export interface TrainApi {
   inspect(files: File[], onProgress: (p: InspectProgress) => void): Promise<DatasetInfo>;
   /** the first call for a set of files reads them once more for every feature's histograms; later calls answer at once */
-  explore(files: File[], feature: string, scatter?: { x: string; y: string }, options?: ExploreOptions, onProgress?: (p: InspectProgress) => void): Promise<FeatureExploration>;
+  explore(
+    files: File[],
+    feature: string,
+    scatter?: { x: string; y: string },
+    options?: ExploreOptions,
+    onProgress?: (p: InspectProgress) => void,
+  ): Promise<FeatureExploration>;
   train(request: TrainRequest, onProgress: (p: TrainProgress) => void): Promise<TrainResult>;
   /** stops whatever the train worker is reading or training; the call rejects with an AbortError */
   cancel(): Promise<void>;

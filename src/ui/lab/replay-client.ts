@@ -172,5 +172,11 @@ export class ReplayClient implements ReplayApi {
 }
 
 function errorSummary(message: string, request: StartRequest): LiveSummary {
-  return emptySummary({ state: 'error', source: sourceLabel(request.source), detector: request.detector ?? 'ae', latencyMs: { p50: 0, p99: 0, max: 0 }, error: message });
+  return emptySummary({
+    state: 'error',
+    source: sourceLabel(request.source),
+    detector: request.detector ?? 'ae',
+    latencyMs: { p50: 0, p99: 0, max: 0 },
+    error: message,
+  });
 }

@@ -3,7 +3,15 @@ import type { CompareRequest, ComparisonResult, EvaluateRequest, EvaluationResul
 import type { PipelineProgress } from '../../core/pipeline';
 import type { CompareProgress } from '../../core/study';
 import type {
-  DatasetInfo, ExploreOptions, FeatureExploration, InspectProgress, ModelSummary, TrainApi, TrainProgress, TrainRequest, TrainResult,
+  DatasetInfo,
+  ExploreOptions,
+  FeatureExploration,
+  InspectProgress,
+  ModelSummary,
+  TrainApi,
+  TrainProgress,
+  TrainRequest,
+  TrainResult,
 } from './lab-api';
 import { pathOf } from './dropped-files';
 
@@ -34,7 +42,13 @@ export class TrainClient implements TrainApi {
     return this.api.inspect(files, Comlink.proxy(onProgress));
   }
 
-  explore(files: File[], feature: string, scatter?: { x: string; y: string }, options?: ExploreOptions, onProgress?: (p: InspectProgress) => void): Promise<FeatureExploration> {
+  explore(
+    files: File[],
+    feature: string,
+    scatter?: { x: string; y: string },
+    options?: ExploreOptions,
+    onProgress?: (p: InspectProgress) => void,
+  ): Promise<FeatureExploration> {
     return this.api.explore(files, feature, scatter, options, onProgress && Comlink.proxy(onProgress));
   }
 

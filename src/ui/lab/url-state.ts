@@ -19,9 +19,12 @@ export const VIEWS = {
 export type ViewId = keyof typeof VIEWS;
 
 export const LIVE_DETECTORS = {
-  ae: 'Autoencoder', iforest: 'Isolation forest', lstm: 'LSTM autoencoder',
+  ae: 'Autoencoder',
+  iforest: 'Isolation forest',
+  lstm: 'LSTM autoencoder',
   // supervised: the newest stored one (train it in the Train view); its alerts carry the class it names
-  hybrid: 'Hybrid (detector + classifier)', random_forest: 'Random forest (classifier)',
+  hybrid: 'Hybrid (detector + classifier)',
+  random_forest: 'Random forest (classifier)',
 } as const;
 export type LiveDetector = keyof typeof LIVE_DETECTORS;
 

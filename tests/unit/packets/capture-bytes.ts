@@ -11,7 +11,20 @@ export interface TestPacket {
 }
 
 export function frame(f: Partial<FrameFields>): Uint8Array {
-  const full: FrameFields = { srcMac: 0x0200000000aa, dstMac: 0x0200000000bb, proto: 'tcp', src4: 0x0a000001, dst4: 0x0a000002, ttl: 64, sport: 40000, dport: 1883, flags: 0x18, hl: 20, size: 80, ...f };
+  const full: FrameFields = {
+    srcMac: 0x0200000000aa,
+    dstMac: 0x0200000000bb,
+    proto: 'tcp',
+    src4: 0x0a000001,
+    dst4: 0x0a000002,
+    ttl: 64,
+    sport: 40000,
+    dport: 1883,
+    flags: 0x18,
+    hl: 20,
+    size: 80,
+    ...f,
+  };
   const out = new Uint8Array(full.size);
   buildFrame(full, out, 0);
   return out;
@@ -33,9 +46,23 @@ function pad4(bytes: number[]): number[] {
 /** a classic pcap file */
 export function pcapFile(packets: TestPacket[], options: { little?: boolean; nanos?: boolean; snap?: number; link?: number } = {}): Uint8Array {
   const little = options.little ?? true;
-  const out: number[] = [...u32(options.nanos ? 0xa1b23c4d : 0xa1b2c3d4, little), ...u16(2, little), ...u16(4, little), ...u32(0, little), ...u32(0, little), ...u32(options.snap ?? 65535, little), ...u32(options.link ?? packets[0]?.link ?? 1, little)];
+  const out: number[] = [
+    ...u32(options.nanos ? 0xa1b23c4d : 0xa1b2c3d4, little),
+    ...u16(2, little),
+    ...u16(4, little),
+    ...u32(0, little),
+    ...u32(0, little),
+    ...u32(options.snap ?? 65535, little),
+    ...u32(options.link ?? packets[0]?.link ?? 1, little),
+  ];
   for (const p of packets) {
-    out.push(...u32(p.sec, little), ...u32(options.nanos ? p.ns : Math.floor(p.ns / 1000), little), ...u32(p.bytes.length, little), ...u32(p.origLen ?? p.bytes.length, little), ...p.bytes);
+    out.push(
+      ...u32(p.sec, little),
+      ...u32(options.nanos ? p.ns : Math.floor(p.ns / 1000), little),
+      ...u32(p.bytes.length, little),
+      ...u32(p.origLen ?? p.bytes.length, little),
+      ...p.bytes,
+    );
   }
   return Uint8Array.from(out);
 }
@@ -54,10 +81,16 @@ export interface NgInterface {
 }
 
 /** a pcapng file: one section, the interfaces, then each packet as an enhanced (or `kind`) block, with extra blocks in between */
-export function pcapngFile(ifaces: NgInterface[], packets: (TestPacket & { iface: number; kind?: 'epb' | 'spb' | 'pb' })[], options: { little?: boolean; extraBlocks?: number[] } = {}): Uint8Array {
+export function pcapngFile(
+  ifaces: NgInterface[],
+  packets: (TestPacket & { iface: number; kind?: 'epb' | 'spb' | 'pb' })[],
+  options: { little?: boolean; extraBlocks?: number[] } = {},
+): Uint8Array {
   const little = options.little ?? true;
   const out: number[] = [];
-  out.push(...block(0x0a0d0d0a, [...u32(0x1a2b3c4d, little), ...u16(1, little), ...u16(0, little), ...u32(0xffffffff, little), ...u32(0xffffffff, little)], little));
+  out.push(
+    ...block(0x0a0d0d0a, [...u32(0x1a2b3c4d, little), ...u16(1, little), ...u16(0, little), ...u32(0xffffffff, little), ...u32(0xffffffff, little)], little),
+  );
   for (const extra of options.extraBlocks ?? []) out.push(...block(extra, [1, 2, 3, 4, 5, 6, 7, 8], little));
   for (const i of ifaces) {
     const opts: number[] = [];
@@ -74,8 +107,30 @@ export function pcapngFile(ifaces: NgInterface[], packets: (TestPacket & { iface
     const low = Number(ts & 0xffffffffn);
     const orig = p.origLen ?? p.bytes.length;
     if (p.kind === 'spb') out.push(...block(3, [...u32(orig, little), ...p.bytes], little));
-    else if (p.kind === 'pb') out.push(...block(2, [...u16(p.iface, little), ...u16(0, little), ...u32(high, little), ...u32(low, little), ...u32(p.bytes.length, little), ...u32(orig, little), ...p.bytes], little));
-    else out.push(...block(6, [...u32(p.iface, little), ...u32(high, little), ...u32(low, little), ...u32(p.bytes.length, little), ...u32(orig, little), ...p.bytes], little));
+    else if (p.kind === 'pb')
+      out.push(
+        ...block(
+          2,
+          [
+            ...u16(p.iface, little),
+            ...u16(0, little),
+            ...u32(high, little),
+            ...u32(low, little),
+            ...u32(p.bytes.length, little),
+            ...u32(orig, little),
+            ...p.bytes,
+          ],
+          little,
+        ),
+      );
+    else
+      out.push(
+        ...block(
+          6,
+          [...u32(p.iface, little), ...u32(high, little), ...u32(low, little), ...u32(p.bytes.length, little), ...u32(orig, little), ...p.bytes],
+          little,
+        ),
+      );
   }
   return Uint8Array.from(out);
 }

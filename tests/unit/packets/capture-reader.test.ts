@@ -2,12 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { CaptureReading, Decoded, newCaptureCounters, packetsSkipped, readCapture, type CaptureCounters } from '../../../src/core/packets';
 import { frame, gzip, pcapFile, pcapngFile, streamOf, type TestPacket } from './capture-bytes';
 
-interface Seen { link: number; sec: number; ns: number; capLen: number; origLen: number; first: number }
+interface Seen {
+  link: number;
+  sec: number;
+  ns: number;
+  capLen: number;
+  origLen: number;
+  first: number;
+}
 
 async function packetsOf(bytes: Uint8Array, chunk = 1 << 16, name = 'x.pcap'): Promise<{ seen: Seen[]; counters: CaptureCounters }> {
   const counters = newCaptureCounters();
   const seen: Seen[] = [];
-  for await (const _ of readCapture(streamOf(bytes, chunk), name, counters, (link, data, off, capLen, origLen, sec, ns) => seen.push({ link, sec, ns, capLen, origLen, first: data[off] }))) {
+  for await (const _ of readCapture(streamOf(bytes, chunk), name, counters, (link, data, off, capLen, origLen, sec, ns) =>
+    seen.push({ link, sec, ns, capLen, origLen, first: data[off] }),
+  )) {
     // packets are handed over as they are read
   }
   return { seen, counters };
@@ -26,7 +35,12 @@ function addsUp(c: CaptureCounters): void {
 }
 
 const T0 = 1_700_000_000;
-const PACKETS: TestPacket[] = [0, 1, 2, 3, 4].map((i) => ({ link: 1, sec: T0 + i, ns: 123_456_000 + i * 1000, bytes: frame({ size: 60 + i * 10, ttl: 60 + i }) }));
+const PACKETS: TestPacket[] = [0, 1, 2, 3, 4].map((i) => ({
+  link: 1,
+  sec: T0 + i,
+  ns: 123_456_000 + i * 1000,
+  bytes: frame({ size: 60 + i * 10, ttl: 60 + i }),
+}));
 
 describe('capture reader: containers', () => {
   it('reads classic pcap in both byte orders, microseconds and nanoseconds, in any chunking', async () => {
@@ -58,7 +72,11 @@ describe('capture reader: containers', () => {
       for (const chunk of [3, 1 << 16]) {
         const { seen, counters } = await packetsOf(bytes, chunk, 'x.pcapng');
         expect(seen.map((s) => [s.link, s.sec, s.ns, s.capLen])).toEqual([
-          [1, T0, 987_654_321, 60], [101, T0 + 1, 5_000, 60], [1, T0 + 2, 500_000_000, 70], [1, T0 + 3, 1, 80], [1, 0, 0, 90],
+          [1, T0, 987_654_321, 60],
+          [101, T0 + 1, 5_000, 60],
+          [1, T0 + 2, 500_000_000, 70],
+          [1, T0 + 3, 1, 80],
+          [1, 0, 0, 90],
         ]);
         expect(counters.blocksSkipped).toEqual({ 'name resolution': 1, 'interface statistics': 1, custom: 1 });
       }
@@ -74,7 +92,9 @@ describe('capture reader: containers', () => {
 
 describe('capture reader: bad input, one sentence, nothing lost', () => {
   it('refuses a text file named .pcap and an empty file', async () => {
-    await expect(countersOf(new TextEncoder().encode('Header_Length,Rate\n1,2\n'))).rejects.toThrow('x.pcap is not a packet capture: it starts with neither a pcap nor a pcapng header');
+    await expect(countersOf(new TextEncoder().encode('Header_Length,Rate\n1,2\n'))).rejects.toThrow(
+      'x.pcap is not a packet capture: it starts with neither a pcap nor a pcapng header',
+    );
     await expect(countersOf(new Uint8Array(0))).rejects.toThrow('x.pcap is empty');
     await expect(countersOf(new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1, 2, 0]))).rejects.toThrow('too short');
   });
@@ -106,7 +126,10 @@ describe('capture reader: bad input, one sentence, nothing lost', () => {
   });
 
   it('stops at a corrupt pcapng block length with one sentence, keeping the packets before', async () => {
-    const bytes = pcapngFile([{ link: 1 }], PACKETS.map((p) => ({ ...p, iface: 0 })));
+    const bytes = pcapngFile(
+      [{ link: 1 }],
+      PACKETS.map((p) => ({ ...p, iface: 0 })),
+    );
     // the third packet block's length field: section (28) + interface (20) + two blocks
     const epb = (p: TestPacket) => 32 + ((p.bytes.length + 3) & ~3);
     const at = 28 + 20 + epb(PACKETS[0]) + epb(PACKETS[1]);
@@ -114,12 +137,21 @@ describe('capture reader: bad input, one sentence, nothing lost', () => {
     new DataView(broken.buffer).setUint32(at + 4, 13, true);
     const c = await countersOf(broken, 'x.pcapng');
     expect(c.packets).toBe(2);
-    expect(c.problems).toEqual([expect.stringMatching(/^x\.pcapng: the block at byte \d+ has a corrupt length \(13\); the 2 packets before it were read, the last \d+ bytes could not be$/)]);
+    expect(c.problems).toEqual([
+      expect.stringMatching(
+        /^x\.pcapng: the block at byte \d+ has a corrupt length \(13\); the 2 packets before it were read, the last \d+ bytes could not be$/,
+      ),
+    ]);
     addsUp(c);
   });
 
   it('skips packets of a link type it does not decode, naming it', async () => {
-    const c = await countersOf(pcapFile(PACKETS.map((p) => ({ ...p, link: 105 })), { link: 105 }));
+    const c = await countersOf(
+      pcapFile(
+        PACKETS.map((p) => ({ ...p, link: 105 })),
+        { link: 105 },
+      ),
+    );
     expect(c.skipped).toEqual({ 'link type not decoded': 5 });
     expect(c.undecodedLinkTypes).toEqual({ 'IEEE 802.11 (105)': 5 });
     expect(c.flows).toBe(0);
@@ -146,7 +178,15 @@ describe('packet decoder', () => {
     const sll2 = Uint8Array.from([0x08, 0x00, 0, 0, 0, 0, 0, 1, 0, 1, 4, 6, 2, 0, 0, 0, 0, 0xcc, 0, 0, ...ip]);
     const nullLe = Uint8Array.from([2, 0, 0, 0, ...ip]);
     const nullBe = Uint8Array.from([0, 0, 0, 2, ...ip]);
-    for (const [link, bytes, mac] of [[113, sll, 0x0200000000cc], [276, sll2, 0x0200000000cc], [0, nullLe, 0], [0, nullBe, 0], [108, nullBe, 0], [101, ip, 0], [228, ip, 0]] as const) {
+    for (const [link, bytes, mac] of [
+      [113, sll, 0x0200000000cc],
+      [276, sll2, 0x0200000000cc],
+      [0, nullLe, 0],
+      [0, nullBe, 0],
+      [108, nullBe, 0],
+      [101, ip, 0],
+      [228, ip, 0],
+    ] as const) {
       expect(d.decode(link, bytes, 0, bytes.length, bytes.length)).toBeNull();
       expect([d.hasMac, d.mac, d.ipVersion, d.src4, d.ttl, d.flags]).toEqual([mac !== 0, mac, 4, 0x0a000001, 77, 0x12]);
     }

@@ -20,17 +20,20 @@ function row(b: PacketFlows, i: number): Float32Array {
 }
 
 describe('flow extractor', () => {
-  it('windows each device\'s packets and computes the features from them', async () => {
+  it("windows each device's packets and computes the features from them", async () => {
     const a = 0x0200000000aa;
     const b = 0x0200000000bb;
     const T = 1_700_000_000;
-    const bytes = pcapFile([
-      { link: 1, sec: T, ns: 0, bytes: frame({ srcMac: a, size: 60, ttl: 64, flags: 0x02 }) },
-      { link: 1, sec: T, ns: 100, bytes: frame({ srcMac: b, proto: 'udp', size: 100, ttl: 128, dport: 53 }) },
-      { link: 1, sec: T + 1, ns: 0, bytes: frame({ srcMac: a, size: 70, ttl: 64, flags: 0x10, hl: 32 }) },
-      { link: 1, sec: T + 1, ns: 500_000_000, bytes: frame({ srcMac: a, proto: 'arp', size: 80 }) },
-      { link: 1, sec: T + 2, ns: 0, bytes: frame({ srcMac: a, size: 60 }) },
-    ], { nanos: true });
+    const bytes = pcapFile(
+      [
+        { link: 1, sec: T, ns: 0, bytes: frame({ srcMac: a, size: 60, ttl: 64, flags: 0x02 }) },
+        { link: 1, sec: T, ns: 100, bytes: frame({ srcMac: b, proto: 'udp', size: 100, ttl: 128, dport: 53 }) },
+        { link: 1, sec: T + 1, ns: 0, bytes: frame({ srcMac: a, size: 70, ttl: 64, flags: 0x10, hl: 32 }) },
+        { link: 1, sec: T + 1, ns: 500_000_000, bytes: frame({ srcMac: a, proto: 'arp', size: 80 }) },
+        { link: 1, sec: T + 2, ns: 0, bytes: frame({ srcMac: a, size: 60 }) },
+      ],
+      { nanos: true },
+    );
     const { rows, names, reading } = await flowsOf(bytes, 3);
     expect(rows).toHaveLength(1);
     const [batch] = rows;
@@ -61,8 +64,11 @@ describe('flow extractor', () => {
   });
 });
 
-describe('one extractor: the simulator\'s capture reads back as its own flow rows', () => {
-  for (const [scenario, window] of [['mixed-day', 10], ['mqtt-broker-ddos', 25]] as const) {
+describe("one extractor: the simulator's capture reads back as its own flow rows", () => {
+  for (const [scenario, window] of [
+    ['mixed-day', 10],
+    ['mqtt-broker-ddos', 25],
+  ] as const) {
     it(`${scenario}, windows of ${window}`, async () => {
       const pcap: Uint8Array[] = [];
       let csv = '';
@@ -77,7 +83,13 @@ describe('one extractor: the simulator\'s capture reads back as its own flow row
       let back = FLOW_CSV_HEADER + '\n';
       for await (const { rows, names } of reading.flows()) back += flowCsvRows(rows, names, []);
       // the capture carries no labels: every other cell is the same
-      const unlabelled = (text: string) => text.split('\n').map((line) => line.split(',').filter((_, j) => j !== 39).join(','));
+      const unlabelled = (text: string) =>
+        text.split('\n').map((line) =>
+          line
+            .split(',')
+            .filter((_, j) => j !== 39)
+            .join(','),
+        );
       expect(unlabelled(back)).toEqual(unlabelled(csv));
       expect(csv.split('\n').length).toBeGreaterThan(500);
       expect(reading.counters.packets).toBe(reading.counters.used);
@@ -88,8 +100,16 @@ describe('one extractor: the simulator\'s capture reads back as its own flow row
 describe('flow CSV', () => {
   it('a class name typed with a comma or a quote stays one cell', () => {
     const rows: PacketFlows = {
-      n: 1, d: FEATURE_COUNT, data: new Float32Array(FEATURE_COUNT), time: new Float64Array([1]), classIndex: new Int32Array([0]),
-      device: new Uint32Array([0]), src: new Uint32Array([0]), dst: new Uint32Array([1]), sport: new Uint16Array([1]), dport: new Uint16Array([2]),
+      n: 1,
+      d: FEATURE_COUNT,
+      data: new Float32Array(FEATURE_COUNT),
+      time: new Float64Array([1]),
+      classIndex: new Int32Array([0]),
+      device: new Uint32Array([0]),
+      src: new Uint32Array([0]),
+      dst: new Uint32Array([1]),
+      sport: new Uint16Array([1]),
+      dport: new Uint16Array([2]),
     };
     const line = flowCsvRows(rows, ['aa:bb', '10.0.0.1'], ['Odd, "quoted" class']).trimEnd();
     const cells = Papa.parse<string[]>(line).data[0];

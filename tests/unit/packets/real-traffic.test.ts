@@ -20,7 +20,10 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => captures?.close());
 
-interface Window { device: string; features: Float32Array }
+interface Window {
+  device: string;
+  features: Float32Array;
+}
 
 async function labWindows(file: string): Promise<{ windows: Window[]; counters: CaptureCounters }> {
   const bytes = fileBytes(file);
@@ -55,16 +58,44 @@ function expectSame(lab: Float32Array, ref: TsharkPacket[], where: string): void
   const flag = (bit: number) => count((p) => (p.flags & bit) !== 0);
   const app = (name: number) => count((p) => (p.proto === 6 || p.proto === 17) && appOf(p.udp, p.sport, p.dport) === name);
   const actual = {
-    n: lab[F.Number], tcp: share(F.TCP), udp: share(F.UDP), icmp: share(F.ICMP), igmp: share(F.IGMP), arp: share(F.ARP),
-    fin: lab[F.fin_count], syn: lab[F.syn_count], rst: lab[F.rst_count], ack: lab[F.ack_count], psh: share(F.psh), ece: share(F.ece), cwr: share(F.cwr),
-    http: share(F.HTTP), dns: share(F.DNS),
-    sum: lab[F.TotSum], min: lab[F.Min], max: lab[F.Max],
+    n: lab[F.Number],
+    tcp: share(F.TCP),
+    udp: share(F.UDP),
+    icmp: share(F.ICMP),
+    igmp: share(F.IGMP),
+    arp: share(F.ARP),
+    fin: lab[F.fin_count],
+    syn: lab[F.syn_count],
+    rst: lab[F.rst_count],
+    ack: lab[F.ack_count],
+    psh: share(F.psh),
+    ece: share(F.ece),
+    cwr: share(F.cwr),
+    http: share(F.HTTP),
+    dns: share(F.DNS),
+    sum: lab[F.TotSum],
+    min: lab[F.Min],
+    max: lab[F.Max],
   };
   const expected = {
-    n, tcp: count((p) => p.proto === 6), udp: count((p) => p.proto === 17), icmp: count((p) => p.proto === 1 || p.proto === 58), igmp: count((p) => p.proto === 2), arp: count((p) => p.arp),
-    fin: flag(0x01), syn: flag(0x02), rst: flag(0x04), ack: flag(0x10), psh: flag(0x08), ece: flag(0x40), cwr: flag(0x80),
-    http: app(1), dns: app(3),
-    sum, min: Math.min(...sizes), max: Math.max(...sizes),
+    n,
+    tcp: count((p) => p.proto === 6),
+    udp: count((p) => p.proto === 17),
+    icmp: count((p) => p.proto === 1 || p.proto === 58),
+    igmp: count((p) => p.proto === 2),
+    arp: count((p) => p.arp),
+    fin: flag(0x01),
+    syn: flag(0x02),
+    rst: flag(0x04),
+    ack: flag(0x10),
+    psh: flag(0x08),
+    ece: flag(0x40),
+    cwr: flag(0x80),
+    http: app(1),
+    dns: app(3),
+    sum,
+    min: Math.min(...sizes),
+    max: Math.max(...sizes),
   };
   expect(actual, where).toEqual(expected);
   expect(lab[F.AVG], where).toBeCloseTo(Math.fround(mean), 3);
@@ -72,7 +103,20 @@ function expectSame(lab: Float32Array, ref: TsharkPacket[], where: string): void
   expect(lab[F.Time_To_Live], where).toBeCloseTo(ref.reduce((a, p) => a + p.ttl, 0) / n, 4);
 }
 
-const ALL = ['benign-telemetry', 'benign-telemetry-2', 'benign-telemetry.pcapng', 'mqtt-publish-flood', 'mqtt-connect-flood', 'port-scan', 'ping-sweep', 'syn-flood', 'udp-flood', 'icmp-flood', 'http-lo', 'http-any'];
+const ALL = [
+  'benign-telemetry',
+  'benign-telemetry-2',
+  'benign-telemetry.pcapng',
+  'mqtt-publish-flood',
+  'mqtt-connect-flood',
+  'port-scan',
+  'ping-sweep',
+  'syn-flood',
+  'udp-flood',
+  'icmp-flood',
+  'http-lo',
+  'http-any',
+];
 
 describe('real captures, against tshark', () => {
   for (const name of ALL) {
@@ -96,7 +140,7 @@ describe('real captures, against tshark', () => {
     });
   }
 
-  it('reads tcpdump -i lo as Ethernet, -i any as Linux cooked v2, and editcap\'s pcapng as the same rows as its pcap', async () => {
+  it("reads tcpdump -i lo as Ethernet, -i any as Linux cooked v2, and editcap's pcapng as the same rows as its pcap", async () => {
     expect(Object.keys((await labWindows(captures.files['http-lo'])).counters.linkTypes)).toEqual(['Ethernet']);
     expect(Object.keys((await labWindows(captures.files['http-any'])).counters.linkTypes)).toEqual(['Linux cooked v2']);
     const pcap = await labWindows(captures.files['benign-telemetry']);
@@ -129,8 +173,12 @@ describe.runIf(process.env.IOMT_DETECTION_EVAL)('detection on the real captures 
       return { share: flagged / n, windows: n };
     };
     const results: Record<string, { share: number; windows: number }> = {};
-    for (const name of ['benign-telemetry-2', 'syn-flood', 'udp-flood', 'icmp-flood', 'port-scan', 'mqtt-connect-flood', 'mqtt-publish-flood', 'ping-sweep']) results[name] = await flaggedShare(name);
-    console.log('flagged share of windows:', Object.fromEntries(Object.entries(results).map(([k, v]) => [k, `${(100 * v.share).toFixed(1)} % of ${v.windows}`])));
+    for (const name of ['benign-telemetry-2', 'syn-flood', 'udp-flood', 'icmp-flood', 'port-scan', 'mqtt-connect-flood', 'mqtt-publish-flood', 'ping-sweep'])
+      results[name] = await flaggedShare(name);
+    console.log(
+      'flagged share of windows:',
+      Object.fromEntries(Object.entries(results).map(([k, v]) => [k, `${(100 * v.share).toFixed(1)} % of ${v.windows}`])),
+    );
     expect(results['benign-telemetry-2'].share).toBeLessThanOrEqual(0.02);
     for (const attack of ['udp-flood', 'icmp-flood']) expect(results[attack].share, attack).toBeGreaterThanOrEqual(0.95);
   });

@@ -14,14 +14,25 @@ export const TARGET = '127.9.9.9';
 const FILTER = `net 127.9.9.0/24`;
 
 const TOOLS: Record<string, string> = {
-  tcpdump: 'tcpdump', tshark: 'tshark', editcap: 'wireshark-common', mosquitto: 'mosquitto', mosquitto_pub: 'mosquitto-clients',
-  mosquitto_sub: 'mosquitto-clients', nmap: 'nmap', hping3: 'hping3', curl: 'curl', python3: 'python3',
+  tcpdump: 'tcpdump',
+  tshark: 'tshark',
+  editcap: 'wireshark-common',
+  mosquitto: 'mosquitto',
+  mosquitto_pub: 'mosquitto-clients',
+  mosquitto_sub: 'mosquitto-clients',
+  nmap: 'nmap',
+  hping3: 'hping3',
+  curl: 'curl',
+  python3: 'python3',
 };
 
 /** Fails with one sentence naming the Debian package of each missing tool (never skips silently). */
 export function requireTools(): void {
   const missing = Object.keys(TOOLS).filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
-  if (missing.length) throw new Error(`the capture tests need ${missing.join(', ')}: install Debian's ${[...new Set(missing.map((t) => TOOLS[t]))].join(' ')} (apt-get install …), as .ci/run does`);
+  if (missing.length)
+    throw new Error(
+      `the capture tests need ${missing.join(', ')}: install Debian's ${[...new Set(missing.map((t) => TOOLS[t]))].join(' ')} (apt-get install …), as .ci/run does`,
+    );
   if (process.getuid?.() !== 0) throw new Error('the capture tests record with tcpdump and send raw packets with nmap/hping3: run them as root (CI does)');
 }
 
@@ -35,7 +46,9 @@ async function freePort(): Promise<number> {
   for (;;) {
     const port = 20000 + Math.floor(Math.random() * 40000);
     const ok = await new Promise<boolean>((resolve) => {
-      const s = createServer().once('error', () => resolve(false)).listen(port, TARGET, () => s.close(() => resolve(true)));
+      const s = createServer()
+        .once('error', () => resolve(false))
+        .listen(port, TARGET, () => s.close(() => resolve(true)));
     });
     if (ok) return port;
   }
@@ -73,9 +86,16 @@ function stop(p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** records what `make` sends on `iface` (lo or any) into `file` */
-async function record(file: string, make: () => Promise<void>, ifaces: { iface: string; file: string }[] = [{ iface: 'lo', file }], filter = FILTER): Promise<void> {
+async function record(
+  file: string,
+  make: () => Promise<void>,
+  ifaces: { iface: string; file: string }[] = [{ iface: 'lo', file }],
+  filter = FILTER,
+): Promise<void> {
   // immediate mode: without it, packets still in the kernel's ring buffer when tcpdump stops are lost
-  const dumps = ifaces.map(({ iface, file: f }) => spawn('tcpdump', ['-i', iface, '--immediate-mode', '-U', '-n', '-s', '0', '-w', f, filter], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  const dumps = ifaces.map(({ iface, file: f }) =>
+    spawn('tcpdump', ['-i', iface, '--immediate-mode', '-U', '-n', '-s', '0', '-w', f, filter], { stdio: ['ignore', 'ignore', 'pipe'] }),
+  );
   try {
     await Promise.all(dumps.map((d) => waitFor(d, 'listening on')));
     await make();
@@ -147,12 +167,17 @@ async function telemetry(port: number, sessions: number, messages: number, inter
   const sub = spawn('mosquitto_sub', ['-h', TARGET, '-p', String(port), '-t', 'ward/#', '-q', '1'], { stdio: 'ignore' });
   await sleep(200);
   for (let s = 0; s < sessions; s++) {
-    await exec('mosquitto_pub', ['-h', TARGET, '-p', String(port), '-t', `ward/monitor-${seed}/vitals`, '-q', '1', '-l', '-i', `monitor-${seed}`], 30_000, async (p) => {
-      for (let i = 0; i < messages; i++) {
-        p.stdin!.write(`{"hr":${60 + ((i * seed) % 40)},"spo2":${95 + (i % 5)},"seq":${i}}\n`);
-        await sleep(intervalMs * (0.8 + 0.4 * (((i * 7919 + seed + s) % 100) / 100)));
-      }
-    });
+    await exec(
+      'mosquitto_pub',
+      ['-h', TARGET, '-p', String(port), '-t', `ward/monitor-${seed}/vitals`, '-q', '1', '-l', '-i', `monitor-${seed}`],
+      30_000,
+      async (p) => {
+        for (let i = 0; i < messages; i++) {
+          p.stdin!.write(`{"hr":${60 + ((i * seed) % 40)},"spo2":${95 + (i % 5)},"seq":${i}}\n`);
+          await sleep(intervalMs * (0.8 + 0.4 * (((i * 7919 + seed + s) % 100) / 100)));
+        }
+      },
+    );
   }
   await stop(sub);
 }
@@ -176,27 +201,59 @@ export async function makeRealCaptures(): Promise<RealCaptures> {
     await record(f('mqtt-publish-flood.pcap'), () =>
       exec('mosquitto_pub', ['-h', TARGET, '-p', String(port), '-t', 'ward/flood', '-q', '0', '-l'], 30_000, async (p) => {
         p.stdin!.write(`${'x'.repeat(200)}\n`.repeat(4000));
-      }));
+      }),
+    );
     await record(f('mqtt-connect-flood.pcap'), async () => {
       for (let batch = 0; batch < 10; batch++) {
-        await Promise.all(Array.from({ length: 20 }, (_, i) => exec('mosquitto_pub', ['-h', TARGET, '-p', String(port), '-t', 'c', '-m', String(i), '-i', `flood-${batch}-${i}`], 10_000)));
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            exec('mosquitto_pub', ['-h', TARGET, '-p', String(port), '-t', 'c', '-m', String(i), '-i', `flood-${batch}-${i}`], 10_000),
+          ),
+        );
       }
     });
     await record(f('port-scan.pcap'), () => exec('nmap', ['-sS', '-n', '-Pn', '-T5', '--max-retries', '0', '-p', '1-3000', TARGET], 30_000));
     // nmap answers for loopback addresses without probing: the sweep runs over a veth pair into a namespace of ours (real Ethernet and ARP)
-    await withVeth((iface) => record(f('ping-sweep.pcap'), () => exec('nmap', ['-sn', '-n', '-T5', `${VETH_NET}.1-40`], 30_000), [{ iface, file: f('ping-sweep.pcap') }], `arp or net ${VETH_NET}.0/24`));
+    await withVeth((iface) =>
+      record(
+        f('ping-sweep.pcap'),
+        () => exec('nmap', ['-sn', '-n', '-T5', `${VETH_NET}.1-40`], 30_000),
+        [{ iface, file: f('ping-sweep.pcap') }],
+        `arp or net ${VETH_NET}.0/24`,
+      ),
+    );
     await record(f('syn-flood.pcap'), () => exec('hping3', ['-S', '-p', '80', '-c', '3000', '-i', 'u200', '-q', TARGET], 30_000));
     await record(f('udp-flood.pcap'), () => exec('hping3', ['--udp', '-p', '53', '-c', '3000', '-i', 'u200', '-q', TARGET], 30_000));
     await record(f('icmp-flood.pcap'), () => exec('hping3', ['--icmp', '-c', '3000', '-i', 'u200', '-q', TARGET], 30_000));
     // the same web traffic on lo (Ethernet) and on any (Linux cooked v2)
-    await record(f('http-lo.pcap'), async () => {
-      for (let i = 0; i < 25; i++) await exec('curl', ['-s', '-o', '/dev/null', `http://${TARGET}:${httpPort}/mosquitto.conf`], 10_000);
-    }, [{ iface: 'lo', file: f('http-lo.pcap') }, { iface: 'any', file: f('http-any.pcap') }]);
+    await record(
+      f('http-lo.pcap'),
+      async () => {
+        for (let i = 0; i < 25; i++) await exec('curl', ['-s', '-o', '/dev/null', `http://${TARGET}:${httpPort}/mosquitto.conf`], 10_000);
+      },
+      [
+        { iface: 'lo', file: f('http-lo.pcap') },
+        { iface: 'any', file: f('http-any.pcap') },
+      ],
+    );
     run('editcap', ['-F', 'pcapng', f('benign-telemetry.pcap'), f('benign-telemetry.pcapng')]);
   } finally {
     await Promise.all([stop(broker), stop(http)]);
   }
-  const names = ['benign-telemetry.pcap', 'benign-telemetry-2.pcap', 'benign-telemetry.pcapng', 'mqtt-publish-flood.pcap', 'mqtt-connect-flood.pcap', 'port-scan.pcap', 'ping-sweep.pcap', 'syn-flood.pcap', 'udp-flood.pcap', 'icmp-flood.pcap', 'http-lo.pcap', 'http-any.pcap'];
+  const names = [
+    'benign-telemetry.pcap',
+    'benign-telemetry-2.pcap',
+    'benign-telemetry.pcapng',
+    'mqtt-publish-flood.pcap',
+    'mqtt-connect-flood.pcap',
+    'port-scan.pcap',
+    'ping-sweep.pcap',
+    'syn-flood.pcap',
+    'udp-flood.pcap',
+    'icmp-flood.pcap',
+    'http-lo.pcap',
+    'http-any.pcap',
+  ];
   return { dir, files: Object.fromEntries(names.map((n) => [n.replace(/\.pcap$/, ''), f(n)])), close: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -214,17 +271,48 @@ export interface TsharkPacket {
 }
 
 export function tsharkPackets(file: string): TsharkPacket[] {
-  const fields = ['frame.len', 'eth.src', 'sll.src.eth', 'ip.src', 'ipv6.src', 'arp.src.proto_ipv4', 'ip.ttl', 'ipv6.hlim', 'ip.proto', 'arp.opcode', 'tcp.flags', 'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport'];
-  const out = run('tshark', ['-r', file, '-n', '-o', 'ip.defragment:FALSE', '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=f', ...fields.flatMap((x) => ['-e', x])], 60_000);
+  const fields = [
+    'frame.len',
+    'eth.src',
+    'sll.src.eth',
+    'ip.src',
+    'ipv6.src',
+    'arp.src.proto_ipv4',
+    'ip.ttl',
+    'ipv6.hlim',
+    'ip.proto',
+    'arp.opcode',
+    'tcp.flags',
+    'tcp.srcport',
+    'tcp.dstport',
+    'udp.srcport',
+    'udp.dstport',
+  ];
+  const out = run(
+    'tshark',
+    ['-r', file, '-n', '-o', 'ip.defragment:FALSE', '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=f', ...fields.flatMap((x) => ['-e', x])],
+    60_000,
+  );
   const zero = (mac: string) => !mac || /^(00:)+00$/.test(mac);
-  return out.trim().split('\n').filter(Boolean).map((line) => {
-    const [len, eth, sll, ip, ip6, arpIp, ttl, hlim, proto, arpOp, flags, tsp, tdp, usp, udp] = line.split('|');
-    const mac = !zero(eth) ? eth : !zero(sll) ? sll : '';
-    return {
-      len: Number(len), device: mac || ip || ip6 || arpIp, ttl: Number(ttl || hlim || 0), proto: Number(proto || 0), arp: arpOp !== '',
-      flags: flags ? parseInt(flags, 16) : 0, sport: Number(tsp || usp || 0), dport: Number(tdp || udp || 0), udp: usp !== '',
-    };
-  });
+  return out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [len, eth, sll, ip, ip6, arpIp, ttl, hlim, proto, arpOp, flags, tsp, tdp, usp, udp] = line.split('|');
+      const mac = !zero(eth) ? eth : !zero(sll) ? sll : '';
+      return {
+        len: Number(len),
+        device: mac || ip || ip6 || arpIp,
+        ttl: Number(ttl || hlim || 0),
+        proto: Number(proto || 0),
+        arp: arpOp !== '',
+        flags: flags ? parseInt(flags, 16) : 0,
+        sport: Number(tsp || usp || 0),
+        dport: Number(tdp || udp || 0),
+        udp: usp !== '',
+      };
+    });
 }
 
 export function fileBytes(file: string): Uint8Array {

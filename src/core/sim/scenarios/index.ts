@@ -16,7 +16,11 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
 export const DEFAULT_SCENARIO = 'mixed-day';
 
 /** id and one-line description of each scenario, the default first */
-export const SCENARIO_LIST: { id: string; name: string; description: string }[] = Object.values(SCENARIOS).map(({ id, name, description }) => ({ id, name, description }));
+export const SCENARIO_LIST: { id: string; name: string; description: string }[] = Object.values(SCENARIOS).map(({ id, name, description }) => ({
+  id,
+  name,
+  description,
+}));
 
 export function scenarioById(id: string): Scenario {
   const s = Object.hasOwn(SCENARIOS, id) ? SCENARIOS[id] : undefined;

@@ -5,7 +5,8 @@ const ward = ['monitor-1', 'monitor-2', 'monitor-3', 'pump-1', 'pump-2', 'pump-3
 export const slowRecon: Scenario = {
   id: 'slow-recon',
   name: 'A slow reconnaissance',
-  description: 'An unknown laptop maps the ward at low intensity over an hour: ping sweep, port scan, OS fingerprinting, vulnerability scan, then ARP spoofing.',
+  description:
+    'An unknown laptop maps the ward at low intensity over an hour: ping sweep, port scan, OS fingerprinting, vulnerability scan, then ARP spoofing.',
   startHour: 2,
   durationS: 3600,
   ward: { monitors: 12, pumps: 12, wearables: 8, nurseStations: 3 },

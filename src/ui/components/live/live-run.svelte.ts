@@ -88,14 +88,33 @@ export class LiveRun {
   }
 
   /** starts the source shown (a scenario or the files) with the page's settings */
-  startWith(settings: { dataset: string | null; seed: number; detector: string; rate: RateSpec; threshold: number | null; broker?: string | null; topic?: string | null }, loop: boolean, judging: Judging = {}): Promise<boolean> {
+  startWith(
+    settings: {
+      dataset: string | null;
+      seed: number;
+      detector: string;
+      rate: RateSpec;
+      threshold: number | null;
+      broker?: string | null;
+      topic?: string | null;
+    },
+    loop: boolean,
+    judging: Judging = {},
+  ): Promise<boolean> {
     if (this.kind === 'mqtt') {
       if (!settings.broker || !settings.topic) {
         this.error = 'Give the broker address (ws:// or wss://) and the topic to watch first.';
         return Promise.resolve(false);
       }
       const { username, password, qos } = this.mqtt;
-      const source: SourceSpec = { kind: 'mqtt', url: settings.broker, topic: settings.topic, qos, ...(username && { username }), ...(password && { password }) };
+      const source: SourceSpec = {
+        kind: 'mqtt',
+        url: settings.broker,
+        topic: settings.topic,
+        qos,
+        ...(username && { username }),
+        ...(password && { password }),
+      };
       // a feed cannot be slowed: its flows are scored as they come
       return this.start(source, { ...settings, ...judging, rate: { kind: 'max' }, loop: false });
     }
@@ -115,15 +134,25 @@ export class LiveRun {
   }
 
   /** starts `source`; `modelId` names a stored model (the Train view's), else the default of `detector` scores */
-  async start(source: SourceSpec, options: { detector: string; modelId?: string; rate: RateSpec; loop: boolean; threshold: number | null } & Judging): Promise<boolean> {
+  async start(
+    source: SourceSpec,
+    options: { detector: string; modelId?: string; rate: RateSpec; loop: boolean; threshold: number | null } & Judging,
+  ): Promise<boolean> {
     this.error = '';
     this.starting = true;
     try {
       if (this.summary && (this.summary.state === 'playing' || this.summary.state === 'paused')) await this.replay.stop();
       // plain values: the page's reactive state cannot cross to a worker
-      const request: StartRequest = { source: plainSource(source), detector: options.detector, modelId: options.modelId, namerId: this.namerId || undefined, rate: $state.snapshot(options.rate) as RateSpec, loop: options.loop,
+      const request: StartRequest = {
+        source: plainSource(source),
+        detector: options.detector,
+        modelId: options.modelId,
+        namerId: this.namerId || undefined,
+        rate: $state.snapshot(options.rate) as RateSpec,
+        loop: options.loop,
         ...(options.adaptive && { adaptive: {} }),
-        ...(options.learning && { learning: $state.snapshot(options.learning) as LearningOptions }) };
+        ...(options.learning && { learning: $state.snapshot(options.learning) as LearningOptions }),
+      };
       this.kind = source.kind;
       if (source.kind === 'files') this.files = source.files;
       this.followFeed(source.kind === 'mqtt');
@@ -204,5 +233,3 @@ export class LiveRun {
     if (this.latest && (!this.run || this.latest.runId === this.run.id)) this.summary = this.latest;
   }
 }
-
-

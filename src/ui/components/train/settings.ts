@@ -38,7 +38,7 @@ const NETWORK: SettingField[] = [
   { name: 'validation_fraction', label: 'validation_fraction', placeholder: shown(AE.validation_fraction), hint: 'rows held out for the validation loss' },
   { name: 'dropout', label: 'dropout', placeholder: shown(AE.dropout), hint: 'share of units dropped while training, in [0, 1)' },
   { name: 'l2', label: 'l2', placeholder: shown(AE.l2), hint: 'weight penalty (0: none)' },
-  { name: 'activation', label: 'activation', placeholder: shown(AE.activation), hint: 'hidden layers\' activation, e.g. relu, tanh, elu' },
+  { name: 'activation', label: 'activation', placeholder: shown(AE.activation), hint: "hidden layers' activation, e.g. relu, tanh, elu" },
 ];
 
 const TREES: SettingField[] = [
@@ -70,10 +70,14 @@ export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField
       ...FOREST.filter((f) => ['n_estimators', 'max_samples'].includes(f.name)),
     ],
   },
-  kmeans: { label: 'k-means (distance to benign clusters)', fields: [{ name: 'n_clusters', label: 'n_clusters', placeholder: '8', hint: 'clusters of benign traffic' }] },
+  kmeans: {
+    label: 'k-means (distance to benign clusters)',
+    fields: [{ name: 'n_clusters', label: 'n_clusters', placeholder: '8', hint: 'clusters of benign traffic' }],
+  },
   random_forest: { label: 'Random forest (classifier)', fields: FOREST_TREES, supervised: true },
   gradient_boosting: {
-    label: 'Gradient boosting (classifier)', supervised: true,
+    label: 'Gradient boosting (classifier)',
+    supervised: true,
     fields: [
       { name: 'n_estimators', label: 'n_estimators', placeholder: '100', hint: 'boosting stages' },
       { name: 'learning_rate', label: 'learning_rate', placeholder: '0.1', hint: 'shrinkage per stage' },
@@ -86,7 +90,8 @@ export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField
   naive_bayes: { label: 'Gaussian naive Bayes (classifier)', fields: [], supervised: true },
   kmeans_classifier: { label: 'k-means, clusters named by class (classifier)', fields: [], supervised: true },
   hybrid: {
-    label: 'Hybrid: detector + classifier', supervised: true,
+    label: 'Hybrid: detector + classifier',
+    supervised: true,
     fields: [
       { name: 'unsupervised', label: 'detector', placeholder: 'ae', hint: 'iforest, ae, lstm or kmeans: flags what was never seen' },
       { name: 'classifier', label: 'classifier', placeholder: 'random_forest', hint: 'names and catches known attacks' },
@@ -95,7 +100,6 @@ export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField
     ],
   },
 };
-
 
 export const THRESHOLDS = [
   { value: 'p99', label: '99th percentile of held-back benign' },
@@ -107,5 +111,9 @@ export const THRESHOLDS = [
 /** the filled-in fields only, trimmed */
 export function filled(values: Record<string, string>, detector: DetectorId): Record<string, string> {
   const names = new Set(DETECTORS[detector].fields.map((f) => f.name));
-  return Object.fromEntries(Object.entries(values).filter(([k, v]) => names.has(k) && v.trim() !== '').map(([k, v]) => [k, v.trim()]));
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([k, v]) => names.has(k) && v.trim() !== '')
+      .map(([k, v]) => [k, v.trim()]),
+  );
 }
