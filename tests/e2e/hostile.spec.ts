@@ -196,12 +196,13 @@ test('a saved model whose files disagree is refused at load with one sentence', 
   const dir = mkdtempSync(join(tmpdir(), 'cut-model-'));
   writeFileSync(join(dir, 'pipeline.json'), JSON.stringify(pipeline));
   await page.goto('/?view=train');
+  // the page reads the file after setInputFiles returns: the folder goes only once the answer is shown
   try {
     await page.getByTestId('model-file-input').setInputFiles(join(dir, 'pipeline.json'));
+    await expect(page.getByTestId('model-error')).toHaveText(
+      /^These files are not a model this lab can load: the saved model's parts disagree: its preprocessor gives \d+ columns but its iforest detector takes \d+\.?$/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  await expect(page.getByTestId('model-error')).toHaveText(
-    /^These files are not a model this lab can load: the saved model's parts disagree: its preprocessor gives \d+ columns but its iforest detector takes \d+\.?$/,
-  );
 });
