@@ -1,8 +1,23 @@
 import { formatTable } from '../metrics';
 import type { CompareResult, ModelResult } from './compare';
 
-const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)} %` : '–');
-const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
+export const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)} %` : '–');
+export const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
+
+/** One model's row of the comparison summary, as the text table and the HTML report show it. */
+export function summaryCells([name, r]: [string, ModelResult]): string[] {
+  return [
+    name,
+    r.kind,
+    pct(r.accuracy),
+    pct(r.balanced_accuracy),
+    f3(r.macro_f1),
+    f3(r.weighted_f1),
+    pct(r.benign_fpr),
+    String(r.fit_ms),
+    r.predict_rows_per_s.toLocaleString('en'),
+  ];
+}
 
 /** Models best first by macro-F1. */
 export function rankedModels(result: CompareResult): [string, ModelResult][] {
@@ -14,17 +29,7 @@ export function formatCompare(result: CompareResult): string {
   const ranked = rankedModels(result);
   const summary = formatTable(
     ['model', 'kind', 'accuracy', 'balanced acc.', 'macro-F1', 'weighted F1', 'benign FPR', 'fit ms', 'predict rows/s'],
-    ranked.map(([name, r]) => [
-      name,
-      r.kind,
-      pct(r.accuracy),
-      pct(r.balanced_accuracy),
-      f3(r.macro_f1),
-      f3(r.weighted_f1),
-      pct(r.benign_fpr),
-      String(r.fit_ms),
-      r.predict_rows_per_s.toLocaleString('en'),
-    ]),
+    ranked.map(summaryCells),
   );
   const classes = result.classes.filter((c) => (result.test.per_class[c] ?? 0) > 0);
   const perClass = formatTable(

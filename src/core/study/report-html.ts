@@ -1,6 +1,6 @@
 import { escapeHtml } from '../text';
 import type { CompareResult, ModelResult } from './compare';
-import { rankedModels } from './format-text';
+import { f3, rankedModels, summaryCells } from './format-text';
 
 /**
  * The study as one self-contained HTML file (inline CSS and SVG, no scripts, nothing
@@ -38,20 +38,7 @@ ${keyValues({
 })}
 ${countsTable(result)}
 <h2>Comparison</h2>
-${table(
-  ['model', 'kind', 'accuracy', 'balanced accuracy', 'macro-F1', 'weighted F1', 'benign FPR', 'fit ms', 'predict rows/s'],
-  ranked.map(([name, r]) => [
-    name,
-    r.kind,
-    pct(r.accuracy),
-    pct(r.balanced_accuracy),
-    f3(r.macro_f1),
-    f3(r.weighted_f1),
-    pct(r.benign_fpr),
-    String(r.fit_ms),
-    r.predict_rows_per_s.toLocaleString('en'),
-  ]),
-)}
+${table(['model', 'kind', 'accuracy', 'balanced accuracy', 'macro-F1', 'weighted F1', 'benign FPR', 'fit ms', 'predict rows/s'], ranked.map(summaryCells))}
 ${macroF1Chart(ranked)}
 ${result.notes.length ? `<ul>${result.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 ${syntheticTable(result)}
@@ -71,9 +58,6 @@ ${table(
 </body></html>
 `;
 }
-
-const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)} %` : '–');
-const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
 
 function table(header: string[], rows: string[][]): string {
   return `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
