@@ -96,16 +96,13 @@ export class PlainRowCursor implements RowCells {
         negative = true;
         i++;
       }
-      // significant digits: the first 15 in hi, up to 4 more in lo
-      let hi = 0;
-      let lo = 0;
-      let loDigits = 0;
-      let significant = 0;
-      let digits = 0;
-      let fraction = 0;
+      // significant digits: the first 15 in hi, up to 4 more in lo; digits and fraction count all, leading zeros too
+      // prettier-ignore
+      let hi = 0, lo = 0, loDigits = 0, significant = 0;
+      // prettier-ignore
+      let digits = 0, fraction = 0, c = 0;
       let dot = false;
       let plainNumber = true;
-      let c = 0;
       for (; i < stop; i++) {
         c = s.charCodeAt(i);
         const d = c - 48;
