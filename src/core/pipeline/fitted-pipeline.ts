@@ -16,6 +16,11 @@ export interface TrainingSummary {
   benignRows: number;
   trainRows: number;
   holdoutRows: number;
+  /**
+   * a classifier's or hybrid's threshold: from scores of benign rows each scored by models
+   * that did not learn it (folds refitted, or a forest's out-of-bag trees); absent: held-back rows
+   */
+  calibration?: 'out-of-fold' | 'out-of-bag';
   fitMs: number;
   createdAt: string;
 }
