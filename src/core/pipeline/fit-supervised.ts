@@ -148,7 +148,7 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
     benignRows: benign.length,
     trainRows: x.n,
     holdoutRows: calibrationRows.length,
-    calibration: outOfBag ? 'out-of-bag' : 'out-of-fold',
+    calibration: outOfBag ? (hybrid ? 'out-of-fold and out-of-bag' : 'out-of-bag') : 'out-of-fold',
     fitMs: Date.now() - started,
     createdAt: new Date().toISOString(),
   });
