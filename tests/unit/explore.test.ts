@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Batch } from '../../src/core/ingest';
 import {
   binOf,
-  detectorSettings,
   featureHistograms,
   HistogramScan,
   inspectDataset,
@@ -12,9 +11,9 @@ import {
   scatterPoints,
   scoreBin,
   scoreDistributions,
-  trainRun,
   whatIf,
 } from '../../src/core/explore';
+import { detectorSettings, trainRun } from '../../src/core/training';
 import { binaryConfusion, binaryRates } from '../../src/core/metrics';
 import { evaluate, FittedPipeline } from '../../src/core/pipeline';
 import { modelFileSet, readModelFileSet } from '../../src/core/pipeline/model-files';

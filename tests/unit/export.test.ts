@@ -14,7 +14,7 @@ import {
   type FlowChunk,
   type RunRecord,
 } from '../../src/core/store';
-import { csvCell, float32Text, lpKey, lpString, lpTimestampNs, snakeCase } from '../../src/core/store/export-format';
+import { csvCell, float32Text, lpKey, lpString, lpTimestampNs, snakeCase } from '../../src/core/store/export-values';
 import { CICIOMT_V2_COLUMNS } from '../../src/core/schema/cic-columns';
 
 function tinyRun(over: Partial<RunRecord> = {}): RunRecord {

@@ -1,5 +1,5 @@
 import type { BackendInfo } from '../detectors';
-import { detectorSettings, trainRun } from '../explore';
+import { detectorSettings, trainRun } from '../training';
 import type { SourceFile } from '../ingest';
 import { evaluate, type PipelineProgress } from '../pipeline';
 import type { FittedPipeline } from '../pipeline';

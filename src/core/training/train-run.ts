@@ -12,7 +12,7 @@ import { ScoreLog } from '../pipeline/score-log';
 import type { Dialect } from '../schema/dialect';
 import type { ThresholdSpec } from '../threshold/threshold';
 import { Eta } from './eta';
-import { scoreDistributions, type ScoreDistributions } from './score-distributions';
+import { scoreDistributions, type ScoreDistributions } from '../explore';
 
 /**
  * The Train view's job: fit a pipeline on the benign rows of the files' training split
