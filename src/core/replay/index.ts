@@ -28,6 +28,7 @@ export {
   trainOnTheSpot,
   MODEL_INDEX_FORMAT,
   type DefaultModelIndex,
+  type FetchBytes,
   type ModelChoice,
 } from './model-catalog';
 export { plainRate, ReplayPacer, UNTIMED_RATE, type PacerPlan, type RateSpec } from './pacer';
@@ -39,3 +40,5 @@ export { simulatedTrainingFile, SIM_TRAINING_ROWS } from './sim-training';
 export { TimeBuckets, SCORE_BINS } from './time-buckets';
 export { linkedPorts, type DetectPort, type RunPort, type SourcePort } from './run-port';
 export { openFlowSource, plainSource, sourceLabel, sourceRecord, type MqttSpec, type SourceSpec } from './source-spec';
+export { LearningPeriod, LEARNING_REASON, MIN_LEARNING_FLOWS, type LearningOptions } from './learning-period';
+export { closeInterruptedRuns, NOT_STORED, type InterruptedRunsOptions } from './interrupted-runs';
