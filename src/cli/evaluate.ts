@@ -4,9 +4,18 @@ import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../core/detectors';
 import { DETECTOR_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors';
 import { DEFAULT_GRID, type GridResult } from '../core/detectors';
 import { formatReport, formatTable } from '../core/metrics';
-import { AUTO_CANDIDATES, VALIDATION_FRACTION, type DetectorChoice } from '../core/pipeline/choose-detector';
-import { DEFAULT_HOLDOUT, DEFAULT_TEST_FRACTION, evaluate, SPLIT_KINDS, type Evaluation, type SplitKind } from '../core/pipeline';
-import type { HybridComparison } from '../core/pipeline/hybrid-parts';
+import {
+  AUTO_CANDIDATES,
+  VALIDATION_FRACTION,
+  type DetectorChoice,
+  DEFAULT_HOLDOUT,
+  DEFAULT_TEST_FRACTION,
+  evaluate,
+  SPLIT_KINDS,
+  type Evaluation,
+  type SplitKind,
+  type HybridComparison,
+} from '../core/pipeline';
 import { KNOWN_DIALECTS } from '../core/schema';
 import { describeExpectedFpr, describeThreshold, parseThreshold } from '../core/threshold';
 import { numberArg, one, UsageError, type ParsedArgs } from './args';

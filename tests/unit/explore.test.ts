@@ -15,10 +15,9 @@ import {
 } from '../../src/core/explore';
 import { detectorSettings, trainRun } from '../../src/core/training';
 import { binaryConfusion, binaryRates } from '../../src/core/metrics';
-import { evaluate, FittedPipeline } from '../../src/core/pipeline';
-import { modelFileSet, readModelFileSet } from '../../src/core/pipeline/model-files';
+import { evaluate, FittedPipeline, modelFileSet, readModelFileSet } from '../../src/core/pipeline';
 import { verdicts } from '../../src/core/threshold';
-import { Random } from '../../src/core/util/random';
+import { Random } from '../../src/core/util';
 import { memoryFile, shared } from './sources';
 
 function batch(rows: number[][], classIndex: number[]): Batch {

@@ -18,7 +18,7 @@ export { FileFlowSource, type ByteFile } from './file-source';
 export { NO_DEVICE, transferablesOf, type FlowBatch, type SinkMessage, type SourceMessage, type SourceMeta } from './flow-batch';
 export type { FlowRows, FlowSource } from './flow-source';
 export { LiveAggregator, RECENT_ALERTS, type AggregatorSetup } from './live-aggregator';
-export { MAX_BUCKETS, emptySummary, type AlertSample, type FlowCounters, type LiveSeries, type LiveSummary, type RunState } from '../store/run-summary';
+export { MAX_BUCKETS, emptySummary, type AlertSample, type FlowCounters, type LiveSeries, type LiveSummary, type RunState } from '../store';
 export {
   chooseModels,
   defaultModelId,

@@ -7,9 +7,8 @@
 import type { QoS } from '../../core/mqtt';
 import type { AttackInjection, BackendInfo, FeedStatus, RateSpec, ReplayApi, RunRecord, SourceSpec, StartRequest } from '../lab/lab-api';
 import type { LiveSummary } from '../../core/store';
-import type { LearningOptions } from '../../core/replay/learning-period';
+import { type LearningOptions, plainSource } from '../../core/replay';
 import { message } from '../components/format';
-import { plainSource } from '../../core/replay';
 
 export type Catalog = Awaited<ReturnType<ReplayApi['scenarios']>>;
 
