@@ -10,10 +10,9 @@ import {
   type DetectorChoice,
   DEFAULT_HOLDOUT,
   DEFAULT_TEST_FRACTION,
+  describeSplit,
   evaluate,
-  SPLIT_KINDS,
   type Evaluation,
-  type SplitKind,
   type HybridComparison,
 } from '../core/pipeline';
 import { KNOWN_DIALECTS } from '../core/schema';
@@ -23,6 +22,7 @@ import { sourceFiles } from './files';
 import { dialectArg, DIALECT_OPTIONS } from './dialect-arg';
 import { loadModelFolder, saveModelFolder } from './model-folder';
 import { runCommand } from './run-command';
+import { splitArg } from './split-arg';
 
 const USAGE = `usage: npm run evaluate -- --train <files or folders> [--test <files or folders>]
          --detector <kind> [--threshold p99] [--json <file>] [--save <dir>]
@@ -106,9 +106,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
   if (modelDir && !args.get('test')) throw new UsageError('--model needs --test files to score');
 
   const seed = numberArg(args, 'seed', Number.isInteger, 'a whole number') ?? 0;
-  const split = one(args, 'split') as SplitKind | undefined;
-  if (split && !SPLIT_KINDS.includes(split)) throw new UsageError(`--split must be one of ${SPLIT_KINDS.join(', ')}`);
-  if (split && args.get('test')) throw new UsageError('--split is for splitting the --train files: leave it out with --test');
+  const split = splitArg(args);
   const namerDir = one(args, 'namer');
   const started = performance.now();
   await ensureBackend('wasm');
@@ -218,7 +216,7 @@ function summary(r: Evaluation, seconds: number): string {
     ...(r.pipeline.threshold.expectedFpr
       ? [`calibrated ${describeExpectedFpr(r.pipeline.threshold.expectedFpr)}; measured here ${(100 * r.report.fpr).toFixed(2)} %`]
       : []),
-    `split      ${r.split ? `${r.split.kind}: the ${r.split.kind === 'time' ? 'last' : 'random'} ${Math.round(100 * r.split.test_fraction)} % of each file${r.split.kind === 'time' ? ' and class' : ''} tested, the rest trained on` : 'the --test files'}`,
+    `split      ${r.split ? describeSplit(r.split) : 'the --test files'}`,
     r.pipeline.detector.classes
       ? `training   ${t.trainRows} labelled rows of ${t.rowsRead} read; threshold from out-of-fold scores of all ${t.benignRows} benign rows`
       : `training   ${t.trainRows} benign rows (${t.holdoutRows} held back for the threshold) of ${t.rowsRead} read`,
