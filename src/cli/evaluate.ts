@@ -15,6 +15,7 @@ import {
   type Evaluation,
   type HybridComparison,
 } from '../core/pipeline';
+import { formatCaptureCounters } from '../core/packets';
 import { KNOWN_DIALECTS } from '../core/schema';
 import { describeExpectedFpr, describeThreshold, parseThreshold } from '../core/threshold';
 import { numberArg, one, UsageError, type ParsedArgs } from './args';
@@ -226,6 +227,7 @@ function summary(r: Evaluation, seconds: number): string {
         .join('; ') || 'none'
     }`,
     `test rows  read ${r.rows.read}, scored ${r.rows.scored}, skipped ${r.rows.skipped}${skippedDetail(r)}${'in_training_split' in r.rows ? `, in the training split ${(r.rows as { in_training_split: number }).in_training_split}` : ''}`,
+    ...(r.packets ? [`packets    ${formatCaptureCounters(r.packets)}`] : []),
     `time       ${seconds.toFixed(1)} s`,
   ];
   if (r.alertLabels) {
@@ -305,6 +307,7 @@ function toJSON(r: Evaluation, seconds: number) {
     detector_choice: r.choice,
     alert_labels: r.alertLabels,
     hybrid_parts: r.hybridParts,
+    packets: r.packets,
     warnings: r.warnings,
     seconds,
   };

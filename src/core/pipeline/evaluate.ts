@@ -1,4 +1,5 @@
 import { type SourceFile, DatasetReader, ClassVocabulary, totalSkipped, type IngestCounters, InputError } from '../ingest';
+import type { CaptureCounters } from '../packets';
 import type { GridResult } from '../detectors';
 import { evaluateBinary, type BinaryReport } from '../metrics';
 import { verdicts, AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold';
@@ -74,6 +75,8 @@ export interface Evaluation {
   adaptive: AdaptiveFigures | null;
   /** a hybrid against its two parts alone, per class */
   hybridParts: HybridComparison | null;
+  /** what the packet captures among the test files held (null: no captures) */
+  packets: CaptureCounters | null;
   warnings: string[];
 }
 
@@ -188,7 +191,9 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     alertLabels: labeller?.summary() ?? null,
     adaptive,
     hybridParts: parts?.compare(report, classes) ?? null,
-    warnings,
+    packets: reader.captures,
+    // a damaged capture keeps the packets before the damage: say what could not be read
+    warnings: [...warnings, ...(reader.captures?.problems ?? [])],
   };
 }
 
