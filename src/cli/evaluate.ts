@@ -4,9 +4,17 @@ import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../core/detectors';
 import { DETECTOR_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors';
 import { DEFAULT_GRID, type GridResult } from '../core/detectors';
 import { formatReport, formatTable } from '../core/metrics';
-import { AUTO_CANDIDATES, VALIDATION_FRACTION, type DetectorChoice } from '../core/pipeline/choose-detector';
-import { DEFAULT_HOLDOUT, DEFAULT_TEST_FRACTION, describeSplit, evaluate, type Evaluation } from '../core/pipeline';
-import type { HybridComparison } from '../core/pipeline/hybrid-parts';
+import {
+  AUTO_CANDIDATES,
+  VALIDATION_FRACTION,
+  type DetectorChoice,
+  DEFAULT_HOLDOUT,
+  DEFAULT_TEST_FRACTION,
+  describeSplit,
+  evaluate,
+  type Evaluation,
+  type HybridComparison,
+} from '../core/pipeline';
 import { formatCaptureCounters } from '../core/packets';
 import { KNOWN_DIALECTS } from '../core/schema';
 import { describeExpectedFpr, describeThreshold, parseThreshold } from '../core/threshold';
@@ -268,7 +276,9 @@ function gridTable(results: GridResult[]): string {
 function choiceTable(c: DetectorChoice): string {
   const rows = c.candidates.map((k) => [
     k.detector + (k.detector === c.detector ? ' (chosen)' : ''),
-    ...(k.error ? ['–', '–', '–', k.error] : [k.roc_auc.toFixed(4), `${(100 * k.tpr).toFixed(1)} %`, `${(100 * k.fpr).toFixed(2)} %`, '']),
+    ...(k.error || k.skipped
+      ? ['–', '–', '–', k.error ?? `not fitted: ${k.skipped}`]
+      : [k.roc_auc.toFixed(4), `${(100 * k.tpr).toFixed(1)} %`, `${(100 * k.fpr).toFixed(2)} %`, '']),
   ]);
   const title = `\nDetector chosen on the latest ${VALIDATION_FRACTION * 100} % of the training rows (${c.rows.benign} benign, ${c.rows.attack} attack)\n`;
   return title + formatTable(['candidate', 'ROC-AUC', 'recall', 'FPR', 'note'], rows);

@@ -1,14 +1,9 @@
-import type { SourceFile } from '../ingest/dataset-reader';
-import { DatasetReader } from '../ingest/dataset-reader';
+import { type SourceFile, DatasetReader, ClassVocabulary, totalSkipped, type IngestCounters, InputError } from '../ingest';
 import type { CaptureCounters } from '../packets';
-import { ClassVocabulary } from '../ingest/class-vocabulary';
-import { totalSkipped, type IngestCounters } from '../ingest/counters';
-import { InputError } from '../ingest/text-stream';
 import type { GridResult } from '../detectors';
 import { evaluateBinary, type BinaryReport } from '../metrics';
-import { verdicts } from '../threshold/threshold';
-import { AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold/adaptive';
-import type { Dialect } from '../schema/dialect';
+import { verdicts, AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold';
+import type { Dialect } from '../schema';
 import { fitPipeline, type FitPipelineOptions } from './fit';
 import type { FittedPipeline } from './fitted-pipeline';
 import { countTimeSplit, randomSplit, splitPart, type RowSplit, type SplitKind } from './row-split';
@@ -16,8 +11,8 @@ import { ScoreLog } from './score-log';
 import { AlertLabeller, type AlertNaming } from './alert-labeller';
 import { HybridDetector } from '../detectors';
 import { isSupervised, type ModelKind } from '../detectors';
-import { chooseDetector, type DetectorChoice } from './choose-detector';
-import { fitSupervisedPipeline } from './fit-supervised';
+import { CHOICE_FOLDS, chooseDetector, type DetectorChoice } from './choose-detector';
+import { DEFAULT_FOLDS, fitSupervisedPipeline } from './fit-supervised';
 import { HybridParts, type HybridComparison } from './hybrid-parts';
 
 export interface EvaluateOptions extends Omit<FitPipelineOptions, 'excludeRow' | 'vocabulary' | 'detector'> {
@@ -118,7 +113,17 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
         vocabulary,
         signal: options.signal,
         candidates: options.candidates,
-        fit: async (k, exclude) => (await fitModel(train, { ...options, detector: k, dialect, vocabulary, excludeRow: exclude })).pipeline,
+        fit: async (k, exclude) =>
+          (
+            await fitModel(train, {
+              ...options,
+              folds: Math.min(options.folds ?? DEFAULT_FOLDS, CHOICE_FOLDS),
+              detector: k,
+              dialect,
+              vocabulary,
+              excludeRow: exclude,
+            })
+          ).pipeline,
       });
       kind = choice.detector;
     }

@@ -1,19 +1,25 @@
-import { takeRows, type Matrix } from '../ingest/batch';
+import { takeRows, type Matrix } from '../ingest';
 import type { NamedRows } from '../detectors';
-import type { FittedPipeline } from '../pipeline/fitted-pipeline';
-import type { Schema } from '../schema/schema';
-import { protocolIndexer } from '../store/flow-protocol';
-import type { FlowChunk, LabStore, RunRecord } from '../store/records';
-import { isStorageFullError } from '../store/storage-full';
+import type { FittedPipeline } from '../pipeline';
+import type { Schema } from '../schema';
+import {
+  protocolIndexer,
+  type FlowChunk,
+  type LabStore,
+  type RunRecord,
+  isStorageFullError,
+  type AlertSample,
+  type LiveSummary,
+  type RunState,
+} from '../store';
 import { AlertGrouper } from './alert-groups';
 import { CreditLedger } from './credits';
 import type { FlowBatch, SourceMessage, SourceMeta } from './flow-batch';
 import { LiveAggregator, RECENT_ALERTS } from './live-aggregator';
-import type { AlertSample, LiveSummary, RunState } from '../store/run-summary';
 import type { ReplayClock } from './replay-loop';
-import { messageOf } from '../util/errors';
+import { messageOf } from '../util';
 import { LEARNING_REASON, LearningPeriod, type LearningOptions } from './learning-period';
-import { AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold/adaptive';
+import { AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold';
 
 /** A model ready to score, with the name its scores are stored under. */
 export interface ScoringModel {
@@ -276,7 +282,7 @@ export class DetectSession {
 
   private async score(batch: FlowBatch, fraction: number | null): Promise<void> {
     if (this.stateNow === 'error') return;
-    if (this.learning && this.learning.state !== 'done') return this.learn(batch);
+    if (this.learning && this.learning.state !== 'done') return this.learn(batch, fraction);
     const { features, scores } = await this.verdict.pipeline.score(batch, this.schema);
     const others: Record<string, Float32Array> = {};
     for (let k = 0; k < this.alongside.length; k++) {
@@ -349,10 +355,11 @@ export class DetectSession {
   }
 
   /** a learning-period batch: kept to train on, counted as skipped with its reason, its credit returned */
-  private async learn(batch: FlowBatch): Promise<void> {
+  private async learn(batch: FlowBatch, fraction: number | null): Promise<void> {
     const learning = this.learning!;
     const over = learning.add(batch, this.clock.now());
     this.aggregator.addSkipped({ [LEARNING_REASON]: batch.n });
+    this.aggregator.advance(batch, fraction);
     this.version++;
     if (over) {
       // the source waits meanwhile: this batch's credit goes back once the model is in place
