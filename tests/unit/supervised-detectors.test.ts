@@ -47,15 +47,19 @@ describe('classifiers replayed as detectors', () => {
   });
 
   it("without folds, a forest is calibrated on its own out-of-bag rows: the kept forest's trees that did not draw each benign row", async () => {
-    const { pipeline } = await fitSupervisedPipeline(shared(V2), { detector: 'random_forest', settings: SMALL_FOREST, seed: 1 });
+    const { pipeline } = await fitSupervisedPipeline(shared(V2), { detector: 'random_forest', settings: { classifier: { n_estimators: 50 } }, seed: 1 });
     const t = pipeline.training;
     expect(t.calibration).toBe('out-of-bag');
-    // with 15 trees a row is drawn by all of them with chance (1 − 1/e)^15 ≈ 0.1 %: nearly every benign row is scored
-    expect(t.holdoutRows).toBeGreaterThan(880);
-    expect(pipeline.threshold.calibratedOn).toBe(t.holdoutRows);
+    // with 50 trees a row is drawn by all of them with chance (1 − 1/e)^50 ≈ 1e-10: every benign row is scored
+    expect(t.holdoutRows).toBe(900);
+    expect(pipeline.threshold.calibratedOn).toBe(900);
     expect(pipeline.threshold.value).toBeGreaterThan(0.1);
+    expect(pipeline.threshold.value).toBeLessThan(1);
     const forest = (pipeline.detector as ClassifierDetector).classifier as RandomForestClassifier;
     expect(forest.params.oob_score).toBe(true);
+    // a few trees give each row too few out-of-bag votes: folds instead
+    const small = await fitSupervisedPipeline(shared(V2), { detector: 'random_forest', settings: SMALL_FOREST, seed: 1, maxTrainRows: 3000 });
+    expect(small.pipeline.training.calibration).toBe('out-of-fold');
   });
 
   it('out-of-bag probabilities are the mean over the trees that did not draw the row, and only a forest has them', async () => {

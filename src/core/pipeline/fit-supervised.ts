@@ -5,6 +5,7 @@ import { createSupervised, DEFAULT_HYBRID, type DetectorSettings, type Supervise
 import { takeRows, type Matrix, type ClassVocabulary, type SourceFile, InputError } from '../ingest';
 import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams, captureTimeColumns } from '../features';
 import type { Dialect } from '../schema';
+import { DEFAULT_FOREST_PARAMS } from '../classifiers';
 import { readLabelled, type LabelledSet } from './labelled-set';
 import { calibrate, type ThresholdSpec } from '../threshold';
 import { DEFAULT_MAX_TRAIN_ROWS, MIN_BENIGN_ROWS, type PipelineProgress } from './fit';
@@ -35,6 +36,13 @@ export interface SupervisedFit {
 }
 
 export const DEFAULT_FOLDS = 5;
+/**
+ * A forest of fewer trees is calibrated out of fold: each row is out of the bag of about
+ * 37 % of the trees, and a score averaged over a handful of them is so coarse that the
+ * benign percentile lands on 1, a threshold nothing can pass (20 trees did that on the
+ * newer CICIoMT2024 sample).
+ */
+const MIN_OUT_OF_BAG_TREES = 50;
 /**
  * Scaled values are clipped this far out rather than the detectors' ±10: a classifier tells
  * floods apart by how far past benign traffic they are, and a hybrid's autoencoder only
@@ -108,7 +116,9 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
   // not draw it, rather than by forests refitted on less data, which score benign rows higher
   const settings = options.settings ?? {};
   const classifierKind = hybrid ? (settings.hybrid?.classifier ?? DEFAULT_HYBRID.classifier) : options.detector;
-  const outOfBag = options.folds === undefined && classifierKind === 'random_forest' && settings.classifier?.bootstrap !== false;
+  const trees = Number(settings.classifier?.n_estimators ?? DEFAULT_FOREST_PARAMS.n_estimators);
+  const outOfBag =
+    options.folds === undefined && classifierKind === 'random_forest' && settings.classifier?.bootstrap !== false && trees >= MIN_OUT_OF_BAG_TREES;
   const outOfFold = hybrid || !outOfBag ? await outOfFoldScores(x, y, classes, folds, options, seed) : [];
   const detector = createSupervised(options.detector, outOfBag ? { ...settings, classifier: { ...settings.classifier, oob_score: true } } : settings, seed);
   await detector.fitLabelled(x, y, classes, fitOptions(options, 'all rows'));
