@@ -6,7 +6,7 @@ import { ensureBackend } from '../../src/core/detectors/tf-backend';
 import { fitPipeline } from '../../src/core/pipeline/fit';
 import type { FittedPipeline } from '../../src/core/pipeline/fitted-pipeline';
 import { DetectSession, type ScoringModel } from '../../src/core/replay/detect-session';
-import { FileFlowSource, type ByteFile } from '../../src/core/replay/file-source';
+import { FileFlowSource } from '../../src/core/replay/file-source';
 import type { SourceMessage } from '../../src/core/replay/flow-batch';
 import type { FlowSource } from '../../src/core/replay/flow-source';
 import type { RateSpec } from '../../src/core/replay/pacer';
@@ -17,20 +17,10 @@ import { Simulator, SCENARIOS, DEFAULT_SCENARIO } from '../../src/core/sim';
 import { IndexedDbStore } from '../../src/core/store/indexeddb-store';
 import type { LabStore, ModelRecord, RunRecord } from '../../src/core/store/records';
 import { StorageFullError } from '../../src/core/store/storage-full';
-import { SHARED, memoryFile } from './sources';
+import { SHARED, bytesFile, memoryFile } from './sources';
 
 const V2 = 'ciciomt2024_v2_39feat_sample.csv';
 const v2Bytes = readFileSync(SHARED + V2);
-
-/** bytes as a seekable file, streamed in chunks of `chunk` */
-function bytesFile(name: string, bytes: Uint8Array, chunk = 65536): ByteFile {
-  return {
-    name,
-    size: bytes.length,
-    stream: (start = 0) => memoryFile(name, bytes.subarray(start), chunk).stream(),
-    read: async (s, e) => bytes.slice(s, e),
-  };
-}
 
 let ae: FittedPipeline;
 let iforest: FittedPipeline;

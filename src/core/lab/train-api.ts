@@ -4,6 +4,7 @@ import type { ScoreDistributions } from '../explore/score-distributions';
 import type { TrainRunProgress } from '../explore/train-run';
 import type { Evaluation, PipelineProgress, SplitKind, TrainingSummary } from '../pipeline';
 import type { SourceSpec } from '../replay/source-spec';
+import type { CaptureCounters } from '../packets';
 import type { ModelRecord } from '../store/records';
 import type { BalanceMethod, CompareProgress, CompareResult, Task } from '../study';
 import type { Threshold } from '../threshold';
@@ -26,6 +27,10 @@ export interface DatasetInfo {
   classes: { name: string; rows: number; benign: boolean; family: string }[];
   /** rows kept */
   accepted: number;
+  /** kept rows with no class (a packet capture read without a label): neither benign nor attack */
+  unlabelled: number;
+  /** what the packet captures among the files held: packets read, used, skipped by reason, link types, flows made (null: no captures) */
+  captures: CaptureCounters | null;
   /** rows skipped, per reason */
   skipped: Record<string, number>;
   /** per skipped-row reason, a few examples with file and row */
