@@ -9,7 +9,7 @@ import { columnIssues, countSkip, newCounters, noteExample, type IngestCounters 
 import { ArrayCells, PlainRowCursor, type RowCells } from './row-cells';
 import { RecordSplitter } from './record-splitter';
 import { decodeText, InputError } from './text-stream';
-import { addCaptureCounters, captureClass, CaptureReading, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
+import { addCaptureCounters, captureClass, CaptureReading, formatCaptureCounters, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
 import { CICIOMT_V2_COLUMNS } from '../schema/cic-columns';
 import { ciciomtV2 } from '../schema/ciciomt2024';
 import { excerpt, nameList } from '../text';
@@ -206,6 +206,8 @@ export class DatasetReader {
       this.capturesDone ??= newCaptureCounters();
       addCaptureCounters(this.capturesDone, reading.counters);
     }
+    // a capture none of whose packets made a flow is as empty as a CSV without rows: say what its packets were
+    if (summary.rows === 0) throw new InputError(`no flows could be made from ${source.name}: ${formatCaptureCounters(reading.counters)}`);
   }
 
   /**
