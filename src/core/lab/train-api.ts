@@ -109,7 +109,8 @@ export interface TrainResult {
   threshold: { value: number; spec: string };
   /** figures on the held-out rows at the calibrated threshold */
   report: { roc_auc: number; pr_auc: number; tpr: number; fpr: number; precision: number; f1: number; per_class: Record<string, number> };
-  heldOut: { rows: number; benign: number; attack: number };
+  /** held-out rows: benign + attack + unlabelled (a capture's rows without a label) */
+  heldOut: { rows: number; benign: number; attack: number; unlabelled: number };
   training: { rowsRead: number; benignRows: number; trainRows: number; holdoutRows: number; fitMs: number; skipped: number };
   /** per-epoch losses of an autoencoder (the ensemble's first), in full */
   history: { loss: number[]; valLoss: number[]; bestEpoch: number } | null;
@@ -148,7 +149,7 @@ export interface EvaluateRequest {
 }
 
 /** an evaluation as it crosses to the page (the fitted pipeline stays behind) */
-export interface EvaluationResult extends Pick<Evaluation, 'report' | 'rows' | 'dataset' | 'warnings' | 'trainRows' | 'split' | 'choice'> {
+export interface EvaluationResult extends Pick<Evaluation, 'report' | 'rows' | 'dataset' | 'warnings' | 'trainRows' | 'split' | 'choice' | 'packets'> {
   training: TrainingSummary;
   threshold: Threshold;
   excluded: Record<string, string>;
