@@ -158,6 +158,9 @@ export interface RealCaptures {
   close(): void;
 }
 
+/** where the monitors' sequence numbers stand when a capture starts */
+const SEQ_BASE = 40_000;
+
 /**
  * MQTT telemetry: a subscriber listening, and a monitor publishing a line of vitals every
  * `intervalMs` (jittered) over `sessions` connections in turn (devices reconnect: sleep,
@@ -173,7 +176,9 @@ async function telemetry(port: number, sessions: number, messages: number, inter
       30_000,
       async (p) => {
         for (let i = 0; i < messages; i++) {
-          p.stdin!.write(`{"hr":${60 + ((i * seed) % 40)},"spo2":${95 + (i % 5)},"seq":${i}}\n`);
+          // a monitor that has been running a while: its sequence number does not gain a digit during the capture
+          // (one that counted from 0 would make the message sizes grow with time, which the trainer rightly drops as drift)
+          p.stdin!.write(`{"hr":${60 + ((i * seed) % 40)},"spo2":${95 + (i % 5)},"seq":${SEQ_BASE + i}}\n`);
           await sleep(intervalMs * (0.8 + 0.4 * (((i * 7919 + seed + s) % 100) / 100)));
         }
       },
