@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceFile } from '../../src/core/ingest';
-import type { ByteFile } from '../../src/core/util/files';
+import type { ByteFile } from '../../src/core/util';
 import { sourceFiles } from '../../src/cli/files';
 
 /**

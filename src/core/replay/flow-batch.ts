@@ -1,8 +1,7 @@
-import type { Batch } from '../ingest/batch';
-import type { ClassInfo } from '../schema/dialect';
-import type { Schema } from '../schema/schema';
+import type { Batch } from '../ingest';
+import type { ClassInfo, Schema } from '../schema';
 import type { CaptureCounters } from '../packets';
-import { NO_DEVICE } from '../store/records';
+import { NO_DEVICE } from '../store';
 
 /**
  * What the source worker hands the detect worker: a batch of raw flows plus where they

@@ -1,4 +1,4 @@
-import type { Batch } from '../ingest/batch';
+import type { Batch } from '../ingest';
 import type { SourceMeta } from './flow-batch';
 import type { CaptureCounters } from '../packets';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FileFlowSource } from '../../../src/core/replay/file-source';
-import { ReplayPacer } from '../../../src/core/replay/pacer';
+import { FileFlowSource, ReplayPacer } from '../../../src/core/replay';
 import { packetsSkipped } from '../../../src/core/packets';
 import { bytesFile } from '../sources';
 import { frame, pcapFile, type TestPacket } from './capture-bytes';
