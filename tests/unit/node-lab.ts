@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { ensureBackend } from '../../src/core/detectors';
 import { DetectService, SourceService, type BackendInfo, type PrepareRequest } from '../../src/core/lab';
-import { linkedPorts, type LiveSummary, type SourceSpec } from '../../src/core/replay';
+import { linkedPorts, type LiveSummary, type RateSpec, type SourceSpec } from '../../src/core/replay';
 import { IndexedDbStore } from '../../src/core/store';
 
 const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
@@ -33,8 +33,8 @@ export async function nodeDetectService(dbName: string): Promise<DetectService> 
 
 /**
  * A simulated scenario replayed into `detect` as the Live view does it, both services joined by linked ports:
- * the opened source, the run record, every summary so far, and `playUntilStored(n)`, which plays as
- * fast as possible until n flows are stored, stops both and gives the last summary. A run that
+ * the opened source, the run record, every summary so far, and `playUntilStored(n)`, which plays (as
+ * fast as possible unless a rate is given) until n flows are stored, stops both and gives the last summary. A run that
  * cannot be prepared closes its source and throws.
  */
 export async function openRun(
@@ -56,8 +56,8 @@ export async function openRun(
     source,
     run,
     summaries,
-    async playUntilStored(rows: number): Promise<LiveSummary> {
-      source.play({ kind: 'max' }, false);
+    async playUntilStored(rows: number, rate: RateSpec = { kind: 'max' }): Promise<LiveSummary> {
+      source.play(rate, false);
       while ((summaries.at(-1)?.counters.stored ?? 0) < rows) await new Promise((r) => setTimeout(r, 20));
       await source.stop();
       return (await detect.stop())!;
