@@ -80,7 +80,7 @@ export const SUITE: readonly BenchEntry[] = [
     name: 'live',
     script: 'live-feed.bench.ts',
     args: [],
-    keys: { monitor_flows_per_s: 'flows/s', influx_points_per_s: 'points/s' },
+    keys: { monitor_flows_per_s: 'flows/s', influx_points_per_s: 'points/s', influx_feature_points_per_s: 'points/s' },
     about: 'npm run monitor fed 400k flows through mosquitto (isolation forest); InfluxDB sink into influxd 1.x',
   },
 ];

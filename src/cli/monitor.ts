@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ensureBackend } from '../core/detectors/tf-backend';
 import { DetectService, SourceService, type FeedStatus } from '../core/lab';
@@ -6,6 +7,7 @@ import { MqttConnection, topicMatches, type QoS } from '../core/mqtt';
 import { linkedPorts, sourceRecord, type LiveSummary, type MqttSpec } from '../core/replay';
 import { incompatibility, type DialectId } from '../core/schema';
 import { InfluxSink, MemoryStore, MqttAlertPublisher, type ChunkSink } from '../core/store';
+import { withoutCredentials } from '../core/util';
 import { numberArg, one, UsageError } from './args';
 import { modelRecordOfFolder } from './model-folder';
 import { monitorCounters, statusLine } from './monitor-status';
@@ -30,6 +32,10 @@ options:
   --alerts-topic <t>     publish flagged flows there (NDJSON, the export's fields); --every-verdict: all flows
   --influx <url>         InfluxDB 1.x http://host:8086/write?db=<db> or 2.x/3.x .../api/v2/write?org=<o>&bucket=<b>
   --influx-token <t>     2.x/3.x token (or INFLUX_TOKEN);  --influx-user <u> (password: INFLUX_PASSWORD)
+  --influx-features      write every feature as a field too (about 40 fields a point: a few times the
+                         server's work); default: the verdict (score, row, confidence) and its tags
+  --name <name>          the points' monitor tag (default: <host name>-<pid>), so monitors sharing a
+                         feed write apart; give one to keep the same series across restarts
   --adaptive             drift-aware threshold: follows slow drift of benign scores, never an attack's
   --learn <N>|<N>s       learn this network first: train on its first N flows (or N seconds of them),
                          calibrate, then score (those flows are skipped as "learning period")
@@ -51,6 +57,8 @@ const OPTIONS = {
   influx: 'one',
   'influx-token': 'one',
   'influx-user': 'one',
+  'influx-features': 'switch',
+  name: 'one',
   capacity: 'one',
   'status-every': 'one',
   json: 'one',
@@ -100,7 +108,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
           username: one(args, 'influx-user'),
           password: process.env.INFLUX_PASSWORD,
         },
-        { onProblem: (s) => log(s) },
+        { onProblem: (s) => log(s), tags: { monitor: one(args, 'name') ?? `${hostname()}-${process.pid}` }, features: args.has('influx-features') },
       )
     : null;
   if (influx) sinks.push((run, chunks) => influx.add(run, chunks));
@@ -151,7 +159,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
     told = text;
   }, 200);
 
-  log(`connecting to ${url} …`);
+  log(`connecting to ${withoutCredentials(url)} …`);
   const opened = await Promise.race([source.open(spec, sourcePort), stopping.then(() => null)]);
   if (!opened) {
     clearInterval(watchFeed);

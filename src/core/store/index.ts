@@ -4,7 +4,7 @@ export { IndexedDbStore, DEFAULT_DB_NAME, DEFAULT_RETENTION_ROWS } from './index
 export { StorageFullError, isStorageFullError, isQuotaError } from './storage-full';
 export { exportRun, exportRunText, exportFileName, EXPORT_FORMATS, INFLUX_MEASUREMENT, type ExportFormat, type ExportOptions } from './export-run';
 export { PROTOCOLS, protocolIndexer, flowProtocol, type ProtocolName } from './flow-protocol';
-export { InfluxSink, writeEndpoint, type InfluxSinkOptions, type InfluxTarget } from './influx-sink';
+export { InfluxSink, writeEndpoint, type InfluxSinkOptions, type InfluxStatus, type InfluxTarget } from './influx-sink';
 export { MqttAlertPublisher } from './mqtt-alerts';
 export { MemoryStore, MEMORY_RETENTION_ROWS, type ChunkSink } from './memory-store';
 export { MAX_BUCKETS, emptySummary, type AlertSample, type FlowCounters, type LiveSeries, type LiveSummary, type RunState } from './run-summary';
