@@ -3,10 +3,10 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ensureBackend } from '../core/detectors/tf-backend';
 import { DetectService, SourceService, type FeedStatus } from '../core/lab';
-import { MqttConnection, topicMatches, type QoS } from '../core/mqtt';
+import { topicMatches, type QoS } from '../core/mqtt';
 import { linkedPorts, sourceRecord, type LiveSummary, type MqttSpec } from '../core/replay';
 import { incompatibility, type DialectId } from '../core/schema';
-import { InfluxSink, MemoryStore, MqttAlertPublisher, type ChunkSink } from '../core/store';
+import { MemoryStore, writeEndpoint, type OutputsSpec } from '../core/store';
 import { withoutCredentials } from '../core/util';
 import { numberArg, one, UsageError } from './args';
 import { modelRecordOfFolder } from './model-folder';
@@ -98,29 +98,28 @@ runCommand(USAGE, OPTIONS, async (args) => {
   };
   const log = (text: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
 
-  const sinks: ChunkSink[] = [];
   const influxUrl = one(args, 'influx');
-  const influx = influxUrl
-    ? new InfluxSink(
-        {
-          url: influxUrl,
-          token: one(args, 'influx-token') ?? process.env.INFLUX_TOKEN,
-          username: one(args, 'influx-user'),
-          password: process.env.INFLUX_PASSWORD,
-        },
-        { onProblem: (s) => log(s), tags: { monitor: one(args, 'name') ?? `${hostname()}-${process.pid}` }, features: args.has('influx-features') },
-      )
-    : null;
-  if (influx) sinks.push((run, chunks) => influx.add(run, chunks));
   const alertsTopic = one(args, 'alerts-topic');
   // its own alerts would come back as flows, be flagged and published again, without end
   if (alertsTopic && topicMatches(topic, alertsTopic))
     throw new UsageError(`--alerts-topic ${alertsTopic} is inside --topic ${topic}: the monitor would read its own alerts as flows; publish them elsewhere`);
-  const alertConnection = alertsTopic ? new MqttConnection({ url, username: spec.username, password }) : null;
-  const alerts = alertConnection ? new MqttAlertPublisher(alertConnection, alertsTopic!, { everyVerdict: args.has('every-verdict') }) : null;
-  if (alerts) sinks.push((run, chunks) => alerts.add(run, chunks));
+  const outputs: OutputsSpec = {
+    ...(influxUrl && {
+      influx: {
+        url: influxUrl,
+        token: one(args, 'influx-token') ?? process.env.INFLUX_TOKEN,
+        username: one(args, 'influx-user'),
+        password: process.env.INFLUX_PASSWORD,
+        tags: { monitor: one(args, 'name') ?? `${hostname()}-${process.pid}` },
+        features: args.has('influx-features'),
+      },
+    }),
+    ...(alertsTopic && { alerts: { url, username: spec.username, password, topic: alertsTopic, everyVerdict: args.has('every-verdict') } }),
+  };
+  // an address that cannot be one fails now, before any connection
+  if (influxUrl) writeEndpoint(outputs.influx!);
 
-  const store = new MemoryStore(sinks);
+  const store = new MemoryStore();
   const detect = new DetectService({
     openStore: async () => store,
     backend: async () => ({ ...(await ensureBackend('wasm')), crossOriginIsolated: false }),
@@ -165,7 +164,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
     clearInterval(watchFeed);
     await source.stop();
     log('stopped before any flow arrived.');
-    writeCounters(one(args, 'json'), monitorCounters(null, influx));
+    writeCounters(one(args, 'json'), monitorCounters(null));
     return 0;
   }
   if (model) {
@@ -176,7 +175,6 @@ runCommand(USAGE, OPTIONS, async (args) => {
     }
     await store.putModel(model);
   }
-  if (alertConnection) await alertConnection.connect();
   const run = await detect.prepare(
     {
       port: detectPort,
@@ -187,11 +185,12 @@ runCommand(USAGE, OPTIONS, async (args) => {
       alongside: [],
       ...(args.has('adaptive') && { adaptive: {} }),
       ...(learning && { learning }),
+      outputs,
     },
     (s) => void (seen.summary = s),
   );
   log(
-    `scoring ${opened.dataset} flows with ${model ? `the model in ${modelDir}` : `the default ${run.detector} model`} (threshold ${run.threshold.toPrecision(4)})${influx ? `; writing to ${influx.label}` : ''}${alerts ? `; alerts to ${alertsTopic}` : ''}`,
+    `scoring ${opened.dataset} flows with ${model ? `the model in ${modelDir}` : `the default ${run.detector} model`} (threshold ${run.threshold.toPrecision(4)})${seen.summary?.outputs?.influx ? `; writing to ${seen.summary.outputs.influx.url}` : ''}${alertsTopic ? `; alerts to ${alertsTopic}` : ''}`,
   );
   source.play({ kind: 'max' }, false);
   let before = { at: performance.now(), scored: 0 };
@@ -201,7 +200,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
     before = now;
     return perSecond;
   };
-  const status = setInterval(() => seen.summary && log(statusLine(seen.summary, rate(), seen.feed, influx)), statusMs);
+  const status = setInterval(() => seen.summary && log(statusLine(seen.summary, rate(), seen.feed)), statusMs);
 
   // the feed may also end by itself (the broker refused us on a reconnect)
   const ended = (async () => {
@@ -214,13 +213,11 @@ runCommand(USAGE, OPTIONS, async (args) => {
   await source.stop();
   const last = (await detect.stop()) ?? seen.summary;
   clearInterval(watchFeed);
-  if (influx) await influx.close();
-  if (alerts) await alerts.flush();
-  await alertConnection?.end();
-  const counters = monitorCounters(last, influx);
-  log(`stopped. ${statusLine(last!, rate(), null, influx)}`);
+  const counters = monitorCounters(last);
+  log(`stopped. ${statusLine(last!, rate(), null)}`);
   if (last?.error) log(last.error);
-  if (alerts && alerts.failed) log(`${alerts.failed} verdict(s) could not be published: ${alerts.lastProblem}`);
+  const published = last?.outputs?.alerts;
+  if (published?.failed) log(`${published.failed} verdict(s) could not be published: ${published.problem}`);
   writeCounters(one(args, 'json'), counters);
   const closed = seen.feed?.connection;
   return last?.state === 'error' || (closed?.state === 'closed' && closed.reason !== 'stopped') ? 1 : 0;

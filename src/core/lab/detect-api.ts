@@ -6,6 +6,7 @@ import type { LiveSummary } from '../store';
 import type { DetectPort } from '../replay/run-port';
 import type { ExportFormat } from '../store/export-run';
 import type { AlertGroup, RunRecord, StorageEstimate } from '../store/records';
+import type { OutputsSpec } from '../store/run-outputs';
 
 /** the scoring backend, and whether the page is cross-origin isolated (wasm threads need it) */
 export interface BackendInfo extends TfBackendInfo {
@@ -35,6 +36,8 @@ export interface PrepareRequest {
   adaptive?: AdaptiveThresholdOptions;
   /** learn the network first (flows or seconds): train and calibrate on the first flows, then score */
   learning?: LearningOptions;
+  /** publish alerts to a broker topic, write verdicts to InfluxDB (addresses the user typed); the summary's `outputs` counts them */
+  outputs?: OutputsSpec;
 }
 
 export type StorageInfo = StorageEstimate & { retentionRows: number };

@@ -6,5 +6,6 @@ export { exportRun, exportRunText, exportFileName, EXPORT_FORMATS, INFLUX_MEASUR
 export { PROTOCOLS, protocolIndexer, flowProtocol, type ProtocolName } from './flow-protocol';
 export { InfluxSink, writeEndpoint, type InfluxSinkOptions, type InfluxStatus, type InfluxTarget } from './influx-sink';
 export { MqttAlertPublisher } from './mqtt-alerts';
-export { MemoryStore, MEMORY_RETENTION_ROWS, type ChunkSink } from './memory-store';
+export { MemoryStore, MEMORY_RETENTION_ROWS } from './memory-store';
+export { RunOutputs, type ChunkSink, type OutputsSpec, type OutputsStatus } from './run-outputs';
 export { MAX_BUCKETS, emptySummary, type AlertSample, type FlowCounters, type LiveSeries, type LiveSummary, type RunState } from './run-summary';

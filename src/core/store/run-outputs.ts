@@ -1,0 +1,95 @@
+import { MqttConnection, topicMatches, type ConnectionState, type QoS } from '../mqtt';
+import { InfluxSink, type InfluxStatus, type InfluxTarget } from './influx-sink';
+import { MqttAlertPublisher } from './mqtt-alerts';
+import type { FlowChunk, RunRecord } from './records';
+
+/** where scored chunks go besides the store, with their run (the alert publisher, the InfluxDB sink) */
+export type ChunkSink = (run: RunRecord, chunks: readonly FlowChunk[]) => void;
+
+/** Where a run's verdicts go besides the lab's store, as plain data (it crosses to the detect worker). */
+export interface OutputsSpec {
+  /** publish flagged flows (or every verdict) to a broker topic, in the live wire format */
+  alerts?: {
+    /** mqtt://, ws:// … (a page can only reach ws:// and wss://) */
+    url: string;
+    username?: string;
+    password?: string;
+    topic: string;
+    everyVerdict?: boolean;
+    qos?: QoS;
+  };
+  /** write every verdict to InfluxDB 1.x or 2.x/3.x */
+  influx?: InfluxTarget & {
+    /** every feature as a field too (default: the verdict only) */
+    features?: boolean;
+    /** the same tags on every point (`monitor=<name>`) */
+    tags?: Record<string, string>;
+  };
+}
+
+/** What became of a run's verdicts outside the store, as the Live view and the monitor show it. */
+export interface OutputsStatus {
+  alerts?: { topic: string; published: number; failed: number; problem: string | null; connection: ConnectionState['state'] };
+  influx?: InfluxStatus;
+}
+
+/**
+ * A run's outputs besides the store: an alert publisher on its own broker connection and
+ * an InfluxDB sink. `open` checks the addresses and connects, or fails with one sentence
+ * before the run starts; afterwards every failure is counted and kept as a sentence in
+ * `status()`. `close` sends what waits and returns the final counts.
+ */
+export class RunOutputs {
+  private constructor(
+    private readonly connection: MqttConnection | null,
+    private readonly alerts: MqttAlertPublisher | null,
+    private readonly influx: InfluxSink | null,
+  ) {}
+
+  /**
+   * `feedTopic`: the filter the run's own flows arrive on; alerts published inside it
+   * would come back as flows, be flagged and published again without end, so they are refused.
+   */
+  static async open(spec: OutputsSpec, options: { feedTopic?: string; onProblem?: (sentence: string) => void } = {}): Promise<RunOutputs> {
+    const a = spec.alerts;
+    if (a) {
+      const feed = options.feedTopic?.replace(/^\$share\/[^/]+\//, '');
+      if (feed && topicMatches(feed, a.topic))
+        throw new Error(`Alerts published to ${a.topic} would arrive again on the feed ${feed} and be scored as flows: publish them to another topic.`);
+    }
+    const { features, tags, ...target } = spec.influx ?? { url: '' };
+    const influx = spec.influx ? new InfluxSink(target, { features, tags, onProblem: options.onProblem }) : null;
+    const connection = a ? new MqttConnection({ url: a.url, username: a.username, password: a.password }) : null;
+    try {
+      const alerts = a ? new MqttAlertPublisher(connection!, a.topic, { everyVerdict: a.everyVerdict, qos: a.qos }) : null;
+      await connection?.connect();
+      return new RunOutputs(connection, alerts, influx);
+    } catch (e) {
+      await Promise.all([connection?.end(), influx?.close(0)]);
+      throw e;
+    }
+  }
+
+  /** hands scored chunks to every output */
+  readonly sink: ChunkSink = (run: RunRecord, chunks: readonly FlowChunk[]) => {
+    this.alerts?.add(run, chunks);
+    this.influx?.add(run, chunks);
+  };
+
+  status(): OutputsStatus {
+    const a = this.alerts;
+    return {
+      ...(a && {
+        alerts: { topic: a.topic, published: a.published, failed: a.failed, problem: a.lastProblem, connection: this.connection!.state.state },
+      }),
+      ...(this.influx && { influx: this.influx.status() }),
+    };
+  }
+
+  /** sends what waits (InfluxDB tries for at most `timeoutMs` more), closes, and returns the final counts */
+  async close(timeoutMs?: number): Promise<OutputsStatus> {
+    await Promise.all([this.influx?.close(timeoutMs), this.alerts?.flush()]);
+    await this.connection?.end();
+    return this.status();
+  }
+}
