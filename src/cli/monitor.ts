@@ -3,11 +3,11 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ensureBackend } from '../core/detectors/tf-backend';
 import { DetectService, SourceService, type FeedStatus } from '../core/lab';
-import { topicMatches, type QoS } from '../core/mqtt';
+import type { QoS } from '../core/mqtt';
 import { linkedPorts, sourceRecord, type LiveSummary, type MqttSpec } from '../core/replay';
 import { incompatibility, type DialectId } from '../core/schema';
-import { MemoryStore, writeEndpoint, type OutputsSpec } from '../core/store';
-import { withoutCredentials } from '../core/util';
+import { checkOutputs, MemoryStore, type OutputsSpec } from '../core/store';
+import { messageOf, withoutCredentials } from '../core/util';
 import { numberArg, one, UsageError } from './args';
 import { modelRecordOfFolder } from './model-folder';
 import { monitorCounters, statusLine } from './monitor-status';
@@ -100,9 +100,6 @@ runCommand(USAGE, OPTIONS, async (args) => {
 
   const influxUrl = one(args, 'influx');
   const alertsTopic = one(args, 'alerts-topic');
-  // its own alerts would come back as flows, be flagged and published again, without end
-  if (alertsTopic && topicMatches(topic, alertsTopic))
-    throw new UsageError(`--alerts-topic ${alertsTopic} is inside --topic ${topic}: the monitor would read its own alerts as flows; publish them elsewhere`);
   const outputs: OutputsSpec = {
     ...(influxUrl && {
       influx: {
@@ -116,8 +113,12 @@ runCommand(USAGE, OPTIONS, async (args) => {
     }),
     ...(alertsTopic && { alerts: { url, username: spec.username, password, topic: alertsTopic, everyVerdict: args.has('every-verdict') } }),
   };
-  // an address that cannot be one fails now, before any connection
-  if (influxUrl) writeEndpoint(outputs.influx!);
+  // an address that cannot be one, or alerts inside the watched topic, fail now, before any connection
+  try {
+    checkOutputs(outputs, topic);
+  } catch (e) {
+    throw new UsageError(messageOf(e));
+  }
 
   const store = new MemoryStore();
   const detect = new DetectService({

@@ -7,5 +7,5 @@ export { PROTOCOLS, protocolIndexer, flowProtocol, type ProtocolName } from './f
 export { InfluxSink, writeEndpoint, type InfluxSinkOptions, type InfluxStatus, type InfluxTarget } from './influx-sink';
 export { MqttAlertPublisher } from './mqtt-alerts';
 export { MemoryStore, MEMORY_RETENTION_ROWS } from './memory-store';
-export { RunOutputs, type ChunkSink, type OutputsSpec, type OutputsStatus } from './run-outputs';
+export { checkOutputs, RunOutputs, type ChunkSink, type OutputsSpec, type OutputsStatus } from './run-outputs';
 export { MAX_BUCKETS, emptySummary, type AlertSample, type FlowCounters, type LiveSeries, type LiveSummary, type RunState } from './run-summary';

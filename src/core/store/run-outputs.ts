@@ -1,5 +1,5 @@
 import { MqttConnection, topicMatches, type ConnectionState, type QoS } from '../mqtt';
-import { InfluxSink, type InfluxStatus, type InfluxTarget } from './influx-sink';
+import { InfluxSink, writeEndpoint, type InfluxStatus, type InfluxTarget } from './influx-sink';
 import { MqttAlertPublisher } from './mqtt-alerts';
 import type { FlowChunk, RunRecord } from './records';
 
@@ -27,6 +27,23 @@ export interface OutputsSpec {
   };
 }
 
+/**
+ * Throws one sentence when the outputs cannot work: an InfluxDB address that is not one,
+ * an alert topic with wildcards, or alerts published inside `feedTopic`, the filter the
+ * run's own flows arrive on (they would come back as flows, be flagged and published
+ * again without end). Cheap: a page checks before it connects to anything.
+ */
+export function checkOutputs(spec: OutputsSpec, feedTopic?: string): void {
+  const a = spec.alerts;
+  if (a) {
+    if (!a.topic || /[+#]/.test(a.topic)) throw new Error(`Alerts cannot be published to "${a.topic}": name one topic, without + or # wildcards.`);
+    const feed = feedTopic?.replace(/^\$share\/[^/]+\//, '');
+    if (feed && topicMatches(feed, a.topic))
+      throw new Error(`Alerts published to ${a.topic} would arrive again on the feed ${feed} and be scored as flows: publish them to another topic.`);
+  }
+  if (spec.influx) writeEndpoint(spec.influx);
+}
+
 /** What became of a run's verdicts outside the store, as the Live view and the monitor show it. */
 export interface OutputsStatus {
   alerts?: { topic: string; published: number; failed: number; problem: string | null; connection: ConnectionState['state'] };
@@ -51,12 +68,8 @@ export class RunOutputs {
    * would come back as flows, be flagged and published again without end, so they are refused.
    */
   static async open(spec: OutputsSpec, options: { feedTopic?: string; onProblem?: (sentence: string) => void } = {}): Promise<RunOutputs> {
+    checkOutputs(spec, options.feedTopic);
     const a = spec.alerts;
-    if (a) {
-      const feed = options.feedTopic?.replace(/^\$share\/[^/]+\//, '');
-      if (feed && topicMatches(feed, a.topic))
-        throw new Error(`Alerts published to ${a.topic} would arrive again on the feed ${feed} and be scored as flows: publish them to another topic.`);
-    }
     const { features, tags, ...target } = spec.influx ?? { url: '' };
     const influx = spec.influx ? new InfluxSink(target, { features, tags, onProblem: options.onProblem }) : null;
     const connection = a ? new MqttConnection({ url: a.url, username: a.username, password: a.password }) : null;
