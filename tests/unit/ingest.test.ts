@@ -120,6 +120,20 @@ describe('awkward input', () => {
     expectCountersAddUp(reader, rows);
   });
 
+  it('reads characters cut between chunks, a byte-order mark included, as one whole decode does', async () => {
+    const dialect = genericDialect({ labelColumn: 'label' });
+    const text = '\uFEFFx,label\n1,Gerät €\n2,😀\uFEFFok\n3,bad ? byte\n';
+    const bytes = new TextEncoder().encode(text);
+    bytes[bytes.indexOf(63)] = 0xff; // an invalid byte: a replacement character, wherever the chunk ends
+    const whole = await readAll([memoryFile('u.csv', bytes, bytes.length)], { dialect });
+    expect(whole.reader.classes.names).toEqual(['Gerät €', '😀\uFEFFok', 'bad \uFFFD byte']);
+    for (const chunk of [1, 2, 3, 5]) {
+      const { reader, values } = await readAll([memoryFile('u.csv', bytes, chunk)], { dialect });
+      expect(reader.classes.names, `chunks of ${chunk}`).toEqual(whole.reader.classes.names);
+      expect(values).toEqual([1, 2, 3]);
+    }
+  });
+
   it('reads a gzipped file, by name and by magic bytes', async () => {
     const text = `${header}\n${v2row('20,6,64,1', 'Benign')}\n${v2row('21,6,64,2', 'Benign')}\n`;
     for (const name of ['a.csv.gz', 'a.csv']) {

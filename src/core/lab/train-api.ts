@@ -118,6 +118,8 @@ export interface CompareRequest {
   task: Task;
   balance: BalanceMethod;
   seed: number;
+  /** without test files: the later rows of each file (time, the default) or a random share */
+  split?: SplitKind;
 }
 
 /** "keep this model" of a comparison row: the model trained again on the same training files as a detector */

@@ -90,6 +90,7 @@ export class TrainService implements TrainWorkerApi {
         ...sources(request),
         task: request.task,
         balance: request.balance,
+        split: request.split,
         seed: request.seed,
         signal,
         onProgress: throttle(onProgress, PROGRESS_MS, (p) => `${p.stage}${p.model}`),

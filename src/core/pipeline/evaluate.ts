@@ -1,5 +1,6 @@
 import type { SourceFile } from '../ingest/dataset-reader';
 import { DatasetReader } from '../ingest/dataset-reader';
+import type { CaptureCounters } from '../packets';
 import { ClassVocabulary } from '../ingest/class-vocabulary';
 import { totalSkipped, type IngestCounters } from '../ingest/counters';
 import { InputError } from '../ingest/text-stream';
@@ -79,6 +80,8 @@ export interface Evaluation {
   adaptive: AdaptiveFigures | null;
   /** a hybrid against its two parts alone, per class */
   hybridParts: HybridComparison | null;
+  /** what the packet captures among the test files held (null: no captures) */
+  packets: CaptureCounters | null;
   warnings: string[];
 }
 
@@ -193,7 +196,9 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     alertLabels: labeller?.summary() ?? null,
     adaptive,
     hybridParts: parts?.compare(report, classes) ?? null,
-    warnings,
+    packets: reader.captures,
+    // a damaged capture keeps the packets before the damage: say what could not be read
+    warnings: [...warnings, ...(reader.captures?.problems ?? [])],
   };
 }
 

@@ -43,6 +43,12 @@ export function isTestRow(fileIndex: number, rowNumber: number, seed: number, te
   return (h >>> 0) / 4294967296 < testFraction;
 }
 
+/** How a split chose its test rows, in one phrase ("time: the last 30 % of each file and class tested, the rest trained on"). */
+export function describeSplit(split: { kind: SplitKind; test_fraction: number }): string {
+  const time = split.kind === 'time';
+  return `${split.kind}: the ${time ? 'last' : 'random'} ${Math.round(100 * split.test_fraction)} % of each file${time ? ' and class' : ''} tested, the rest trained on`;
+}
+
 export function randomSplit(testFraction: number, seed: number): RowSplit {
   return { kind: 'random', testFraction, isTest: (f, r) => isTestRow(f, r, seed, testFraction) };
 }
