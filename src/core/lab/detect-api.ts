@@ -6,7 +6,7 @@ import type { LiveSummary } from '../store';
 import type { DetectPort } from '../replay/run-port';
 import type { ExportFormat } from '../store/export-run';
 import type { AlertGroup, RunRecord, StorageEstimate } from '../store/records';
-import type { OutputsSpec } from '../store/run-outputs';
+import type { OutputsSpec } from '../store/output-types';
 
 /** the scoring backend, and whether the page is cross-origin isolated (wasm threads need it) */
 export interface BackendInfo extends TfBackendInfo {

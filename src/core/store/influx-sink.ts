@@ -1,19 +1,7 @@
 import { detectorsOf, influxWriter, type RowWriter } from './export-run';
+import type { InfluxStatus, InfluxTarget } from './output-types';
 import type { FlowChunk, RunRecord } from './records';
 
-/** Where scored flows go: an InfluxDB 1.x database or a 2.x/3.x bucket. */
-export interface InfluxTarget {
-  /**
-   * 1.x: `http://host:8086/write?db=iomt` (or just `http://host:8086?db=iomt`);
-   * 2.x/3.x: `http://host:8086/api/v2/write?org=lab&bucket=iomt`
-   */
-  url: string;
-  /** 2.x/3.x API token (or a 1.x `user:password` given as a token by a 1.8 compatibility endpoint) */
-  token?: string;
-  /** 1.x user name and password (HTTP basic authentication) */
-  username?: string;
-  password?: string;
-}
 
 export interface InfluxSinkOptions {
   /** points per request */
@@ -287,16 +275,6 @@ export class InfluxSink {
   }
 }
 
-/** an InfluxDB sink's counters, as a page shows them */
-export interface InfluxStatus {
-  /** where points go (no credentials) */
-  url: string;
-  written: number;
-  failed: number;
-  pending: number;
-  /** the newest failure as one sentence */
-  problem: string | null;
-}
 
 /** the write URL, headers and API version of a target (one sentence when the URL cannot be one) */
 export function writeEndpoint(target: InfluxTarget): { url: string; headers: Record<string, string>; version: 1 | 2; db: string | null } {

@@ -1,31 +1,12 @@
-import { MqttConnection, topicMatches, type ConnectionState, type QoS } from '../mqtt';
-import { InfluxSink, writeEndpoint, type InfluxStatus, type InfluxTarget } from './influx-sink';
+import { MqttConnection, topicMatches } from '../mqtt';
+import { InfluxSink, writeEndpoint } from './influx-sink';
 import { MqttAlertPublisher } from './mqtt-alerts';
+import type { OutputsSpec, OutputsStatus } from './output-types';
 import type { FlowChunk, RunRecord } from './records';
 
 /** where scored chunks go besides the store, with their run (the alert publisher, the InfluxDB sink) */
 export type ChunkSink = (run: RunRecord, chunks: readonly FlowChunk[]) => void;
 
-/** Where a run's verdicts go besides the lab's store, as plain data (it crosses to the detect worker). */
-export interface OutputsSpec {
-  /** publish flagged flows (or every verdict) to a broker topic, in the live wire format */
-  alerts?: {
-    /** mqtt://, ws:// … (a page can only reach ws:// and wss://) */
-    url: string;
-    username?: string;
-    password?: string;
-    topic: string;
-    everyVerdict?: boolean;
-    qos?: QoS;
-  };
-  /** write every verdict to InfluxDB 1.x or 2.x/3.x */
-  influx?: InfluxTarget & {
-    /** every feature as a field too (default: the verdict only) */
-    features?: boolean;
-    /** the same tags on every point (`monitor=<name>`) */
-    tags?: Record<string, string>;
-  };
-}
 
 /**
  * Throws one sentence when the outputs cannot work: an InfluxDB address that is not one,
@@ -44,11 +25,6 @@ export function checkOutputs(spec: OutputsSpec, feedTopic?: string): void {
   if (spec.influx) writeEndpoint(spec.influx);
 }
 
-/** What became of a run's verdicts outside the store, as the Live view and the monitor show it. */
-export interface OutputsStatus {
-  alerts?: { topic: string; published: number; failed: number; problem: string | null; connection: ConnectionState['state'] };
-  influx?: InfluxStatus;
-}
 
 /**
  * A run's outputs besides the store: an alert publisher on its own broker connection and

@@ -1,4 +1,4 @@
-import type { OutputsStatus } from './run-outputs';
+import type { OutputsStatus } from './output-types';
 /**
  * The aggregated figures the detect worker sends the page a few times a second. Sized by
  * the number of time buckets and classes, never by the number of flows, so charts stay
