@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { ensureBackend } from '../core/detectors/tf-backend';
+import { ensureBackend } from '../core/detectors';
 import { DetectService, SourceService, type FeedStatus } from '../core/lab';
 import type { QoS } from '../core/mqtt';
 import { linkedPorts, sourceRecord, type LiveSummary, type MqttSpec } from '../core/replay';

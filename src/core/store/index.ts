@@ -9,4 +9,15 @@ export type { InfluxStatus, InfluxTarget, OutputsSpec, OutputsStatus } from './o
 export { MqttAlertPublisher } from './mqtt-alerts';
 export { MemoryStore, MEMORY_RETENTION_ROWS } from './memory-store';
 export { checkOutputs, RunOutputs, type ChunkSink } from './run-outputs';
-export { MAX_BUCKETS, emptySummary, type AlertSample, type FlowCounters, type LiveSeries, type LiveSummary, type RunState } from './run-summary';
+export {
+  MAX_BUCKETS,
+  emptySummary,
+  type AlertSample,
+  type FlowCounters,
+  type LearningState,
+  type LearningStatus,
+  type LiveSeries,
+  type LiveSummary,
+  type RunState,
+} from './run-summary';
+export { NO_DEVICE } from './records';
