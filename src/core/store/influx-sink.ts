@@ -2,7 +2,6 @@ import { detectorsOf, influxWriter, type RowWriter } from './export-run';
 import type { InfluxStatus, InfluxTarget } from './output-types';
 import type { FlowChunk, RunRecord } from './records';
 
-
 export interface InfluxSinkOptions {
   /** points per request */
   batchPoints?: number;
@@ -274,7 +273,6 @@ export class InfluxSink {
     this.options.onProblem?.(this.lastProblem);
   }
 }
-
 
 /** the write URL, headers and API version of a target (one sentence when the URL cannot be one) */
 export function writeEndpoint(target: InfluxTarget): { url: string; headers: Record<string, string>; version: 1 | 2; db: string | null } {

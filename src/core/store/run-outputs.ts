@@ -7,7 +7,6 @@ import type { FlowChunk, RunRecord } from './records';
 /** where scored chunks go besides the store, with their run (the alert publisher, the InfluxDB sink) */
 export type ChunkSink = (run: RunRecord, chunks: readonly FlowChunk[]) => void;
 
-
 /**
  * Throws one sentence when the outputs cannot work: an InfluxDB address that is not one,
  * an alert topic with wildcards, or alerts published inside `feedTopic`, the filter the
@@ -24,7 +23,6 @@ export function checkOutputs(spec: OutputsSpec, feedTopic?: string): void {
   }
   if (spec.influx) writeEndpoint(spec.influx);
 }
-
 
 /**
  * A run's outputs besides the store: an alert publisher on its own broker connection and
