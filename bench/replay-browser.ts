@@ -10,8 +10,9 @@
  *       counters checked to add up and IndexedDB's row count against them;
  *   (c) JS heap of the page and of each worker (CDP Runtime.getHeapUsage) every few
  *       seconds over that replay;
- *   (e) a live MQTT feed: `npm run sensor` publishes a simulated capture's flows (2,000 a
- *       message) to Debian's Mosquitto at max, the page subscribes over WebSocket and
+ *   (e) a live MQTT feed: `npm run sensor` publishes a simulated capture's flows (--mqtt-batch
+ *       a message, default 12: Debian's Mosquitto 2.0.11 forwards WebSocket messages over
+ *       4 KB at a few hundred KB/s, see BENCHMARKS.md) to Mosquitto at max, the page subscribes over WebSocket and
  *       scores and stores them: flows/s from the sensor's start to the last stored verdict,
  *       counters checked to add up;
  *   (f) the same feed at 1,000 flows/s (10 flows a message, published by this process) for
@@ -20,7 +21,8 @@
  *       the page cannot see), whose p99s together bound publish → stored.
  *
  *   npx tsx bench/replay-browser.ts [--rows 2000000] [--dist dir | --out dist-bench]
- *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d] [--profile]
+ *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d,e,f] [--profile]
+ *        [--packets 4000000] [--mqtt-batch 12]
  *
  * Without --dist the site is built into --out (default dist-bench, gitignored). When the
  * build has no `models/index.json` (no default models yet), --models copies a models
@@ -30,13 +32,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
-import { tmpdir } from 'node:os';
 import { MqttConnection } from '../src/core/mqtt';
 import { simulateCapture } from '../src/core/sim';
-import { quantile } from '../src/core/util';
+import { quantileOf } from '../src/core/util';
 import { startMosquitto, type Mosquitto } from '../tests/support/servers';
 import { writeV2Csv } from './replay-data';
 import { V2_SAMPLE } from './samples';
@@ -51,7 +52,9 @@ const opt = (name: string, fallback?: string) => {
 const ROWS = Number(opt('rows', QUICK ? '20000' : '2000000'));
 /** packets in the capture the sensor publishes for (e): about one flow per 10 packets */
 const PACKETS = Number(opt('packets', QUICK ? '20000' : '4000000'));
-const LATENCY_S = Number(opt('latency-seconds', '30'));
+/** flows per message the sensor publishes for (e): 12 keep a CSV message under 4 KB */
+const MQTT_BATCH = opt('mqtt-batch', '12')!;
+const LATENCY_S = Number(opt('latency-seconds', QUICK ? '3' : '30'));
 const PROFILE = args.includes('--profile');
 const SKIP = new Set((opt('skip', '') ?? '').split(',').filter(Boolean));
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'];
@@ -404,7 +407,12 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
 }
 
 /** a live feed's page: open the Live view on `broker`'s WebSocket listener and start; resolves once it waits for flows */
-async function openFeed(browser: Browser, url: string, broker: Mosquitto, topic: string): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
+async function openFeed(
+  browser: Browser,
+  url: string,
+  broker: Mosquitto,
+  topic: string,
+): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems = watchConsole(page, 'mqtt');
@@ -428,7 +436,7 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
     const t0 = Date.now();
     const sensor = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', file, '--mqtt', broker.url, '--topic', 'bench/sensor', '--batch', '2000'],
+      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', file, '--mqtt', broker.url, '--topic', 'bench/sensor', '--batch', MQTT_BATCH],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let said = '';
@@ -447,7 +455,7 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
       if (c.read >= published && c.stored === c.scored) break;
       if (Date.now() - lastChange > 20_000) {
         stalled = true;
-        console.log('    stalled: no progress for 20 s');
+        console.log(`    stalled: no progress for 20 s; the feed: ${await feed.page.textContent('[data-testid=feed-state]').catch(() => '?')}`);
         break;
       }
     }
@@ -478,9 +486,11 @@ async function mqttLatency(browser: Browser, url: string, broker: Mosquitto): Pr
   await Promise.all([publisher.connect(), listener.connect()]);
   await listener.subscribe('bench/latency', 0);
   const hops: number[] = [];
+  /** publish time by sequence number */
+  const sentAt = new Map<number, number>();
   listener.onMessage((_t, payload) => {
-    const sent = Number(/^#t=([\d.]+)/.exec(new TextDecoder().decode(payload.subarray(0, 40)))?.[1]);
-    hops.push(performance.timeOrigin + performance.now() - sent);
+    const seq = Number(/^#seq=(\d+)/.exec(new TextDecoder().decode(payload.subarray(0, 30)))?.[1]);
+    if (sentAt.has(seq)) hops.push(performance.now() - sentAt.get(seq)!);
   });
   const PER = 10;
   const messages = Math.round((LATENCY_S * 1000) / PER);
@@ -491,18 +501,20 @@ async function mqttLatency(browser: Browser, url: string, broker: Mosquitto): Pr
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const lines = [];
     for (let i = 0; i < PER; i++) lines.push(rows[(seq + i) % rows.length]);
-    // '#' lines other than #seq are comments to the lab's reader: the send time rides along for this process's listener
-    await publisher.publish('bench/latency', `#t=${performance.timeOrigin + performance.now()}\n#seq=${seq}\n${header}\n${lines.join('\n')}\n`);
+    sentAt.set(seq, performance.now());
+    await publisher.publish('bench/latency', `#seq=${seq}\n${header}\n${lines.join('\n')}\n`);
     seq += PER;
   }
   const seconds = (performance.now() - t0) / 1000;
-  await feed.page.waitForFunction((n) => Number(document.querySelector('[data-testid=count-stored]')?.textContent) >= n, seq, { timeout: 30_000 }).catch(() => null);
+  await feed.page
+    .waitForFunction((n) => Number(document.querySelector('[data-testid=count-stored]')?.textContent) >= n, seq, { timeout: 30_000 })
+    .catch(() => null);
   const probe = await HeapProbe.attach(browser, feed.page);
   const s = await probe.liveSummary();
   const c = await counters(feed.page);
-  const hop = { p50: quantile(hops, 0.5), p99: quantile(hops, 0.99), max: Math.max(...hops) };
+  const hop = { p50: quantileOf(hops, 0.5), p99: quantileOf(hops, 0.99), max: Math.max(...hops) };
   console.log(
-    `(f) ${fmt(seq / seconds)} flows/s for ${fmt(seconds, 1)} s (${PER} flows a message) through Mosquitto into the page: stored ${fmt(c.stored)} of ${fmt(seq)} (skipped ${fmt(c.skipped)}, lost ${fmt((await feed.page.textContent('[data-testid=count-lost]').catch(() => '0')) ?? '0')})`,
+    `(f) ${fmt(seq / seconds)} flows/s for ${fmt(seconds, 1)} s (${PER} flows a message) through Mosquitto into the page: stored ${fmt(c.stored)} of ${fmt(seq)} (skipped ${fmt(c.skipped)}, lost ${(await feed.page.textContent('[data-testid=count-lost]').catch(() => null)) ?? 0})`,
   );
   console.log(
     `    arrival in the page → stored verdict: p50 ${fmt(s?.latencyMs.p50 ?? NaN, 2)} ms, p99 ${fmt(s?.latencyMs.p99 ?? NaN, 2)} ms, max ${fmt(s?.latencyMs.max ?? NaN, 1)} ms; publish → arrival at a Node subscriber: p50 ${fmt(hop.p50, 2)} ms, p99 ${fmt(hop.p99, 2)} ms, max ${fmt(hop.max, 1)} ms`,
