@@ -1,5 +1,5 @@
 import type { CaptureCounters } from '../packets';
-
+import type { OutputsStatus } from './output-types';
 /**
  * The aggregated figures the detect worker sends the page a few times a second. Sized by
  * the number of time buckets and classes, never by the number of flows, so charts stay
@@ -44,6 +44,8 @@ export interface LiveSummary {
   adaptiveThreshold?: boolean;
   /** present when the run began with a learning period: how far it is */
   learning?: LearningStatus;
+  /** present when verdicts also go to a broker topic or InfluxDB: what became of them */
+  outputs?: OutputsStatus;
 }
 
 export type LearningState = 'learning' | 'training' | 'done';
