@@ -12,7 +12,10 @@
  *       seconds over that replay.
  *
  *   npx tsx bench/replay-browser.ts [--rows 2000000] [--dist dir | --out dist-bench]
- *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d] [--profile]
+ *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d] [--profile] [--csv file]
+ *
+ * --csv replays a file written before by `npx tsx bench/replay-data.ts` instead of writing one
+ * (A/B runs of two builds on the same file).
  *
  * Without --dist the site is built into --out (default dist-bench, gitignored). When the
  * build has no `models/index.json` (no default models yet), --models copies a models
@@ -20,7 +23,7 @@
  * back to an isolation forest trained on the spot, which the output says.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -100,6 +103,36 @@ async function serve(dir: string): Promise<{ url: string; server: ChildProcess }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('vite preview did not start');
+}
+
+/**
+ * CPU seconds (user + system) used so far by this process's descendants (Chromium's
+ * processes, the preview server), from /proc; null where there is none. On a machine
+ * shared with other work, CPU time per flow is the figure that load does not change
+ * much, unlike flows per second of wall-clock time.
+ */
+function childrenCpuSeconds(): number | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(name), Number(fields[1]));
+      ticks.set(Number(name), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const ours = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  let total = 0;
+  for (const [pid, t] of ticks) if (ours(pid)) total += t;
+  return total / 100; // USER_HZ is 100 on Linux
 }
 
 async function counters(page: Page): Promise<Counters> {
@@ -311,8 +344,11 @@ async function latency(browser: Browser, url: string): Promise<void> {
   await context.close();
 }
 
-/** (a); returns flows/s from the drop to the last stored flow, or null if the run stalled or its counters do not add up */
-async function throughput(browser: Browser, url: string, file: string): Promise<number | null> {
+/**
+ * (a); returns flows/s from the drop to the last stored flow and Chromium's CPU µs per flow,
+ * or null if the run stalled or its counters do not add up
+ */
+async function throughput(browser: Browser, url: string, file: string): Promise<{ flowsPerS: number; cpuPerFlow: number | null } | null> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems = watchConsole(page, 'max');
@@ -321,6 +357,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   const heap = SKIP.has('c') ? null : await HeapProbe.attach(browser, page);
   const heapSamples: { s: number; rows: number; mb: Record<string, number> }[] = [];
   const t0 = Date.now();
+  const cpu0 = childrenCpuSeconds();
   await page.setInputFiles('[data-testid=file-input]', file);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-scored]')?.textContent) > 0, undefined, { polling: 20, timeout: 120_000 });
   const tFirst = Date.now();
@@ -359,6 +396,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
     }
   }
   const tEnd = lastChange;
+  const cpu1 = childrenCpuSeconds();
   const elapsed = (tEnd - t0) / 1000;
   const scoring = (tEnd - tFirst) / 1000;
   await page.waitForTimeout(3500);
@@ -373,6 +411,11 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   console.log(
     `    counters: read ${fmt(c.read)} = scored ${fmt(c.scored)} + skipped ${fmt(c.skipped)}: ${c.read === c.scored + c.skipped ? 'adds up' : 'DOES NOT ADD UP'}; stored ${fmt(c.stored)} (${c.stored === c.scored ? '= scored' : 'NOT = scored'}); IndexedDB holds ${fmt(inDb)} rows (${inDb === c.stored ? '= stored' : 'NOT = stored'}); alerts ${fmt(c.alerts)}`,
   );
+  const cpuPerFlow = cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) / c.scored) * 1e6;
+  if (cpuPerFlow !== null)
+    console.log(
+      `    Chromium CPU time ${fmt(cpu1! - cpu0!, 1)} s (user + system, all its processes) = ${fmt(cpuPerFlow, 2)} µs per flow; ${fmt((cpus().length * 1e6) / cpuPerFlow)} flows/s if the ${cpus().length} cores did nothing else`,
+    );
   if (run?.summary)
     console.log(`    latency at max (emission → stored): p50 ${fmt(run.summary.latencyMs.p50, 1)} ms, p99 ${fmt(run.summary.latencyMs.p99, 1)} ms`);
   if (heapSamples.length) {
@@ -384,7 +427,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   if (problems.length) console.log(`    console errors: ${problems.join(' | ')}`);
   await context.close();
   const whole = !stalled && c.read === ROWS && c.read === c.scored + c.skipped && c.stored === c.scored && inDb === c.stored;
-  return whole ? Math.round(c.scored / elapsed) : null;
+  return whole ? { flowsPerS: Math.round(c.scored / elapsed), cpuPerFlow: cpuPerFlow && Math.round(cpuPerFlow * 100) / 100 } : null;
 }
 
 async function main() {
@@ -402,9 +445,11 @@ async function main() {
     if (!SKIP.has('b')) await latency(browser, url);
     if (!SKIP.has('a')) {
       const started = Date.now();
-      const data = await writeV2Csv(ROWS);
-      console.log(`wrote ${fmt(ROWS)} rows (${fmt(data.bytes / 1e6)} MB) to ${data.path} in ${fmt((Date.now() - started) / 1000, 1)} s`);
-      report({ lab_flows_per_s: await throughput(browser, url, data.path) });
+      const given = opt('csv');
+      const data = given ? { path: given, bytes: statSync(given).size } : await writeV2Csv(ROWS);
+      if (!given) console.log(`wrote ${fmt(ROWS)} rows (${fmt(data.bytes / 1e6)} MB) to ${data.path} in ${fmt((Date.now() - started) / 1000, 1)} s`);
+      const lab = await throughput(browser, url, data.path);
+      report({ lab_flows_per_s: lab?.flowsPerS ?? null, lab_cpu_us_per_flow: lab?.cpuPerFlow ?? null });
     }
   } finally {
     await browser.close();
