@@ -107,21 +107,23 @@ async function serve(dir: string): Promise<{ url: string; server: ChildProcess }
 
 /**
  * CPU seconds (user + system) used so far by this process's descendants (Chromium's
- * processes, the preview server), from /proc; null where there is none. On a machine
- * shared with other work, CPU time per flow is the figure that load does not change
- * much, unlike flows per second of wall-clock time.
+ * processes, the preview server), by thread name, from /proc; null where there is none.
+ * On a machine shared with other work, CPU time per flow says more than flows per second
+ * of wall-clock time, and the threads say which part of Chromium spent it.
  */
-function childrenCpuSeconds(): number | null {
+function childrenCpu(): Map<string, number> | null {
   if (!existsSync('/proc/self/stat')) return null;
+  const stat = (path: string) => {
+    const text = readFileSync(path, 'utf8');
+    const close = text.lastIndexOf(')');
+    const fields = text.slice(close + 2).split(' ');
+    return { name: text.slice(text.indexOf('(') + 1, close), parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  };
   const parent = new Map<number, number>();
-  const ticks = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(name), Number(fields[1]));
-      ticks.set(Number(name), Number(fields[11]) + Number(fields[12]));
+      parent.set(Number(name), stat(`/proc/${name}/stat`).parent);
     } catch {
       /* gone meanwhile */
     }
@@ -130,9 +132,28 @@ function childrenCpuSeconds(): number | null {
     for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
     return false;
   };
-  let total = 0;
-  for (const [pid, t] of ticks) if (ours(pid)) total += t;
-  return total / 100; // USER_HZ is 100 on Linux
+  const byThread = new Map<string, number>();
+  for (const pid of parent.keys()) {
+    if (!ours(pid)) continue;
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const t = stat(`/proc/${pid}/task/${tid}/stat`);
+        // USER_HZ is 100 on Linux
+        byThread.set(t.name, (byThread.get(t.name) ?? 0) + t.ticks / 100);
+      }
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return byThread;
+}
+
+/** CPU seconds by thread name between two `childrenCpu` readings, largest first */
+function cpuBetween(before: Map<string, number>, after: Map<string, number>): [string, number][] {
+  return [...after]
+    .map(([name, s]): [string, number] => [name, s - (before.get(name) ?? 0)])
+    .filter(([, s]) => s > 0)
+    .sort((a, b) => b[1] - a[1]);
 }
 
 async function counters(page: Page): Promise<Counters> {
@@ -357,7 +378,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   const heap = SKIP.has('c') ? null : await HeapProbe.attach(browser, page);
   const heapSamples: { s: number; rows: number; mb: Record<string, number> }[] = [];
   const t0 = Date.now();
-  const cpu0 = childrenCpuSeconds();
+  const cpu0 = childrenCpu();
   await page.setInputFiles('[data-testid=file-input]', file);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-scored]')?.textContent) > 0, undefined, { polling: 20, timeout: 120_000 });
   const tFirst = Date.now();
@@ -396,7 +417,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
     }
   }
   const tEnd = lastChange;
-  const cpu1 = childrenCpuSeconds();
+  const cpu1 = childrenCpu();
   const elapsed = (tEnd - t0) / 1000;
   const scoring = (tEnd - tFirst) / 1000;
   await page.waitForTimeout(3500);
@@ -411,11 +432,15 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   console.log(
     `    counters: read ${fmt(c.read)} = scored ${fmt(c.scored)} + skipped ${fmt(c.skipped)}: ${c.read === c.scored + c.skipped ? 'adds up' : 'DOES NOT ADD UP'}; stored ${fmt(c.stored)} (${c.stored === c.scored ? '= scored' : 'NOT = scored'}); IndexedDB holds ${fmt(inDb)} rows (${inDb === c.stored ? '= stored' : 'NOT = stored'}); alerts ${fmt(c.alerts)}`,
   );
-  const cpuPerFlow = cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) / c.scored) * 1e6;
-  if (cpuPerFlow !== null)
+  const threads = cpu0 && cpu1 ? cpuBetween(cpu0, cpu1) : null;
+  const cpuSeconds = threads?.reduce((a, [, s]) => a + s, 0);
+  const cpuPerFlow = cpuSeconds === undefined ? null : (cpuSeconds / c.scored) * 1e6;
+  if (threads && cpuPerFlow !== null) {
     console.log(
-      `    Chromium CPU time ${fmt(cpu1! - cpu0!, 1)} s (user + system, all its processes) = ${fmt(cpuPerFlow, 2)} µs per flow; ${fmt((cpus().length * 1e6) / cpuPerFlow)} flows/s if the ${cpus().length} cores did nothing else`,
+      `    Chromium CPU time ${fmt(cpuSeconds!, 1)} s (user + system, all its processes) = ${fmt(cpuPerFlow, 2)} µs per flow; ${fmt((cpus().length * 1e6) / cpuPerFlow)} flows/s if the ${cpus().length} cores did nothing else`,
     );
+    console.log(`    by thread: ${threads.slice(0, 8).map(([name, sec]) => `${name} ${fmt(sec, 1)} s (${fmt((sec / c.scored) * 1e6, 2)} µs/flow)`).join(', ')}`);
+  }
   if (run?.summary)
     console.log(`    latency at max (emission → stored): p50 ${fmt(run.summary.latencyMs.p50, 1)} ms, p99 ${fmt(run.summary.latencyMs.p99, 1)} ms`);
   if (heapSamples.length) {
