@@ -4,9 +4,17 @@ import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../core/detectors';
 import { DETECTOR_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors';
 import { DEFAULT_GRID, type GridResult } from '../core/detectors';
 import { formatReport, formatTable } from '../core/metrics';
-import { AUTO_CANDIDATES, VALIDATION_FRACTION, type DetectorChoice } from '../core/pipeline/choose-detector';
-import { DEFAULT_HOLDOUT, DEFAULT_TEST_FRACTION, describeSplit, evaluate, type Evaluation } from '../core/pipeline';
-import type { HybridComparison } from '../core/pipeline/hybrid-parts';
+import {
+  AUTO_CANDIDATES,
+  VALIDATION_FRACTION,
+  type DetectorChoice,
+  DEFAULT_HOLDOUT,
+  DEFAULT_TEST_FRACTION,
+  describeSplit,
+  evaluate,
+  type Evaluation,
+  type HybridComparison,
+} from '../core/pipeline';
 import { formatCaptureCounters } from '../core/packets';
 import { KNOWN_DIALECTS } from '../core/schema';
 import { describeExpectedFpr, describeThreshold, parseThreshold } from '../core/threshold';

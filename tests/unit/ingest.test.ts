@@ -4,8 +4,7 @@ import { DatasetReader, totalSkipped, type SourceFile } from '../../src/core/ing
 import { RecordSplitter } from '../../src/core/ingest/record-splitter';
 import { MAX_CLASS_NAME } from '../../src/core/ingest/class-vocabulary';
 import { parseNumericCell } from '../../src/core/ingest/cells';
-import { genericDialect } from '../../src/core/schema';
-import { CICIOMT_V2_COLUMNS } from '../../src/core/schema/cic-columns';
+import { genericDialect, CICIOMT_V2_COLUMNS } from '../../src/core/schema';
 import { memoryFile, shared } from './sources';
 
 async function readAll(files: SourceFile[], options = {}) {

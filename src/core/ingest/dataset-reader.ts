@@ -1,7 +1,5 @@
 import Papa from 'papaparse';
-import { cleanHeader, type Dialect } from '../schema/dialect';
-import { detectDialect, type Detection } from '../schema/detect';
-import type { Schema, SchemaColumn } from '../schema/schema';
+import { cleanHeader, type Dialect, detectDialect, type Detection, type Schema, type SchemaColumn, CICIOMT_V2_COLUMNS, ciciomtV2 } from '../schema';
 import type { Batch } from './batch';
 import { CellKind, parseNumericCell } from './cells';
 import { ClassVocabulary } from './class-vocabulary';
@@ -10,8 +8,6 @@ import { ArrayCells, PlainRowCursor, type RowCells } from './row-cells';
 import { RecordSplitter } from './record-splitter';
 import { decodeText, InputError } from './text-stream';
 import { addCaptureCounters, captureClass, CaptureReading, formatCaptureCounters, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
-import { CICIOMT_V2_COLUMNS } from '../schema/cic-columns';
-import { ciciomtV2 } from '../schema/ciciomt2024';
 import { excerpt, nameList } from '../text';
 
 /** A file to read: in Node from `fs`, in the browser from a `File`. */

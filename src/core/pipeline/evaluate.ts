@@ -1,14 +1,9 @@
-import type { SourceFile } from '../ingest/dataset-reader';
-import { DatasetReader } from '../ingest/dataset-reader';
+import { type SourceFile, DatasetReader, ClassVocabulary, totalSkipped, type IngestCounters, InputError } from '../ingest';
 import type { CaptureCounters } from '../packets';
-import { ClassVocabulary } from '../ingest/class-vocabulary';
-import { totalSkipped, type IngestCounters } from '../ingest/counters';
-import { InputError } from '../ingest/text-stream';
 import type { GridResult } from '../detectors';
 import { evaluateBinary, type BinaryReport } from '../metrics';
-import { verdicts } from '../threshold/threshold';
-import { AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold/adaptive';
-import type { Dialect } from '../schema/dialect';
+import { verdicts, AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold';
+import type { Dialect } from '../schema';
 import { fitPipeline, type FitPipelineOptions } from './fit';
 import type { FittedPipeline } from './fitted-pipeline';
 import { countTimeSplit, randomSplit, splitPart, type RowSplit, type SplitKind } from './row-split';

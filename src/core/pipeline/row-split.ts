@@ -1,7 +1,5 @@
-import type { Batch } from '../ingest/batch';
-import type { ClassVocabulary } from '../ingest/class-vocabulary';
-import { DatasetReader, type ReadOptions, type SourceFile } from '../ingest/dataset-reader';
-import type { Dialect } from '../schema/dialect';
+import { type Batch, type ClassVocabulary, DatasetReader, type ReadOptions, type SourceFile } from '../ingest';
+import type { Dialect } from '../schema';
 
 /**
  * How the rows of the training files are split when no test files are given.

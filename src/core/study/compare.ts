@@ -1,18 +1,25 @@
 import { createClassifier, MODEL_NAMES, type ModelName } from '../classifiers';
-import type { FitProgress } from '../util/fitting';
+import type { FitProgress } from '../util';
 import { createDetector, type DetectorKind } from '../detectors';
-import { takeRows, type Matrix } from '../ingest/batch';
-import type { SourceFile } from '../ingest/dataset-reader';
-import { DEFAULT_PREPROCESSOR, Preprocessor } from '../features/preprocessor';
-import { findRunningCounters } from '../features/running-counters';
+import { takeRows, type Matrix, type SourceFile } from '../ingest';
+import { DEFAULT_PREPROCESSOR, Preprocessor, findRunningCounters } from '../features';
 import { multiclassConfusion, multiclassScores, type ClassScores } from '../metrics';
-import type { Dialect } from '../schema/dialect';
-import { calibrate } from '../threshold/threshold';
-import { DEFAULT_HOLDOUT, latestHoldout } from '../pipeline/fit';
-import { countTimeSplit, randomSplit, type RowSplit, type SplitKind } from '../pipeline/row-split';
+import type { Dialect } from '../schema';
+import { calibrate } from '../threshold';
+import {
+  DEFAULT_HOLDOUT,
+  latestHoldout,
+  countTimeSplit,
+  randomSplit,
+  type RowSplit,
+  type SplitKind,
+  readLabelled,
+  targets,
+  type LabelledSet,
+  type Task,
+} from '../pipeline';
 import { balance, type BalanceMethod } from './balance-step';
-import { columnQuality } from '../balance/synthetic-quality';
-import { readLabelled, targets, type LabelledSet, type Task } from '../pipeline/labelled-set';
+import { columnQuality } from '../balance';
 
 export interface CompareOptions {
   train: SourceFile[];

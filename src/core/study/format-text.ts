@@ -1,5 +1,5 @@
 import { formatTable } from '../metrics';
-import { describeSplit } from '../pipeline/row-split';
+import { describeSplit } from '../pipeline';
 import type { CompareResult, ModelResult } from './compare';
 
 export const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)} %` : '–');

@@ -1,7 +1,7 @@
 import { escapeHtml } from '../text';
 import type { CompareResult, ModelResult } from './compare';
 import { f3, rankedModels, summaryCells } from './format-text';
-import { describeSplit } from '../pipeline/row-split';
+import { describeSplit } from '../pipeline';
 
 /**
  * The study as one self-contained HTML file (inline CSS and SVG, no scripts, nothing
