@@ -439,7 +439,12 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
     console.log(
       `    Chromium CPU time ${fmt(cpuSeconds!, 1)} s (user + system, all its processes) = ${fmt(cpuPerFlow, 2)} µs per flow; ${fmt((cpus().length * 1e6) / cpuPerFlow)} flows/s if the ${cpus().length} cores did nothing else`,
     );
-    console.log(`    by thread: ${threads.slice(0, 8).map(([name, sec]) => `${name} ${fmt(sec, 1)} s (${fmt((sec / c.scored) * 1e6, 2)} µs/flow)`).join(', ')}`);
+    console.log(
+      `    by thread: ${threads
+        .slice(0, 8)
+        .map(([name, sec]) => `${name} ${fmt(sec, 1)} s (${fmt((sec / c.scored) * 1e6, 2)} µs/flow)`)
+        .join(', ')}`,
+    );
   }
   if (run?.summary)
     console.log(`    latency at max (emission → stored): p50 ${fmt(run.summary.latencyMs.p50, 1)} ms, p99 ${fmt(run.summary.latencyMs.p99, 1)} ms`);
