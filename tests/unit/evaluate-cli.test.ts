@@ -1,13 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHARED } from './sources';
+import { frame, pcapFile, type TestPacket } from './packets/capture-bytes';
+import { TempFolders } from '../support/temp-folders';
+
+const temp = new TempFolders();
+afterAll(() => temp.removeAll());
 
 /** The command as a user runs it; returns exit code, output and the JSON it wrote. */
 function evaluate(...args: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'eval-'));
+  const dir = temp.make('eval-');
   const json = join(dir, 'out.json');
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/evaluate.ts', ...args, ...(args.includes('--json') ? [] : ['--json', json])], {
     encoding: 'utf8',
@@ -18,7 +22,7 @@ function evaluate(...args: string[]) {
 
 describe('npm run evaluate', () => {
   it('trains, scores and saves; the saved model scores the same data identically', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'model-'));
+    const dir = temp.make('model-');
     const first = evaluate('--train', SHARED + 'botiot_12col_subset_sample.csv', '--detector', 'iforest', '--split', 'random', '--save', dir);
     expect(first.code).toBe(0);
     expect(first.out).toContain('Confusion matrix');
@@ -39,11 +43,35 @@ describe('npm run evaluate', () => {
   });
 
   it('refuses a model for another schema with one sentence and exit 1', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'model-'));
+    const dir = temp.make('model-');
     expect(evaluate('--train', SHARED + 'botiot_35col_sample.csv', '--detector', 'iforest', '--save', dir).code).toBe(0);
     const wrong = evaluate('--model', dir, '--test', SHARED + 'ciciot2023_sample.csv');
     expect(wrong.code).toBe(1);
     expect(wrong.err.trim()).toMatch(/^error: This model cannot score the data: the model was trained on botiot data but this file is ciciot2023\.$/);
+  });
+
+  it('counts only the alerts of an unlabelled capture: no recall, no false-positive rate, no confusion', () => {
+    const dir = temp.make('capture-');
+    const packets: TestPacket[] = Array.from({ length: 300 }, (_, i) => ({
+      link: 1,
+      sec: 1_700_000_000 + Math.floor(i / 20),
+      ns: (i % 20) * 50_000_000,
+      bytes: frame({ srcMac: 0x020000000001 + (i % 3), sport: 40000 + (i % 7), size: 60 + (i % 5) * 100 }),
+    }));
+    const capture = join(dir, 'ward.pcap');
+    writeFileSync(capture, pcapFile(packets));
+    const r = evaluate('--train', SHARED + 'ciciomt2024_v2_39feat_sample.csv', '--test', capture, '--detector', 'iforest');
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('Confusion matrix');
+    expect(r.out).toMatch(/Unlabelled rows/);
+    const j = r.json;
+    expect(j.rows.scored).toBe(30);
+    expect(j.unlabelled.rows).toBe(30);
+    expect(j.unlabelled.flagged).toBeGreaterThanOrEqual(0);
+    expect(j.confusion).toEqual({ tp: 0, fp: 0, tn: 0, fn: 0 });
+    expect([j.tpr, j.fpr, j.roc_auc]).toEqual([null, null, null]);
+    expect(j.packets).toMatchObject({ packets: 300, used: 300, flows: 30 });
+    expect(j.warnings).toEqual([expect.stringMatching(/^the test rows carry no labels/)]);
   });
 
   it('says so when there is no benign row to train on', () => {
@@ -65,7 +93,7 @@ describe('npm run evaluate', () => {
   });
 
   it('says so for an unknown format and for a wrong command line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bad-'));
+    const dir = temp.make('bad-');
     writeFileSync(join(dir, 'x.csv'), 'a,b\n1,2\n');
     const unknown = evaluate('--train', join(dir, 'x.csv'));
     expect(unknown.code).toBe(1);
@@ -75,7 +103,7 @@ describe('npm run evaluate', () => {
     expect(usage.err).toContain('--detector must be auto or one of');
   });
   it('trains a classifier as a detector, saves it, and the saved classifier names the alerts of another detector', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'forest-'));
+    const dir = temp.make('forest-');
     const data = SHARED + 'botiot_12col_subset_sample.csv';
     const forest = evaluate(
       '--train',

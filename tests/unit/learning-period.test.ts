@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBackend } from '../../src/core/detectors';
-import { SourceService } from '../../src/core/lab';
-import { linkedPorts, type LiveSummary, LEARNING_REASON, LearningPeriod } from '../../src/core/replay';
+import { LEARNING_REASON, LearningPeriod } from '../../src/core/replay';
 import { AdaptiveThreshold } from '../../src/core/threshold';
 import { Random } from '../../src/core/util';
-import { nodeDetectService } from './node-lab';
+import { nodeDetectService, openRun } from './node-lab';
 
 beforeAll(() => ensureBackend('wasm'), 60_000);
 
@@ -62,20 +61,10 @@ describe('learning period', () => {
 
   it('a run learns the network first: the first flows train an isolation forest and are counted as skipped with that reason, then flows are scored by it with a drift-aware threshold', async () => {
     const detect = await nodeDetectService('learning-run');
-    const source = new SourceService();
-    const [sourcePort, detectPort] = linkedPorts();
     const spec = { kind: 'simulation' as const, scenario: 'quiet-ward', seed: 2 };
-    const opened = await source.open(spec, sourcePort);
-    const summaries: LiveSummary[] = [];
-    const run = await detect.prepare(
-      { port: detectPort, meta: opened.meta, source: spec, learning: { flows: 3000 }, adaptive: { window: 1000 } },
-      (s) => void summaries.push(s),
-    );
+    const { run, summaries, playUntilStored } = await openRun(detect, spec, { learning: { flows: 3000 }, adaptive: { window: 1000 } });
     // paced, so that summaries are taken during the learning period too
-    source.play({ kind: 'flows', perSecond: 20_000 }, false);
-    while ((summaries.at(-1)?.counters.stored ?? 0) < 3000) await new Promise((r) => setTimeout(r, 20));
-    await source.stop();
-    const last = (await detect.stop())!;
+    const last = await playUntilStored(3000, { kind: 'flows', perSecond: 20_000 });
     expect(summaries.some((s) => s.learning?.state === 'learning' && s.learning.done < 3000)).toBe(true);
     // the position moves while the network is learned, though nothing is scored yet
     expect(summaries.some((s) => s.learning?.state === 'learning' && s.counters.scored === 0 && s.position.flowTime > 0)).toBe(true);

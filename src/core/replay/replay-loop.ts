@@ -216,6 +216,8 @@ export class ReplayLoop {
     if (Object.keys(skipped).length) this.send({ type: 'skipped', reasons: skipped }, []);
     const lost = this.source.takeLost?.() ?? 0;
     if (lost > 0) this.send({ type: 'lost', flows: lost }, []);
+    const packets = this.source.takePackets?.();
+    if (packets) this.send({ type: 'packets', counters: packets }, []);
     const captions = this.source.takeCaptions?.();
     if (captions) this.send({ type: 'captions', captions }, []);
     this.pending = rows;
@@ -245,7 +247,7 @@ export class ReplayLoop {
       fileIndex: whole ? p.fileIndex : p.fileIndex.slice(from, to),
       device: whole ? p.device : p.device.slice(from, to),
       seq: this.seq++,
-      emittedAt: this.clock.now(),
+      emittedAt: p.arrivedAt ?? this.clock.now(),
     };
     if (!this.gate.take()) throw new Error('no credit to send a batch');
     this.offset = to;
