@@ -7,7 +7,6 @@ import {
   StorageFullError,
   isStorageFullError,
   type AlertGroup,
-  type DatasetRecord,
   type FlowChunk,
   type ModelRecord,
   type RunRecord,
@@ -112,20 +111,32 @@ describe('IndexedDbStore', () => {
     await store.deleteModel('m1');
     expect(await store.getModel('m1')).toBeUndefined();
     expect((await store.listModels()).map((m) => m.id)).toEqual(['m0']);
+  });
 
-    const ds: DatasetRecord = {
-      id: 'd1',
-      name: 'ward A',
-      files: [{ name: 'a.csv', size: 10 }],
-      dataset: 'ciciomt2024-v2',
-      confidence: 0.97,
-      rows: 9,
-      classes: [{ name: 'Benign', rows: 9 }],
-      skipped: { 'malformed row': 1 },
-      createdAt: 3,
-    };
-    await store.putDataset(ds);
-    expect(await store.listDatasets()).toEqual([ds]);
+  it('opens a version-1 database (with the dataset store it no longer keeps) and keeps its runs', async () => {
+    const factory = new IDBFactory();
+    await new Promise<void>((resolve, reject) => {
+      const request = factory.open('lab-v1', 1);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        for (const name of ['runs', 'models', 'modelData', 'datasets']) db.createObjectStore(name, { keyPath: 'id' });
+        for (const name of ['chunks', 'chunkSizes']) db.createObjectStore(name, { keyPath: ['runId', 'seq'] });
+        db.createObjectStore('alertGroups', { keyPath: ['runId', 'key'] });
+        db.createObjectStore('settings', { keyPath: 'key' });
+        request.transaction!.objectStore('runs').put(run('old'));
+      };
+      request.onsuccess = () => (request.result.close(), resolve());
+      request.onerror = () => reject(request.error);
+    });
+    const upgraded = await IndexedDbStore.open('lab-v1', factory);
+    expect((await upgraded.getRun('old'))?.name).toBe('run old');
+    await upgraded.close();
+    const names = await new Promise<string[]>((resolve) => {
+      const request = factory.open('lab-v1');
+      request.onsuccess = () => (resolve([...request.result.objectStoreNames]), request.result.close());
+    });
+    expect(names).not.toContain('datasets');
+    expect(names).toContain('runs');
   });
 
   it('round-trips chunks with their typed arrays, in seq order, a page at a time', async () => {
@@ -381,7 +392,6 @@ describe('IndexedDbStore', () => {
       } as IDBObjectStore['put'];
       await expectFull(store.putRun(run('r')));
       await expectFull(store.putModel({ id: 'm', name: 'm', createdAt: 0, detector: 'ae', dataset: 'x', origin: 'trained', pipeline, files: {} }));
-      await expectFull(store.putDataset({ id: 'd', name: 'd', files: [], dataset: 'x', confidence: 1, rows: 0, classes: [], skipped: {}, createdAt: 0 }));
       await expectFull(store.setRetentionRows(10));
     });
   });

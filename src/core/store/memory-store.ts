@@ -1,4 +1,4 @@
-import type { AlertGroup, DatasetRecord, FlowChunk, LabStore, ModelRecord, RunRecord, StorageEstimate } from './records';
+import type { AlertGroup, FlowChunk, LabStore, ModelRecord, RunRecord, StorageEstimate } from './records';
 
 /** where a store hands every chunk it takes, with its run (the monitor's InfluxDB sink and alert publisher) */
 export type ChunkSink = (run: RunRecord, chunks: readonly FlowChunk[]) => void;
@@ -18,7 +18,6 @@ export class MemoryStore implements LabStore {
   private readonly rows = new Map<string, number>();
   private readonly groups = new Map<string, Map<string, AlertGroup>>();
   private readonly models = new Map<string, ModelRecord>();
-  private readonly datasets = new Map<string, DatasetRecord>();
   private retention: number;
 
   constructor(
@@ -129,14 +128,6 @@ export class MemoryStore implements LabStore {
 
   async deleteModel(id: string): Promise<void> {
     this.models.delete(id);
-  }
-
-  async putDataset(d: DatasetRecord): Promise<void> {
-    this.datasets.set(d.id, structuredClone(d));
-  }
-
-  async listDatasets(): Promise<DatasetRecord[]> {
-    return [...this.datasets.values()].map((d) => structuredClone(d));
   }
 
   async estimate(): Promise<StorageEstimate> {
