@@ -261,11 +261,9 @@ describe('IndexedDbStore', () => {
   });
 
   it('refuses a retention limit that is not a positive whole number', async () => {
-    expect(() => {
-      store.retentionRows = 0;
-    }).toThrow(RangeError);
+    await expect(store.setRetentionRows(0)).rejects.toThrow(RangeError);
     await expect(store.setRetentionRows(1.5)).rejects.toThrow(/positive whole number/);
-    store.retentionRows = Infinity;
+    await store.setRetentionRows(Infinity);
     expect(store.retentionRows).toBe(Infinity);
   });
 

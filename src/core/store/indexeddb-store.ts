@@ -103,14 +103,9 @@ export class IndexedDbStore implements LabStore {
 
   // ---- settings ------------------------------------------------------------------
 
-  /** the most flow rows kept per run; setting it persists it (see `setRetentionRows` to await that) */
+  /** the most flow rows kept per run (`setRetentionRows` changes it) */
   get retentionRows(): number {
     return this.retention;
-  }
-
-  set retentionRows(rows: number) {
-    if (!validRetention(rows)) throw retentionError(rows);
-    void this.setRetentionRows(rows).catch(noop);
   }
 
   /**
