@@ -13,6 +13,7 @@ import {
 } from '../../src/core/store';
 import { NO_DEVICE } from '../../src/core/replay';
 import type { PipelineJSON } from '../../src/core/pipeline';
+import { blankChunk } from '../support/flow-chunks';
 
 const D = 3;
 
@@ -37,18 +38,7 @@ function run(id: string, over: Partial<RunRecord> = {}): RunRecord {
 
 /** a chunk whose row r (global: seq * 1000 + r) carries recognisable values */
 function chunk(runId: string, seq: number, n: number, withScores = false): FlowChunk {
-  const c: FlowChunk = {
-    runId,
-    seq,
-    n,
-    time: new Float64Array(n),
-    rowNumber: new Float64Array(n),
-    classIndex: new Int32Array(n),
-    device: new Uint16Array(n),
-    features: new Float32Array(n * D),
-    score: new Float32Array(n),
-    verdict: new Uint8Array(n),
-  };
+  const c = blankChunk(runId, seq, n, D);
   for (let i = 0; i < n; i++) {
     const g = seq * 1000 + i;
     c.time[i] = 1_700_000_000 + g / 10;
