@@ -9,10 +9,20 @@
  *       flows/s end to end (parse, AE + isolation forest, store, live dashboards),
  *       counters checked to add up and IndexedDB's row count against them;
  *   (c) JS heap of the page and of each worker (CDP Runtime.getHeapUsage) every few
- *       seconds over that replay.
+ *       seconds over that replay;
+ *   (e) a live MQTT feed: `npm run sensor` publishes a simulated capture's flows (--mqtt-batch
+ *       a message, default 12: Debian's Mosquitto 2.0.11 forwards WebSocket messages over
+ *       4 KB at a few hundred KB/s, see BENCHMARKS.md) to Mosquitto at max, the page subscribes over WebSocket and
+ *       scores and stores them: flows/s from the sensor's start to the last stored verdict,
+ *       counters checked to add up;
+ *   (f) the same feed at 1,000 flows/s (10 flows a message, published by this process) for
+ *       --latency-seconds: arrival in the page → stored verdict p50/p99 (the detect worker's
+ *       summary), and publish → arrival at a Node subscriber of the same broker (the hop
+ *       the page cannot see), whose p99s together bound publish → stored.
  *
  *   npx tsx bench/replay-browser.ts [--rows 2000000] [--dist dir | --out dist-bench]
- *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d] [--profile]
+ *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d,e,f] [--profile]
+ *        [--packets 4000000] [--mqtt-batch 12]
  *
  * Without --dist the site is built into --out (default dist-bench, gitignored). When the
  * build has no `models/index.json` (no default models yet), --models copies a models
@@ -20,12 +30,17 @@
  * back to an isolation forest trained on the spot, which the output says.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
+import { MqttConnection } from '../src/core/mqtt';
+import { simulateCapture } from '../src/core/sim';
+import { quantileOf } from '../src/core/util';
+import { startMosquitto, type Mosquitto } from '../tests/support/servers';
 import { writeV2Csv } from './replay-data';
+import { V2_SAMPLE } from './samples';
 import { QUICK, report } from './report';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -35,7 +50,11 @@ const opt = (name: string, fallback?: string) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const ROWS = Number(opt('rows', QUICK ? '20000' : '2000000'));
-const LATENCY_S = Number(opt('latency-seconds', '30'));
+/** packets in the capture the sensor publishes for (e): about one flow per 10 packets */
+const PACKETS = Number(opt('packets', QUICK ? '20000' : '4000000'));
+/** flows per message the sensor publishes for (e): 12 keep a CSV message under 4 KB */
+const MQTT_BATCH = opt('mqtt-batch', '12')!;
+const LATENCY_S = Number(opt('latency-seconds', QUICK ? '3' : '30'));
 const PROFILE = args.includes('--profile');
 const SKIP = new Set((opt('skip', '') ?? '').split(',').filter(Boolean));
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'];
@@ -387,6 +406,126 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   return whole ? Math.round(c.scored / elapsed) : null;
 }
 
+/** a live feed's page: open the Live view on `broker`'s WebSocket listener and start; resolves once it waits for flows */
+async function openFeed(
+  browser: Browser,
+  url: string,
+  broker: Mosquitto,
+  topic: string,
+): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchConsole(page, 'mqtt');
+  await page.goto(`${url}/?view=live&broker=${encodeURIComponent(broker.wsUrl)}&topic=${encodeURIComponent(topic)}`);
+  await page.click('[data-testid=start]');
+  await page.waitForFunction(() => /waiting for the first flows/.test(document.querySelector('[data-testid=feed-state]')?.textContent ?? ''), undefined, {
+    timeout: 60_000,
+  });
+  return { page, problems, close: () => context.close() };
+}
+
+/** (e); flows/s from the sensor's start to the last stored verdict, or null when the run stalled or the counters do not add up */
+async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto): Promise<number | null> {
+  const dir = mkdtempSync(join(tmpdir(), 'iomt-bench-mqtt-'));
+  try {
+    const file = join(dir, 'sensor.pcap');
+    const out = createWriteStream(file);
+    for (const chunk of simulateCapture('mixed-day', Math.ceil(PACKETS / 29), 7)) for (const b of chunk.pcap) out.write(b);
+    await new Promise<void>((r) => out.end(r));
+    const feed = await openFeed(browser, url, broker, 'bench/sensor');
+    const t0 = Date.now();
+    const sensor = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', file, '--mqtt', broker.url, '--topic', 'bench/sensor', '--batch', MQTT_BATCH],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let said = '';
+    sensor.stdout!.on('data', (d) => (said += d));
+    const exited = new Promise<number | null>((r) => sensor.on('exit', r));
+    let published = Infinity;
+    void exited.then(() => (published = Number(/published ([\d,]+) flows/.exec(said)?.[1].replace(/,/g, '') ?? NaN)));
+    let last = await counters(feed.page);
+    let lastChange = Date.now();
+    let stalled = false;
+    for (;;) {
+      await feed.page.waitForTimeout(250);
+      const c = await counters(feed.page);
+      if (c.stored !== last.stored || c.read !== last.read) lastChange = Date.now();
+      last = c;
+      if (c.read >= published && c.stored === c.scored) break;
+      if (Date.now() - lastChange > 20_000) {
+        stalled = true;
+        console.log(`    stalled: no progress for 20 s; the feed: ${await feed.page.textContent('[data-testid=feed-state]').catch(() => '?')}`);
+        break;
+      }
+    }
+    const seconds = (lastChange - t0) / 1000;
+    const c = last;
+    const run = await newestRun(feed.page);
+    const sensorLine = said.trim().split('\n').pop();
+    console.log(`(e) npm run sensor → Mosquitto → the page over WebSocket, ${run?.detector} as the verdict model: ${sensorLine}`);
+    console.log(
+      `    ${fmt(c.stored / seconds)} stored verdicts/s from the sensor's start to the last stored verdict (${fmt(seconds, 1)} s); read ${fmt(c.read)} = scored ${fmt(c.scored)} + skipped ${fmt(c.skipped)}: ${c.read === c.scored + c.skipped ? 'adds up' : 'DOES NOT ADD UP'}; stored ${fmt(c.stored)}; published ${fmt(published)}`,
+    );
+    if (feed.problems.length) console.log(`    console errors: ${feed.problems.join(' | ')}`);
+    await feed.page.click('[data-testid=stop]');
+    await feed.close();
+    const whole = !stalled && c.read === published && c.read === c.scored + c.skipped && c.stored === c.scored;
+    return whole ? Math.round(c.stored / seconds) : null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** (f); the page's arrival → stored p99 plus the broker hop's p99 (ms), or null when no summary came */
+async function mqttLatency(browser: Browser, url: string, broker: Mosquitto): Promise<number | null> {
+  const [header, ...rows] = readFileSync(V2_SAMPLE, 'utf8').trimEnd().split(/\r?\n/);
+  const feed = await openFeed(browser, url, broker, 'bench/latency');
+  const publisher = new MqttConnection({ url: broker.url });
+  const listener = new MqttConnection({ url: broker.url });
+  await Promise.all([publisher.connect(), listener.connect()]);
+  await listener.subscribe('bench/latency', 0);
+  const hops: number[] = [];
+  /** publish time by sequence number */
+  const sentAt = new Map<number, number>();
+  listener.onMessage((_t, payload) => {
+    const seq = Number(/^#seq=(\d+)/.exec(new TextDecoder().decode(payload.subarray(0, 30)))?.[1]);
+    if (sentAt.has(seq)) hops.push(performance.now() - sentAt.get(seq)!);
+  });
+  const PER = 10;
+  const messages = Math.round((LATENCY_S * 1000) / PER);
+  const t0 = performance.now();
+  let seq = 0;
+  for (let k = 0; k < messages; k++) {
+    const wait = t0 + k * PER - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const lines = [];
+    for (let i = 0; i < PER; i++) lines.push(rows[(seq + i) % rows.length]);
+    sentAt.set(seq, performance.now());
+    await publisher.publish('bench/latency', `#seq=${seq}\n${header}\n${lines.join('\n')}\n`);
+    seq += PER;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await feed.page
+    .waitForFunction((n) => Number(document.querySelector('[data-testid=count-stored]')?.textContent) >= n, seq, { timeout: 30_000 })
+    .catch(() => null);
+  const probe = await HeapProbe.attach(browser, feed.page);
+  const s = await probe.liveSummary();
+  const c = await counters(feed.page);
+  const hop = { p50: quantileOf(hops, 0.5), p99: quantileOf(hops, 0.99), max: Math.max(...hops) };
+  console.log(
+    `(f) ${fmt(seq / seconds)} flows/s for ${fmt(seconds, 1)} s (${PER} flows a message) through Mosquitto into the page: stored ${fmt(c.stored)} of ${fmt(seq)} (skipped ${fmt(c.skipped)}, lost ${(await feed.page.textContent('[data-testid=count-lost]').catch(() => null)) ?? 0})`,
+  );
+  console.log(
+    `    arrival in the page → stored verdict: p50 ${fmt(s?.latencyMs.p50 ?? NaN, 2)} ms, p99 ${fmt(s?.latencyMs.p99 ?? NaN, 2)} ms, max ${fmt(s?.latencyMs.max ?? NaN, 1)} ms; publish → arrival at a Node subscriber: p50 ${fmt(hop.p50, 2)} ms, p99 ${fmt(hop.p99, 2)} ms, max ${fmt(hop.max, 1)} ms`,
+  );
+  if (feed.problems.length) console.log(`    console errors: ${feed.problems.join(' | ')}`);
+  await feed.page.click('[data-testid=stop]');
+  await feed.close();
+  await Promise.all([publisher.end(), listener.end()]);
+  return s ? Math.round((s.latencyMs.p99 + hop.p99) * 100) / 100 : null;
+}
+
 async function main() {
   const dir = site();
   const modelNote = models(dir);
@@ -397,6 +536,8 @@ async function main() {
       .join(' ')} on ${cpus().length} cores`,
   );
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const figures: Record<string, number | null> = {};
+  const broker = SKIP.has('e') && SKIP.has('f') ? null : await startMosquitto();
   try {
     if (!SKIP.has('d')) await firstFlow(browser, url);
     if (!SKIP.has('b')) await latency(browser, url);
@@ -404,10 +545,14 @@ async function main() {
       const started = Date.now();
       const data = await writeV2Csv(ROWS);
       console.log(`wrote ${fmt(ROWS)} rows (${fmt(data.bytes / 1e6)} MB) to ${data.path} in ${fmt((Date.now() - started) / 1000, 1)} s`);
-      report({ lab_flows_per_s: await throughput(browser, url, data.path) });
+      figures.lab_flows_per_s = await throughput(browser, url, data.path);
     }
+    if (!SKIP.has('e')) figures.mqtt_lab_flows_per_s = await mqttThroughput(browser, url, broker!);
+    if (!SKIP.has('f')) figures.mqtt_publish_to_stored_p99_ms = await mqttLatency(browser, url, broker!);
+    report(figures);
   } finally {
     await browser.close();
+    await broker?.close();
     if (server.pid) process.kill(-server.pid);
   }
 }
