@@ -72,10 +72,23 @@ export class TrainService implements TrainWorkerApi {
         signal,
         onProgress: throttle(onProgress, PROGRESS_MS, (p) => p.phase),
       });
-      const { report, rows, dataset, warnings, trainRows, split, choice } = result;
+      const { report, rows, dataset, warnings, trainRows, split, choice, packets } = result;
       const { training, threshold, preprocessor, detector } = result.pipeline;
       result.pipeline.dispose();
-      return { report, rows, dataset, warnings, trainRows, split, choice, training, threshold, excluded: preprocessor.excluded, detector: detector.kind };
+      return {
+        report,
+        rows,
+        dataset,
+        warnings,
+        trainRows,
+        split,
+        choice,
+        packets,
+        training,
+        threshold,
+        excluded: preprocessor.excluded,
+        detector: detector.kind,
+      };
     }, this.ready);
   }
 
