@@ -22,7 +22,10 @@
  *
  *   npx tsx bench/replay-browser.ts [--rows 2000000] [--dist dir | --out dist-bench]
  *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d,e,f] [--profile]
- *        [--packets 4000000] [--mqtt-batch 12]
+ *        [--packets 4000000] [--mqtt-batch 12] [--csv file]
+ *
+ * --csv replays a file written before by `npx tsx bench/replay-data.ts` instead of writing one
+ * (A/B runs of two builds on the same file).
  *
  * Without --dist the site is built into --out (default dist-bench, gitignored). When the
  * build has no `models/index.json` (no default models yet), --models copies a models
@@ -30,7 +33,7 @@
  * back to an isolation forest trained on the spot, which the output says.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -119,6 +122,57 @@ async function serve(dir: string): Promise<{ url: string; server: ChildProcess }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('vite preview did not start');
+}
+
+/**
+ * CPU seconds (user + system) used so far by this process's descendants (Chromium's
+ * processes, the preview server), by thread name, from /proc; null where there is none.
+ * On a machine shared with other work, CPU time per flow says more than flows per second
+ * of wall-clock time, and the threads say which part of Chromium spent it.
+ */
+function childrenCpu(): Map<string, number> | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const stat = (path: string) => {
+    const text = readFileSync(path, 'utf8');
+    const close = text.lastIndexOf(')');
+    const fields = text.slice(close + 2).split(' ');
+    return { name: text.slice(text.indexOf('(') + 1, close), parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  };
+  const parent = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      parent.set(Number(name), stat(`/proc/${name}/stat`).parent);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const ours = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  const byThread = new Map<string, number>();
+  for (const pid of parent.keys()) {
+    if (!ours(pid)) continue;
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const t = stat(`/proc/${pid}/task/${tid}/stat`);
+        // USER_HZ is 100 on Linux
+        byThread.set(t.name, (byThread.get(t.name) ?? 0) + t.ticks / 100);
+      }
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return byThread;
+}
+
+/** CPU seconds by thread name between two `childrenCpu` readings, largest first */
+function cpuBetween(before: Map<string, number>, after: Map<string, number>): [string, number][] {
+  return [...after]
+    .map(([name, s]): [string, number] => [name, s - (before.get(name) ?? 0)])
+    .filter(([, s]) => s > 0)
+    .sort((a, b) => b[1] - a[1]);
 }
 
 async function counters(page: Page): Promise<Counters> {
@@ -330,8 +384,11 @@ async function latency(browser: Browser, url: string): Promise<void> {
   await context.close();
 }
 
-/** (a); returns flows/s from the drop to the last stored flow, or null if the run stalled or its counters do not add up */
-async function throughput(browser: Browser, url: string, file: string): Promise<number | null> {
+/**
+ * (a); returns flows/s from the drop to the last stored flow and Chromium's CPU µs per flow,
+ * or null if the run stalled or its counters do not add up
+ */
+async function throughput(browser: Browser, url: string, file: string): Promise<{ flowsPerS: number; cpuPerFlow: number | null } | null> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems = watchConsole(page, 'max');
@@ -340,6 +397,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   const heap = SKIP.has('c') ? null : await HeapProbe.attach(browser, page);
   const heapSamples: { s: number; rows: number; mb: Record<string, number> }[] = [];
   const t0 = Date.now();
+  const cpu0 = childrenCpu();
   await page.setInputFiles('[data-testid=file-input]', file);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-scored]')?.textContent) > 0, undefined, { polling: 20, timeout: 120_000 });
   const tFirst = Date.now();
@@ -378,6 +436,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
     }
   }
   const tEnd = lastChange;
+  const cpu1 = childrenCpu();
   const elapsed = (tEnd - t0) / 1000;
   const scoring = (tEnd - tFirst) / 1000;
   await page.waitForTimeout(3500);
@@ -392,6 +451,20 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   console.log(
     `    counters: read ${fmt(c.read)} = scored ${fmt(c.scored)} + skipped ${fmt(c.skipped)}: ${c.read === c.scored + c.skipped ? 'adds up' : 'DOES NOT ADD UP'}; stored ${fmt(c.stored)} (${c.stored === c.scored ? '= scored' : 'NOT = scored'}); IndexedDB holds ${fmt(inDb)} rows (${inDb === c.stored ? '= stored' : 'NOT = stored'}); alerts ${fmt(c.alerts)}`,
   );
+  const threads = cpu0 && cpu1 ? cpuBetween(cpu0, cpu1) : null;
+  const cpuSeconds = threads?.reduce((a, [, s]) => a + s, 0);
+  const cpuPerFlow = cpuSeconds === undefined ? null : (cpuSeconds / c.scored) * 1e6;
+  if (threads && cpuPerFlow !== null) {
+    console.log(
+      `    Chromium CPU time ${fmt(cpuSeconds!, 1)} s (user + system, all its processes) = ${fmt(cpuPerFlow, 2)} µs per flow; ${fmt((cpus().length * 1e6) / cpuPerFlow)} flows/s if the ${cpus().length} cores did nothing else`,
+    );
+    console.log(
+      `    by thread: ${threads
+        .slice(0, 8)
+        .map(([name, sec]) => `${name} ${fmt(sec, 1)} s (${fmt((sec / c.scored) * 1e6, 2)} µs/flow)`)
+        .join(', ')}`,
+    );
+  }
   if (run?.summary)
     console.log(`    latency at max (emission → stored): p50 ${fmt(run.summary.latencyMs.p50, 1)} ms, p99 ${fmt(run.summary.latencyMs.p99, 1)} ms`);
   if (heapSamples.length) {
@@ -403,7 +476,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   if (problems.length) console.log(`    console errors: ${problems.join(' | ')}`);
   await context.close();
   const whole = !stalled && c.read === ROWS && c.read === c.scored + c.skipped && c.stored === c.scored && inDb === c.stored;
-  return whole ? Math.round(c.scored / elapsed) : null;
+  return whole ? { flowsPerS: Math.round(c.scored / elapsed), cpuPerFlow: cpuPerFlow && Math.round(cpuPerFlow * 100) / 100 } : null;
 }
 
 /** a live feed's page: open the Live view on `broker`'s WebSocket listener and start; resolves once it waits for flows */
@@ -543,9 +616,12 @@ async function main() {
     if (!SKIP.has('b')) await latency(browser, url);
     if (!SKIP.has('a')) {
       const started = Date.now();
-      const data = await writeV2Csv(ROWS);
-      console.log(`wrote ${fmt(ROWS)} rows (${fmt(data.bytes / 1e6)} MB) to ${data.path} in ${fmt((Date.now() - started) / 1000, 1)} s`);
-      figures.lab_flows_per_s = await throughput(browser, url, data.path);
+      const given = opt('csv');
+      const data = given ? { path: given, bytes: statSync(given).size } : await writeV2Csv(ROWS);
+      if (!given) console.log(`wrote ${fmt(ROWS)} rows (${fmt(data.bytes / 1e6)} MB) to ${data.path} in ${fmt((Date.now() - started) / 1000, 1)} s`);
+      const lab = await throughput(browser, url, data.path);
+      figures.lab_flows_per_s = lab?.flowsPerS ?? null;
+      figures.lab_cpu_us_per_flow = lab?.cpuPerFlow ?? null;
     }
     if (!SKIP.has('e')) figures.mqtt_lab_flows_per_s = await mqttThroughput(browser, url, broker!);
     if (!SKIP.has('f')) figures.mqtt_publish_to_stored_p99_ms = await mqttLatency(browser, url, broker!);

@@ -73,7 +73,7 @@ export const SUITE: readonly BenchEntry[] = [
     name: 'lab',
     script: 'replay-browser.ts',
     args: ['--skip', 'b,c,d,e,f'],
-    keys: { lab_flows_per_s: 'flows/s' },
+    keys: { lab_flows_per_s: 'flows/s', lab_cpu_us_per_flow: 'µs/flow' },
     about: 'built site in headless Chromium: 2M-row CSV dropped, max rate, AE + forest, every flow stored',
   },
   {

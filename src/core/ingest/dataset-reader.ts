@@ -75,8 +75,10 @@ export class DatasetReader {
   dialect: Dialect | null = null;
   schema: Schema | null = null;
   readonly counters: IngestCounters = newCounters();
-  /** what the packet captures among the files held: packets read, used, skipped by reason, flows made (null: no captures) */
-  captures: CaptureCounters | null = null;
+  /** the packet captures read to the end, summed */
+  private capturesDone: CaptureCounters | null = null;
+  /** the capture being read */
+  private capturing: CaptureReading | null = null;
   private vocabulary: ClassVocabulary | null;
   readonly files: FileSummary[] = [];
   private readonly batchSize: number;
@@ -91,6 +93,18 @@ export class DatasetReader {
     this.batchSize = options.batchSize ?? 8192;
     this.dialect = options.dialect ?? null;
     this.vocabulary = options.vocabulary ?? null;
+  }
+
+  /**
+   * What the packet captures among the files held so far (the one being read included):
+   * packets read, used, skipped by reason, link types, flows made. Null: no captures. A copy.
+   */
+  get captures(): CaptureCounters | null {
+    if (!this.capturesDone && !this.capturing) return null;
+    const sum = newCaptureCounters();
+    if (this.capturesDone) addCaptureCounters(sum, this.capturesDone);
+    if (this.capturing) addCaptureCounters(sum, this.capturing.counters);
+    return sum;
   }
 
   /** Class vocabulary in use (made from the dialect on the first file when none was shared). */
@@ -162,6 +176,7 @@ export class DatasetReader {
     });
     const builder = new BatchBuilder(order.length, this.batchSize, fileIndex);
     const c = this.counters;
+    this.capturing = reading;
     try {
       for await (const { rows } of reading.flows()) {
         for (let r = 0; r < rows.n; r++) {
@@ -185,8 +200,9 @@ export class DatasetReader {
       }
       if (builder.size > 0) yield builder.take();
     } finally {
-      this.captures ??= newCaptureCounters();
-      addCaptureCounters(this.captures, reading.counters);
+      this.capturing = null;
+      this.capturesDone ??= newCaptureCounters();
+      addCaptureCounters(this.capturesDone, reading.counters);
     }
     // a capture none of whose packets made a flow is as empty as a CSV without rows: say what its packets were
     if (summary.rows === 0) throw new InputError(`no flows could be made from ${source.name}: ${formatCaptureCounters(reading.counters)}`);
@@ -212,7 +228,7 @@ export class DatasetReader {
     file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex);
     for (const fields of rows) {
       this.arrayCells.fields = fields;
-      for (const _ of this.acceptCounted(file, this.arrayCells)) throw new Error('a batch sized to the text cannot fill before its end');
+      if (this.takeRow(file, this.arrayCells)) throw new Error('a batch sized to the text cannot fill before its end');
     }
     return file.builder.size > 0 ? file.builder.take() : null;
   }
@@ -269,17 +285,19 @@ export class DatasetReader {
       // the sniffed rows are data too
       for (const fields of firstRows) {
         this.arrayCells.fields = fields;
-        yield* this.acceptCounted(file, this.arrayCells);
+        if (this.takeRow(file, this.arrayCells)) yield file.builder.take();
       }
     }
-    while (nextRow()) yield* this.acceptCounted(file, cells);
+    // the hot loop: a generator per row would cost more than reading the row
+    while (nextRow()) if (this.takeRow(file, cells)) yield file.builder!.take();
   }
 
-  private *acceptCounted(file: OpenFile, cells: RowCells): Generator<Batch> {
+  /** counts and reads one row into the file's batch; true when the batch is full */
+  private takeRow(file: OpenFile, cells: RowCells): boolean {
     const { layout, builder, summary } = file as Required<OpenFile> & { layout: FileLayout; builder: BatchBuilder };
     summary.rows++;
     this.acceptRow(cells, layout, builder, summary.name, summary.rows);
-    if (builder.full) yield builder.take();
+    return builder.full;
   }
 
   /** Works out the columns of a file from its header (and, for generic CSVs, its first rows). */
