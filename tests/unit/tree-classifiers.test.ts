@@ -3,6 +3,7 @@ import { DatasetReader, type SourceFile } from '../../src/core/ingest';
 import { concatRows, matrix, takeRows, type Matrix } from '../../src/core/ingest/batch';
 import { multiclassConfusion, multiclassScores } from '../../src/core/metrics';
 import { Random } from '../../src/core/util/random';
+import { fnv1a } from '../../src/core/util';
 import type { Classifier } from '../../src/core/classifiers/classifier';
 import type { FitProgress } from '../../src/core/detectors/detector';
 import { DecisionTreeClassifier, type DecisionTreeClassifierJSON } from '../../src/core/classifiers/decision-tree';
@@ -81,6 +82,17 @@ describe('tree models on the CICIoMT2024 v2 sample, 19 classes', () => {
 
   it('gradient boosting (100 stages × 19 trees): macro-F1 ≥ 0.70', async () => {
     expect(await macroF1(new GradientBoostingClassifier(), v2)).toBeGreaterThanOrEqual(0.7);
+  });
+
+  // fingerprints of trees grown by the splitter before its sorts were made faster: speed-ups must grow the same trees
+  it('the exact splitter grows the same trees, threshold for threshold, as before it was sped up', async () => {
+    const grown = async (model: Classifier & { toJSON(): object }) => {
+      await model.fit(v2.train, v2.yTrain, v2.k);
+      return fnv1a(JSON.stringify(model.toJSON()));
+    };
+    expect(await grown(new RandomForestClassifier({ n_estimators: 12, random_state: 7 }))).toBe('55a69e88');
+    expect(await grown(new RandomForestClassifier({ n_estimators: 4, criterion: 'entropy', class_weight: 'balanced', min_samples_leaf: 2 }))).toBe('16c16300');
+    expect(await grown(new DecisionTreeClassifier({ random_state: 3 }))).toBe('857d96e8');
   });
 });
 

@@ -12,10 +12,10 @@ import { FEATURE_THRESHOLD } from '../util/feature-threshold';
  * gini or entropy criterion over them (`ClassSplitter`).
  */
 
-/** a node's rows are sorted by counting when their ranks span at most this many times their number */
-const COUNTING_SORT_SPAN = 8;
 /** nodes up to this many rows are sorted by insertion */
 const SMALL_SORT = 16;
+/** moves per row the bucket sort's insertion pass may make before the node is sorted natively instead */
+const INSERTION_BUDGET = 8;
 
 /**
  * The input's columns ranked once, for exact splitting: `rank[f·n + i]` is the position of
@@ -215,9 +215,10 @@ export class ClassSplitter implements Splitter {
   }
 
   /**
-   * Sorts the node's rows by feature f into sortedRank/Class/Weight[0, m): by counting
-   * where the node's ranks span a narrow range, else by one native sort of packed
-   * (rank, position) keys. Returns false, without sorting, when f is constant here.
+   * Sorts the node's rows by feature f into sortedRank/Class/Weight[0, m), ties in row
+   * order: by rank buckets (`bucketSort`), or, where those come out too unsorted, by one
+   * native sort of packed (rank, position) keys. Returns false, without sorting, when f
+   * is constant here.
    */
   private sortNode(f: number, start: number, end: number): boolean {
     const { samples, nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight } = this;
@@ -234,20 +235,8 @@ export class ClassSplitter implements Splitter {
     }
     const values = this.cols.values[f];
     if (lo === hi || values[hi] <= values[lo] + FEATURE_THRESHOLD) return false;
-    const range = hi - lo + 1;
-    if (range <= COUNTING_SORT_SPAN * m) {
-      const buckets = this.buckets;
-      buckets.fill(0, 0, range + 1);
-      for (let i = 0; i < m; i++) buckets[nodeRank[i] - lo + 1]++;
-      for (let b = 1; b <= range; b++) buckets[b] += buckets[b - 1];
-      for (let i = 0; i < m; i++) {
-        const r = nodeRank[i];
-        const at = buckets[r - lo]++;
-        sortedRank[at] = r;
-        sortedClass[at] = sampleClass[start + i];
-        sortedWeight[at] = sampleWeight[start + i];
-      }
-    } else if (range * 2 ** (32 - Math.clz32(m - 1)) <= 0x100000000) {
+    if (m > SMALL_SORT && this.bucketSort(start, m, lo, hi)) return true;
+    if ((hi - lo + 1) * 2 ** (32 - Math.clz32(m - 1)) <= 0x100000000) {
       // (rank, position) packed into uint32 keys, which sort about twice as fast as float64 ones
       const shift = 32 - Math.clz32(m - 1);
       const mask = (1 << shift) - 1;
@@ -273,6 +262,51 @@ export class ClassSplitter implements Splitter {
         sortedClass[i] = sampleClass[p];
         sortedWeight[i] = sampleWeight[p];
       }
+    }
+    return true;
+  }
+
+  /**
+   * Sorts the node's rows, whose ranks nodeRank[0, m) lie in lo..hi, into
+   * sortedRank/Class/Weight, ties in row order: counted into at most about m buckets of 2^shift
+   * consecutive ranks (one rank each where the range allows: a counting sort), then an
+   * insertion pass puts each bucket in order. Ranks are spread about evenly over a
+   * column, so buckets hold few rows and the whole costs a few passes over m; returns
+   * false, leaving the sort half done, if the insertions exceed their budget.
+   */
+  private bucketSort(start: number, m: number, lo: number, hi: number): boolean {
+    const { nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight, buckets } = this;
+    const shift = Math.max(0, 32 - Math.clz32(Math.ceil((hi - lo + 1) / m) - 1));
+    const nBuckets = ((hi - lo) >>> shift) + 1;
+    buckets.fill(0, 0, nBuckets + 1);
+    for (let i = 0; i < m; i++) buckets[((nodeRank[i] - lo) >>> shift) + 1]++;
+    for (let b = 1; b <= nBuckets; b++) buckets[b] += buckets[b - 1];
+    for (let i = 0; i < m; i++) {
+      const r = nodeRank[i];
+      const at = buckets[(r - lo) >>> shift]++;
+      sortedRank[at] = r;
+      sortedClass[at] = sampleClass[start + i];
+      sortedWeight[at] = sampleWeight[start + i];
+    }
+    if (shift === 0) return true;
+    let budget = INSERTION_BUDGET * m;
+    for (let i = 1; i < m; i++) {
+      const r = sortedRank[i];
+      if (sortedRank[i - 1] <= r) continue;
+      const c = sortedClass[i];
+      const w = sortedWeight[i];
+      let j = i - 1;
+      while (j >= 0 && sortedRank[j] > r) {
+        sortedRank[j + 1] = sortedRank[j];
+        sortedClass[j + 1] = sortedClass[j];
+        sortedWeight[j + 1] = sortedWeight[j];
+        j--;
+      }
+      sortedRank[j + 1] = r;
+      sortedClass[j + 1] = c;
+      sortedWeight[j + 1] = w;
+      budget -= i - j;
+      if (budget < 0) return false;
     }
     return true;
   }
