@@ -34,21 +34,84 @@ export class SortedColumns {
   ) {}
 
   static of(x: Matrix): SortedColumns {
-    const { n, d, data } = x;
+    const { n, d } = x;
     const rank = new Uint32Array(n * d);
     const values: Float32Array[] = [];
     const tight = new Uint8Array(d);
+    const ranker = n <= MAX_PACKED_ROWS ? new PackedRanker(n) : null;
     const col = new Float64Array(n);
     for (let f = 0; f < d; f++) {
-      for (let i = 0; i < n; i++) col[i] = data[i * d + f];
-      const distinct = distinctSorted(col);
+      let distinct: Float64Array;
+      if (ranker) distinct = ranker.rank(x, f, rank.subarray(f * n, (f + 1) * n));
+      else {
+        for (let i = 0; i < n; i++) col[i] = x.data[i * d + f];
+        distinct = distinctSorted(col);
+        const finite = finiteCount(distinct);
+        for (let i = 0; i < n; i++) rank[f * n + i] = Number.isNaN(col[i]) ? finite : lowerBound(distinct, finite, col[i]);
+      }
       const finite = finiteCount(distinct);
-      for (let i = 0; i < n; i++) rank[f * n + i] = Number.isNaN(col[i]) ? finite : lowerBound(distinct, finite, col[i]);
       for (let r = 1; r < finite; r++) if (distinct[r] <= distinct[r - 1] + FEATURE_THRESHOLD) tight[f] = 1;
       // the input is float32, so its distinct values are too
       values.push(Float32Array.from(distinct));
     }
     return new SortedColumns(n, d, rank, values, tight);
+  }
+}
+
+/** rows whose index fits beside a 32-bit sort key in a float64's 53 exact bits */
+const MAX_PACKED_ROWS = 2 ** 21;
+
+/**
+ * Ranks a float32 column with one native sort and no searches: each value's bits, made to
+ * sort as the values do, packed with its row into a float64 (exact below 2^53).
+ */
+class PackedRanker {
+  private readonly keys: Float64Array;
+  private readonly bits: Uint32Array;
+  private readonly float: Float32Array;
+  private readonly scale: number;
+
+  constructor(n: number) {
+    this.keys = new Float64Array(n);
+    this.float = new Float32Array(1);
+    this.bits = new Uint32Array(this.float.buffer);
+    this.scale = 2 ** (32 - Math.clz32(Math.max(1, n - 1)));
+  }
+
+  /** writes column f's ranks into `out` and returns its distinct values ascending, NaN last (as `distinctSorted`) */
+  rank(x: Matrix, f: number, out: Uint32Array): Float64Array {
+    const { n, d, data } = x;
+    const { keys, bits, float, scale } = this;
+    let m = 0;
+    let nan = false;
+    for (let i = 0; i < n; i++) {
+      const v = data[i * d + f];
+      if (Number.isNaN(v)) {
+        nan = true;
+        continue;
+      }
+      float[0] = v === 0 ? 0 : v; // −0 ranks with 0
+      const b = bits[0];
+      keys[m++] = (b >= 0x80000000 ? ~b >>> 0 : b + 0x80000000) * scale + i;
+    }
+    const sorted = keys.subarray(0, m).sort();
+    const distinct = new Float64Array(m + (nan ? 1 : 0));
+    let r = -1;
+    let last = -1;
+    for (let k = 0; k < m; k++) {
+      const key = Math.floor(sorted[k] / scale);
+      const i = sorted[k] - key * scale;
+      if (key !== last) {
+        last = key;
+        distinct[++r] = data[i * d + f] === 0 ? 0 : data[i * d + f];
+      }
+      out[i] = r;
+    }
+    if (nan) {
+      distinct[++r] = NaN;
+      for (let i = 0; i < n; i++) if (Number.isNaN(data[i * d + f])) out[i] = r;
+    }
+    return distinct.slice(0, r + 1);
   }
 }
 
