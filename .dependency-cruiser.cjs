@@ -1,7 +1,8 @@
 /**
  * The layering, checked by `npm test` (`npm run lint:imports`): imports point down
  * ui → workers → core (and cli → core), never back up, and no module or core folder takes
- * part in a cycle.
+ * part in a cycle; other folders, the page, the workers and the command line use a core folder
+ * through its face (index.ts). Tests and benchmarks may reach inside to test or time a part.
  */
 module.exports = {
   forbidden: [
@@ -40,6 +41,21 @@ module.exports = {
       scope: 'folder',
       from: { path: '^src/core/' },
       to: { circular: true },
+    },
+    {
+      name: 'core-through-faces',
+      comment: "a core folder is used through its face (index.ts): import '../ingest', not '../ingest/batch'; export from the face what other folders need",
+      severity: 'error',
+      from: { path: '^src/core/([^/]+)/' },
+      to: { path: '^src/core/', pathNot: ['^src/core/$1/', '/index\\.ts$'] },
+    },
+    {
+      name: 'page-workers-cli-through-faces',
+      comment: "the page, the workers and the command line use src/core through its folders' faces (index.ts)",
+      severity: 'error',
+      from: { path: '^(src/(ui|cli)|workers)/' },
+      // detectors/defaults.ts is plain data the page reads without loading TensorFlow.js (the detectors' face would)
+      to: { path: '^src/core/', pathNot: ['/index\\.ts$', '^src/core/detectors/defaults\\.ts$'] },
     },
   ],
   options: {

@@ -4,12 +4,9 @@
  * Run: npx tsx bench/autoencoder.bench.ts [--dense]   (--dense: the dense autoencoder only)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Autoencoder } from '../src/core/detectors/autoencoder';
-import { LstmAutoencoder } from '../src/core/detectors/lstm-autoencoder';
-import type { ReconstructionDetector, ReconstructionParams } from '../src/core/detectors/reconstruction';
-import { ensureBackend } from '../src/core/detectors/tf-backend';
-import { matrix } from '../src/core/ingest/batch';
-import { Random } from '../src/core/util/random';
+import { Autoencoder, LstmAutoencoder, type ReconstructionDetector, type ReconstructionParams, ensureBackend } from '../src/core/detectors';
+import { matrix } from '../src/core/ingest';
+import { Random } from '../src/core/util';
 import { QUICK, report, type Figures } from './report';
 
 const N = QUICK ? 2_000 : 100_000;

@@ -5,11 +5,11 @@
  * Run: npx tsx bench/ctgan.bench.ts [epochs]
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Ctgan, CTGAN_DEFAULTS } from '../src/core/balance/ctgan';
+import { Ctgan, CTGAN_DEFAULTS } from '../src/core/balance';
 import { ModeNormalizer } from '../src/core/balance/mode-normalizer';
-import { ensureBackend } from '../src/core/detectors/tf-backend';
-import { matrix } from '../src/core/ingest/batch';
-import { Random } from '../src/core/util/random';
+import { ensureBackend } from '../src/core/detectors';
+import { matrix } from '../src/core/ingest';
+import { Random } from '../src/core/util';
 import { positional, QUICK, report } from './report';
 
 const CLASS_ROWS = QUICK ? [500, 250, 150, 70, 30] : [5000, 2500, 1500, 700, 300];

@@ -2,9 +2,9 @@
  * Isolation forest: fit time, scoring throughput and memory on 100k × 39 synthetic rows.
  * Prints figures only; never asserts. Run: npx tsx bench/isolation-forest.bench.ts
  */
-import { matrix } from '../src/core/ingest/batch';
+import { matrix } from '../src/core/ingest';
 import { IsolationForest, ORIGINAL_SYSTEM_PRESET, walkForest } from '../src/core/detectors/isolation-forest';
-import { Random } from '../src/core/util/random';
+import { Random } from '../src/core/util';
 import { QUICK, report, type Figures } from './report';
 
 const N = QUICK ? 2_000 : 100_000;

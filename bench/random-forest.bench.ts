@@ -6,11 +6,10 @@
  */
 import os from 'node:os';
 import { sourceFiles } from '../src/cli/files';
-import { DatasetReader } from '../src/core/ingest';
-import { concatRows, matrix, type Matrix } from '../src/core/ingest/batch';
-import { RandomForestClassifier } from '../src/core/classifiers/random-forest';
+import { DatasetReader, concatRows, matrix, type Matrix } from '../src/core/ingest';
+import { RandomForestClassifier } from '../src/core/classifiers';
 import { addTreeValues, treeFromJSON } from '../src/core/classifiers/tree-storage';
-import { Random } from '../src/core/util/random';
+import { Random } from '../src/core/util';
 import { QUICK, report } from './report';
 import { V2_SAMPLE } from './samples';
 

@@ -10,7 +10,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Random } from '../src/core/util/random';
+import { Random } from '../src/core/util';
 import { V2_SAMPLE } from './samples';
 
 /** columns whose values vary continuously (flags, counts and protocol indicators stay as they are) */

@@ -15,7 +15,7 @@ import 'fake-indexeddb/auto';
 import { existsSync, readFileSync } from 'node:fs';
 import { IDBFactory } from 'fake-indexeddb';
 import { DatasetReader } from '../src/core/ingest';
-import { CICIOMT_V2_COLUMNS } from '../src/core/schema/cic-columns';
+import { CICIOMT_V2_COLUMNS } from '../src/core/schema';
 import { IndexedDbStore, exportRun, type FlowChunk, type RunRecord } from '../src/core/store';
 import { V2_SAMPLE } from './samples';
 

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { frame, pcapFile, pcapngFile, type TestPacket } from './unit/packets/capture-bytes';
 import { SHARED } from './unit/sources';
 
 /**
  * Hostile and broken inputs, the same for the browser suite (tests/e2e/hostile.spec.ts)
  * and the command line (tests/unit/hostile-cli.test.ts): labels that are markup or
  * spreadsheet formulas, thousands of classes, a 10 MB header line, rows that are all
- * skipped, text that is not UTF-8, a cut gzip stream. Built in memory from the shared
- * CICIoMT2024 sample, which is read in place.
+ * skipped, text that is not UTF-8, a cut gzip stream, packet captures that are junk, damaged,
+ * lying or undecodable. Built in memory (the CSVs from the shared CICIoMT2024 sample, which is
+ * read in place).
  */
 
 /** an address no test may ever reach: a request to it means markup got through */
@@ -84,4 +86,50 @@ export function truncatedGzip(rows = 500): HostileFile {
 /** a CSV that is not a flow dataset: one numeric column among text */
 export function people(): HostileFile {
   return { name: 'people.csv', buffer: Buffer.from('name,age,city\nann,31,Oslo\nbob,40,Rome\ncid,22,Nice\n') };
+}
+
+/** packets of one MQTT conversation, 10 a second, every 13th a SYN: enough for 40 flow windows */
+function capturePackets(count = 400): TestPacket[] {
+  return Array.from({ length: count }, (_, i) => ({
+    link: 1,
+    sec: 1_700_000_000 + Math.floor(i / 10),
+    ns: (i % 10) * 100_000_000,
+    bytes: frame({ sport: 40000 + (i % 7), flags: i % 13 === 0 ? 0x02 : 0x18 }),
+  }));
+}
+
+/** bytes that start with no capture header, named as a capture */
+export function junkCapture(): HostileFile {
+  const bytes = Buffer.alloc(100_000);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24;
+  return { name: 'junk.pcap', buffer: bytes };
+}
+
+/** a pcapng file whose 201st packet block has a corrupt length: the 200 packets before it are readable */
+export function corruptBlockCapture(): HostileFile {
+  const ng = Buffer.from(
+    pcapngFile(
+      [{ link: 1 }],
+      capturePackets().map((p) => ({ ...p, iface: 0 })),
+    ),
+  );
+  // section header 28 bytes, interface description 20, each enhanced packet block 32 + 80
+  ng.writeUInt32LE(0x7ffffff0, 28 + 20 + 112 * 200 + 4);
+  return { name: 'corrupt-block.pcapng', buffer: ng };
+}
+
+/** a pcap whose every other packet claims an IPv4 header longer than the packet, and whose last packet is cut off */
+export function lyingCapture(): HostileFile {
+  const packets = capturePackets().map((p, i) => {
+    const bytes = p.bytes.slice();
+    if (i % 2) bytes[14] = 0x4f; // IPv4, header length 60 bytes
+    return { ...p, bytes };
+  });
+  const pcap = pcapFile(packets);
+  return { name: 'lying-headers.pcap', buffer: Buffer.from(pcap.subarray(0, pcap.length - 37)) };
+}
+
+/** a pcap of a link type nobody decodes (147, "user 0"): no packet can become a flow */
+export function undecodableCapture(): HostileFile {
+  return { name: 'user-link.pcap', buffer: Buffer.from(pcapFile(capturePackets(), { link: 147 })) };
 }

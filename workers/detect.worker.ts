@@ -8,11 +8,10 @@
 import * as Comlink from 'comlink';
 import { WASM_PATHS } from './wasm-paths';
 import { ensureBackend } from '../src/core/detectors';
-import type { DetectWorkerApi } from '../src/core/lab';
+import { type DetectWorkerApi, DetectService } from '../src/core/lab';
 // the service's own module, not the lab's face: the face would pull the training side (the study, CTGAN) in too
-import { DetectService } from '../src/core/lab/detect-service';
 import type { LiveSummary } from '../src/core/replay';
-import { IndexedDbStore } from '../src/core/store/indexeddb-store';
+import { IndexedDbStore } from '../src/core/store';
 import { holdRunLock, liveRunIds } from './run-locks';
 
 /** a file of the default models' folder on this site; null when it is not there */

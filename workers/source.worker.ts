@@ -5,9 +5,8 @@
  * transferables, only ever with credit.
  */
 import * as Comlink from 'comlink';
-import type { SourceWorkerApi } from '../src/core/lab';
+import { type SourceWorkerApi, SourceService } from '../src/core/lab';
 // the service's own module, not the lab's face: the face would pull the scoring side (TensorFlow.js) into this worker
-import { SourceService } from '../src/core/lab/source-service';
 
 const api: SourceWorkerApi = new SourceService();
 

@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import { WASM_PATHS } from './wasm-paths';
 import { ensureBackend } from '../src/core/detectors';
 import { TrainService, type TrainWorkerApi } from '../src/core/lab';
-import { IndexedDbStore } from '../src/core/store/indexeddb-store';
+import { IndexedDbStore } from '../src/core/store';
 
 const api: TrainWorkerApi = new TrainService({
   openStore: () => IndexedDbStore.open(),

@@ -6,6 +6,7 @@ import { numberArg, one, UsageError } from './args';
 import { dialectArg, DIALECT_OPTIONS } from './dialect-arg';
 import { sourceFiles } from './files';
 import { runCommand } from './run-command';
+import { splitArg } from './split-arg';
 
 const USAGE = `usage: npm run compare -- --train <files or folders> [--test <files or folders>]
          [--balance none|oversample|smote|ctgan] [--task binary|multiclass|family] [--json <file>] [--report <file.html>]
@@ -15,12 +16,14 @@ logistic regression, linear SVM, Gaussian naive Bayes, k-means as a clustering b
 with scikit-learn's default settings, with and without the chosen balancing, and prints
 accuracy, balanced accuracy, macro-F1, weighted F1, per-class F1 and recall, benign
 false-positive rate, fit time and prediction rows/s. On the binary task the unsupervised
-detectors (${DEFAULT_DETECTORS.join(', ')}) are scored alongside. Without --test a seeded,
-per-class 30 % of the --train rows is held out.
+detectors (${DEFAULT_DETECTORS.join(', ')}) are scored alongside. Without --test the later
+30 % of each --train file's rows (per class where the file is put together class by class)
+is held out: a time split, as a deployed model meets traffic that comes after its training.
 
 options:
   --models <name>...    some of ${MODEL_NAMES.join(', ')}
   --max-rows <n>        rows read per side at most (default 100000; a uniform sample past that)
+  --split time|random   without --test: later rows of each file (default) or a seeded random share
   --ctgan-epochs <n>    CTGAN training epochs   --seed <n>   --test-fraction <0-1>
   --dialect <id> | --label-column <name> [--benign <value>...]`;
 
@@ -36,6 +39,7 @@ const OPTIONS = {
   'ctgan-epochs': 'one',
   seed: 'one',
   'test-fraction': 'one',
+  split: 'one',
   ...DIALECT_OPTIONS,
 } as const;
 
@@ -58,6 +62,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
     models,
     seed: numberArg(args, 'seed', Number.isInteger, 'a whole number') ?? 0,
     maxRows: numberArg(args, 'max-rows', (v) => Number.isInteger(v) && v > 10, 'a whole number above 10'),
+    split: splitArg(args),
     testFraction: numberArg(args, 'test-fraction', (v) => v > 0 && v < 1, 'between 0 and 1'),
     ctganEpochs: numberArg(args, 'ctgan-epochs', (v) => Number.isInteger(v) && v > 0, 'a whole number above 0'),
     dialect: dialectArg(args),

@@ -4,9 +4,18 @@ import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../core/detectors';
 import { DETECTOR_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors';
 import { DEFAULT_GRID, type GridResult } from '../core/detectors';
 import { formatReport, formatTable } from '../core/metrics';
-import { AUTO_CANDIDATES, VALIDATION_FRACTION, type DetectorChoice } from '../core/pipeline/choose-detector';
-import { DEFAULT_HOLDOUT, DEFAULT_TEST_FRACTION, evaluate, SPLIT_KINDS, type Evaluation, type SplitKind } from '../core/pipeline';
-import type { HybridComparison } from '../core/pipeline/hybrid-parts';
+import {
+  AUTO_CANDIDATES,
+  VALIDATION_FRACTION,
+  type DetectorChoice,
+  DEFAULT_HOLDOUT,
+  DEFAULT_TEST_FRACTION,
+  describeSplit,
+  evaluate,
+  type Evaluation,
+  type HybridComparison,
+} from '../core/pipeline';
+import { formatCaptureCounters } from '../core/packets';
 import { KNOWN_DIALECTS } from '../core/schema';
 import { describeExpectedFpr, describeThreshold, parseThreshold } from '../core/threshold';
 import { numberArg, one, UsageError, type ParsedArgs } from './args';
@@ -14,6 +23,7 @@ import { sourceFiles } from './files';
 import { dialectArg, DIALECT_OPTIONS } from './dialect-arg';
 import { loadModelFolder, saveModelFolder } from './model-folder';
 import { runCommand } from './run-command';
+import { splitArg } from './split-arg';
 
 const USAGE = `usage: npm run evaluate -- --train <files or folders> [--test <files or folders>]
          --detector <kind> [--threshold p99] [--json <file>] [--save <dir>]
@@ -97,9 +107,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
   if (modelDir && !args.get('test')) throw new UsageError('--model needs --test files to score');
 
   const seed = numberArg(args, 'seed', Number.isInteger, 'a whole number') ?? 0;
-  const split = one(args, 'split') as SplitKind | undefined;
-  if (split && !SPLIT_KINDS.includes(split)) throw new UsageError(`--split must be one of ${SPLIT_KINDS.join(', ')}`);
-  if (split && args.get('test')) throw new UsageError('--split is for splitting the --train files: leave it out with --test');
+  const split = splitArg(args);
   const namerDir = one(args, 'namer');
   const started = performance.now();
   await ensureBackend('wasm');
@@ -209,7 +217,7 @@ function summary(r: Evaluation, seconds: number): string {
     ...(r.pipeline.threshold.expectedFpr
       ? [`calibrated ${describeExpectedFpr(r.pipeline.threshold.expectedFpr)}; measured here ${(100 * r.report.fpr).toFixed(2)} %`]
       : []),
-    `split      ${r.split ? `${r.split.kind}: the ${r.split.kind === 'time' ? 'last' : 'random'} ${Math.round(100 * r.split.test_fraction)} % of each file${r.split.kind === 'time' ? ' and class' : ''} tested, the rest trained on` : 'the --test files'}`,
+    `split      ${r.split ? describeSplit(r.split) : 'the --test files'}`,
     r.pipeline.detector.classes
       ? `training   ${t.trainRows} labelled rows of ${t.rowsRead} read; threshold from out-of-fold scores of all ${t.benignRows} benign rows`
       : `training   ${t.trainRows} benign rows (${t.holdoutRows} held back for the threshold) of ${t.rowsRead} read`,
@@ -219,6 +227,7 @@ function summary(r: Evaluation, seconds: number): string {
         .join('; ') || 'none'
     }`,
     `test rows  read ${r.rows.read}, scored ${r.rows.scored}, skipped ${r.rows.skipped}${skippedDetail(r)}${'in_training_split' in r.rows ? `, in the training split ${(r.rows as { in_training_split: number }).in_training_split}` : ''}`,
+    ...(r.packets ? [`packets    ${formatCaptureCounters(r.packets)}`] : []),
     `time       ${seconds.toFixed(1)} s`,
   ];
   if (r.alertLabels) {
@@ -298,6 +307,7 @@ function toJSON(r: Evaluation, seconds: number) {
     detector_choice: r.choice,
     alert_labels: r.alertLabels,
     hybrid_parts: r.hybridParts,
+    packets: r.packets,
     warnings: r.warnings,
     seconds,
   };

@@ -1,8 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { FittedPipeline, PIPELINE_FILE, type PipelineJSON } from '../core/pipeline';
+import { FittedPipeline, PIPELINE_FILE, type PipelineJSON, modelFileSet } from '../core/pipeline';
 import type { ModelRecord } from '../core/store';
-import { modelFileSet } from '../core/pipeline/model-files';
 
 /** A saved model as a folder: the files of `modelFileSet` (pipeline.json, weights, model.json). */
 export async function saveModelFolder(dir: string, pipeline: FittedPipeline): Promise<string[]> {

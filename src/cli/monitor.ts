@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ensureBackend } from '../core/detectors/tf-backend';
+import { ensureBackend } from '../core/detectors';
 import { DetectService, SourceService, type FeedStatus } from '../core/lab';
 import { MqttConnection, topicMatches, type QoS } from '../core/mqtt';
 import { linkedPorts, sourceRecord, type LiveSummary, type MqttSpec } from '../core/replay';

@@ -18,7 +18,7 @@ import {
   simulateCsv,
   type CalibrationReport,
 } from '../core/sim';
-import { CICIOMT_V2_COLUMNS } from '../core/schema/cic-columns';
+import { CICIOMT_V2_COLUMNS } from '../core/schema';
 import { numberArg, one, UsageError } from './args';
 import { sourceFiles } from './files';
 import { runCommand } from './run-command';

@@ -2,17 +2,23 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostileLabels, hugeHeader, manyClasses, TRAP_HOST } from '../hostile-inputs';
+import { execFileSync } from 'node:child_process';
+import { HOSTILE_LABELS, hostileLabels, hugeHeader, junkCapture, manyClasses, TRAP_HOST, undecodableCapture } from '../hostile-inputs';
+import { startMosquitto } from '../support/servers';
+import { SHARED } from '../unit/sources';
 import { watch } from './page-problems';
 import { newestStoredRun } from './stored-runs';
 
 /**
  * What a file can do to the built site (the command line's twin is
  * tests/unit/hostile-cli.test.ts): labels that are markup or formulas, thousands of
- * classes, a 10 MB header line, a reload in the middle of a replay. Every test ends with
+ * classes, a 10 MB header line, a reload in the middle of a replay, captures that are junk or
+ * undecodable, a live MQTT feed of hostile messages. Every test ends with
  * no console error, no uncaught error and no request off the origin (page-problems.ts):
  * an `<img>` from a label would be one of them, even if the CSP stopped it.
  */
+const botIotLines = readFileSync(SHARED + 'botiot_35col_sample.csv', 'utf8').split(/\r?\n/);
+
 let problems: string[] = [];
 test.beforeEach(({ page }) => {
   problems = watch(page);
@@ -140,6 +146,67 @@ test('a 10 MB header line gets one short sentence, and the page keeps its width'
   await expect(page.getByTestId('data-error')).toContainText(/characters\)/, { timeout: 60_000 });
   expect((await page.getByTestId('data-error').textContent())!.length).toBeLessThan(400);
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+});
+
+test('a file named .pcap that is no capture, and a capture whose packets all go undecoded, each get one sentence in Live and Data', async ({ page }) => {
+  const cases = [
+    { file: junkCapture(), says: /junk\.pcap is not a packet capture: it starts with neither a pcap nor a pcapng header/i },
+    {
+      file: undecodableCapture(),
+      says: /no flows could be made from user-link\.pcap: 400 packets read: 0 used, 400 skipped \(400 link type not decoded\); link types not decoded: link type 147: 400; 0 flows made/i,
+    },
+  ];
+  for (const { file, says } of cases) {
+    const upload = { name: file.name, mimeType: 'application/vnd.tcpdump.pcap', buffer: file.buffer };
+    await page.goto('/?view=live');
+    await page.getByTestId('file-input').setInputFiles(upload);
+    await expect(page.getByTestId('run-error')).toContainText(says, { timeout: 60_000 });
+    await page.goto('/?view=data');
+    await page.getByTestId('data-file-input').setInputFiles(upload);
+    await expect(page.getByTestId('data-error')).toContainText(says, { timeout: 60_000 });
+  }
+});
+
+test('a live feed of hostile messages: markup labels stay text; junk, Latin-1 and another dialect are skipped and counted', async ({ page }) => {
+  const broker = await startMosquitto();
+  try {
+    const hostile = hostileLabels(200).buffer.toString('utf8').trim().split('\n');
+    const [header, ...rows] = hostile;
+    const names = header.split(',');
+    const publish = (payload: Buffer | string) =>
+      execFileSync('mosquitto_pub', ['-p', String(broker.port), '-t', 'ward/1/flows', '-s'], { input: payload, stdio: ['pipe', 'ignore', 'ignore'] });
+    await page.goto(`/?view=live&detector=iforest&broker=${encodeURIComponent(broker.wsUrl)}&topic=${encodeURIComponent('ward/+/flows')}`);
+    await page.getByTestId('start').click();
+    await expect(page.getByTestId('feed-state')).toContainText('waiting for the first flows', { timeout: 30_000 });
+    // 200 labelled rows as CSV (every fifth label markup or a formula), then the same as NDJSON
+    publish(`${header}\n${rows.join('\n')}\n`);
+    const ndjson = rows.map((line) => {
+      const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) =>
+        c
+          .replace(/,$/, '')
+          .replace(/^"(.*)"$/s, '$1')
+          .replace(/""/g, '"'),
+      );
+      return JSON.stringify(Object.fromEntries(names.map((n, i) => [n, i < names.length - 1 ? Number(cells[i]) : cells[i]])));
+    });
+    publish(ndjson.join('\n') + '\n');
+    // skipped and counted: binary junk, Latin-1 text that is no header (one record each), three BoT-IoT rows (not the model's dialect)
+    publish(Buffer.from([0x00, 0xff, 0xfe, 0x89, 0x50, 0x4e, 0x47, 0x0a]));
+    publish(Buffer.from('caf\u00e9,cr\u00e8me\n1,2\n', 'latin1'));
+    publish(botIotLines.slice(0, 4).join('\n') + '\n');
+    await expect.poll(async () => (await counters(page)).stored, { timeout: 90_000 }).toBe(400);
+    await expect.poll(async () => (await counters(page)).skipped, { timeout: 30_000 }).toBe(5);
+    const c = await counters(page);
+    expect(c).toMatchObject({ read: 405, scored: 400 });
+    await expectNoInjection(page);
+    // the labels reached the page as their own characters
+    const tips = await tooltipTexts(page, 'chart-heatmap');
+    expect(tips.some((t) => t.includes(HOSTILE_LABELS[0]))).toBe(true);
+    await expectNoInjection(page);
+    await page.getByTestId('stop').click();
+  } finally {
+    await broker.close();
+  }
 });
 
 test('a reload during a replay: History says "interrupted" at once, with counters and alerts from what the store holds', async ({ page }) => {

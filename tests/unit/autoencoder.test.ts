@@ -2,14 +2,20 @@ import { readFileSync } from 'node:fs';
 import { SHARED } from './sources';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Autoencoder, loadAutoencoder } from '../../src/core/detectors/autoencoder';
-import type { DetectorJSON, DetectorLoader } from '../../src/core/detectors/detector';
-import { LstmAutoencoder, loadLstmAutoencoder } from '../../src/core/detectors/lstm-autoencoder';
-import type { ReconstructionDetector, ReconstructionParams } from '../../src/core/detectors/reconstruction';
-import { ensureBackend } from '../../src/core/detectors/tf-backend';
-import { concatRows, matrix, takeRows, type Matrix } from '../../src/core/ingest/batch';
-import { rocAuc } from '../../src/core/metrics/roc';
-import { Random } from '../../src/core/util/random';
+import {
+  Autoencoder,
+  loadAutoencoder,
+  type DetectorJSON,
+  type DetectorLoader,
+  LstmAutoencoder,
+  loadLstmAutoencoder,
+  type ReconstructionDetector,
+  type ReconstructionParams,
+  ensureBackend,
+} from '../../src/core/detectors';
+import { concatRows, matrix, takeRows, type Matrix } from '../../src/core/ingest';
+import { rocAuc } from '../../src/core/metrics';
+import { Random } from '../../src/core/util';
 import { fileURLToPath } from 'node:url';
 import { loadModelFolder } from '../../src/cli/model-folder';
 import { SCENARIOS, Simulator } from '../../src/core/sim';

@@ -1,18 +1,25 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Ctgan, ctganBalance, type CtganJSON } from '../../src/core/balance/ctgan';
-import { fitMixture } from '../../src/core/balance/gaussian-mixture';
+import {
+  Ctgan,
+  ctganBalance,
+  type CtganJSON,
+  fitMixture,
+  randomOversample,
+  classCounts,
+  targetCounts,
+  MAX_NEIGHBOUR_POOL,
+  smote,
+  columnQuality,
+  medianKs,
+  trainSyntheticTestReal,
+} from '../../src/core/balance';
 import { ModeNormalizer } from '../../src/core/balance/mode-normalizer';
-import { randomOversample } from '../../src/core/balance/random-oversample';
-import { classCounts, targetCounts } from '../../src/core/balance/resample';
-import { MAX_NEIGHBOUR_POOL, smote } from '../../src/core/balance/smote';
-import { columnQuality, medianKs, trainSyntheticTestReal } from '../../src/core/balance/synthetic-quality';
 import { ksStatistic } from '../../src/core/metrics';
-import type { Classifier } from '../../src/core/classifiers/classifier';
-import type { FitProgress } from '../../src/core/detectors/detector';
-import { ensureBackend } from '../../src/core/detectors/tf-backend';
+import type { Classifier } from '../../src/core/classifiers';
+import { type FitProgress, ensureBackend } from '../../src/core/detectors';
 import { concatRows, DatasetReader, type Matrix } from '../../src/core/ingest';
-import { Random } from '../../src/core/util/random';
+import { Random } from '../../src/core/util';
 import { shared } from './sources';
 
 /** Rows of `sizes[c]` per class c, each column two-peaked with class-dependent peaks. */

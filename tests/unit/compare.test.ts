@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBackend } from '../../src/core/detectors/tf-backend';
-import { compareModels } from '../../src/core/study';
+import { ensureBackend } from '../../src/core/detectors';
+import { compareModels, formatCompare, studyReportHtml } from '../../src/core/study';
 import { shared, SHARED } from './sources';
 
 describe('compareModels on real samples', () => {
@@ -13,8 +13,11 @@ describe('compareModels on real samples', () => {
       train: shared('botiot_12col_subset_sample.csv'),
       task: 'multiclass',
       balance: 'smote',
+      // every class on both sides: this sample's Reconnaissance rows all come early in the file
+      split: 'random',
       models: ['random_forest', 'naive_bayes', 'logistic_regression', 'kmeans'],
     });
+    expect(r.settings.split).toEqual({ kind: 'random', test_fraction: 0.3 });
     expect(r.classes.sort()).toEqual(['DoS', 'Normal', 'Reconnaissance']);
     expect(Object.keys(r.models).sort()).toEqual([
       'kmeans',
@@ -36,6 +39,17 @@ describe('compareModels on real samples', () => {
     for (const q of Object.values(r.synthetic_quality!)) expect(q.median_ks).toBeLessThan(0.3);
     // the test split is untouched by balancing and holds every class
     expect(Object.keys(r.test.per_class).sort()).toEqual(['DoS', 'Normal', 'Reconnaissance']);
+  });
+
+  it('splits by time unless told otherwise: the later rows of each file test, whatever their class', async () => {
+    const r = await compareModels({ train: shared('botiot_12col_subset_sample.csv'), task: 'multiclass', balance: 'none', models: ['decision_tree'] });
+    expect(r.settings.split).toEqual({ kind: 'time', test_fraction: 0.3 });
+    // 9,986 rows whose classes interleave, so the file is cut once: rows 6,992 on are Normal and DoS only
+    expect(r.test.per_class).toEqual({ Normal: 70, DoS: 2925 });
+    expect(r.train.per_class).toEqual({ Normal: 1918, Reconnaissance: 998, DoS: 4075 });
+    expect(r.test.rows!.used).toBe(2995);
+    expect(formatCompare(r)).toContain('split: time: the last 30 % of each file and class tested');
+    expect(studyReportHtml(r)).toContain('split time: the last 30 %');
   });
 
   it('binary task: the unsupervised detectors are scored beside the models', async () => {

@@ -3,11 +3,10 @@ import { IDBFactory } from 'fake-indexeddb';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ensureBackend } from '../../src/core/detectors/tf-backend';
+import { ensureBackend } from '../../src/core/detectors';
 import { DetectService, SourceService } from '../../src/core/lab';
 import { linkedPorts } from '../../src/core/replay';
-import { IndexedDbStore } from '../../src/core/store/indexeddb-store';
-import type { RunRecord } from '../../src/core/store/records';
+import { IndexedDbStore, type RunRecord } from '../../src/core/store';
 
 const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { matrix } from '../../src/core/ingest/batch';
+import { matrix } from '../../src/core/ingest';
 import { captureTimeColumns, findDriftingColumns } from '../../src/core/features';
 import { evaluate } from '../../src/core/pipeline';
-import { Random } from '../../src/core/util/random';
+import { Random } from '../../src/core/util';
 import { shared } from './sources';
 
 /** columns: a converging running statistic, a level that steps once, noise; `shuffle` permutes the rows */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ensureBackend } from '../../src/core/detectors/tf-backend';
+import { ensureBackend } from '../../src/core/detectors';
 import { evaluate } from '../../src/core/pipeline';
 import { shared } from './sources';
 

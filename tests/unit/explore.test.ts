@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Batch } from '../../src/core/ingest';
 import {
   binOf,
-  detectorSettings,
   featureHistograms,
   HistogramScan,
   inspectDataset,
@@ -12,14 +11,13 @@ import {
   scatterPoints,
   scoreBin,
   scoreDistributions,
-  trainRun,
   whatIf,
 } from '../../src/core/explore';
+import { detectorSettings, trainRun } from '../../src/core/training';
 import { binaryConfusion, binaryRates } from '../../src/core/metrics';
-import { evaluate, FittedPipeline } from '../../src/core/pipeline';
-import { modelFileSet, readModelFileSet } from '../../src/core/pipeline/model-files';
+import { evaluate, FittedPipeline, modelFileSet, readModelFileSet } from '../../src/core/pipeline';
 import { verdicts } from '../../src/core/threshold';
-import { Random } from '../../src/core/util/random';
+import { Random } from '../../src/core/util';
 import { memoryFile, shared } from './sources';
 
 function batch(rows: number[][], classIndex: number[]): Batch {

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { NO_DEVICE } from '../../src/core/replay/flow-batch';
+import { NO_DEVICE } from '../../src/core/replay';
 import {
   IndexedDbStore,
   PROTOCOLS,
@@ -14,8 +14,8 @@ import {
   type FlowChunk,
   type RunRecord,
 } from '../../src/core/store';
-import { csvCell, float32Text, lpKey, lpString, lpTimestampNs, snakeCase } from '../../src/core/store/export-format';
-import { CICIOMT_V2_COLUMNS } from '../../src/core/schema/cic-columns';
+import { csvCell, float32Text, lpKey, lpString, lpTimestampNs, snakeCase } from '../../src/core/store/export-values';
+import { CICIOMT_V2_COLUMNS } from '../../src/core/schema';
 
 function tinyRun(over: Partial<RunRecord> = {}): RunRecord {
   return {

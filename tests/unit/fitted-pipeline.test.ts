@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fitPipeline } from '../../src/core/pipeline/fit';
-import { FittedPipeline, PIPELINE_FILE, PIPELINE_FORMAT } from '../../src/core/pipeline/fitted-pipeline';
+import { fitPipeline, FittedPipeline, PIPELINE_FILE, PIPELINE_FORMAT } from '../../src/core/pipeline';
 import { shared } from './sources';
 
 describe('reading a saved pipeline', () => {

@@ -3,7 +3,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allSkipped, hostileLabels, hugeHeader, notUtf8, people, truncatedGzip, type HostileFile } from '../hostile-inputs';
+import {
+  allSkipped,
+  corruptBlockCapture,
+  hostileLabels,
+  hugeHeader,
+  junkCapture,
+  lyingCapture,
+  notUtf8,
+  people,
+  truncatedGzip,
+  undecodableCapture,
+  type HostileFile,
+} from '../hostile-inputs';
 
 /**
  * The command line against hostile and broken files (the browser suite is
@@ -81,5 +93,29 @@ describe('npm run evaluate on hostile input', { timeout: 240_000 }, () => {
     expect(latin.code, latin.err).toBe(0);
     expect(latin.out).toContain('Caf\uFFFD-attack');
     expectOneSentence(await evaluate('--train', path(truncatedGzip())), /cut\.csv\.gz could not be decompressed/);
+  });
+
+  it('says a file named .pcap that is no capture is not one, and that a capture none of whose packets decode made no flows', async () => {
+    expectOneSentence(await evaluate('--train', path(junkCapture())), /junk\.pcap is not a packet capture: it starts with neither a pcap nor a pcapng header/);
+    expectOneSentence(
+      await evaluate('--train', path(undecodableCapture())),
+      /no flows could be made from .*user-link\.pcap: 400 packets read: 0 used, 400 skipped \(400 link type not decoded\)/,
+    );
+  });
+
+  it('keeps the packets before a corrupt block and says what could not be read; lying headers are counted as skipped', async () => {
+    const damaged = await evaluate('--train', path(corruptBlockCapture()), '--detector', 'iforest');
+    expect(damaged.code, damaged.err).toBe(0);
+    expect(damaged.out).toMatch(/packets +200 packets read: 200 used, 0 skipped/);
+    expect(damaged.out).toMatch(/warning +.*corrupt-block\.pcapng: the block at byte 22448 has a corrupt length .*the 200 packets before it were read/);
+    const packets = damaged.json!.packets as { packets: number; used: number; flows: number };
+    expect(packets).toMatchObject({ packets: 200, used: 200, flows: 20 });
+
+    const lying = await evaluate('--train', path(lyingCapture()), '--detector', 'iforest');
+    expect(lying.code, lying.err).toBe(0);
+    // 400 records: the 200 even ones used, 199 odd ones with a malformed header, the last (odd) one cut off
+    const c = lying.json!.packets as { packets: number; used: number; skipped: Record<string, number> };
+    expect(c).toMatchObject({ packets: 400, used: 200, skipped: { 'malformed header': 199, 'truncated at the end of the file': 1 } });
+    expect(lying.out).toMatch(/packets +400 packets read: 200 used, 200 skipped \(199 malformed header, 1 truncated at the end of the file\)/);
   });
 });

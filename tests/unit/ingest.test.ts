@@ -4,8 +4,7 @@ import { DatasetReader, totalSkipped, type SourceFile } from '../../src/core/ing
 import { RecordSplitter } from '../../src/core/ingest/record-splitter';
 import { MAX_CLASS_NAME } from '../../src/core/ingest/class-vocabulary';
 import { parseNumericCell } from '../../src/core/ingest/cells';
-import { genericDialect } from '../../src/core/schema';
-import { CICIOMT_V2_COLUMNS } from '../../src/core/schema/cic-columns';
+import { genericDialect, CICIOMT_V2_COLUMNS } from '../../src/core/schema';
 import { memoryFile, shared } from './sources';
 
 async function readAll(files: SourceFile[], options = {}) {
@@ -118,6 +117,20 @@ describe('awkward input', () => {
     expect(values[CICIOMT_V2_COLUMNS.length * 2]).toBe(22);
     expect(reader.classes.names).toEqual(['Benign', 'ARP_Spoofing']);
     expectCountersAddUp(reader, rows);
+  });
+
+  it('reads characters cut between chunks, a byte-order mark included, as one whole decode does', async () => {
+    const dialect = genericDialect({ labelColumn: 'label' });
+    const text = '\uFEFFx,label\n1,Gerät €\n2,😀\uFEFFok\n3,bad ? byte\n';
+    const bytes = new TextEncoder().encode(text);
+    bytes[bytes.indexOf(63)] = 0xff; // an invalid byte: a replacement character, wherever the chunk ends
+    const whole = await readAll([memoryFile('u.csv', bytes, bytes.length)], { dialect });
+    expect(whole.reader.classes.names).toEqual(['Gerät €', '😀\uFEFFok', 'bad \uFFFD byte']);
+    for (const chunk of [1, 2, 3, 5]) {
+      const { reader, values } = await readAll([memoryFile('u.csv', bytes, chunk)], { dialect });
+      expect(reader.classes.names, `chunks of ${chunk}`).toEqual(whole.reader.classes.names);
+      expect(values).toEqual([1, 2, 3]);
+    }
   });
 
   it('reads a gzipped file, by name and by magic bytes', async () => {

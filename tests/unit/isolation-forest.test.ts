@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SHARED } from './sources';
 import { describe, expect, it } from 'vitest';
-import { matrix, takeRows, type Matrix } from '../../src/core/ingest/batch';
+import { matrix, takeRows, type Matrix } from '../../src/core/ingest';
 import {
   averagePathLength,
   IsolationForest,
@@ -13,8 +13,8 @@ import {
 } from '../../src/core/detectors/isolation-forest';
 import { completeForest, MAX_LAYOUT_DEPTH } from '../../src/core/detectors/isolation-forest-layout';
 import { ForestKernel } from '../../src/core/detectors/wasm/isolation-forest-kernel';
-import { gridSearchIsolationForest } from '../../src/core/detectors/isolation-forest-grid';
-import { Random } from '../../src/core/util/random';
+import { gridSearchIsolationForest } from '../../src/core/detectors';
+import { Random } from '../../src/core/util';
 
 function gaussian(n: number, d: number, seed: number, mean = 0, sd = 1): Matrix {
   const rng = new Random(seed);

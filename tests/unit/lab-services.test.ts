@@ -2,10 +2,10 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBackend } from '../../src/core/detectors/tf-backend';
+import { ensureBackend } from '../../src/core/detectors';
 import { SourceService, TrainService } from '../../src/core/lab';
 import { linkedPorts, type LiveSummary } from '../../src/core/replay';
-import { IndexedDbStore } from '../../src/core/store/indexeddb-store';
+import { IndexedDbStore } from '../../src/core/store';
 import { SHARED } from './sources';
 import { backend, nodeDetectService } from './node-lab';
 

@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBackend } from '../../src/core/detectors/tf-backend';
+import { ensureBackend } from '../../src/core/detectors';
 import { SourceService } from '../../src/core/lab';
-import { linkedPorts, type LiveSummary } from '../../src/core/replay';
-import { LEARNING_REASON, LearningPeriod } from '../../src/core/replay/learning-period';
+import { linkedPorts, type LiveSummary, LEARNING_REASON, LearningPeriod } from '../../src/core/replay';
 import { AdaptiveThreshold } from '../../src/core/threshold';
-import { Random } from '../../src/core/util/random';
+import { Random } from '../../src/core/util';
 import { nodeDetectService } from './node-lab';
 
 beforeAll(() => ensureBackend('wasm'), 60_000);

@@ -1,14 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Classifier } from '../../src/core/classifiers/classifier';
-import { KMeans } from '../../src/core/classifiers/k-means';
+import { type Classifier, KMeans, LinearSVC, GaussianNB } from '../../src/core/classifiers';
 import { minimizeLbfgs, type Objective } from '../../src/core/classifiers/lbfgs';
-import { LinearSVC } from '../../src/core/classifiers/linear-svm';
 import { LogisticRegression, logisticObjective } from '../../src/core/classifiers/logistic-regression';
-import { GaussianNB } from '../../src/core/classifiers/naive-bayes';
 import { SquaredHingeNewton, squaredHingeLoss } from '../../src/core/classifiers/squared-hinge';
 import { DatasetReader, type Matrix } from '../../src/core/ingest';
 import { multiclassConfusion, multiclassScores } from '../../src/core/metrics';
-import { Random } from '../../src/core/util/random';
+import { Random } from '../../src/core/util';
 import { shared } from './sources';
 
 const m = (rows: number[][]): Matrix => ({ n: rows.length, d: rows[0].length, data: Float32Array.from(rows.flat()) });

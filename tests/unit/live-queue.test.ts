@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LiveQueue } from '../../src/core/replay/live-queue';
+import { LiveQueue } from '../../src/core/replay';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 /** a CSV message of `n` flows (each line long enough that the message passes a small byte limit) */

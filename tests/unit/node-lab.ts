@@ -3,9 +3,9 @@ import { IDBFactory } from 'fake-indexeddb';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { ensureBackend } from '../../src/core/detectors/tf-backend';
+import { ensureBackend } from '../../src/core/detectors';
 import { DetectService, type BackendInfo } from '../../src/core/lab';
-import { IndexedDbStore } from '../../src/core/store/indexeddb-store';
+import { IndexedDbStore } from '../../src/core/store';
 
 const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
 

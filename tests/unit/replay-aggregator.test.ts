@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AlertGrouper, GROUP_SAMPLES } from '../../src/core/replay/alert-groups';
-import { NO_DEVICE, type FlowBatch } from '../../src/core/replay/flow-batch';
-import { LiveAggregator, RECENT_ALERTS } from '../../src/core/replay/live-aggregator';
-import { MAX_BUCKETS, type AlertSample } from '../../src/core/store/run-summary';
-import { TimeBuckets } from '../../src/core/replay/time-buckets';
-import { PROTOCOLS } from '../../src/core/store/flow-protocol';
+import { AlertGrouper, GROUP_SAMPLES, NO_DEVICE, type FlowBatch, LiveAggregator, RECENT_ALERTS, TimeBuckets } from '../../src/core/replay';
+import { MAX_BUCKETS, type AlertSample, PROTOCOLS } from '../../src/core/store';
 
 const CLASSES = [
   { name: 'Benign', benign: true, family: 'Benign' },

@@ -3,8 +3,8 @@ import { IDBFactory } from 'fake-indexeddb';
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defaultModelId, ensureDefaultModels, type FetchBytes } from '../../src/core/replay/model-catalog';
-import { IndexedDbStore } from '../../src/core/store/indexeddb-store';
+import { defaultModelId, ensureDefaultModels, type FetchBytes } from '../../src/core/replay';
+import { IndexedDbStore } from '../../src/core/store';
 
 const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
 

@@ -1,10 +1,8 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { closeInterruptedRuns, NOT_STORED } from '../../src/core/replay/interrupted-runs';
-import { emptySummary, type FlowCounters, type RunState } from '../../src/core/store/run-summary';
-import { IndexedDbStore } from '../../src/core/store/indexeddb-store';
-import type { FlowChunk, RunRecord } from '../../src/core/store/records';
+import { closeInterruptedRuns, NOT_STORED } from '../../src/core/replay';
+import { emptySummary, type FlowCounters, type RunState, IndexedDbStore, type FlowChunk, type RunRecord } from '../../src/core/store';
 
 const NOW = 1_000_000;
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CreditGate, CreditLedger } from '../../src/core/replay/credits';
-import { ReplayPacer, UNTIMED_RATE } from '../../src/core/replay/pacer';
+import { CreditGate, CreditLedger, ReplayPacer, UNTIMED_RATE } from '../../src/core/replay';
 
 const ordinal = (n: number) => Float64Array.from({ length: n }, (_, i) => i + 1);
 

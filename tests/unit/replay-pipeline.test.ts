@@ -2,21 +2,24 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBackend } from '../../src/core/detectors/tf-backend';
-import { fitPipeline } from '../../src/core/pipeline/fit';
-import type { FittedPipeline } from '../../src/core/pipeline/fitted-pipeline';
-import { DetectSession, type ScoringModel } from '../../src/core/replay/detect-session';
-import { FileFlowSource, type ByteFile } from '../../src/core/replay/file-source';
-import type { SourceMessage } from '../../src/core/replay/flow-batch';
-import type { FlowSource } from '../../src/core/replay/flow-source';
-import type { RateSpec } from '../../src/core/replay/pacer';
-import { ReplayLoop, wallClock } from '../../src/core/replay/replay-loop';
-import { SimFlowSource } from '../../src/core/replay/sim-source';
-import { chooseModels, trainOnTheSpot } from '../../src/core/replay/model-catalog';
+import { ensureBackend } from '../../src/core/detectors';
+import { fitPipeline, type FittedPipeline } from '../../src/core/pipeline';
+import {
+  DetectSession,
+  type ScoringModel,
+  FileFlowSource,
+  type ByteFile,
+  type SourceMessage,
+  type FlowSource,
+  type RateSpec,
+  ReplayLoop,
+  wallClock,
+  SimFlowSource,
+  chooseModels,
+  trainOnTheSpot,
+} from '../../src/core/replay';
 import { Simulator, SCENARIOS, DEFAULT_SCENARIO } from '../../src/core/sim';
-import { IndexedDbStore } from '../../src/core/store/indexeddb-store';
-import type { LabStore, ModelRecord, RunRecord } from '../../src/core/store/records';
-import { StorageFullError } from '../../src/core/store/storage-full';
+import { IndexedDbStore, type LabStore, type ModelRecord, type RunRecord, StorageFullError } from '../../src/core/store';
 import { SHARED, memoryFile } from './sources';
 
 const V2 = 'ciciomt2024_v2_39feat_sample.csv';

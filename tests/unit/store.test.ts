@@ -12,8 +12,8 @@ import {
   type ModelRecord,
   type RunRecord,
 } from '../../src/core/store';
-import { NO_DEVICE } from '../../src/core/replay/flow-batch';
-import type { PipelineJSON } from '../../src/core/pipeline/fitted-pipeline';
+import { NO_DEVICE } from '../../src/core/replay';
+import type { PipelineJSON } from '../../src/core/pipeline';
 
 const D = 3;
 

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ClassifierDetector } from '../../src/core/detectors/classifier-detector';
-import { HybridDetector } from '../../src/core/detectors/hybrid';
-import { KMeansDetector } from '../../src/core/detectors/kmeans-detector';
-import { loadDetector } from '../../src/core/detectors/registry';
-import { ensureBackend } from '../../src/core/detectors/tf-backend';
-import { evaluate, FittedPipeline } from '../../src/core/pipeline';
-import { fitSupervisedPipeline } from '../../src/core/pipeline/fit-supervised';
-import { benignRank, fitBenignRank } from '../../src/core/threshold/benign-rank';
+import { ClassifierDetector, HybridDetector, KMeansDetector, loadDetector, ensureBackend } from '../../src/core/detectors';
+import { evaluate, FittedPipeline, fitSupervisedPipeline } from '../../src/core/pipeline';
+import { benignRank, fitBenignRank } from '../../src/core/threshold';
 import { shared } from './sources';
 
 const V2 = 'ciciomt2024_v2_39feat_sample.csv';

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetReader } from '../../src/core/ingest';
-import { countTimeSplit, evaluate } from '../../src/core/pipeline';
-import { latestHoldout } from '../../src/core/pipeline/fit';
-import { splitPart } from '../../src/core/pipeline/row-split';
+import { countTimeSplit, evaluate, latestHoldout, splitPart } from '../../src/core/pipeline';
 import { genericDialect } from '../../src/core/schema';
 import { clopperPearson, flaggedShare } from '../../src/core/threshold';
 import { memoryFile, shared } from './sources';

@@ -1,14 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DatasetReader, type SourceFile } from '../../src/core/ingest';
-import { concatRows, matrix, takeRows, type Matrix } from '../../src/core/ingest/batch';
+import { DatasetReader, type SourceFile, concatRows, matrix, takeRows, type Matrix } from '../../src/core/ingest';
 import { multiclassConfusion, multiclassScores } from '../../src/core/metrics';
-import { Random } from '../../src/core/util/random';
-import { fnv1a } from '../../src/core/util';
-import type { Classifier } from '../../src/core/classifiers/classifier';
-import type { FitProgress } from '../../src/core/detectors/detector';
-import { DecisionTreeClassifier, type DecisionTreeClassifierJSON } from '../../src/core/classifiers/decision-tree';
-import { GradientBoostingClassifier, type GradientBoostingClassifierJSON } from '../../src/core/classifiers/gradient-boosting';
-import { RandomForestClassifier } from '../../src/core/classifiers/random-forest';
+import { fnv1a, Random } from '../../src/core/util';
+import {
+  type Classifier,
+  DecisionTreeClassifier,
+  type DecisionTreeClassifierJSON,
+  GradientBoostingClassifier,
+  type GradientBoostingClassifierJSON,
+  RandomForestClassifier,
+} from '../../src/core/classifiers';
+import type { FitProgress } from '../../src/core/detectors';
 import { addTreeValues, treeFromJSON, type Tree, type TreeJSON } from '../../src/core/classifiers/tree-storage';
 import { shared } from './sources';
 

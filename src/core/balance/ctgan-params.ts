@@ -1,4 +1,4 @@
-import type { FitProgress } from '../util/fitting';
+import type { FitProgress } from '../util';
 
 /** The reference implementation's names (ctgan.CTGAN), so settings carry over from Python. */
 export interface CtganParams {

@@ -6,13 +6,11 @@
  * it draws. Gives the event loop a turn every 50 ms so an abort gets through.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { throwIfAborted } from '../util/abort';
+import { throwIfAborted, type Random, yielder } from '../util';
 import { seededGlorot } from '../detectors';
-import type { Matrix } from '../ingest/batch';
-import type { Random } from '../util/random';
+import type { Matrix } from '../ingest';
 import type { CtganFitOptions, CtganHistory, CtganParams } from './ctgan-params';
 import { Critic, freshWeights, type Generator } from './ctgan-networks';
-import { yielder } from '../util/pacing';
 import { gumbel, type ModeNormalizer } from './mode-normalizer';
 
 const GP_LAMBDA = 10;

@@ -28,10 +28,9 @@
  *   default initialisation.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { throwIfAborted } from '../util/abort';
+import { throwIfAborted, Random } from '../util';
 import { seededGlorot } from '../detectors';
-import type { Matrix } from '../ingest/batch';
-import { Random } from '../util/random';
+import type { Matrix } from '../ingest';
 import { CTGAN_DEFAULTS, type CtganFitOptions, type CtganHistory, type CtganParams } from './ctgan-params';
 import { freshWeights, Generator, savedWeights, type NamedWeight, type WeightSource } from './ctgan-networks';
 import { generatorInput, train, type Layout } from './ctgan-training';

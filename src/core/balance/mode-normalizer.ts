@@ -13,11 +13,8 @@
  * for a batch, with a fresh mode draw each time: the same distribution, and memory stays
  * flat however many rows there are.
  */
-import { throwIfAborted } from '../util/abort';
-import type { FitOptions } from '../util/fitting';
-import type { Matrix } from '../ingest/batch';
-import type { Random } from '../util/random';
-import { yielder } from '../util/pacing';
+import { throwIfAborted, type FitOptions, type Random, yielder } from '../util';
+import type { Matrix } from '../ingest';
 import { fitMixture, logPosteriors, type Mixture, type MixtureOptions } from './gaussian-mixture';
 
 /** α = (v − μ) / (SPAN · σ): the paper's 4, so ±4σ of a mode maps onto tanh's range */

@@ -3,7 +3,7 @@
  * pool of rows, found per query row when first asked and then cached. SMOTE only asks
  * about the rows it draws, so a class costs (distinct rows drawn) × pool × d, not pool² × d.
  */
-import type { Matrix } from '../ingest/batch';
+import type { Matrix } from '../ingest';
 
 export class NeighbourCache {
   private readonly found = new Map<number, Uint32Array>();

@@ -2,7 +2,7 @@
  * imbalanced-learn's RandomOverSampler: each class is topped up with copies of its own
  * rows, drawn uniformly with replacement. No new values, only duplicates.
  */
-import { takeRows, type Matrix } from '../ingest/batch';
+import { takeRows, type Matrix } from '../ingest';
 import { appendRows, planResampling, RESAMPLE_DEFAULTS, type Balanced, type ResampleParams } from './resample';
 
 export function randomOversample(x: Matrix, y: Int32Array, k: number, params: Partial<ResampleParams> = {}): Balanced {

@@ -4,8 +4,8 @@
  * rows first, then the added rows class by class, as imbalanced-learn returns them.
  * Balancing only ever adds rows; it never removes any.
  */
-import { concatRows, type Matrix } from '../ingest/batch';
-import { Random } from '../util/random';
+import { concatRows, type Matrix } from '../ingest';
+import { Random } from '../util';
 
 export interface Balanced {
   x: Matrix;

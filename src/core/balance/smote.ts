@@ -10,8 +10,8 @@
  * them, which keeps the brute-force search bounded at the price of somewhat longer
  * segments (a row's nearest pool rows are not always its nearest class rows).
  */
-import { takeRows, type Matrix } from '../ingest/batch';
-import type { Random } from '../util/random';
+import { takeRows, type Matrix } from '../ingest';
+import type { Random } from '../util';
 import { NeighbourCache } from './neighbours';
 import { appendRows, planResampling, RESAMPLE_DEFAULTS, type Balanced, type ResampleParams } from './resample';
 

@@ -6,8 +6,8 @@
  * columns' joint structure survived; TSTR speaks to that.
  */
 import type { Classifier } from '../classifiers';
-import type { FitOptions } from '../util/fitting';
-import type { Matrix } from '../ingest/batch';
+import type { FitOptions } from '../util';
+import type { Matrix } from '../ingest';
 import { ksStatistic, multiclassConfusion, multiclassScores } from '../metrics';
 import { rowsByClass } from './resample';
 

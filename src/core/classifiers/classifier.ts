@@ -1,5 +1,5 @@
-import type { FitOptions } from '../util/fitting';
-import type { Matrix } from '../ingest/batch';
+import type { FitOptions } from '../util';
+import type { Matrix } from '../ingest';
 
 /**
  * A supervised model with scikit-learn's face: `fit(X, y)`, `predict`, `predictProba`,

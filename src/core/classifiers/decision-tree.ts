@@ -1,7 +1,5 @@
-import type { FitOptions } from '../util/fitting';
-import type { Matrix } from '../ingest/batch';
-import { Random } from '../util/random';
-import { throwIfAborted } from '../util/abort';
+import { type FitOptions, Random, throwIfAborted } from '../util';
+import type { Matrix } from '../ingest';
 import { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
 import { ClassSplitter, SortedColumns, type Criterion } from './exact-splitter';
 import { checkFitInput, growTree, type GrowLimits } from './tree-builder';

@@ -1,10 +1,9 @@
-import type { Matrix } from '../ingest/batch';
-import type { Random } from '../util/random';
+import type { Matrix } from '../ingest';
+import { type Random, FEATURE_THRESHOLD } from '../util';
 import { distinctSorted, finiteCount, lowerBound, midpoint } from './column-values';
 import { StablePartition } from './stable-partition';
 import type { Splitter } from './tree-builder';
 import type { TreeWriter } from './tree-storage';
-import { FEATURE_THRESHOLD } from '../util/feature-threshold';
 
 /**
  * Exact splitting for classification trees (the decision tree and the random forest):

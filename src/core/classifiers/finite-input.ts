@@ -1,4 +1,4 @@
-import type { Matrix } from '../ingest/batch';
+import type { Matrix } from '../ingest';
 
 /**
  * The input with every missing or non-finite value replaced by 0. Classifiers take

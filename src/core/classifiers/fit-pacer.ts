@@ -1,6 +1,4 @@
-import type { FitOptions } from '../util/fitting';
-import { throwIfAborted } from '../util/abort';
-import { nextTurn } from '../util/pacing';
+import { type FitOptions, throwIfAborted, nextTurn } from '../util';
 
 /** how often a long fit reports progress and lets the event loop run */
 const INTERVAL_MS = 100;

@@ -1,6 +1,5 @@
-import type { FitOptions } from '../util/fitting';
-import type { Matrix } from '../ingest/batch';
-import { Random } from '../util/random';
+import { type FitOptions, Random } from '../util';
+import type { Matrix } from '../ingest';
 import { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
 import { checkModelJSON, growLimits, validateLimits, type LimitParams } from './decision-tree';
 import { FitPacer } from './fit-pacer';

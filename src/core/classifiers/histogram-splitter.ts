@@ -1,4 +1,4 @@
-import type { Matrix } from '../ingest/batch';
+import type { Matrix } from '../ingest';
 import { distinctSorted, finiteCount, lowerBound, midpoint } from './column-values';
 import { StablePartition } from './stable-partition';
 import type { GrowLimits, Splitter } from './tree-builder';

@@ -1,5 +1,5 @@
-import type { FitOptions } from '../util/fitting';
-import type { Matrix } from '../ingest/batch';
+import type { FitOptions } from '../util';
+import type { Matrix } from '../ingest';
 import { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
 import { finiteInput } from './finite-input';
 import { softmaxRows } from './scores';

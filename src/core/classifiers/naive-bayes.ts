@@ -1,6 +1,5 @@
-import type { FitOptions } from '../util/fitting';
-import type { Matrix } from '../ingest/batch';
-import { throwIfAborted } from '../util/abort';
+import { type FitOptions, throwIfAborted } from '../util';
+import type { Matrix } from '../ingest';
 import { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
 import { finiteInput } from './finite-input';
 import { classCounts } from './labels';

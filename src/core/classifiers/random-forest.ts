@@ -1,7 +1,5 @@
-import type { FitOptions } from '../util/fitting';
-import type { Matrix } from '../ingest/batch';
-import { Random } from '../util/random';
-import { throwIfAborted } from '../util/abort';
+import { type FitOptions, Random, throwIfAborted } from '../util';
+import type { Matrix } from '../ingest';
 import { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
 import { checkModelJSON, classSplitter, DEFAULT_TREE_PARAMS, growLimits, meanProba, rowWeights, validateTreeParams, type TreeParams } from './decision-tree';
 import { FitPacer } from './fit-pacer';

@@ -1,4 +1,4 @@
-import type { Matrix } from '../ingest/batch';
+import type { Matrix } from '../ingest';
 import { dot, norm2 } from './vector';
 
 /**

@@ -1,4 +1,4 @@
-import type { Matrix } from '../ingest/batch';
+import type { Matrix } from '../ingest';
 import { classCounts } from './labels';
 import { TreeWriter, type Tree } from './tree-storage';
 

@@ -1,4 +1,4 @@
-import type { Matrix } from '../ingest/batch';
+import type { Matrix } from '../ingest';
 
 /**
  * A fitted CART tree as data: its flat arrays, their JSON form (checked when read back),

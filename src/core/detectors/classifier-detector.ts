@@ -1,6 +1,6 @@
 import type { Classifier, ClassifierJSON } from '../classifiers';
 import { createClassifier, loadClassifier, type ModelName } from '../classifiers';
-import type { Matrix } from '../ingest/batch';
+import type { Matrix } from '../ingest';
 import type { Detector, DetectorJSON, FitOptions, KnownClass, NamedRows } from './detector';
 
 /**

@@ -1,5 +1,5 @@
-import type { Matrix } from '../ingest/batch';
-import type { FitOptions, FitProgress } from '../util/fitting';
+import type { Matrix } from '../ingest';
+import type { FitOptions, FitProgress } from '../util';
 
 // every fit takes these; they live in util so classifiers and balancers need not import detectors
 export type { FitOptions, FitProgress };

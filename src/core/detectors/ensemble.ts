@@ -1,5 +1,5 @@
-import type { Matrix } from '../ingest/batch';
-import { quantile } from '../util/quantile';
+import type { Matrix } from '../ingest';
+import { quantile } from '../util';
 import type { Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
 
 /**

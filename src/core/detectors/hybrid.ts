@@ -1,6 +1,5 @@
-import { takeRows, type Matrix } from '../ingest/batch';
-import { benignRank, fitBenignRank, type BenignRank } from '../threshold/benign-rank';
-import { calibrate, type ThresholdSpec } from '../threshold/threshold';
+import { takeRows, type Matrix } from '../ingest';
+import { benignRank, fitBenignRank, type BenignRank, calibrate, type ThresholdSpec } from '../threshold';
 import { ClassifierDetector } from './classifier-detector';
 import type { Detector, DetectorJSON, DetectorLoader, FitOptions, KnownClass, NamedRows } from './detector';
 

@@ -1,5 +1,5 @@
-import type { Matrix } from '../ingest/batch';
-import { rocAuc } from '../metrics/roc';
+import type { Matrix } from '../ingest';
+import { rocAuc } from '../metrics';
 import type { FitOptions } from './detector';
 import { IsolationForest, type IsolationForestParams } from './isolation-forest';
 

@@ -1,13 +1,9 @@
-import type { Matrix } from '../ingest/batch';
-import { throwIfAborted } from '../util/abort';
-import { floorToFloat32 } from '../util/float32';
-import { nextTurn } from '../util/pacing';
-import { Random } from '../util/random';
+import type { Matrix } from '../ingest';
+import { throwIfAborted, floorToFloat32, nextTurn, Random, FEATURE_THRESHOLD } from '../util';
 import type { Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
 import { ISOLATION_FOREST_DEFAULTS, ORIGINAL_SYSTEM_PRESET as ORIGINAL_SETTINGS } from './defaults';
 import { completeForest, type Forest } from './isolation-forest-layout';
 import { ForestKernel } from './wasm/isolation-forest-kernel';
-import { FEATURE_THRESHOLD } from '../util/feature-threshold';
 
 export type { Forest };
 

@@ -1,5 +1,5 @@
 import { KMeans, type KMeansJSON } from '../classifiers';
-import type { Matrix } from '../ingest/batch';
+import type { Matrix } from '../ingest';
 import type { Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
 
 /**

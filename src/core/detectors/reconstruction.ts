@@ -12,10 +12,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLayersModel, type LayersModel, type Sequential } from '@tensorflow/tfjs-layers';
-import type { Matrix } from '../ingest/batch';
-import { throwIfAborted } from '../util/abort';
-import { nextTurn } from '../util/pacing';
-import { Random } from '../util/random';
+import type { Matrix } from '../ingest';
+import { throwIfAborted, nextTurn, Random } from '../util';
 import { RECONSTRUCTION_DEFAULTS as DEFAULTS } from './defaults';
 import type { Contributions, Detector, DetectorJSON, FitOptions } from './detector';
 import { seededGlorot, type WeightInitializer } from './tf-backend';

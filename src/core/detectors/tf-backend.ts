@@ -9,8 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { initializers } from '@tensorflow/tfjs-layers';
-import { Random } from '../util/random';
-import { messageOf } from '../util/errors';
+import { Random, messageOf } from '../util';
 
 export type BackendName = 'wasm' | 'cpu';
 

@@ -1,5 +1,5 @@
-import type { Batch } from '../ingest/batch';
-import { Random } from '../util/random';
+import type { Batch } from '../ingest';
+import { Random } from '../util';
 import { binOf, linearEdges, logEdges } from './histogram';
 
 /**

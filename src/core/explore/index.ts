@@ -2,6 +2,3 @@ export { linearEdges, logEdges, binOf, symlog, symexp } from './histogram';
 export { RangeScan, HistogramScan, scatterPoints, type ColumnHistogram, type NonFinite, type Side } from './feature-profile';
 export { inspectDataset, featureHistograms, type DatasetProfile, type InspectOptions } from './inspect';
 export { scoreDistributions, scoreBin, whatIf, type ScoreDistributions, type WhatIf, type ClassMeta } from './score-distributions';
-export { trainRun, type TrainRun, type TrainRunOptions, type TrainRunProgress } from './train-run';
-export { detectorSettings } from './detector-settings';
-export { Eta } from './eta';

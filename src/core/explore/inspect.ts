@@ -1,9 +1,5 @@
-import type { ColumnIssues, SkipReason } from '../ingest/counters';
-import { totalSkipped } from '../ingest/counters';
-import type { ClassVocabulary } from '../ingest/class-vocabulary';
-import { DatasetReader, type ReadProgress, type SourceFile } from '../ingest/dataset-reader';
-import type { Dialect } from '../schema/dialect';
-import type { Schema } from '../schema/schema';
+import { type ColumnIssues, type SkipReason, totalSkipped, type ClassVocabulary, DatasetReader, type ReadProgress, type SourceFile } from '../ingest';
+import type { Dialect, Schema } from '../schema';
 import { HistogramScan, RangeScan } from './feature-profile';
 
 /**

@@ -1,4 +1,4 @@
-import { quantile } from '../util/quantile';
+import { quantile } from '../util';
 
 /** Summary statistics of one column's values (all finite), from one sort. */
 export interface ColumnStats {

@@ -1,5 +1,5 @@
-import type { Matrix } from '../ingest/batch';
-import type { Schema } from '../schema/schema';
+import type { Matrix } from '../ingest';
+import type { Schema } from '../schema';
 import { robustStats } from './column-stats';
 
 /**

@@ -1,5 +1,5 @@
-import type { ClassInfo, Dialect } from '../schema/dialect';
-import { fnv1a } from '../util/hash';
+import type { ClassInfo, Dialect } from '../schema';
+import { fnv1a } from '../util';
 
 /** the longest class name kept whole; a label cell may be megabytes long */
 export const MAX_CLASS_NAME = 200;

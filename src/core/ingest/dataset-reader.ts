@@ -1,7 +1,5 @@
 import Papa from 'papaparse';
-import { cleanHeader, type Dialect } from '../schema/dialect';
-import { detectDialect, type Detection } from '../schema/detect';
-import type { Schema, SchemaColumn } from '../schema/schema';
+import { cleanHeader, type Dialect, detectDialect, type Detection, type Schema, type SchemaColumn, CICIOMT_V2_COLUMNS, ciciomtV2 } from '../schema';
 import type { Batch } from './batch';
 import { CellKind, parseNumericCell } from './cells';
 import { ClassVocabulary } from './class-vocabulary';
@@ -9,9 +7,7 @@ import { columnIssues, countSkip, newCounters, noteExample, type IngestCounters 
 import { ArrayCells, PlainRowCursor, type RowCells } from './row-cells';
 import { RecordSplitter } from './record-splitter';
 import { decodeText, InputError } from './text-stream';
-import { addCaptureCounters, captureClass, CaptureReading, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
-import { CICIOMT_V2_COLUMNS } from '../schema/cic-columns';
-import { ciciomtV2 } from '../schema/ciciomt2024';
+import { addCaptureCounters, captureClass, CaptureReading, formatCaptureCounters, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
 import { excerpt, nameList } from '../text';
 
 /** A file to read: in Node from `fs`, in the browser from a `File`. */
@@ -86,6 +82,7 @@ export class DatasetReader {
   private readonly batchSize: number;
   private readonly arrayCells = new ArrayCells();
   private readonly plainCells = new PlainRowCursor();
+  private lastClass: { name: string | null; index: number } = { name: null, index: -1 };
 
   constructor(
     private readonly sources: readonly SourceFile[],
@@ -168,9 +165,10 @@ export class DatasetReader {
     try {
       for await (const { rows } of reading.flows()) {
         for (let r = 0; r < rows.n; r++) {
-          const out = builder.row();
+          const out = builder.data;
+          const at = builder.offset;
           const off = r * rows.d;
-          for (let j = 0; j < order.length; j++) out[j] = rows.data[off + order[j]];
+          for (let j = 0; j < order.length; j++) out[at + j] = rows.data[off + order[j]];
           c.read++;
           c.accepted++;
           builder.commit(rows.classIndex[r], rows.time[r], ++summary.rows);
@@ -190,6 +188,8 @@ export class DatasetReader {
       this.captures ??= newCaptureCounters();
       addCaptureCounters(this.captures, reading.counters);
     }
+    // a capture none of whose packets made a flow is as empty as a CSV without rows: say what its packets were
+    if (summary.rows === 0) throw new InputError(`no flows could be made from ${source.name}: ${formatCaptureCounters(reading.counters)}`);
   }
 
   /**
@@ -323,10 +323,14 @@ export class DatasetReader {
       width: header.length,
       header,
       features: this.schema.columns.map((c) => ({ index: header.indexOf(c.name), column: c })),
+      featureIndex: Int32Array.from(this.schema.columns, (c) => header.indexOf(c.name)),
+      categorical: Uint8Array.from(this.schema.columns, (c) => (c.kind === 'categorical' ? 1 : 0)),
       label: labelColumn === null ? -1 : header.indexOf(labelColumn),
       time: timeColumn === null ? -1 : header.indexOf(timeColumn),
       classFromName: labelColumn === null && !this.options.keepUnlabelled ? dialect.labelOf(null, name) : null,
       labels: new Map(),
+      lastLabel: null,
+      lastClass: null,
     };
   }
 
@@ -343,7 +347,7 @@ export class DatasetReader {
       countSkip(c, 'repeated header', file, row, 'the header line again (files joined together?)');
       return;
     }
-    const className = layout.classFromName ?? (layout.label >= 0 ? labelOf(layout, cells.text(layout.label), file) : null);
+    const className = layout.classFromName ?? (layout.label >= 0 ? classOfCell(layout, cells, file) : null);
     if (className === null && !this.options.keepUnlabelled) {
       countSkip(
         c,
@@ -354,21 +358,25 @@ export class DatasetReader {
       );
       return;
     }
-    const out = builder.row();
+    // the row's values go straight into the batch's matrix; a skipped row is overwritten by the next
+    const out = builder.data;
+    const at = builder.offset;
+    const { featureIndex, categorical } = layout;
     let present = 0;
-    for (let j = 0; j < layout.features.length; j++) {
-      const { index, column } = layout.features[j];
-      if (column.kind === 'categorical') {
-        out[j] = categoryCode(column, cells.text(index).trim());
+    for (let j = 0; j < featureIndex.length; j++) {
+      const index = featureIndex[j];
+      if (categorical[j]) {
+        out[at + j] = categoryCode(layout.features[j].column, cells.text(index).trim());
         present++;
         continue;
       }
       const cell = cells.numeric(index);
-      out[j] = cell.value;
+      out[at + j] = cell.value;
       if (cell.kind === CellKind.Number) {
         present++;
         continue;
       }
+      const column = layout.features[j].column;
       const issues = columnIssues(c, column.name);
       if (cell.kind === CellKind.Infinite) {
         issues.infinite++;
@@ -385,8 +393,14 @@ export class DatasetReader {
       return;
     }
     const time = layout.time >= 0 ? cells.numeric(layout.time).value : NaN;
-    builder.commit(className === null ? -1 : this.classes.indexOf(className), Number.isFinite(time) ? time : row, row);
+    builder.commit(className === null ? -1 : this.classIndexOf(className), Number.isFinite(time) ? time : row, row);
     c.accepted++;
+  }
+
+  /** the vocabulary index of a class; rows come in runs of one class, so the last is remembered */
+  private classIndexOf(name: string): number {
+    if (name !== this.lastClass.name) this.lastClass = { name, index: this.classes.indexOf(name) };
+    return this.lastClass.index;
   }
 }
 
@@ -405,11 +419,26 @@ interface FileLayout {
   width: number;
   header: string[];
   features: { index: number; column: SchemaColumn }[];
+  /** features[j].index, for the per-row loop */
+  featureIndex: Int32Array;
+  /** 1 where features[j] is categorical */
+  categorical: Uint8Array;
   label: number;
   time: number;
   classFromName: string | null;
   /** label cell → class: a file repeats a handful of labels, so each is worked out once */
   labels: Map<string, string | null>;
+  /** the previous row's label cell and its class: labels come in runs */
+  lastLabel: string | null;
+  lastClass: string | null;
+}
+
+/** The class of a row's label cell (null: none), without a string per row while the label repeats. */
+function classOfCell(layout: FileLayout, cells: RowCells, file: string): string | null {
+  if (layout.lastLabel !== null && cells.is(layout.label, layout.lastLabel)) return layout.lastClass;
+  const cell = cells.text(layout.label);
+  layout.lastLabel = cell;
+  return (layout.lastClass = labelOf(layout, cell, file));
 }
 
 function labelOf(layout: FileLayout, cell: string, file: string): string | null {
@@ -424,11 +453,11 @@ function labelOf(layout: FileLayout, cell: string, file: string): string | null 
 /** Fills preallocated typed arrays one row at a time and hands them out as a batch. */
 class BatchBuilder {
   size = 0;
-  private data!: Float32Array;
+  /** the matrix being filled (a new one after each take) */
+  data!: Float32Array;
   private classIndex!: Int32Array;
   private time!: Float64Array;
   private rowNumber!: Float64Array;
-  private rowView!: Float32Array;
 
   constructor(
     private readonly d: number,
@@ -442,10 +471,9 @@ class BatchBuilder {
     return this.size === this.capacity;
   }
 
-  /** the feature slots of the next row; only kept if `commit` follows */
-  row(): Float32Array {
-    this.rowView = this.data.subarray(this.size * this.d, (this.size + 1) * this.d);
-    return this.rowView;
+  /** where the next row's feature slots start in `data`; they are kept only if `commit` follows */
+  get offset(): number {
+    return this.size * this.d;
   }
 
   commit(classIndex: number, time: number, rowNumber: number) {

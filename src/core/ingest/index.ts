@@ -1,6 +1,6 @@
 export { concatRows, matrix, takeRows, type Batch, type Matrix } from './batch';
 export { ClassVocabulary } from './class-vocabulary';
-export { totalSkipped, type IngestCounters, type SkipReason } from './counters';
+export { totalSkipped, type ColumnIssues, type IngestCounters, type SkipReason } from './counters';
 export { DatasetReader, type CaptureReadOptions, type FileSummary, type ReadOptions, type ReadProgress, type SourceFile } from './dataset-reader';
 export { InputError } from './text-stream';
 export { RowSample } from './row-sample';

@@ -1,4 +1,5 @@
 import { CellKind, parseNumericCell, type ParsedCell } from './cells';
+import { decimalValue } from './decimal';
 
 /**
  * One CSV row as the reader sees it: a field count, each field's text, and each field's
@@ -30,13 +31,20 @@ export class ArrayCells implements RowCells {
   }
 }
 
-/** Walks the rows of a block of whole records with no quote character in it. */
+/**
+ * Walks the rows of a block of whole records with no quote character in it. One pass over
+ * a row's characters finds its fields and reads each plain decimal (`-12.5`, `6`, `.25`,
+ * `2.9e-05`) as it goes (decimal.ts rounds it as `Number` does); anything else (`inf`,
+ * text, more than 19 significant digits) is left to the cell policy when asked for.
+ */
 export class PlainRowCursor implements RowCells {
   count = 0;
   private block = '';
   private at = 0;
   /** field j spans [starts[j], starts[j + 1] - 1) of the block */
   private starts = new Int32Array(64);
+  /** field j's value where it was a plain decimal, else NaN */
+  private values = new Float64Array(64);
 
   reset(block: string) {
     this.block = block;
@@ -53,13 +61,7 @@ export class PlainRowCursor implements RowCells {
       const start = this.at;
       this.at = nl + 1;
       if (stop === start) continue;
-      let count = 0;
-      this.starts[0] = start;
-      for (let i = start; i < stop; i++) {
-        if (s.charCodeAt(i) === 44) this.mark(++count, i + 1);
-      }
-      this.mark(++count, stop + 1);
-      this.count = count;
+      this.count = this.readFields(s, start, stop);
       return true;
     }
     return false;
@@ -74,48 +76,87 @@ export class PlainRowCursor implements RowCells {
   }
 
   numeric(j: number): ParsedCell {
-    return parseSpan(this.block, this.starts[j], this.starts[j + 1] - 1);
-  }
-
-  private mark(j: number, at: number) {
-    if (j >= this.starts.length) {
-      const grown = new Int32Array(this.starts.length * 2);
-      grown.set(this.starts);
-      this.starts = grown;
+    const v = this.values[j];
+    if (v === v) {
+      plain.value = v;
+      return plain;
     }
-    this.starts[j] = at;
+    return parseNumericCell(this.text(j));
+  }
+
+  /** the fields of the row [start, stop): their offsets and plain decimal values; returns their count */
+  private readFields(s: string, start: number, stop: number): number {
+    let count = 0;
+    let i = start;
+    for (;;) {
+      if (count + 1 >= this.starts.length) this.grow();
+      this.starts[count] = i;
+      let negative = false;
+      if (i < stop && s.charCodeAt(i) === 45) {
+        negative = true;
+        i++;
+      }
+      // significant digits: the first 15 in hi, up to 4 more in lo; digits and fraction count all, leading zeros too
+      // prettier-ignore
+      let hi = 0, lo = 0, loDigits = 0, significant = 0;
+      // prettier-ignore
+      let digits = 0, fraction = 0, c = 0;
+      let dot = false;
+      let plainNumber = true;
+      for (; i < stop; i++) {
+        c = s.charCodeAt(i);
+        const d = c - 48;
+        if (d >= 0 && d <= 9) {
+          digits++;
+          if (dot) fraction++;
+          if (significant < 15) {
+            hi = hi * 10 + d;
+            if (hi !== 0) significant++;
+          } else if (significant < 19) {
+            lo = lo * 10 + d;
+            loDigits++;
+            significant++;
+          } else plainNumber = false;
+        } else if (c === 46 && !dot) dot = true;
+        else break;
+      }
+      let exponent = 0;
+      if (i < stop && (c === 101 || c === 69) && digits > 0) {
+        // an exponent: e, an optional sign, at least one digit
+        i++;
+        const sign = i < stop && (s.charCodeAt(i) === 45 || s.charCodeAt(i) === 43) ? s.charCodeAt(i++) : 43;
+        let expDigits = 0;
+        for (; i < stop; i++) {
+          const d = s.charCodeAt(i) - 48;
+          if (d < 0 || d > 9) break;
+          if (exponent < 10_000) exponent = exponent * 10 + d;
+          expDigits++;
+        }
+        if (expDigits === 0) plainNumber = false;
+        if (sign === 45) exponent = -exponent;
+      }
+      if (i < stop && s.charCodeAt(i) !== 44) {
+        plainNumber = false;
+        const comma = s.indexOf(',', i);
+        i = comma === -1 || comma > stop ? stop : comma;
+      }
+      this.values[count] = plainNumber && digits > 0 ? decimalValue(negative, hi, lo, loDigits, exponent - fraction) : NaN;
+      count++;
+      if (i >= stop) break;
+      i++; // past the comma
+    }
+    this.starts[count] = stop + 1;
+    return count;
+  }
+
+  private grow() {
+    const starts = new Int32Array(this.starts.length * 2);
+    starts.set(this.starts);
+    this.starts = starts;
+    const values = new Float64Array(this.values.length * 2);
+    values.set(this.values);
+    this.values = values;
   }
 }
 
-const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 const plain: ParsedCell = { value: 0, kind: CellKind.Number };
-
-/**
- * A plain decimal (`-12.5`, `6`, `.25`) of at most 15 digits is read in place: an
- * integer below 2^53 divided by an exact power of ten is correctly rounded, so it
- * equals `Number(text)`. Anything else (exponents, long digits, `inf`, text) goes to
- * the general cell policy.
- */
-function parseSpan(s: string, a: number, b: number): ParsedCell {
-  let i = a;
-  const negative = i < b && s.charCodeAt(i) === 45;
-  if (negative) i++;
-  let m = 0;
-  let digits = 0;
-  let frac = 0;
-  let dot = false;
-  for (; i < b; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      m = m * 10 + (c - 48);
-      digits++;
-      if (dot) frac++;
-    } else if (c === 46 && !dot) dot = true;
-    else break;
-  }
-  if (i === b && digits > 0 && digits <= 15) {
-    plain.value = (negative ? -m : m) / POW10[frac];
-    return plain;
-  }
-  return parseNumericCell(s.slice(a, b));
-}

@@ -1,5 +1,5 @@
 import type { Batch, Matrix } from './batch';
-import { Random } from '../util/random';
+import { Random } from '../util';
 
 /**
  * Some rows of a reading (those a test picks), kept in file order, at most `capacity` of

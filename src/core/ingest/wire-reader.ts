@@ -1,8 +1,7 @@
 import type { Batch } from './batch';
 import { DatasetReader } from './dataset-reader';
 import { InputError } from './text-stream';
-import { cleanHeader, type Dialect } from '../schema/dialect';
-import { detectDialect } from '../schema/detect';
+import { cleanHeader, type Dialect, detectDialect } from '../schema';
 import { wireFraming } from './wire-message';
 
 /** why a whole message was not read (row-level reasons come from the reader's counters) */

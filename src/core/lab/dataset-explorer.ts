@@ -1,9 +1,7 @@
 import { featureHistograms, inspectDataset, scatterPoints, type DatasetProfile, type HistogramScan } from '../explore';
 import { DatasetReader } from '../ingest';
-import type { Schema } from '../schema/schema';
-import { blobFile, filePath } from '../util/files';
-import { fnv1a } from '../util/hash';
-import { throttle } from '../util/throttle';
+import type { Schema } from '../schema';
+import { blobFile, filePath, fnv1a, throttle } from '../util';
 import type { DatasetInfo, ExploreOptions, FeatureExploration, InspectProgress } from './train-api';
 
 /** progress across a worker boundary: often enough to move a bar */

@@ -1,11 +1,7 @@
 import type { BackendInfo as TfBackendInfo } from '../detectors';
-import type { SourceMeta } from '../replay/flow-batch';
-import type { LearningOptions } from '../replay/learning-period';
-import type { AdaptiveThresholdOptions } from '../threshold/adaptive';
-import type { LiveSummary } from '../store';
-import type { DetectPort } from '../replay/run-port';
-import type { ExportFormat } from '../store/export-run';
-import type { AlertGroup, RunRecord, StorageEstimate } from '../store/records';
+import type { SourceMeta, LearningOptions, DetectPort } from '../replay';
+import type { AdaptiveThresholdOptions } from '../threshold';
+import type { LiveSummary, ExportFormat, AlertGroup, RunRecord, StorageEstimate } from '../store';
 
 /** the scoring backend, and whether the page is cross-origin isolated (wasm threads need it) */
 export interface BackendInfo extends TfBackendInfo {

@@ -1,17 +1,22 @@
-import { isSupervised } from '../detectors/registry';
-import type { SourceFile } from '../ingest/dataset-reader';
-import { incompatibility, type Schema } from '../schema/schema';
-import type { FittedPipeline } from '../pipeline/fitted-pipeline';
-import { DetectSession, type ScoringModel } from '../replay/detect-session';
-import { closeInterruptedRuns } from '../replay/interrupted-runs';
-import type { LiveSummary } from '../store';
-import { chooseModels, ensureDefaultModels, pipelineOf, trainOnTheSpot, type FetchBytes } from '../replay/model-catalog';
-import { wallClock, type ReplayClock } from '../replay/replay-loop';
-import { simulatedTrainingFile } from '../replay/sim-training';
-import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../store/export-run';
-import type { AlertGroup, LabStore, ModelRecord, RunRecord } from '../store/records';
-import { blobFile } from '../util/files';
-import { messageOf } from '../util/errors';
+import { isSupervised } from '../detectors';
+import type { SourceFile } from '../ingest';
+import { incompatibility, type Schema } from '../schema';
+import type { FittedPipeline } from '../pipeline';
+import {
+  DetectSession,
+  type ScoringModel,
+  closeInterruptedRuns,
+  chooseModels,
+  ensureDefaultModels,
+  pipelineOf,
+  trainOnTheSpot,
+  type FetchBytes,
+  wallClock,
+  type ReplayClock,
+  simulatedTrainingFile,
+} from '../replay';
+import { type LiveSummary, EXPORT_FORMATS, exportRun, type ExportFormat, type AlertGroup, type LabStore, type ModelRecord, type RunRecord } from '../store';
+import { blobFile, messageOf } from '../util';
 import type { BackendInfo, DetectWorkerApi, PrepareRequest, StorageInfo } from './detect-api';
 
 /** What a host gives the detect service: its store, its scoring backend, and where the default models are. */

@@ -8,10 +8,8 @@
  *   DetectService (DetectWorkerApi): models, run record, `DetectSession`, summaries, stored runs
  *   TrainService  (TrainWorkerApi):  inspect, explore, evaluate, compare, train, stored models
  */
-export type { DetectorKind } from '../detectors/registry';
-export type { RateSpec } from '../replay/pacer';
-export type { SourceSpec } from '../replay/source-spec';
-export type { DetectPort, SourcePort } from '../replay/run-port';
+export type { DetectorKind } from '../detectors';
+export type { RateSpec, SourceSpec, DetectPort, SourcePort } from '../replay';
 export type { AttackInjection, FeedStatus, OpenResult, ScenarioList, SourceWorkerApi } from './source-api';
 export type { BackendInfo, DetectWorkerApi, PrepareRequest, RunArchiveApi, StorageInfo } from './detect-api';
 export type {

@@ -1,11 +1,8 @@
-import { FittedPipeline, type PipelineJSON } from '../pipeline';
-import { modelFileSet, readModelFileSet } from '../pipeline/model-files';
-import { dialectById } from '../schema/detect';
-import { incompatibility, type Schema } from '../schema/schema';
-import type { LabStore, ModelRecord } from '../store/records';
+import { FittedPipeline, type PipelineJSON, modelFileSet, readModelFileSet } from '../pipeline';
+import { dialectById, incompatibility, type Schema } from '../schema';
+import type { LabStore, ModelRecord } from '../store';
 import { describeThreshold } from '../threshold';
-import { lowerFirst, messageOf } from '../util/errors';
-import { filePath } from '../util/files';
+import { lowerFirst, messageOf, filePath } from '../util';
 import type { ModelSummary } from './train-api';
 
 /** trained models kept loaded: the newest few, saved or not (their threshold can still move) */

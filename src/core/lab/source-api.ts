@@ -1,8 +1,5 @@
-import type { ConnectionState } from '../mqtt/connection';
-import type { RateSpec } from '../replay/pacer';
-import type { SourceMeta } from '../replay/flow-batch';
-import type { SourcePort } from '../replay/run-port';
-import type { SourceSpec } from '../replay/source-spec';
+import type { ConnectionState } from '../mqtt';
+import type { RateSpec, SourceMeta, SourcePort, SourceSpec } from '../replay';
 
 /** An attack episode for the simulated network, starting now. */
 export interface AttackInjection {

@@ -1,12 +1,6 @@
-import { ReplayLoop } from '../replay/replay-loop';
-import type { FlowSource } from '../replay/flow-source';
-import type { RateSpec } from '../replay/pacer';
-import type { SourcePort } from '../replay/run-port';
-import { SimFlowSource } from '../replay/sim-source';
-import { openFlowSource, type SourceSpec } from '../replay/source-spec';
+import { ReplayLoop, type FlowSource, type RateSpec, type SourcePort, SimFlowSource, openFlowSource, type SourceSpec, MqttFlowSource } from '../replay';
 import { ATTACK_CLASSES, DEFAULT_SCENARIO, isAttackClass, SCENARIOS, Simulator } from '../sim';
 import type { AttackInjection, FeedStatus, OpenResult, ScenarioList, SourceWorkerApi } from './source-api';
-import { MqttFlowSource } from '../replay/mqtt-source';
 
 /**
  * The source side of a run, DOM-free: opens the source a spec names and replays it into

@@ -1,10 +1,10 @@
 import type { ModelName } from '../classifiers';
 import type { BackendInfo, DetectorKind, ModelKind } from '../detectors';
-import type { ScoreDistributions } from '../explore/score-distributions';
-import type { TrainRunProgress } from '../explore/train-run';
+import type { ScoreDistributions } from '../explore';
+import type { TrainRunProgress } from '../training';
 import type { Evaluation, PipelineProgress, SplitKind, TrainingSummary } from '../pipeline';
-import type { SourceSpec } from '../replay/source-spec';
-import type { ModelRecord } from '../store/records';
+import type { SourceSpec } from '../replay';
+import type { ModelRecord } from '../store';
 import type { BalanceMethod, CompareProgress, CompareResult, Task } from '../study';
 import type { Threshold } from '../threshold';
 
@@ -118,6 +118,8 @@ export interface CompareRequest {
   task: Task;
   balance: BalanceMethod;
   seed: number;
+  /** without test files: the later rows of each file (time, the default) or a random share */
+  split?: SplitKind;
 }
 
 /** "keep this model" of a comparison row: the model trained again on the same training files as a detector */

@@ -1,15 +1,12 @@
-import type { BackendInfo } from '../detectors';
-import { detectorSettings, trainRun } from '../explore';
+import { type BackendInfo, isClassifierDetector } from '../detectors';
+import { detectorSettings, trainRun } from '../training';
 import type { SourceFile } from '../ingest';
-import { evaluate, type PipelineProgress } from '../pipeline';
-import type { FittedPipeline } from '../pipeline';
+import { evaluate, type PipelineProgress, type FittedPipeline, fitSupervisedPipeline } from '../pipeline';
 import { simulationSource } from '../sim';
-import type { LabStore } from '../store/records';
+import type { LabStore } from '../store';
 import { compareModels, studyReportHtml, type CompareProgress } from '../study';
 import { describeThreshold, parseThreshold } from '../threshold';
-import { messageOf } from '../util/errors';
-import { blobFile } from '../util/files';
-import { throttle } from '../util/throttle';
+import { messageOf, blobFile, throttle } from '../util';
 import { DatasetExplorer } from './dataset-explorer';
 import { Jobs } from './jobs';
 import { ModelShelf } from './model-shelf';
@@ -29,8 +26,6 @@ import type {
   TrainResult,
   TrainWorkerApi,
 } from './train-api';
-import { isClassifierDetector } from '../detectors/classifier-detector';
-import { fitSupervisedPipeline } from '../pipeline/fit-supervised';
 
 /** What a host gives the train service: its store and its scoring backend. */
 export interface TrainHost {
@@ -90,6 +85,7 @@ export class TrainService implements TrainWorkerApi {
         ...sources(request),
         task: request.task,
         balance: request.balance,
+        split: request.split,
         seed: request.seed,
         signal,
         onProgress: throttle(onProgress, PROGRESS_MS, (p) => `${p.stage}${p.model}`),

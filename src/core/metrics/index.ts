@@ -5,6 +5,6 @@ export { countByClass, perClassRates, perFamilyRates, type ClassCounts, type Cla
 export { evaluateBinary, formatReport, type BinaryInput, type BinaryReport } from './report';
 export { averagePrecision, prAuc, prCurve, RankedScores, rocAuc, rocCurve, type PrCurve, type RocCurve } from './roc';
 export { scoreStats, scoreStatsByClass, type ScoreStats } from './score-stats';
-export { quantile, quantileOf } from '../util/quantile';
+export { quantile, quantileOf } from '../util';
 export { formatFixed, formatPercent, formatScore, formatTable, type Align } from './table';
 export { ksStatistic } from './two-sample';

@@ -1,4 +1,4 @@
-import { quantile, sortedWithoutNaN } from '../util/quantile';
+import { quantile, sortedWithoutNaN } from '../util';
 import { assertClass, assertSameLength } from './check';
 
 /** Summary of a group's scores; NaN scores are left out of all of it, `count` included. */

@@ -3,8 +3,7 @@
  * named like a CICIoMT2024 capture (`TCP_IP-DDoS-SYN_train.pcap`) gets that class, else the
  * rows are unlabelled (-1) and views show no recall or confusion for them.
  */
-import { ciciomtFileClass } from '../schema';
-import { ciciomtV2 } from '../schema/ciciomt2024';
+import { ciciomtFileClass, ciciomtV2 } from '../schema';
 
 /** the class a capture's rows get: the given label, the file name's known class, or null */
 export function captureClass(fileName: string, label?: string): string | null {

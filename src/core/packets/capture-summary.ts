@@ -6,7 +6,11 @@ export function formatCaptureCounters(c: CaptureCounters): string {
   const skipped = packetsSkipped(c);
   const reasons = Object.entries(c.skipped).map(([r, v]) => `${n(v ?? 0)} ${r}`);
   const undecoded = Object.entries(c.undecodedLinkTypes).map(([l, v]) => `${l}: ${n(v)}`);
-  const links = Object.entries(c.linkTypes).map(([l, v]) => `${l} ${n(v)}`);
+  // a link type not decoded is named once, with its detail, among the undecoded ones
+  const undecodedNames = Object.keys(c.undecodedLinkTypes);
+  const links = Object.entries(c.linkTypes)
+    .filter(([l]) => !undecodedNames.some((u) => u.startsWith(l)))
+    .map(([l, v]) => `${l} ${n(v)}`);
   const blocks = Object.entries(c.blocksSkipped).map(([b, v]) => `${n(v)} ${b}`);
   return [
     `${n(c.packets)} packets read: ${n(c.used)} used, ${n(skipped)} skipped${reasons.length ? ` (${reasons.join(', ')})` : ''}`,

@@ -7,7 +7,7 @@
  * back like a real file. Text cells are never formulas (addresses and MACs cannot start
  * with = + - @).
  */
-import { CICIOMT_V2_COLUMNS } from '../schema/cic-columns';
+import { CICIOMT_V2_COLUMNS } from '../schema';
 import type { PacketFlows } from './flow-extractor';
 
 /** columns the release writes as integers */

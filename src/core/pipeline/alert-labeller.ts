@@ -1,6 +1,5 @@
-import type { Matrix } from '../ingest/batch';
-import type { ClassVocabulary } from '../ingest/class-vocabulary';
-import type { Schema } from '../schema/schema';
+import type { Matrix, ClassVocabulary } from '../ingest';
+import type { Schema } from '../schema';
 import type { FittedPipeline } from './fitted-pipeline';
 
 /** How often the second stage named the class and the family of true alerts. */

@@ -1,8 +1,7 @@
-import type { ModelKind } from '../detectors/registry';
-import type { ClassVocabulary } from '../ingest/class-vocabulary';
-import { DatasetReader, type SourceFile } from '../ingest/dataset-reader';
-import { RankedScores } from '../metrics/roc';
-import type { Dialect } from '../schema/dialect';
+import type { ModelKind } from '../detectors';
+import { type ClassVocabulary, DatasetReader, type SourceFile } from '../ingest';
+import { RankedScores } from '../metrics';
+import type { Dialect } from '../schema';
 import type { FittedPipeline } from './fitted-pipeline';
 import { countTimeSplit, splitPart, type RowPredicate } from './row-split';
 import { ScoreLog } from './score-log';

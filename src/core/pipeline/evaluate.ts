@@ -1,13 +1,9 @@
-import type { SourceFile } from '../ingest/dataset-reader';
-import { DatasetReader } from '../ingest/dataset-reader';
-import { ClassVocabulary } from '../ingest/class-vocabulary';
-import { totalSkipped, type IngestCounters } from '../ingest/counters';
-import { InputError } from '../ingest/text-stream';
+import { type SourceFile, DatasetReader, ClassVocabulary, totalSkipped, type IngestCounters, InputError } from '../ingest';
+import type { CaptureCounters } from '../packets';
 import type { GridResult } from '../detectors';
 import { evaluateBinary, type BinaryReport } from '../metrics';
-import { verdicts } from '../threshold/threshold';
-import { AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold/adaptive';
-import type { Dialect } from '../schema/dialect';
+import { verdicts, AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold';
+import type { Dialect } from '../schema';
 import { fitPipeline, type FitPipelineOptions } from './fit';
 import type { FittedPipeline } from './fitted-pipeline';
 import { countTimeSplit, randomSplit, splitPart, type RowSplit, type SplitKind } from './row-split';
@@ -79,6 +75,8 @@ export interface Evaluation {
   adaptive: AdaptiveFigures | null;
   /** a hybrid against its two parts alone, per class */
   hybridParts: HybridComparison | null;
+  /** what the packet captures among the test files held (null: no captures) */
+  packets: CaptureCounters | null;
   warnings: string[];
 }
 
@@ -193,7 +191,9 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     alertLabels: labeller?.summary() ?? null,
     adaptive,
     hybridParts: parts?.compare(report, classes) ?? null,
-    warnings,
+    packets: reader.captures,
+    // a damaged capture keeps the packets before the damage: say what could not be read
+    warnings: [...warnings, ...(reader.captures?.problems ?? [])],
   };
 }
 

@@ -1,16 +1,12 @@
-import type { FitProgress } from '../util/fitting';
+import type { FitProgress } from '../util';
 import { ClassifierDetector } from '../detectors';
 import { HybridDetector } from '../detectors';
 import { createSupervised, type DetectorSettings, type SupervisedKind } from '../detectors';
-import { takeRows, type Matrix } from '../ingest/batch';
-import type { ClassVocabulary } from '../ingest/class-vocabulary';
-import type { SourceFile } from '../ingest/dataset-reader';
-import { InputError } from '../ingest/text-stream';
-import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams } from '../features/preprocessor';
-import { captureTimeColumns } from '../features/drifting-columns';
-import type { Dialect } from '../schema/dialect';
+import { takeRows, type Matrix, type ClassVocabulary, type SourceFile, InputError } from '../ingest';
+import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams, captureTimeColumns } from '../features';
+import type { Dialect } from '../schema';
 import { readLabelled, type LabelledSet } from './labelled-set';
-import { calibrate, type ThresholdSpec } from '../threshold/threshold';
+import { calibrate, type ThresholdSpec } from '../threshold';
 import { DEFAULT_MAX_TRAIN_ROWS, MIN_BENIGN_ROWS, type PipelineProgress } from './fit';
 import { FittedPipeline } from './fitted-pipeline';
 

@@ -1,18 +1,22 @@
 import { createDetector, type DetectorKind, type DetectorSettings } from '../detectors';
 import type { Detector } from '../detectors';
-import type { FitProgress } from '../util/fitting';
+import { type FitProgress, Random } from '../util';
 import { gridSearchIsolationForest, type GridResult, type IsolationForestGrid } from '../detectors';
-import { concatRows, fileStretches, takeRows, type Matrix } from '../ingest';
-import { ClassVocabulary } from '../ingest/class-vocabulary';
-import { DatasetReader, type ReadProgress, type SourceFile } from '../ingest/dataset-reader';
-import { InputError } from '../ingest/text-stream';
-import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams } from '../features/preprocessor';
-import { captureTimeColumns } from '../features/drifting-columns';
-import type { Dialect } from '../schema/dialect';
-import type { Schema } from '../schema/schema';
-import { calibrate, type ThresholdSpec } from '../threshold/threshold';
-import { Random } from '../util/random';
-import { RowSample } from '../ingest/row-sample';
+import {
+  concatRows,
+  fileStretches,
+  takeRows,
+  type Matrix,
+  ClassVocabulary,
+  DatasetReader,
+  type ReadProgress,
+  type SourceFile,
+  InputError,
+  RowSample,
+} from '../ingest';
+import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams, captureTimeColumns } from '../features';
+import type { Dialect, Schema } from '../schema';
+import { calibrate, type ThresholdSpec } from '../threshold';
 import { FittedPipeline } from './fitted-pipeline';
 import { filterBatch } from './row-split';
 

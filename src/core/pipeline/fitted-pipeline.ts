@@ -1,11 +1,10 @@
 import type { Detector, DetectorJSON } from '../detectors';
 import { loadDetector } from '../detectors';
-import type { Matrix } from '../ingest/batch';
-import { Preprocessor, type PreprocessorJSON } from '../features/preprocessor';
-import { incompatibility, type Schema } from '../schema/schema';
-import { dialectById } from '../schema/detect';
+import type { Matrix } from '../ingest';
+import { Preprocessor, type PreprocessorJSON } from '../features';
+import { incompatibility, type Schema, dialectById } from '../schema';
 import { displayText, nameList } from '../text';
-import type { Threshold } from '../threshold/threshold';
+import type { Threshold } from '../threshold';
 
 /** What a fit learned from, for the model card and for "model for another schema" errors. */
 export interface TrainingSummary {

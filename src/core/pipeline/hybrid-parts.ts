@@ -1,6 +1,5 @@
 import type { HybridDetector } from '../detectors';
-import type { Matrix } from '../ingest/batch';
-import type { ClassVocabulary } from '../ingest/class-vocabulary';
+import type { Matrix, ClassVocabulary } from '../ingest';
 import { evaluateBinary, type BinaryReport } from '../metrics';
 import { ScoreLog } from './score-log';
 

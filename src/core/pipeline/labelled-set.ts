@@ -1,10 +1,5 @@
-import { ClassVocabulary } from '../ingest/class-vocabulary';
-import { DatasetReader, type ReadProgress, type SourceFile } from '../ingest/dataset-reader';
-import { RowSample } from '../ingest/row-sample';
-import type { Matrix } from '../ingest/batch';
-import type { Dialect } from '../schema/dialect';
-import type { Schema } from '../schema/schema';
-import { totalSkipped } from '../ingest/counters';
+import { ClassVocabulary, DatasetReader, type ReadProgress, type SourceFile, RowSample, type Matrix, totalSkipped } from '../ingest';
+import type { Dialect, Schema } from '../schema';
 import { filterBatch } from './row-split';
 
 /** What the models learn to tell apart: benign/attack, every class, or every attack family. */

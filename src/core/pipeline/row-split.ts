@@ -1,7 +1,5 @@
-import type { Batch } from '../ingest/batch';
-import type { ClassVocabulary } from '../ingest/class-vocabulary';
-import { DatasetReader, type ReadOptions, type SourceFile } from '../ingest/dataset-reader';
-import type { Dialect } from '../schema/dialect';
+import { type Batch, type ClassVocabulary, DatasetReader, type ReadOptions, type SourceFile } from '../ingest';
+import type { Dialect } from '../schema';
 
 /**
  * How the rows of the training files are split when no test files are given.
@@ -41,6 +39,12 @@ export function isTestRow(fileIndex: number, rowNumber: number, seed: number, te
   h = Math.imul(h, 0x846ca68b);
   h ^= h >>> 16;
   return (h >>> 0) / 4294967296 < testFraction;
+}
+
+/** How a split chose its test rows, in one phrase ("time: the last 30 % of each file and class tested, the rest trained on"). */
+export function describeSplit(split: { kind: SplitKind; test_fraction: number }): string {
+  const time = split.kind === 'time';
+  return `${split.kind}: the ${time ? 'last' : 'random'} ${Math.round(100 * split.test_fraction)} % of each file${time ? ' and class' : ''} tested, the rest trained on`;
 }
 
 export function randomSplit(testFraction: number, seed: number): RowSplit {

@@ -1,5 +1,4 @@
-import type { AlertGroup } from '../store/records';
-import type { AlertSample } from '../store/run-summary';
+import type { AlertGroup, AlertSample } from '../store';
 
 /** samples a group keeps: its first alert and the newest few */
 export const GROUP_SAMPLES = 4;

@@ -1,19 +1,25 @@
-import { takeRows, type Matrix } from '../ingest/batch';
+import { takeRows, type Matrix } from '../ingest';
 import type { NamedRows } from '../detectors';
-import type { FittedPipeline } from '../pipeline/fitted-pipeline';
-import type { Schema } from '../schema/schema';
-import { protocolIndexer } from '../store/flow-protocol';
-import type { FlowChunk, LabStore, RunRecord } from '../store/records';
-import { isStorageFullError } from '../store/storage-full';
+import type { FittedPipeline } from '../pipeline';
+import type { Schema } from '../schema';
+import {
+  protocolIndexer,
+  type FlowChunk,
+  type LabStore,
+  type RunRecord,
+  isStorageFullError,
+  type AlertSample,
+  type LiveSummary,
+  type RunState,
+} from '../store';
 import { AlertGrouper } from './alert-groups';
 import { CreditLedger } from './credits';
 import type { FlowBatch, SourceMessage, SourceMeta } from './flow-batch';
 import { LiveAggregator, RECENT_ALERTS } from './live-aggregator';
-import type { AlertSample, LiveSummary, RunState } from '../store/run-summary';
 import type { ReplayClock } from './replay-loop';
-import { messageOf } from '../util/errors';
+import { messageOf } from '../util';
 import { LEARNING_REASON, LearningPeriod, type LearningOptions } from './learning-period';
-import { AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold/adaptive';
+import { AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold';
 
 /** A model ready to score, with the name its scores are stored under. */
 export interface ScoringModel {

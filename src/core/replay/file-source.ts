@@ -1,13 +1,10 @@
-import { ClassVocabulary } from '../ingest/class-vocabulary';
+import { ClassVocabulary, DatasetReader, type SourceFile, InputError, type Batch } from '../ingest';
 import { isCaptureName } from '../packets';
-import { DatasetReader, type SourceFile } from '../ingest/dataset-reader';
-import { InputError } from '../ingest/text-stream';
 import { nameList } from '../text';
-import type { Batch } from '../ingest/batch';
-import type { Schema } from '../schema/schema';
+import type { Schema } from '../schema';
 import { NO_DEVICE, type SourceMeta } from './flow-batch';
 import type { FlowRows, FlowSource } from './flow-source';
-import type { ByteFile } from '../util/files';
+import type { ByteFile } from '../util';
 
 // a file is read from any byte (a browser `File`'s `slice`, a Node buffer) and only ever
 // streamed, so several GB work

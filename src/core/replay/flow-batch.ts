@@ -1,7 +1,6 @@
-import type { Batch } from '../ingest/batch';
-import type { ClassInfo } from '../schema/dialect';
-import type { Schema } from '../schema/schema';
-import { NO_DEVICE } from '../store/records';
+import type { Batch } from '../ingest';
+import type { ClassInfo, Schema } from '../schema';
+import { NO_DEVICE } from '../store';
 
 /**
  * What the source worker hands the detect worker: a batch of raw flows plus where they

@@ -1,4 +1,4 @@
-import type { Batch } from '../ingest/batch';
+import type { Batch } from '../ingest';
 import type { SourceMeta } from './flow-batch';
 
 /** Raw flows as a source yields them: a batch plus each row's device. */

@@ -18,7 +18,7 @@ export { FileFlowSource, type ByteFile } from './file-source';
 export { NO_DEVICE, transferablesOf, type FlowBatch, type SinkMessage, type SourceMessage, type SourceMeta } from './flow-batch';
 export type { FlowRows, FlowSource } from './flow-source';
 export { LiveAggregator, RECENT_ALERTS, type AggregatorSetup } from './live-aggregator';
-export { MAX_BUCKETS, emptySummary, type AlertSample, type FlowCounters, type LiveSeries, type LiveSummary, type RunState } from '../store/run-summary';
+export { MAX_BUCKETS, emptySummary, type AlertSample, type FlowCounters, type LiveSeries, type LiveSummary, type RunState } from '../store';
 export {
   chooseModels,
   defaultModelId,
@@ -28,6 +28,7 @@ export {
   trainOnTheSpot,
   MODEL_INDEX_FORMAT,
   type DefaultModelIndex,
+  type FetchBytes,
   type ModelChoice,
 } from './model-catalog';
 export { plainRate, ReplayPacer, UNTIMED_RATE, type PacerPlan, type RateSpec } from './pacer';
@@ -39,3 +40,5 @@ export { simulatedTrainingFile, SIM_TRAINING_ROWS } from './sim-training';
 export { TimeBuckets, SCORE_BINS } from './time-buckets';
 export { linkedPorts, type DetectPort, type RunPort, type SourcePort } from './run-port';
 export { openFlowSource, plainSource, sourceLabel, sourceRecord, type MqttSpec, type SourceSpec } from './source-spec';
+export { LearningPeriod, LEARNING_REASON, MIN_LEARNING_FLOWS, type LearningOptions } from './learning-period';
+export { closeInterruptedRuns, NOT_STORED, type InterruptedRunsOptions } from './interrupted-runs';

@@ -1,6 +1,5 @@
-import type { LabStore, RunRecord } from '../store/records';
+import type { LabStore, RunRecord, FlowCounters, RunState } from '../store';
 import { DEFAULT_PERSIST_MS } from './detect-session';
-import type { FlowCounters, RunState } from '../store/run-summary';
 import { summaryFromStore } from './stored-summary';
 
 /** why flows that were scored but never stored are counted as skipped */

@@ -1,10 +1,8 @@
 import type { DetectorKind } from '../detectors';
-import { concatRows, type Batch, type Matrix } from '../ingest/batch';
-import { fitBenignRows } from '../pipeline/fit';
-import type { FittedPipeline } from '../pipeline/fitted-pipeline';
-import { dialectById } from '../schema/detect';
-import type { Schema } from '../schema/schema';
-import type { LearningState, LearningStatus } from '../store/run-summary';
+import { concatRows, type Batch, type Matrix } from '../ingest';
+import { fitBenignRows, type FittedPipeline } from '../pipeline';
+import { dialectById, type Schema } from '../schema';
+import type { LearningState, LearningStatus } from '../store';
 
 /**
  * A learning period at the start of a feed from an unknown network, as Kitsune's grace

@@ -1,8 +1,7 @@
-import { LatencyHistogram } from '../metrics/latency';
-import type { ClassInfo } from '../schema/dialect';
-import { PROTOCOLS } from '../store/flow-protocol';
+import { LatencyHistogram } from '../metrics';
+import type { ClassInfo } from '../schema';
+import { PROTOCOLS, type AlertSample, type FlowCounters, type LiveSummary, type RunState } from '../store';
 import type { FlowBatch } from './flow-batch';
-import type { AlertSample, FlowCounters, LiveSummary, RunState } from '../store/run-summary';
 import { TimeBuckets } from './time-buckets';
 
 /** the newest alerts a summary carries */

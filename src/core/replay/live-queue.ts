@@ -1,4 +1,4 @@
-import { wireFraming } from '../ingest/wire-message';
+import { wireFraming } from '../ingest';
 
 /** A message as the broker delivered it. */
 export interface LiveMessage {

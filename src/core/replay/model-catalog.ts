@@ -1,8 +1,7 @@
-import type { SourceFile } from '../ingest/dataset-reader';
-import { fitPipeline } from '../pipeline/fit';
-import { FittedPipeline, PIPELINE_FILE, type PipelineJSON } from '../pipeline/fitted-pipeline';
-import { incompatibility, type Schema } from '../schema/schema';
-import type { LabStore, ModelRecord } from '../store/records';
+import type { SourceFile } from '../ingest';
+import { fitPipeline, FittedPipeline, PIPELINE_FILE, type PipelineJSON } from '../pipeline';
+import { incompatibility, type Schema } from '../schema';
+import type { LabStore, ModelRecord } from '../store';
 
 /** `public/models/index.json` */
 export interface DefaultModelIndex {

@@ -1,8 +1,6 @@
-import { concatRows, type Batch } from '../ingest/batch';
-import { InputError } from '../ingest/text-stream';
-import { WireReader } from '../ingest/wire-reader';
-import { MqttConnection, type ConnectionState, type MqttConnectionOptions, type QoS } from '../mqtt/connection';
-import type { Dialect } from '../schema/dialect';
+import { concatRows, type Batch, InputError, WireReader } from '../ingest';
+import { MqttConnection, type ConnectionState, type MqttConnectionOptions, type QoS } from '../mqtt';
+import type { Dialect } from '../schema';
 import { copySchema } from './file-source';
 import { NO_DEVICE, type SourceMeta } from './flow-batch';
 import type { FlowRows, FlowSource } from './flow-source';

@@ -2,7 +2,7 @@ import { CreditGate } from './credits';
 import { transferablesOf, type FlowBatch, type SourceMessage } from './flow-batch';
 import type { FlowRows, FlowSource } from './flow-source';
 import { ReplayPacer, type RateSpec } from './pacer';
-import { messageOf } from '../util/errors';
+import { messageOf } from '../util';
 
 export interface ReplayClock {
   /** ms on a clock shared by the workers: `performance.timeOrigin + performance.now()` */

@@ -1,5 +1,5 @@
-import { ciciomtV2 } from '../schema/ciciomt2024';
-import type { Simulator } from '../sim/simulator';
+import { ciciomtV2 } from '../schema';
+import type { Simulator } from '../sim';
 import type { SourceMeta } from './flow-batch';
 import type { FlowRows, FlowSource } from './flow-source';
 

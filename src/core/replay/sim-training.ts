@@ -1,5 +1,5 @@
-import type { SourceFile } from '../ingest/dataset-reader';
-import { simulationSource } from '../sim/csv-file';
+import type { SourceFile } from '../ingest';
+import { simulationSource } from '../sim';
 
 /** rows of a scenario an on-the-spot model learns from when there is no stored model for simulated flows */
 export const SIM_TRAINING_ROWS = 20_000;

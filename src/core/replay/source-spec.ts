@@ -1,14 +1,13 @@
-import { InputError } from '../ingest/text-stream';
+import { InputError } from '../ingest';
 import { SCENARIOS, Simulator } from '../sim';
-import type { RunRecord } from '../store/records';
+import type { RunRecord } from '../store';
 import { blobFile, withoutCredentials } from '../util';
 import { FileFlowSource } from './file-source';
 import type { FlowSource } from './flow-source';
 import { SimFlowSource } from './sim-source';
 import { MqttFlowSource } from './mqtt-source';
-import { brokerUrl, type QoS } from '../mqtt/connection';
-import { dialectById } from '../schema/detect';
-import type { DialectId } from '../schema/dialect';
+import { brokerUrl, type QoS } from '../mqtt';
+import { dialectById, type DialectId } from '../schema';
 
 /**
  * Where a run's flows come from, as the page (or a command line) names it. A new kind of

@@ -1,8 +1,6 @@
-import { protocolIndexer } from '../store/flow-protocol';
-import type { LabStore, RunRecord } from '../store/records';
+import { protocolIndexer, type LabStore, type RunRecord, type LiveSummary } from '../store';
 import type { FlowBatch } from './flow-batch';
 import { LiveAggregator } from './live-aggregator';
-import type { LiveSummary } from '../store/run-summary';
 
 /** chunks read from the store at a time while a summary is rebuilt */
 const PAGE = 16;

@@ -1,4 +1,4 @@
-import { MAX_BUCKETS, type LiveSeries } from '../store/run-summary';
+import { MAX_BUCKETS, type LiveSeries } from '../store';
 
 /**
  * Equal time buckets over a run's time axis, at most `MAX_BUCKETS` of them: when a time

@@ -4,4 +4,5 @@ export type { Schema, SchemaColumn } from './schema';
 export { incompatibility } from './schema';
 export { detectDialect, dialectById, KNOWN_DIALECTS, MIN_CONFIDENCE, type Detection } from './detect';
 export { genericDialect, type GenericOptions } from './generic';
-export { ciciomtClass, ciciomtFileClass } from './ciciomt2024';
+export { ciciomtClass, ciciomtFileClass, ciciomtV1, ciciomtV2 } from './ciciomt2024';
+export { CICIOMT_V1_COLUMNS, CICIOMT_V2_COLUMNS, CICIOT2023_COLUMNS } from './cic-columns';

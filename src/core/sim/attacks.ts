@@ -3,7 +3,7 @@
  * release, named exactly as its v2 dialect names them (TCP_IP file parts folded), with how
  * a caption says it and how many flow rows per second it makes at intensity 1.
  */
-import { ciciomtV2 } from '../schema/ciciomt2024';
+import { ciciomtV2 } from '../schema';
 import { ATTACK_WINDOWS } from './profiles';
 
 export type AttackClass =

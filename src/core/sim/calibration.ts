@@ -3,10 +3,9 @@
  * Kolmogorov–Smirnov statistic between simulated rows and the real rows of that class
  * (∞ counts as a value above every finite one, in both samples).
  */
-import type { Batch } from '../ingest/batch';
-import type { ClassVocabulary } from '../ingest/class-vocabulary';
+import type { Batch, ClassVocabulary } from '../ingest';
 import { formatTable, ksStatistic, quantileOf } from '../metrics';
-import { CICIOMT_V2_COLUMNS } from '../schema/cic-columns';
+import { CICIOMT_V2_COLUMNS } from '../schema';
 import { SIM_CLASSES } from './attacks';
 import { FEATURE_COUNT } from '../packets';
 import { sampleClass } from './simulator';

@@ -1,4 +1,4 @@
-import type { SourceFile } from '../ingest/dataset-reader';
+import type { SourceFile } from '../ingest';
 import { simulateCsv } from './defaults';
 import { scenarioById } from './scenarios';
 

@@ -5,7 +5,7 @@
  * an infinite `Rate` as `inf`, floats in their shortest float32 form. The v2 dialect reads
  * it back like a real file.
  */
-import { CICIOMT_V2_COLUMNS } from '../schema/cic-columns';
+import { CICIOMT_V2_COLUMNS } from '../schema';
 import { attackTypeCell, featureCells, timeCell } from '../packets';
 import type { SimBatch } from './simulator';
 

@@ -6,7 +6,7 @@
  * Nothing here allocates per packet or per row.
  */
 
-import { F, shareBit, WindowStats } from '../packets/window-stats';
+import { F, shareBit, WindowStats } from '../packets';
 import { normalTable } from './rng';
 
 export type Protocol = 'tcp' | 'udp' | 'icmp' | 'igmp' | 'arp';

@@ -1,8 +1,5 @@
-import type { Batch } from '../ingest/batch';
-import { ClassVocabulary } from '../ingest/class-vocabulary';
-import { CICIOMT_V2_COLUMNS } from '../schema/cic-columns';
-import { ciciomtV2 } from '../schema/ciciomt2024';
-import type { Schema } from '../schema/schema';
+import { type Batch, ClassVocabulary } from '../ingest';
+import { CICIOMT_V2_COLUMNS, ciciomtV2, type Schema } from '../schema';
 import { ATTACKS, attackFamily, SIM_CLASSES, type AttackClass } from './attacks';
 import { FEATURE_COUNT } from '../packets';
 import { WindowMix, type PacketSink } from './packets';

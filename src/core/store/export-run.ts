@@ -1,4 +1,4 @@
-import { csvCell, csvNumber, float32Text, jsonNumber, lpKey, lpMeasurement, lpString, lpTimestampNs, snakeCase } from './export-format';
+import { csvCell, csvNumber, float32Text, jsonNumber, lpKey, lpMeasurement, lpString, lpTimestampNs, snakeCase } from './export-values';
 import { PROTOCOLS, protocolIndexer } from './flow-protocol';
 import { NO_DEVICE, type FlowChunk, type LabStore, type RunRecord } from './records';
 

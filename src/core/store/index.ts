@@ -7,4 +7,15 @@ export { PROTOCOLS, protocolIndexer, flowProtocol, type ProtocolName } from './f
 export { InfluxSink, writeEndpoint, type InfluxSinkOptions, type InfluxTarget } from './influx-sink';
 export { MqttAlertPublisher } from './mqtt-alerts';
 export { MemoryStore, MEMORY_RETENTION_ROWS, type ChunkSink } from './memory-store';
-export { MAX_BUCKETS, emptySummary, type AlertSample, type FlowCounters, type LiveSeries, type LiveSummary, type RunState } from './run-summary';
+export {
+  MAX_BUCKETS,
+  emptySummary,
+  type AlertSample,
+  type FlowCounters,
+  type LearningState,
+  type LearningStatus,
+  type LiveSeries,
+  type LiveSummary,
+  type RunState,
+} from './run-summary';
+export { NO_DEVICE } from './records';

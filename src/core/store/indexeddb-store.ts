@@ -1,5 +1,5 @@
 import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { PipelineJSON } from '../pipeline/fitted-pipeline';
+import type { PipelineJSON } from '../pipeline';
 import { ChunkLedger } from './chunk-ledger';
 import type { AlertGroup, DatasetRecord, FlowChunk, LabStore, ModelRecord, RunRecord, StorageEstimate } from './records';
 import { isQuotaError, StorageFullError } from './storage-full';

@@ -1,4 +1,4 @@
-import type { MqttConnection, QoS } from '../mqtt/connection';
+import type { MqttConnection, QoS } from '../mqtt';
 import { detectorsOf, ndjsonWriter, type RowWriter } from './export-run';
 import type { FlowChunk, RunRecord } from './records';
 

@@ -1,5 +1,5 @@
 import type { AlertSample, LiveSummary } from './run-summary';
-import type { PipelineJSON } from '../pipeline/fitted-pipeline';
+import type { PipelineJSON } from '../pipeline';
 
 /**
  * What the lab keeps across reloads. Scored flows are stored as columnar chunks (one

@@ -1,8 +1,6 @@
-import { ctganBalance } from '../balance/ctgan';
-import { randomOversample } from '../balance/random-oversample';
-import { smote } from '../balance/smote';
-import type { FitOptions } from '../util/fitting';
-import type { Matrix } from '../ingest/batch';
+import { ctganBalance, randomOversample, smote } from '../balance';
+import type { FitOptions } from '../util';
+import type { Matrix } from '../ingest';
 
 export type BalanceMethod = 'none' | 'oversample' | 'smote' | 'ctgan';
 export const BALANCE_METHODS: readonly BalanceMethod[] = ['none', 'oversample', 'smote', 'ctgan'];

@@ -1,24 +1,33 @@
 import { createClassifier, MODEL_NAMES, type ModelName } from '../classifiers';
-import type { FitProgress } from '../util/fitting';
+import type { FitProgress } from '../util';
 import { createDetector, type DetectorKind } from '../detectors';
-import { takeRows, type Matrix } from '../ingest/batch';
-import type { SourceFile } from '../ingest/dataset-reader';
-import { DEFAULT_PREPROCESSOR, Preprocessor } from '../features/preprocessor';
-import { findRunningCounters } from '../features/running-counters';
+import { takeRows, type Matrix, type SourceFile } from '../ingest';
+import { DEFAULT_PREPROCESSOR, Preprocessor, findRunningCounters } from '../features';
 import { multiclassConfusion, multiclassScores, type ClassScores } from '../metrics';
-import type { Dialect } from '../schema/dialect';
-import { calibrate } from '../threshold/threshold';
-import { Random } from '../util/random';
-import { DEFAULT_HOLDOUT, splitHoldout } from '../pipeline/fit';
+import type { Dialect } from '../schema';
+import { calibrate } from '../threshold';
+import {
+  DEFAULT_HOLDOUT,
+  latestHoldout,
+  countTimeSplit,
+  randomSplit,
+  type RowSplit,
+  type SplitKind,
+  readLabelled,
+  targets,
+  type LabelledSet,
+  type Task,
+} from '../pipeline';
 import { balance, type BalanceMethod } from './balance-step';
-import { columnQuality } from '../balance/synthetic-quality';
-import { readLabelled, targets, type LabelledSet, type Task } from '../pipeline/labelled-set';
+import { columnQuality } from '../balance';
 
 export interface CompareOptions {
   train: SourceFile[];
-  /** without test files, a seeded, stratified `testFraction` of the training rows is held out */
+  /** without test files, `testFraction` of the training rows is held out, as `split` says */
   test?: SourceFile[];
   testFraction?: number;
+  /** without test files: the later rows of each file test (time, the default) or a seeded random share */
+  split?: SplitKind;
   task: Task;
   balance: BalanceMethod;
   models?: readonly ModelName[];
@@ -69,7 +78,15 @@ export interface CompareResult {
   /** synthetic training rows against the real ones of their class: median and worst KS statistic over the features */
   synthetic_quality: Record<string, { rows: number; median_ks: number; max_ks: number; worst_feature: string }> | null;
   notes: string[];
-  settings: { seed: number; test_fraction: number | null; max_rows: number; features: string[]; excluded: Record<string, string> };
+  settings: {
+    seed: number;
+    test_fraction: number | null;
+    /** how the training files were split, when no test files were given */
+    split: { kind: SplitKind; test_fraction: number } | null;
+    max_rows: number;
+    features: string[];
+    excluded: Record<string, string>;
+  };
 }
 
 export const DEFAULT_DETECTORS: readonly Exclude<DetectorKind, 'ensemble'>[] = ['iforest', 'ae'];
@@ -84,18 +101,26 @@ export async function compareModels(options: CompareOptions): Promise<CompareRes
   const notes: string[] = [];
 
   progress({ stage: 'read', done: 0, total: 2 });
-  const read = await readLabelled(options.train, undefined, { dialect: options.dialect, maxRows, seed, signal: options.signal });
+  const testFraction = options.testFraction ?? DEFAULT_TEST_FRACTION;
+  const splitting = !options.test?.length;
+  // the time split counts each file's rows first; its vocabulary numbers the classes of both readings
+  const counted =
+    splitting && (options.split ?? 'time') === 'time'
+      ? await countTimeSplit(options.train, testFraction, { dialect: options.dialect, signal: options.signal })
+      : null;
+  const split: RowSplit | null = counted?.split ?? (splitting ? randomSplit(testFraction, seed) : null);
+  const readOptions = { dialect: counted?.dialect ?? options.dialect, maxRows, signal: options.signal };
+  const isTest = split?.isTest;
+  const read = await readLabelled(options.train, counted?.vocabulary, { ...readOptions, seed, excludeRow: isTest });
   const vocabulary = read.vocabulary;
-  let trainSet = read.set;
-  let testSet: LabelledSet;
-  let testRows: LabelledSet['rows'] | null = null;
-  if (options.test?.length) {
-    const t = await readLabelled(options.test, vocabulary, { dialect: trainSet.dialect, maxRows, seed: seed + 1, signal: options.signal });
-    testSet = t.set;
-    testRows = testSet.rows;
-  } else {
-    [trainSet, testSet] = stratifiedSplit(trainSet, options.testFraction ?? DEFAULT_TEST_FRACTION, seed);
-  }
+  const trainSet = read.set;
+  const t = await readLabelled(splitting ? options.train : options.test!, vocabulary, {
+    ...readOptions,
+    dialect: trainSet.dialect,
+    seed: seed + 1,
+    excludeRow: isTest && ((f, r, c) => !isTest(f, r, c)),
+  });
+  const testSet = t.set;
   progress({ stage: 'read', done: 2, total: 2 });
 
   const { y: yTrain, names } = targets(trainSet.classIndex, vocabulary, options.task);
@@ -162,7 +187,7 @@ export async function compareModels(options: CompareOptions): Promise<CompareRes
 
   for (const kind of detectors) {
     progress({ stage: 'fit', model: kind, done: done++, total });
-    models[kind] = await detectorResult(kind, xTrain, yTrain, xTest, yTest, names, benignTargets, seed, options.signal);
+    models[kind] = await detectorResult(kind, xTrain, yTrain, trainSet.fileIndex, xTest, yTest, names, benignTargets, seed, options.signal);
   }
   if (methods.length > 1) notes.push(...balancingVerdicts(models, options.balance));
 
@@ -172,13 +197,14 @@ export async function compareModels(options: CompareOptions): Promise<CompareRes
     dataset: { dialect: trainSet.dialect.id, name: trainSet.dialect.name },
     classes: names,
     train: { files: options.train.map((f) => f.name), rows: read.set.rows, per_class: countBy(yTrain, names), after_balancing: afterBalancing },
-    test: { files: (options.test?.length ? options.test : options.train).map((f) => f.name), rows: testRows, per_class: countBy(yTest, names) },
+    test: { files: (splitting ? options.train : options.test!).map((f) => f.name), rows: testSet.rows, per_class: countBy(yTest, names) },
     models,
     synthetic_quality: syntheticQuality,
     notes,
     settings: {
       seed,
-      test_fraction: options.test?.length ? null : (options.testFraction ?? DEFAULT_TEST_FRACTION),
+      test_fraction: split && split.testFraction,
+      split: split && { kind: split.kind, test_fraction: split.testFraction },
       max_rows: maxRows,
       features: preprocessor.outputNames,
       excluded: { ...preprocessor.excluded },
@@ -220,11 +246,12 @@ function result(
   };
 }
 
-/** An unsupervised detector on the binary task: trained on benign rows, threshold at p99 of held-back benign rows. */
+/** An unsupervised detector on the binary task: trained on benign rows, threshold at p99 of the latest benign rows of each file. */
 async function detectorResult(
   kind: Exclude<DetectorKind, 'ensemble'>,
   xTrain: Matrix,
   yTrain: Int32Array,
+  fileIndex: Uint16Array,
   xTest: Matrix,
   yTest: Int32Array,
   names: string[],
@@ -233,7 +260,10 @@ async function detectorResult(
   signal?: AbortSignal,
 ): Promise<ModelResult> {
   const benignRows = [...yTrain.keys()].filter((i) => benign.has(yTrain[i]));
-  const { trainIdx, holdoutIdx } = splitHoldout(benignRows.length, DEFAULT_HOLDOUT, seed);
+  const { trainIdx, holdoutIdx } = latestHoldout(
+    benignRows.map((i) => fileIndex[i]),
+    DEFAULT_HOLDOUT,
+  );
   const holdout = takeRows(
     xTrain,
     Array.from(holdoutIdx, (i) => benignRows[i]),
@@ -309,27 +339,4 @@ function countBy(y: Int32Array, names: string[]): Record<string, number> {
   const counts = new Array<number>(names.length).fill(0);
   for (const v of y) counts[v]++;
   return Object.fromEntries(names.map((n, i) => [n, counts[i]]).filter(([, c]) => (c as number) > 0));
-}
-
-/** Rows held out per class, so rare classes appear on both sides. */
-function stratifiedSplit(set: LabelledSet, fraction: number, seed: number): [LabelledSet, LabelledSet] {
-  const random = new Random(seed ^ 0x7e57);
-  const byClass = new Map<number, number[]>();
-  set.classIndex.forEach((c, i) => (byClass.get(c) ?? byClass.set(c, []).get(c)!).push(i));
-  const train: number[] = [];
-  const test: number[] = [];
-  for (const rows of byClass.values()) {
-    const order = random.permutation(rows.length);
-    const nTest = rows.length > 1 ? Math.max(1, Math.round(rows.length * fraction)) : 0;
-    order.forEach((o, r) => (r < nTest ? test : train).push(rows[o]));
-  }
-  train.sort((a, b) => a - b);
-  test.sort((a, b) => a - b);
-  const part = (idx: number[]): LabelledSet => ({
-    ...set,
-    x: takeRows(set.x, idx),
-    classIndex: Int32Array.from(idx, (i) => set.classIndex[i]),
-    fileIndex: Uint16Array.from(idx, (i) => set.fileIndex[i]),
-  });
-  return [part(train), part(test)];
 }

@@ -1,4 +1,5 @@
 import { formatTable } from '../metrics';
+import { describeSplit } from '../pipeline';
 import type { CompareResult, ModelResult } from './compare';
 
 export const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(2)} %` : '–');
@@ -51,6 +52,7 @@ export function formatCompare(result: CompareResult): string {
     : [];
   return [
     `Model comparison: ${result.dataset.name}, task ${result.task}, balancing ${result.balance}`,
+    `split: ${result.settings.split ? describeSplit(result.settings.split) : `the test files (${result.test.files.join(', ')})`}`,
     '',
     summary,
     '',

@@ -1,6 +1,7 @@
 import { escapeHtml } from '../text';
 import type { CompareResult, ModelResult } from './compare';
 import { f3, rankedModels, summaryCells } from './format-text';
+import { describeSplit } from '../pipeline';
 
 /**
  * The study as one self-contained HTML file (inline CSS and SVG, no scripts, nothing
@@ -25,10 +26,7 @@ th{background:#eef1f5}.muted{color:#5b6675}.cm td{min-width:2.2rem}.grid{display
 <h2>Data and settings</h2>
 ${keyValues({
   'training files': result.train.files.join(', '),
-  'test files':
-    result.settings.test_fraction === null
-      ? result.test.files.join(', ')
-      : `${Math.round(result.settings.test_fraction * 100)} % of the training rows, held out per class`,
+  'test rows': result.settings.split ? `split ${describeSplit(result.settings.split)}` : `the test files ${result.test.files.join(', ')}`,
   'training rows (read / used / skipped)': `${result.train.rows.read} / ${result.train.rows.used} / ${result.train.rows.skipped}`,
   features: `${result.settings.features.length}: ${result.settings.features.join(', ')}`,
   'left out':

@@ -1,4 +1,4 @@
-import { quantile } from '../util/quantile';
+import { quantile } from '../util';
 
 /**
  * A threshold that follows slow benign drift during a replay or a live feed without

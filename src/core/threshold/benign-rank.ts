@@ -1,4 +1,4 @@
-import { quantile } from '../util/quantile';
+import { quantile } from '../util';
 
 /**
  * A detector's score put on the scale of benign traffic: the share of benign calibration

@@ -1,4 +1,4 @@
-import { quantileOf } from '../util/quantile';
+import { quantileOf } from '../util';
 import { clopperPearson, type RateInterval } from './confidence';
 
 /**

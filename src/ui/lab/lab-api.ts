@@ -5,7 +5,7 @@
  *   TrainApi  — train-client.ts: the train worker: inspect, explore, train, models
  */
 import type { AdaptiveThresholdOptions } from '../../core/threshold';
-import type { LearningOptions } from '../../core/replay/learning-period';
+import type { LearningOptions, LiveSummary } from '../../core/replay';
 import type {
   AttackInjection,
   BackendInfo,
@@ -23,7 +23,6 @@ import type {
   TrainResult,
 } from '../../core/lab';
 import type { ScoreDistributions } from '../../core/explore';
-import type { LiveSummary } from '../../core/replay';
 import type { AlertGroup, ModelRecord, RunRecord, StorageEstimate } from '../../core/store';
 
 // the contracts the workers share live below both, in `src/core/lab`; the views take them from here

@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import type { DetectWorkerApi, SourceWorkerApi, StorageInfo } from '../../core/lab';
 import { emptySummary, plainRate, plainSource, sourceLabel, sourceRecord } from '../../core/replay';
-import type { ExportFormat } from '../../core/store/export-run';
+import type { ExportFormat } from '../../core/store';
 import { messageOf } from '../../core/util';
 import type { AlertGroup, AttackInjection, BackendInfo, FeedStatus, LiveSummary, RateSpec, ReplayApi, RunRecord, StartRequest } from './lab-api';
 

@@ -1,7 +1,6 @@
-import type { Matrix } from '../../ingest/batch';
-import { floorToFloat32 } from '../../util/float32';
+import type { Matrix } from '../../ingest';
+import { floorToFloat32, reserveMemory, wasmInstance } from '../../util';
 import type { Tree } from '../tree-storage';
-import { reserveMemory, wasmInstance } from '../../util/wasm';
 import { WASM_BASE64 } from './decision-forest.wasm';
 
 /**

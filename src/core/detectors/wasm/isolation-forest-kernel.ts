@@ -1,5 +1,5 @@
 import type { CompleteForest } from '../isolation-forest-layout';
-import { reserveMemory, wasmInstance } from '../../util/wasm';
+import { reserveMemory, wasmInstance } from '../../util';
 import { WASM_BASE64 } from './isolation-forest.wasm';
 
 /**

@@ -3,7 +3,7 @@
  * user clicks; while the page is hidden, a new alert group or a new escalation of the
  * watched run raises one notification.
  */
-import type { AlertGroup, ReplayApi } from '../../lab/lab-api';
+import type { AlertGroup, ReplayApi } from '../lab/lab-api';
 
 const POLL_MS = 5000;
 

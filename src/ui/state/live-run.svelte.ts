@@ -4,12 +4,11 @@
  * second, so the charts redraw at a calm rate whatever the replay speed. It outlives the
  * views (switching tabs does not lose the run).
  */
-import type { QoS } from '../../../core/mqtt';
-import type { AttackInjection, BackendInfo, FeedStatus, RateSpec, ReplayApi, RunRecord, SourceSpec, StartRequest } from '../../lab/lab-api';
-import type { LiveSummary } from '../../../core/store';
-import type { LearningOptions } from '../../../core/replay/learning-period';
-import { message } from '../format';
-import { plainSource } from '../../../core/replay';
+import type { QoS } from '../../core/mqtt';
+import type { AttackInjection, BackendInfo, FeedStatus, RateSpec, ReplayApi, RunRecord, SourceSpec, StartRequest } from '../lab/lab-api';
+import type { LiveSummary } from '../../core/store';
+import { type LearningOptions, plainSource } from '../../core/replay';
+import { message } from '../components/format';
 
 export type Catalog = Awaited<ReturnType<ReplayApi['scenarios']>>;
 

@@ -1,7 +1,7 @@
 import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../detectors';
 import type { DetectorKind, DetectorSettings, MemberKind, ModelKind } from '../detectors';
 import { DETECTOR_KINDS, isSupervised } from '../detectors';
-import { InputError } from '../ingest/text-stream';
+import { InputError } from '../ingest';
 
 /**
  * Flat settings as the CLI and scikit-learn/Keras name them (`n_estimators`, `max_samples`,

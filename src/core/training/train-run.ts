@@ -1,18 +1,22 @@
 import type { Detector } from '../detectors';
 import { isSupervised, type ModelKind, type DetectorSettings } from '../detectors';
-import { fitSupervisedPipeline } from '../pipeline/fit-supervised';
+import {
+  fitSupervisedPipeline,
+  DEFAULT_TEST_FRACTION,
+  fitPipeline,
+  type FittedPipeline,
+  type PipelineProgress,
+  countTimeSplit,
+  splitPart,
+  ScoreLog,
+} from '../pipeline';
 import type { TrainingHistory } from '../detectors';
-import { DatasetReader, type SourceFile } from '../ingest/dataset-reader';
-import type { ClassVocabulary } from '../ingest/class-vocabulary';
-import { totalSkipped } from '../ingest/counters';
+import { DatasetReader, type SourceFile, type ClassVocabulary, totalSkipped } from '../ingest';
 import { evaluateBinary, type BinaryReport } from '../metrics';
-import { DEFAULT_TEST_FRACTION, fitPipeline, type FittedPipeline, type PipelineProgress } from '../pipeline';
-import { countTimeSplit, splitPart } from '../pipeline/row-split';
-import { ScoreLog } from '../pipeline/score-log';
-import type { Dialect } from '../schema/dialect';
-import type { ThresholdSpec } from '../threshold/threshold';
+import type { Dialect } from '../schema';
+import type { ThresholdSpec } from '../threshold';
 import { Eta } from './eta';
-import { scoreDistributions, type ScoreDistributions } from './score-distributions';
+import { scoreDistributions, type ScoreDistributions } from '../explore';
 
 /**
  * The Train view's job: fit a pipeline on the benign rows of the files' training split

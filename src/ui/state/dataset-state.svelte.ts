@@ -2,7 +2,7 @@
  * The files loaded in the Data view and what the train worker found in them, shared with
  * the Train view (module state: it outlives switching views, not a reload).
  */
-import type { DatasetInfo } from '../../lab/lab-api';
+import type { DatasetInfo } from '../lab/lab-api';
 
 class LoadedDataset {
   files: File[] = $state.raw([]);
