@@ -157,6 +157,8 @@ export class ClassSplitter implements Splitter {
   private readonly features: Int32Array;
   private readonly constantFeatures: Int32Array;
   private readonly stable: StablePartition;
+  /** the lowest and highest rank `gatherRanks` saw */
+  private readonly span = new Uint32Array(2);
   /** where the last `bestThreshold` found its split: the last row going left, in sorted order */
   private foundAt = 0;
 
@@ -199,15 +201,10 @@ export class ClassSplitter implements Splitter {
   }
 
   nodeImpurity(start: number, end: number): number {
-    const { counts, sampleClass, sampleWeight } = this;
-    counts.fill(0);
-    let w = 0;
-    for (let p = start; p < end; p++) {
-      counts[sampleClass[p]] += sampleWeight[p];
-      w += sampleWeight[p];
-    }
+    const { counts, options } = this;
+    const w = addClassWeights(counts, this.sampleClass, this.sampleWeight, start, end);
     this.nodeWeight = w;
-    return impurity(this.options.criterion, counts, w);
+    return impurity(options.criterion, counts, w);
   }
 
   leaf(_start: number, _end: number, writer: TreeWriter): number {
@@ -285,17 +282,12 @@ export class ClassSplitter implements Splitter {
   private sortNode(f: number, start: number, end: number): boolean {
     const { samples, nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight } = this;
     const { n, rank } = this.cols;
-    const base = f * n;
-    const m = end - start;
-    let lo = 0xffffffff;
-    let hi = 0;
-    for (let p = start; p < end; p++) {
-      const r = rank[base + samples[p]];
-      nodeRank[p - start] = r;
-      if (r < lo) lo = r;
-      if (r > hi) hi = r;
-    }
     const values = this.cols.values[f];
+    const m = end - start;
+    const span = this.span;
+    gatherRanks(rank, f * n, samples, start, end, nodeRank, span);
+    const lo = span[0];
+    const hi = span[1];
     if (lo === hi || values[hi] <= values[lo] + FEATURE_THRESHOLD) return false;
     if (m > SMALL_SORT && this.bucketSort(start, m, lo, hi)) return true;
     if ((hi - lo + 1) * 2 ** (32 - Math.clz32(m - 1)) <= 0x100000000) {
@@ -337,12 +329,19 @@ export class ClassSplitter implements Splitter {
    * false, leaving the sort half done, if the insertions exceed their budget.
    */
   private bucketSort(start: number, m: number, lo: number, hi: number): boolean {
-    const { nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight, buckets } = this;
     const shift = Math.max(0, 32 - Math.clz32(Math.ceil((hi - lo + 1) / m) - 1));
     const nBuckets = ((hi - lo) >>> shift) + 1;
+    const { buckets } = this;
     buckets.fill(0, 0, nBuckets + 1);
-    for (let i = 0; i < m; i++) buckets[((nodeRank[i] - lo) >>> shift) + 1]++;
-    for (let b = 1; b <= nBuckets; b++) buckets[b] += buckets[b - 1];
+    countBuckets(this.nodeRank, m, lo, shift, buckets);
+    prefixSums(buckets, nBuckets);
+    this.scatter(start, m, lo, shift);
+    return shift === 0 || this.insertionPass(m);
+  }
+
+  /** moves the node's rows into their buckets, whose starts `buckets` holds, in row order within each */
+  private scatter(start: number, m: number, lo: number, shift: number): void {
+    const { nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight, buckets } = this;
     for (let i = 0; i < m; i++) {
       const r = nodeRank[i];
       const at = buckets[(r - lo) >>> shift]++;
@@ -350,7 +349,11 @@ export class ClassSplitter implements Splitter {
       sortedClass[at] = sampleClass[start + i];
       sortedWeight[at] = sampleWeight[start + i];
     }
-    if (shift === 0) return true;
+  }
+
+  /** sorts sortedRank/Class/Weight[0, m) by rank, stably; false if it would take more than the budget's moves */
+  private insertionPass(m: number): boolean {
+    const { sortedRank, sortedClass, sortedWeight } = this;
     let budget = INSERTION_BUDGET * m;
     for (let i = 1; i < m; i++) {
       const r = sortedRank[i];
@@ -429,11 +432,10 @@ export class ClassSplitter implements Splitter {
 
   /** moves the node's rows with rank ≤ `lastLeft` in feature f to the front; returns where the rest start */
   private partition(start: number, end: number, f: number, lastLeft: number): number {
-    const { samples, stable } = this;
+    const { samples, stable, sampleClass, sampleWeight } = this;
     const { n, rank } = this.cols;
-    const base = f * n;
-    for (let p = start; p < end; p++) stable.goesLeft[p - start] = rank[base + samples[p]] <= lastLeft ? 1 : 0;
-    return stable.apply(start, end, [samples, this.sampleClass, this.sampleWeight]);
+    markLeft(stable.goesLeft, rank, f * n, samples, start, end, lastLeft);
+    return stable.apply(start, end, [samples, sampleClass, sampleWeight]);
   }
 }
 
@@ -450,6 +452,46 @@ function impurity(criterion: Criterion, counts: Float64Array, w: number): number
     }
   }
   return s;
+}
+
+/* The hot loops are functions of their own, each whole: V8 would otherwise optimise their method from inside the loop (on-stack replacement) and fall back to the interpreter at every call where the code after the loop had not yet run. */
+
+/** out[0, end − start) = the ranks of samples[start, end) at `base`; span = their lowest and highest */
+function gatherRanks(rank: Uint32Array, base: number, samples: Uint32Array, start: number, end: number, out: Uint32Array, span: Uint32Array): void {
+  let lo = 0xffffffff;
+  let hi = 0;
+  for (let p = start; p < end; p++) {
+    const r = rank[base + samples[p]];
+    out[p - start] = r;
+    if (r < lo) lo = r;
+    if (r > hi) hi = r;
+  }
+  span[0] = lo;
+  span[1] = hi;
+}
+
+/** counts[c] = the weight of class c among positions [start, end); returns their total weight */
+function addClassWeights(counts: Float64Array, sampleClass: Int32Array, sampleWeight: Float64Array, start: number, end: number): number {
+  counts.fill(0);
+  let w = 0;
+  for (let p = start; p < end; p++) {
+    counts[sampleClass[p]] += sampleWeight[p];
+    w += sampleWeight[p];
+  }
+  return w;
+}
+
+/** goesLeft[p − start] = 1 where the rank of samples[p] at `base` is at most lastLeft */
+function markLeft(goesLeft: Uint8Array, rank: Uint32Array, base: number, samples: Uint32Array, start: number, end: number, lastLeft: number): void {
+  for (let p = start; p < end; p++) goesLeft[p - start] = rank[base + samples[p]] <= lastLeft ? 1 : 0;
+}
+
+function countBuckets(ranks: Uint32Array, m: number, lo: number, shift: number, buckets: Uint32Array): void {
+  for (let i = 0; i < m; i++) buckets[((ranks[i] - lo) >>> shift) + 1]++;
+}
+
+function prefixSums(a: Uint32Array, n: number): void {
+  for (let b = 1; b <= n; b++) a[b] += a[b - 1];
 }
 
 /** sorts a[0, m) in place: for the many tiny nodes, cheaper than a native sort's call */
