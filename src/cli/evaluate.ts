@@ -274,7 +274,9 @@ function gridTable(results: GridResult[]): string {
 function choiceTable(c: DetectorChoice): string {
   const rows = c.candidates.map((k) => [
     k.detector + (k.detector === c.detector ? ' (chosen)' : ''),
-    ...(k.error ? ['–', '–', '–', k.error] : [k.roc_auc.toFixed(4), `${(100 * k.tpr).toFixed(1)} %`, `${(100 * k.fpr).toFixed(2)} %`, '']),
+    ...(k.error || k.skipped
+      ? ['–', '–', '–', k.error ?? `not fitted: ${k.skipped}`]
+      : [k.roc_auc.toFixed(4), `${(100 * k.tpr).toFixed(1)} %`, `${(100 * k.fpr).toFixed(2)} %`, '']),
   ]);
   const title = `\nDetector chosen on the latest ${VALIDATION_FRACTION * 100} % of the training rows (${c.rows.benign} benign, ${c.rows.attack} attack)\n`;
   return title + formatTable(['candidate', 'ROC-AUC', 'recall', 'FPR', 'note'], rows);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { MqttConnection, type QoS } from '../core/mqtt';
+import { parseRate, type RateSpec } from '../core/replay';
 import { captureClass, CaptureReading, FLOW_CSV_HEADER, flowCsvRows, formatCaptureCounters, type CaptureFile } from '../core/packets';
 import { numberArg, one, UsageError } from './args';
 import { sourceFiles } from './files';
@@ -34,14 +35,10 @@ const OPTIONS = {
   user: 'one',
 } as const;
 
-type Pace = { kind: 'max' } | { kind: 'speed'; multiplier: number } | { kind: 'flows'; perSecond: number };
-
-function parsePace(text: string | undefined): Pace {
-  if (!text || text === 'max') return { kind: 'max' };
-  const speed = /^x(\d+(?:\.\d+)?)$/i.exec(text);
-  if (speed && Number(speed[1]) > 0) return { kind: 'speed', multiplier: Number(speed[1]) };
-  if (/^\d+(\.\d+)?$/.test(text) && Number(text) > 0) return { kind: 'flows', perSecond: Number(text) };
-  throw new UsageError(`--rate must be max, x<N> or a number of flows/s, not "${text}"`);
+function parsePace(text: string | undefined): RateSpec {
+  const pace = parseRate(text ?? 'max');
+  if (!pace) throw new UsageError(`--rate must be max, x<N> or a number of flows/s, not "${text}"`);
+  return pace;
 }
 
 runCommand(USAGE, OPTIONS, async (args) => {

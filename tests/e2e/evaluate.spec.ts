@@ -1,10 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { watch } from './page-problems';
 
 import { SHARED } from '../unit/sources';
+import { TempFolders } from '../support/temp-folders';
+
+const temp = new TempFolders();
+test.afterAll(() => temp.removeAll());
 
 const count = async (page: Page, id: string) => Number(await page.getByTestId(id).innerText());
 
@@ -34,7 +37,7 @@ test('a real CICIoMT2024 sample is detected, trained on, scored, and the counter
 
 test('a bad file gets a clear message, not a crash', async ({ page }) => {
   const problems = watch(page);
-  const dir = mkdtempSync(join(tmpdir(), 'lab-'));
+  const dir = temp.make('lab-');
   const bad = join(dir, 'notes.csv');
   writeFileSync(bad, 'name,colour\nanna,red\n');
   await page.goto('/?view=detectors');

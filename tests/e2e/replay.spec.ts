@@ -109,3 +109,21 @@ test('bad files get a clear message', async ({ page }) => {
   await page.getByTestId('file-input').setInputFiles({ name: 'notes.csv', mimeType: 'text/csv', buffer: Buffer.from('hello,world\n1,2\n') });
   await expect(page.getByTestId('run-error')).toContainText(/header/i, { timeout: 20_000 });
 });
+
+test('learning first, then a drift-aware threshold: the first 1,000 flows train and are counted as skipped, then flows are scored', async ({ page }) => {
+  await page.goto('/?view=live&dataset=mixed-day&rate=500');
+  await page.getByTestId('adaptive-threshold').check();
+  await page.getByTestId('learning-period').selectOption('f1000');
+  await page.getByTestId('start').click();
+  const status = page.getByTestId('learning-status');
+  await expect(status).toHaveAttribute('data-state', 'learning', { timeout: 30_000 });
+  await expect(status).toContainText('of 1,000 flows');
+  await expect(status).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await expect(status).toContainText('Learned on site');
+  await expect.poll(async () => (await counters(page)).scored, { timeout: 30_000 }).toBeGreaterThan(0);
+  const c = await counters(page);
+  expect(c.skipped).toBeGreaterThanOrEqual(1000);
+  expect(c.read).toBe(c.scored + c.skipped);
+  await expect(page.getByTestId('live-foot')).toContainText('learned on site');
+  await expect(page.getByTestId('live-foot')).toContainText('drift-aware threshold');
+});

@@ -1,9 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { watch } from './page-problems';
+import { TempFolders } from '../support/temp-folders';
+
+const temp = new TempFolders();
+test.afterAll(() => temp.removeAll());
 
 const SHARED = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
 const SAMPLE = SHARED + 'ciciomt2024_v2_39feat_sample.csv';
@@ -91,7 +94,7 @@ test('Data view: the flows shipped with the site load like a dropped capture', a
 
 test('Data view: an empty file and a binary file get one clear sentence each', async ({ page }) => {
   const problems = watch(page);
-  const dir = mkdtempSync(join(tmpdir(), 'lab-train-'));
+  const dir = temp.make('lab-train-');
   writeFileSync(join(dir, 'empty.csv'), '');
   writeFileSync(join(dir, 'capture.csv'), Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x00, 0x10, 0x80, 0x00, 0x00, 0x7f, 0x45, 0x4c, 0x46]));
   await page.goto('/?view=data');
@@ -149,7 +152,7 @@ test('Train view: an isolation forest trains with progress, shows score distribu
   await page.getByTestId('model-download-trained').click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe('pipeline.json');
-  const dir = mkdtempSync(join(tmpdir(), 'lab-model-'));
+  const dir = temp.make('lab-model-');
   const saved = join(dir, 'pipeline.json');
   await download.saveAs(saved);
   const json = JSON.parse(readFileSync(saved, 'utf8'));

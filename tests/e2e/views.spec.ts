@@ -1,8 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { watch } from './page-problems';
+import { TempFolders } from '../support/temp-folders';
+
+const temp = new TempFolders();
+test.afterAll(() => temp.removeAll());
 
 /**
  * The lab's shell and views: every view renders at a projector's 1280×720 and at
@@ -149,7 +152,7 @@ test('an attack injected into the quiet ward is captioned and caught', async ({ 
 
 test('a bad file gets a one-sentence error in the Live view', async ({ page }) => {
   const problems = watch(page);
-  const dir = mkdtempSync(join(tmpdir(), 'lab-views-'));
+  const dir = temp.make('lab-views-');
   const bad = join(dir, 'notes.csv');
   writeFileSync(bad, 'name,colour\nanna,red\n');
   await page.goto('/?view=live');

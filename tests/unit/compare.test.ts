@@ -1,11 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBackend } from '../../src/core/detectors';
 import { compareModels, formatCompare, studyReportHtml } from '../../src/core/study';
 import { shared, SHARED } from './sources';
+import { TempFolders } from '../support/temp-folders';
+
+const temp = new TempFolders();
+afterAll(() => temp.removeAll());
 
 describe('compareModels on real samples', () => {
   it('multiclass on BoT-IoT with SMOTE: every model learns, the balanced variants are reported honestly', async () => {
@@ -70,7 +73,7 @@ describe('compareModels on real samples', () => {
 
 describe('npm run compare', () => {
   it('prints the table, writes the JSON keys and a self-contained HTML report', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cmp-'));
+    const dir = temp.make('cmp-');
     const run = spawnSync(
       process.execPath,
       [

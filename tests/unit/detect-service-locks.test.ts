@@ -1,14 +1,9 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ensureBackend } from '../../src/core/detectors';
-import { DetectService, SourceService } from '../../src/core/lab';
-import { linkedPorts } from '../../src/core/replay';
+import { DetectService } from '../../src/core/lab';
 import { IndexedDbStore, type RunRecord } from '../../src/core/store';
-
-const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
+import { backend, openRun, readModelFile } from './node-lab';
 
 describe('run locks of the detect service', () => {
   it('a run started while the previous one winds down keeps its lock; the previous one lets its own go', async () => {
@@ -25,20 +20,15 @@ describe('run locks of the detect service', () => {
     const held = new Set<string>();
     const detect = new DetectService({
       openStore: async () => store,
-      backend: async () => ({ ...(await ensureBackend('wasm')), crossOriginIsolated: false }),
-      fetchModelFile: async (path) => (existsSync(MODELS + path) ? new Uint8Array(readFileSync(MODELS + path)) : null),
+      backend,
+      fetchModelFile: readModelFile,
       runLocks: {
         hold: async (id) => (held.add(id), () => void held.delete(id)),
         live: async () => new Set(held),
       },
     });
-    const start = async () => {
-      const source = new SourceService();
-      const [sp, dp] = linkedPorts();
-      const spec = { kind: 'simulation' as const, scenario: 'mixed-day', seed: 3 };
-      const opened = await source.open(spec, sp);
-      return { source, run: await detect.prepare({ port: dp, meta: opened.meta, source: spec }, () => {}) };
-    };
+    const spec = { kind: 'simulation' as const, scenario: 'mixed-day', seed: 3 };
+    const start = () => openRun(detect, spec);
     const a = await start();
     first = a.run.id;
     expect([...held]).toEqual([first]);
@@ -53,12 +43,7 @@ describe('run locks of the detect service', () => {
     expect([...held]).toEqual([]);
 
     // a run that cannot start (a learning period too short to learn from) does not keep its lock
-    const source = new SourceService();
-    const [sp, dp] = linkedPorts();
-    const spec = { kind: 'simulation' as const, scenario: 'mixed-day', seed: 3 };
-    const opened = await source.open(spec, sp);
-    await expect(detect.prepare({ port: dp, meta: opened.meta, source: spec, learning: { flows: 3 } }, () => {})).rejects.toThrow(/at least 50 flows/);
-    await source.stop();
+    await expect(openRun(detect, spec, { learning: { flows: 3 } })).rejects.toThrow(/at least 50 flows/);
     expect([...held]).toEqual([]);
   }, 120_000);
 });

@@ -1,13 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHARED } from './sources';
+import { TempFolders } from '../support/temp-folders';
+
+const temp = new TempFolders();
+afterAll(() => temp.removeAll());
 
 /** The command as a user runs it; returns exit code, output and the JSON it wrote. */
 function evaluate(...args: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'eval-'));
+  const dir = temp.make('eval-');
   const json = join(dir, 'out.json');
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/evaluate.ts', ...args, ...(args.includes('--json') ? [] : ['--json', json])], {
     encoding: 'utf8',
@@ -18,7 +21,7 @@ function evaluate(...args: string[]) {
 
 describe('npm run evaluate', () => {
   it('trains, scores and saves; the saved model scores the same data identically', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'model-'));
+    const dir = temp.make('model-');
     const first = evaluate('--train', SHARED + 'botiot_12col_subset_sample.csv', '--detector', 'iforest', '--split', 'random', '--save', dir);
     expect(first.code).toBe(0);
     expect(first.out).toContain('Confusion matrix');
@@ -39,7 +42,7 @@ describe('npm run evaluate', () => {
   });
 
   it('refuses a model for another schema with one sentence and exit 1', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'model-'));
+    const dir = temp.make('model-');
     expect(evaluate('--train', SHARED + 'botiot_35col_sample.csv', '--detector', 'iforest', '--save', dir).code).toBe(0);
     const wrong = evaluate('--model', dir, '--test', SHARED + 'ciciot2023_sample.csv');
     expect(wrong.code).toBe(1);
@@ -65,7 +68,7 @@ describe('npm run evaluate', () => {
   });
 
   it('says so for an unknown format and for a wrong command line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bad-'));
+    const dir = temp.make('bad-');
     writeFileSync(join(dir, 'x.csv'), 'a,b\n1,2\n');
     const unknown = evaluate('--train', join(dir, 'x.csv'));
     expect(unknown.code).toBe(1);
@@ -75,7 +78,7 @@ describe('npm run evaluate', () => {
     expect(usage.err).toContain('--detector must be auto or one of');
   });
   it('trains a classifier as a detector, saves it, and the saved classifier names the alerts of another detector', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'forest-'));
+    const dir = temp.make('forest-');
     const data = SHARED + 'botiot_12col_subset_sample.csv';
     const forest = evaluate(
       '--train',

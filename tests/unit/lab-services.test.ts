@@ -3,11 +3,10 @@ import { IDBFactory } from 'fake-indexeddb';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBackend } from '../../src/core/detectors';
-import { SourceService, TrainService } from '../../src/core/lab';
-import { linkedPorts, type LiveSummary } from '../../src/core/replay';
+import { TrainService } from '../../src/core/lab';
 import { IndexedDbStore } from '../../src/core/store';
 import { SHARED } from './sources';
-import { backend, nodeDetectService } from './node-lab';
+import { backend, nodeDetectService, openRun } from './node-lab';
 
 const V2 = 'ciciomt2024_v2_39feat_sample.csv';
 const BOT = 'botiot_35col_sample.csv';
@@ -21,17 +20,9 @@ beforeAll(() => ensureBackend('wasm'), 60_000);
 describe('the lab services hosted in Node (as the workers host them in the browser)', () => {
   it('a simulated run: source and detect services joined in one process, summaries out, every flow accounted for in the store', async () => {
     const detect = await nodeDetectService('lab-services-run');
-    const source = new SourceService();
-    const [sourcePort, detectPort] = linkedPorts();
-    const spec = { kind: 'simulation' as const, scenario: 'mixed-day', seed: 3 };
-    const opened = await source.open(spec, sourcePort);
-    const summaries: LiveSummary[] = [];
-    const run = await detect.prepare({ port: detectPort, meta: opened.meta, source: spec }, (s) => void summaries.push(s));
+    const { run, playUntilStored } = await openRun(detect, { kind: 'simulation', scenario: 'mixed-day', seed: 3 });
     expect(run.modelId).toBe('default-ae');
-    source.play({ kind: 'max' }, false);
-    while ((summaries.at(-1)?.counters.stored ?? 0) < 2000) await new Promise((r) => setTimeout(r, 20));
-    await source.stop();
-    const last = (await detect.stop())!;
+    const last = await playUntilStored(2000);
     const c = last.counters;
     expect(last.state).toBe('ended');
     expect(c.read).toBe(c.scored + c.skipped);

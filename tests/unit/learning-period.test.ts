@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBackend } from '../../src/core/detectors';
-import { SourceService } from '../../src/core/lab';
-import { linkedPorts, type LiveSummary, LEARNING_REASON, LearningPeriod } from '../../src/core/replay';
+import { LEARNING_REASON, LearningPeriod } from '../../src/core/replay';
 import { AdaptiveThreshold } from '../../src/core/threshold';
 import { Random } from '../../src/core/util';
-import { nodeDetectService } from './node-lab';
+import { nodeDetectService, openRun } from './node-lab';
 
 beforeAll(() => ensureBackend('wasm'), 60_000);
 
@@ -31,6 +30,23 @@ describe('drift-aware threshold', () => {
     expect(t.leftOut).toBeGreaterThanOrEqual(2000);
   });
 
+  it('is not pulled up by a burst of attacks that stand out by less than the margin', () => {
+    const random = new Random(2);
+    const t = new AdaptiveThreshold(1, 0);
+    const benign = () => Float32Array.from({ length: 100 }, () => Math.abs(gaussian(random)) * 0.4);
+    for (let k = 0; k < 40; k++) t.judge(benign());
+    const before = t.value;
+    // 0.3 calibrated spreads above the threshold: inside the margin, so only the burst keeps them out
+    const burst = t.judge(Float32Array.from({ length: 3000 }, () => before + 0.3 * before));
+    expect(burst.reduce((a, b) => a + b, 0)).toBe(3000);
+    // the few rows before the burst shows may enter (a tenth of a spread); without the guard it would rise to the burst's level
+    expect(t.value).toBeLessThan(before + 0.1);
+    // benign traffic afterwards is judged as before the burst
+    let flagged = 0;
+    for (let k = 0; k < 10; k++) flagged += t.judge(benign()).reduce((a, b) => a + b, 0);
+    expect(flagged / 1000).toBeLessThan(0.03);
+  });
+
   it('refuses a window too small to take a percentile of', () => {
     expect(() => new AdaptiveThreshold(1, 0, { window: 3 })).toThrow(RangeError);
   });
@@ -45,20 +61,13 @@ describe('learning period', () => {
 
   it('a run learns the network first: the first flows train an isolation forest and are counted as skipped with that reason, then flows are scored by it with a drift-aware threshold', async () => {
     const detect = await nodeDetectService('learning-run');
-    const source = new SourceService();
-    const [sourcePort, detectPort] = linkedPorts();
     const spec = { kind: 'simulation' as const, scenario: 'quiet-ward', seed: 2 };
-    const opened = await source.open(spec, sourcePort);
-    const summaries: LiveSummary[] = [];
-    const run = await detect.prepare(
-      { port: detectPort, meta: opened.meta, source: spec, learning: { flows: 3000 }, adaptive: { window: 1000 } },
-      (s) => void summaries.push(s),
-    );
-    source.play({ kind: 'max' }, false);
-    while ((summaries.at(-1)?.counters.stored ?? 0) < 3000) await new Promise((r) => setTimeout(r, 20));
-    await source.stop();
-    const last = (await detect.stop())!;
+    const { run, summaries, playUntilStored } = await openRun(detect, spec, { learning: { flows: 3000 }, adaptive: { window: 1000 } });
+    // paced, so that summaries are taken during the learning period too
+    const last = await playUntilStored(3000, { kind: 'flows', perSecond: 20_000 });
     expect(summaries.some((s) => s.learning?.state === 'learning' && s.learning.done < 3000)).toBe(true);
+    // the position moves while the network is learned, though nothing is scored yet
+    expect(summaries.some((s) => s.learning?.state === 'learning' && s.counters.scored === 0 && s.position.flowTime > 0)).toBe(true);
     expect(last.learning).toMatchObject({ state: 'done', unit: 'flows', total: 3000 });
     expect(last.skippedReasons[LEARNING_REASON]).toBe(last.learning!.flows);
     expect(last.learning!.flows).toBeGreaterThanOrEqual(3000);

@@ -476,6 +476,19 @@ async function realSplit(file: string) {
   return { train: take(train), test: take(test), k: reader.classes.names.length };
 }
 
+/** at most `cap` rows of each class, in their order (a stratified cut that keeps every rare class whole) */
+function perClassAtMost(part: { x: Matrix; y: Int32Array }, k: number, cap: number): { x: Matrix; y: Int32Array } {
+  const seen = new Int32Array(k);
+  const keep: number[] = [];
+  part.y.forEach((c, i) => {
+    if (seen[c]++ < cap) keep.push(i);
+  });
+  const d = part.x.d;
+  const data = new Float32Array(keep.length * d);
+  keep.forEach((i, r) => data.set(part.x.data.subarray(i * d, (i + 1) * d), r * d));
+  return { x: { n: keep.length, d, data }, y: Int32Array.from(keep, (i) => part.y[i]) };
+}
+
 describe('real samples', () => {
   let v2: Awaited<ReturnType<typeof realSplit>>;
   let botiot: Awaited<ReturnType<typeof realSplit>>;
@@ -484,20 +497,26 @@ describe('real samples', () => {
     botiot = await realSplit('botiot_12col_subset_sample.csv');
   });
 
-  it('CICIoMT2024 v2, 19 classes: every model far above chance (1/19)', async () => {
+  // one test per model (each within the test timeout on a loaded machine); the 19-class
+  // training part is capped at 300 rows per class (every rare class kept whole), the test part is whole
+  it('CICIoMT2024 v2 has 19 classes, where guessing scores below 0.06', () => {
     expect(v2.k).toBe(19);
     expect(chanceMacroF1(v2.test.y, v2.k)).toBeLessThan(0.06);
-    const floors: [Classifier, number][] = [
-      [new LogisticRegression(), 0.45],
-      [new LinearSVC(), 0.4],
-      [new GaussianNB(), 0.3],
-      [new KMeans(), 0.15],
-    ];
-    for (const [model, floor] of floors) {
-      await model.fit(v2.train.x, v2.train.y, v2.k);
-      expect(macroF1(model, v2.test.x, v2.test.y, v2.k), model.kind).toBeGreaterThan(floor);
-    }
   });
+  const floors: [() => Classifier, number][] = [
+    [() => new LogisticRegression(), 0.45],
+    [() => new LinearSVC(), 0.4],
+    [() => new GaussianNB(), 0.3],
+    [() => new KMeans(), 0.15],
+  ];
+  for (const [make, floor] of floors) {
+    it(`CICIoMT2024 v2, 19 classes: ${make().kind} far above chance (macro-F1 > ${floor})`, async () => {
+      const train = perClassAtMost(v2.train, v2.k, 300);
+      const model = make();
+      await model.fit(train.x, train.y, v2.k);
+      expect(macroF1(model, v2.test.x, v2.test.y, v2.k)).toBeGreaterThan(floor);
+    });
+  }
 
   it('BoT-IoT 12 columns, 3 classes: logistic regression at least 0.8', async () => {
     expect(botiot.k).toBe(3);

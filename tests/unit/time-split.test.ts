@@ -42,10 +42,14 @@ describe('time split', () => {
     expect(got[1]).toEqual(['ok14', 'bad15', 'ok16', 'ok17', 'ok18', 'bad19']);
   });
 
-  it('the latest benign rows of each file calibrate the threshold', () => {
+  it('the latest benign rows of each file calibrate the threshold: every other row of the latest stretch, the rest is learned', () => {
     const { trainIdx, holdoutIdx } = latestHoldout([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 0.2);
-    expect(holdoutIdx).toEqual([4, 13, 14]);
-    expect(trainIdx).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(holdoutIdx).toEqual([4, 12, 14]);
+    expect(trainIdx).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 13]);
+    // past one half, the rest comes from the latest rows left
+    expect(latestHoldout([0, 0, 0, 0, 0], 0.6).holdoutIdx).toEqual([0, 2, 4]);
+    expect(latestHoldout([0, 0, 0, 0, 0], 0.8).holdoutIdx).toEqual([0, 2, 3, 4]);
+    expect(latestHoldout([0, 0], 0.2)).toEqual({ trainIdx: [0], holdoutIdx: [1] });
   });
 
   it('evaluate splits by time by default: the later rows of each Bluetooth file are scored, the threshold says how sure it is', async () => {
@@ -86,14 +90,17 @@ describe('Clopper–Pearson interval', () => {
 describe('the detector chosen on the training rows', () => {
   it('fits each candidate on the earlier training rows, judges it on the latest, and trains the best on all of them', async () => {
     const files = shared('ciciomt2024_v1_45feat/Bluetooth_Benign_test.pcap.csv', 'ciciomt2024_v1_45feat/Bluetooth_DoS_test.pcap.csv');
-    const r = await evaluate({ train: files, detector: 'auto', candidates: ['iforest', 'kmeans'] });
+    const r = await evaluate({ train: files, detector: 'auto', candidates: ['kmeans', 'iforest'] });
     const choice = r.choice!;
-    expect(choice.candidates.map((c) => c.detector)).toEqual(['iforest', 'kmeans']);
+    expect(choice.candidates.map((c) => c.detector)).toEqual(['kmeans', 'iforest']);
     // the latest 30 % of the 1400 benign and 1400 attack training rows
     expect(choice.rows).toEqual({ benign: 420, attack: 420 });
     expect(r.pipeline.detector.kind).toBe(choice.detector);
     const best = choice.candidates.find((c) => c.detector === choice.detector)!;
     expect(best.tpr).toBeGreaterThan(0.99);
+    // k-means, tried first, finds every attack within the false-positive budget: nothing later can be chosen over it, so nothing later is fitted
+    expect(choice.detector).toBe('kmeans');
+    expect(choice.candidates[1].skipped).toMatch(/kmeans was already within 0.01 of perfect/);
     // the choice never saw the test rows: the evaluation still scores the last 30 % of each file
     expect(r.rows.scored).toBe(1200);
     expect(r.report.tpr).toBeGreaterThan(0.99);

@@ -1,4 +1,6 @@
-import { fileStretches, type Matrix } from '../ingest';
+import type { Matrix } from '../ingest';
+import { ksStatistic } from '../metrics';
+import { condemnedColumns } from './column-scan';
 import { findRunningCounters } from './running-counters';
 
 /** |Spearman ρ| between a column and the row order above which the column trends with time */
@@ -22,18 +24,7 @@ const MIN_ROWS = 200;
  * distribution. Rows in random order (a shuffled sample) show neither.
  */
 export function findDriftingColumns(x: Matrix, fileIndex: ArrayLike<number>, names: readonly string[]): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const [start, end] of fileStretches(fileIndex)) {
-    if (end - start < MIN_ROWS) continue;
-    for (let j = 0; j < x.d; j++) {
-      if (found[names[j]]) continue;
-      const values = new Float64Array(end - start);
-      for (let i = start; i < end; i++) values[i - start] = x.data[i * x.d + j];
-      const why = drift(values);
-      if (why) found[names[j]] = why;
-    }
-  }
-  return found;
+  return condemnedColumns(x, fileIndex, names, MIN_ROWS, drift);
 }
 
 /** why a column of one file's rows (in order) drifts, or null */
@@ -42,7 +33,7 @@ function drift(values: Float64Array): string | null {
   if (finite.length < MIN_ROWS) return null;
   const rho = spearmanWithOrder(finite);
   const quarter = Math.floor(finite.length / 4);
-  const ks = ksDistance(finite.subarray(0, quarter), finite.subarray(finite.length - quarter));
+  const ks = ksStatistic(finite.subarray(0, quarter), finite.subarray(finite.length - quarter));
   if (Math.abs(rho) < TREND_RHO && ks < SHIFT_KS) return null;
   return `drifts over the capture (rank correlation with row order ${rho.toFixed(2)}; first and last quarter of the benign training rows differ by KS ${ks.toFixed(2)})`;
 }
@@ -75,22 +66,6 @@ function midRanks(values: Float64Array): Float64Array {
     i = j + 1;
   }
   return ranks;
-}
-
-/** two-sample Kolmogorov–Smirnov distance */
-export function ksDistance(a: Float64Array, b: Float64Array): number {
-  const x = Float64Array.from(a).sort();
-  const y = Float64Array.from(b).sort();
-  let i = 0;
-  let j = 0;
-  let d = 0;
-  while (i < x.length && j < y.length) {
-    const v = Math.min(x[i], y[j]);
-    while (i < x.length && x[i] <= v) i++;
-    while (j < y.length && y[j] <= v) j++;
-    d = Math.max(d, Math.abs(i / x.length - j / y.length));
-  }
-  return d;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { fileStretches, type Matrix } from '../ingest';
+import type { Matrix } from '../ingest';
+import { condemnedColumns } from './column-scan';
 
 /** share of consecutive rows that must rise for a column to count as a running counter */
 const RISING_SHARE = 0.95;
@@ -12,17 +13,10 @@ const MIN_ROWS = 50;
  * Rows must be in file order; `fileIndex` separates the files.
  */
 export function findRunningCounters(x: Matrix, fileIndex: ArrayLike<number>, names: readonly string[]): Record<string, string> {
-  const found: Record<string, string> = {};
-  for (const [start, end] of fileStretches(fileIndex)) {
-    if (end - start < MIN_ROWS) continue;
-    for (let j = 0; j < x.d; j++) {
-      if (found[names[j]]) continue;
-      let rising = 0;
-      for (let i = start + 1; i < end; i++) if (x.data[i * x.d + j] > x.data[(i - 1) * x.d + j]) rising++;
-      if (rising / (end - start - 1) >= RISING_SHARE) {
-        found[names[j]] = `a running counter (rises in ${Math.round((100 * rising) / (end - start - 1))} % of consecutive rows)`;
-      }
-    }
-  }
-  return found;
+  return condemnedColumns(x, fileIndex, names, MIN_ROWS, (values) => {
+    let rising = 0;
+    for (let i = 1; i < values.length; i++) if (values[i] > values[i - 1]) rising++;
+    const share = rising / (values.length - 1);
+    return share >= RISING_SHARE ? `a running counter (rises in ${Math.round(100 * share)} % of consecutive rows)` : null;
+  });
 }

@@ -33,3 +33,4 @@ export { DetectService, SUMMARY_MS, type DetectHost } from './detect-service';
 export { TrainService, type TrainHost } from './train-service';
 export { ModelShelf, PENDING_KEPT, summaryOf } from './model-shelf';
 export { DatasetExplorer } from './dataset-explorer';
+export { LIVE_DETECTORS, VIEWS, parseUrlState, toSearch, type LabUrlState, type LiveDetector, type TabRequest, type ViewId } from './url-state';

@@ -11,16 +11,26 @@ import { ScoreLog } from './score-log';
  * candidate is fitted on the earlier training rows and judged on the latest ones (a time
  * split within the training part, so the test rows stay unseen), at its own calibrated
  * threshold, as a user would meet it. Candidates are tried cheapest first, and a dearer
- * one must do clearly better to be chosen. The hybrid needs labelled attacks in the
- * training files and is skipped without them.
+ * one must do clearly better to be chosen, so once one is within that margin of perfect
+ * (recall 1 within the false-positive budget) the dearer ones are not fitted at all. The
+ * hybrid needs labelled attacks in the training files and is skipped without them.
  */
 export const AUTO_CANDIDATES: readonly ModelKind[] = ['iforest', 'ae', 'hybrid'];
+/**
+ * A classifier or hybrid candidate calibrates on this many out-of-fold blocks rather than
+ * the five of a full fit: each block is a fit, and the choice only needs the candidate's
+ * rough standing, not the kept model's threshold.
+ */
+export const CHOICE_FOLDS = 3;
 /** the latest share of the training rows of each file and class that judges the candidates */
 export const VALIDATION_FRACTION = 0.3;
 /** false positives above this cost the candidate five times their excess in recall */
 const FPR_BUDGET = 0.02;
 /** how much better a dearer candidate must be */
 const MARGIN = 0.01;
+/** recall 1 within the false-positive budget */
+const PERFECT_MERIT = 1;
+const UNMEASURED = { roc_auc: NaN, tpr: NaN, fpr: NaN, merit: -Infinity };
 
 export interface CandidateResult {
   detector: ModelKind;
@@ -31,6 +41,8 @@ export interface CandidateResult {
   merit: number;
   /** set when the candidate could not be fitted (e.g. no attack rows for a hybrid) */
   error?: string;
+  /** set when a cheaper candidate was already as good as any could be chosen over it */
+  skipped?: string;
 }
 
 export interface DetectorChoice {
@@ -67,13 +79,18 @@ export async function chooseDetector(
   const fitExclude: RowPredicate = (f, r, c) => (outer?.(f, r, c) ?? false) || inner.isTest(f, r, c);
   const candidates: CandidateResult[] = [];
   let rows = { benign: 0, attack: 0 };
+  let best: CandidateResult | null = null;
   for (const kind of options.candidates ?? AUTO_CANDIDATES) {
+    if (best && best.merit >= PERFECT_MERIT - MARGIN) {
+      candidates.push({ ...UNMEASURED, detector: kind, skipped: `${best.detector} was already within ${MARGIN} of perfect` });
+      continue;
+    }
     let pipeline: FittedPipeline;
     try {
       pipeline = await options.fit(kind, fitExclude);
     } catch (e) {
       if (e instanceof DOMException && e.name === 'AbortError') throw e;
-      candidates.push({ detector: kind, roc_auc: NaN, tpr: NaN, fpr: NaN, merit: -Infinity, error: e instanceof Error ? e.message : String(e) });
+      candidates.push({ ...UNMEASURED, detector: kind, error: e instanceof Error ? e.message : String(e) });
       continue;
     }
     try {
@@ -89,13 +106,13 @@ export async function chooseDetector(
       const tpr = attacks ? tp / attacks : NaN;
       const fpr = rows.benign ? fp / rows.benign : NaN;
       const merit = attacks ? tpr - 5 * Math.max(0, fpr - FPR_BUDGET) : -fpr;
-      candidates.push({ detector: kind, roc_auc: attacks && rows.benign ? new RankedScores(scores, truth).rocAuc() : NaN, tpr, fpr, merit });
+      const result = { detector: kind, roc_auc: attacks && rows.benign ? new RankedScores(scores, truth).rocAuc() : NaN, tpr, fpr, merit };
+      candidates.push(result);
+      if (!best || result.merit > best.merit + MARGIN) best = result;
     } finally {
       pipeline.dispose();
     }
   }
-  let best: CandidateResult | null = null;
-  for (const c of candidates) if (c.error === undefined && (!best || c.merit > best.merit + MARGIN)) best = c;
   if (!best) throw new Error(`no detector could be fitted on the training rows: ${candidates.map((c) => `${c.detector}: ${c.error}`).join('; ')}`);
   return { detector: best.detector, candidates, rows };
 }

@@ -11,8 +11,8 @@ import { ScoreLog } from './score-log';
 import { AlertLabeller, type AlertNaming } from './alert-labeller';
 import { HybridDetector } from '../detectors';
 import { isSupervised, type ModelKind } from '../detectors';
-import { chooseDetector, type DetectorChoice } from './choose-detector';
-import { fitSupervisedPipeline } from './fit-supervised';
+import { CHOICE_FOLDS, chooseDetector, type DetectorChoice } from './choose-detector';
+import { DEFAULT_FOLDS, fitSupervisedPipeline } from './fit-supervised';
 import { HybridParts, type HybridComparison } from './hybrid-parts';
 
 export interface EvaluateOptions extends Omit<FitPipelineOptions, 'excludeRow' | 'vocabulary' | 'detector'> {
@@ -113,7 +113,17 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
         vocabulary,
         signal: options.signal,
         candidates: options.candidates,
-        fit: async (k, exclude) => (await fitModel(train, { ...options, detector: k, dialect, vocabulary, excludeRow: exclude })).pipeline,
+        fit: async (k, exclude) =>
+          (
+            await fitModel(train, {
+              ...options,
+              folds: Math.min(options.folds ?? DEFAULT_FOLDS, CHOICE_FOLDS),
+              detector: k,
+              dialect,
+              vocabulary,
+              excludeRow: exclude,
+            })
+          ).pipeline,
       });
       kind = choice.detector;
     }

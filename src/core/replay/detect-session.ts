@@ -282,7 +282,7 @@ export class DetectSession {
 
   private async score(batch: FlowBatch, fraction: number | null): Promise<void> {
     if (this.stateNow === 'error') return;
-    if (this.learning && this.learning.state !== 'done') return this.learn(batch);
+    if (this.learning && this.learning.state !== 'done') return this.learn(batch, fraction);
     const { features, scores } = await this.verdict.pipeline.score(batch, this.schema);
     const others: Record<string, Float32Array> = {};
     for (let k = 0; k < this.alongside.length; k++) {
@@ -355,10 +355,11 @@ export class DetectSession {
   }
 
   /** a learning-period batch: kept to train on, counted as skipped with its reason, its credit returned */
-  private async learn(batch: FlowBatch): Promise<void> {
+  private async learn(batch: FlowBatch, fraction: number | null): Promise<void> {
     const learning = this.learning!;
     const over = learning.add(batch, this.clock.now());
     this.aggregator.addSkipped({ [LEARNING_REASON]: batch.n });
+    this.aggregator.advance(batch, fraction);
     this.version++;
     if (over) {
       // the source waits meanwhile: this batch's credit goes back once the model is in place

@@ -42,3 +42,4 @@ export { linkedPorts, type DetectPort, type RunPort, type SourcePort } from './r
 export { openFlowSource, plainSource, sourceLabel, sourceRecord, type MqttSpec, type SourceSpec } from './source-spec';
 export { LearningPeriod, LEARNING_REASON, MIN_LEARNING_FLOWS, type LearningOptions } from './learning-period';
 export { closeInterruptedRuns, NOT_STORED, type InterruptedRunsOptions } from './interrupted-runs';
+export { describeRate, parseRate, rateText, sameRate, trimNumber } from './rate-text';

@@ -93,6 +93,12 @@ export class LiveAggregator {
     }
   }
 
+  /** where the source stands after `batch` (scored or not): its share of the source and its last flow time */
+  advance(batch: FlowBatch, fraction: number | null): void {
+    this.fraction = fraction;
+    if (batch.n > 0) this.flowTime = batch.time[batch.n - 1];
+  }
+
   /**
    * A scored batch: `verdict[i]` 1 where flagged, `protocol(i)` the row's index into
    * PROTOCOLS. `now` is the wall-clock time (ms) it was scored.
@@ -134,8 +140,7 @@ export class LiveAggregator {
     this.confusion.fp += fp;
     this.confusion.tn += tn;
     this.confusion.fn += fn;
-    this.fraction = fraction;
-    if (n > 0) this.flowTime = time[n - 1];
+    this.advance(batch, fraction);
     this.rateMarks.push({ at: now, scored: c.scored });
     while (this.rateMarks.length > 2 && this.rateMarks[1].at < now - RATE_WINDOW_MS) this.rateMarks.shift();
   }

@@ -1,4 +1,14 @@
-export { calibrate, describeExpectedFpr, describeThreshold, flaggedShare, parseThreshold, verdicts, type Threshold, type ThresholdSpec } from './threshold';
+export {
+  calibrate,
+  describeExpectedFpr,
+  describeThreshold,
+  flaggedShare,
+  parseThreshold,
+  thresholdText,
+  verdicts,
+  type Threshold,
+  type ThresholdSpec,
+} from './threshold';
 export { clopperPearson, type RateInterval } from './confidence';
 export { AdaptiveThreshold, DEFAULT_ADAPTIVE, type AdaptiveThresholdOptions } from './adaptive';
 export { benignRank, fitBenignRank, type BenignRank } from './benign-rank';

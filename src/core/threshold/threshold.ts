@@ -39,6 +39,13 @@ export function parseThreshold(text: string): ThresholdSpec {
   throw new Error(`"${text}" is not a threshold: use p99 (benign percentile), c0.1 (contamination) or a number`);
 }
 
+/** the text `parseThreshold` reads back: p99, c0.1, or the number */
+export function thresholdText(spec: ThresholdSpec): string {
+  if (spec.kind === 'percentile') return `p${spec.p}`;
+  if (spec.kind === 'contamination') return `c${spec.rate}`;
+  return String(spec.value);
+}
+
 export function describeThreshold(spec: ThresholdSpec): string {
   switch (spec.kind) {
     case 'percentile':
