@@ -9,10 +9,11 @@ import type { Plugin } from 'vite';
  *   Style attributes stay allowed (`style-src-attr`): ECharts writes its HTML tooltips with
  *   them, and no text from a file reaches the page as markup (src/core/text);
  * - images from the site and `data:` URLs only: an injected `<img src=http://…>` loads nothing;
- * - requests (fetch, the service worker) to the site itself, plus `blob:`/`data:` URLs; and
- *   WebSockets (`ws:`/`wss:`) to any host: the Live view's MQTT source connects to the
- *   broker address the user typed, which no fixed list can name (only the site's own
- *   scripts run, so only that address is ever opened);
+ * - requests (fetch, the service worker) to the site itself, plus `blob:`/`data:` URLs;
+ *   WebSockets (`ws:`/`wss:`) and HTTP(S) requests to any host: the Live view's MQTT
+ *   source and alert publisher connect to the broker address the user typed, its InfluxDB
+ *   output writes to the address the user typed, and no fixed list can name those (only
+ *   the site's own scripts run, so only those addresses are ever contacted);
  * - no plugins, no `<base>`, no form posts.
  * The built site carries it as a `<meta>` tag and `vite preview` also sends it as a header
  * (as a host should; `frame-ancestors` works only there). Vite's dev server injects its
@@ -27,7 +28,7 @@ export function contentSecurityPolicy(dev = false): string {
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
-    "connect-src 'self' blob: data: ws: wss:",
+    "connect-src 'self' blob: data: ws: wss: http: https:",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

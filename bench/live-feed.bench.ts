@@ -6,7 +6,9 @@
  *   messages of 2,000 flows as fast as it can; flows/s from the first publish until the
  *   monitor has received them all (publisher, broker and monitor share the machine's cores);
  * - InfluxDB sink: scored chunks of 5,000 flows × 39 features encoded as line protocol and
- *   written to influxd 1.x in batches of 5,000 points; points/s until the last is acknowledged.
+ *   written to influxd 1.x (a fresh server each) in batches of 5,000 points, two requests at
+ *   once; points/s until the last is acknowledged: the sink's default points (the verdict:
+ *   score, row and tags) and, with `features`, points that carry all 39 features as well.
  * Prints its figures; asserts nothing.
  *   npx tsx bench/live-feed.bench.ts [flows]
  */
@@ -90,7 +92,7 @@ async function monitorFlowsPerSecond(): Promise<{ perSecond: number; skipped: nu
   }
 }
 
-async function influxPointsPerSecond(): Promise<number> {
+async function influxPointsPerSecond(withFeatures: boolean): Promise<number> {
   const influx = await startInfluxd();
   const run: RunRecord = {
     id: 'bench',
@@ -126,7 +128,7 @@ async function influxPointsPerSecond(): Promise<number> {
     score: Float32Array.from({ length: n }, (_, i) => (i % 100) / 100),
     verdict: Uint8Array.from({ length: n }, (_, i) => (i % 100 > 97 ? 1 : 0)),
   });
-  const sink = new InfluxSink({ url: `${influx.url}/write?db=bench` }, { batchPoints: 5000 });
+  const sink = new InfluxSink({ url: `${influx.url}/write?db=bench` }, { batchPoints: 5000, features: withFeatures, tags: { monitor: 'bench' } });
   // the database is made by the first write: not timed
   sink.add(run, [chunk(0)]);
   await sink.flush();
@@ -149,6 +151,12 @@ const monitor = await monitorFlowsPerSecond();
 console.log(
   `monitor: ${FLOWS.toLocaleString('en-US')} flows through mosquitto, ${Math.round(monitor.perSecond).toLocaleString('en-US')} flows/s (isolation forest; skipped ${monitor.skipped})`,
 );
-const points = await influxPointsPerSecond();
-console.log(`InfluxDB sink: ${Math.round(points).toLocaleString('en-US')} points/s into influxd 1.x (39 fields + score + row per point)`);
-report({ monitor_flows_per_s: Math.round(monitor.perSecond), influx_points_per_s: Math.round(points) });
+const points = await influxPointsPerSecond(false);
+console.log(`InfluxDB sink: ${Math.round(points).toLocaleString('en-US')} points/s into influxd 1.x (the verdict: score + row, 3 tags)`);
+const featurePoints = await influxPointsPerSecond(true);
+console.log(`InfluxDB sink with --influx-features: ${Math.round(featurePoints).toLocaleString('en-US')} points/s (39 features + score + row per point)`);
+report({
+  monitor_flows_per_s: Math.round(monitor.perSecond),
+  influx_points_per_s: Math.round(points),
+  influx_feature_points_per_s: Math.round(featurePoints),
+});

@@ -9,10 +9,23 @@
  *       flows/s end to end (parse, AE + isolation forest, store, live dashboards),
  *       counters checked to add up and IndexedDB's row count against them;
  *   (c) JS heap of the page and of each worker (CDP Runtime.getHeapUsage) every few
- *       seconds over that replay.
+ *       seconds over that replay;
+ *   (e) a live MQTT feed: `npm run sensor` publishes a simulated capture's flows (--mqtt-batch
+ *       a message, default 12: Debian's Mosquitto 2.0.11 forwards WebSocket messages over
+ *       4 KB at a few hundred KB/s, see BENCHMARKS.md) to Mosquitto at max, the page subscribes over WebSocket and
+ *       scores and stores them: flows/s from the sensor's start to the last stored verdict,
+ *       counters checked to add up;
+ *   (f) the same feed at 1,000 flows/s (10 flows a message, published by this process) for
+ *       --latency-seconds: arrival in the page → stored verdict p50/p99 (the detect worker's
+ *       summary), and publish → arrival at a Node subscriber of the same broker (the hop
+ *       the page cannot see), whose p99s together bound publish → stored.
  *
  *   npx tsx bench/replay-browser.ts [--rows 2000000] [--dist dir | --out dist-bench]
- *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d] [--profile]
+ *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d,e,f] [--profile]
+ *        [--packets 4000000] [--mqtt-batch 12] [--csv file]
+ *
+ * --csv replays a file written before by `npx tsx bench/replay-data.ts` instead of writing one
+ * (A/B runs of two builds on the same file).
  *
  * Without --dist the site is built into --out (default dist-bench, gitignored). When the
  * build has no `models/index.json` (no default models yet), --models copies a models
@@ -20,12 +33,17 @@
  * back to an isolation forest trained on the spot, which the output says.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
+import { MqttConnection } from '../src/core/mqtt';
+import { simulateCapture } from '../src/core/sim';
+import { quantileOf } from '../src/core/util';
+import { startMosquitto, type Mosquitto } from '../tests/support/servers';
 import { writeV2Csv } from './replay-data';
+import { V2_SAMPLE } from './samples';
 import { QUICK, report } from './report';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -35,7 +53,11 @@ const opt = (name: string, fallback?: string) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const ROWS = Number(opt('rows', QUICK ? '20000' : '2000000'));
-const LATENCY_S = Number(opt('latency-seconds', '30'));
+/** packets in the capture the sensor publishes for (e): about one flow per 10 packets */
+const PACKETS = Number(opt('packets', QUICK ? '20000' : '4000000'));
+/** flows per message the sensor publishes for (e): 12 keep a CSV message under 4 KB */
+const MQTT_BATCH = opt('mqtt-batch', '12')!;
+const LATENCY_S = Number(opt('latency-seconds', QUICK ? '3' : '30'));
 const PROFILE = args.includes('--profile');
 const SKIP = new Set((opt('skip', '') ?? '').split(',').filter(Boolean));
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'];
@@ -100,6 +122,57 @@ async function serve(dir: string): Promise<{ url: string; server: ChildProcess }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('vite preview did not start');
+}
+
+/**
+ * CPU seconds (user + system) used so far by this process's descendants (Chromium's
+ * processes, the preview server), by thread name, from /proc; null where there is none.
+ * On a machine shared with other work, CPU time per flow says more than flows per second
+ * of wall-clock time, and the threads say which part of Chromium spent it.
+ */
+function childrenCpu(): Map<string, number> | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const stat = (path: string) => {
+    const text = readFileSync(path, 'utf8');
+    const close = text.lastIndexOf(')');
+    const fields = text.slice(close + 2).split(' ');
+    return { name: text.slice(text.indexOf('(') + 1, close), parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  };
+  const parent = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      parent.set(Number(name), stat(`/proc/${name}/stat`).parent);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const ours = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === process.pid) return true;
+    return false;
+  };
+  const byThread = new Map<string, number>();
+  for (const pid of parent.keys()) {
+    if (!ours(pid)) continue;
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const t = stat(`/proc/${pid}/task/${tid}/stat`);
+        // USER_HZ is 100 on Linux
+        byThread.set(t.name, (byThread.get(t.name) ?? 0) + t.ticks / 100);
+      }
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return byThread;
+}
+
+/** CPU seconds by thread name between two `childrenCpu` readings, largest first */
+function cpuBetween(before: Map<string, number>, after: Map<string, number>): [string, number][] {
+  return [...after]
+    .map(([name, s]): [string, number] => [name, s - (before.get(name) ?? 0)])
+    .filter(([, s]) => s > 0)
+    .sort((a, b) => b[1] - a[1]);
 }
 
 async function counters(page: Page): Promise<Counters> {
@@ -311,8 +384,11 @@ async function latency(browser: Browser, url: string): Promise<void> {
   await context.close();
 }
 
-/** (a); returns flows/s from the drop to the last stored flow, or null if the run stalled or its counters do not add up */
-async function throughput(browser: Browser, url: string, file: string): Promise<number | null> {
+/**
+ * (a); returns flows/s from the drop to the last stored flow and Chromium's CPU µs per flow,
+ * or null if the run stalled or its counters do not add up
+ */
+async function throughput(browser: Browser, url: string, file: string): Promise<{ flowsPerS: number; cpuPerFlow: number | null } | null> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems = watchConsole(page, 'max');
@@ -321,6 +397,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   const heap = SKIP.has('c') ? null : await HeapProbe.attach(browser, page);
   const heapSamples: { s: number; rows: number; mb: Record<string, number> }[] = [];
   const t0 = Date.now();
+  const cpu0 = childrenCpu();
   await page.setInputFiles('[data-testid=file-input]', file);
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-scored]')?.textContent) > 0, undefined, { polling: 20, timeout: 120_000 });
   const tFirst = Date.now();
@@ -359,6 +436,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
     }
   }
   const tEnd = lastChange;
+  const cpu1 = childrenCpu();
   const elapsed = (tEnd - t0) / 1000;
   const scoring = (tEnd - tFirst) / 1000;
   await page.waitForTimeout(3500);
@@ -373,6 +451,20 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   console.log(
     `    counters: read ${fmt(c.read)} = scored ${fmt(c.scored)} + skipped ${fmt(c.skipped)}: ${c.read === c.scored + c.skipped ? 'adds up' : 'DOES NOT ADD UP'}; stored ${fmt(c.stored)} (${c.stored === c.scored ? '= scored' : 'NOT = scored'}); IndexedDB holds ${fmt(inDb)} rows (${inDb === c.stored ? '= stored' : 'NOT = stored'}); alerts ${fmt(c.alerts)}`,
   );
+  const threads = cpu0 && cpu1 ? cpuBetween(cpu0, cpu1) : null;
+  const cpuSeconds = threads?.reduce((a, [, s]) => a + s, 0);
+  const cpuPerFlow = cpuSeconds === undefined ? null : (cpuSeconds / c.scored) * 1e6;
+  if (threads && cpuPerFlow !== null) {
+    console.log(
+      `    Chromium CPU time ${fmt(cpuSeconds!, 1)} s (user + system, all its processes) = ${fmt(cpuPerFlow, 2)} µs per flow; ${fmt((cpus().length * 1e6) / cpuPerFlow)} flows/s if the ${cpus().length} cores did nothing else`,
+    );
+    console.log(
+      `    by thread: ${threads
+        .slice(0, 8)
+        .map(([name, sec]) => `${name} ${fmt(sec, 1)} s (${fmt((sec / c.scored) * 1e6, 2)} µs/flow)`)
+        .join(', ')}`,
+    );
+  }
   if (run?.summary)
     console.log(`    latency at max (emission → stored): p50 ${fmt(run.summary.latencyMs.p50, 1)} ms, p99 ${fmt(run.summary.latencyMs.p99, 1)} ms`);
   if (heapSamples.length) {
@@ -384,7 +476,127 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   if (problems.length) console.log(`    console errors: ${problems.join(' | ')}`);
   await context.close();
   const whole = !stalled && c.read === ROWS && c.read === c.scored + c.skipped && c.stored === c.scored && inDb === c.stored;
-  return whole ? Math.round(c.scored / elapsed) : null;
+  return whole ? { flowsPerS: Math.round(c.scored / elapsed), cpuPerFlow: cpuPerFlow && Math.round(cpuPerFlow * 100) / 100 } : null;
+}
+
+/** a live feed's page: open the Live view on `broker`'s WebSocket listener and start; resolves once it waits for flows */
+async function openFeed(
+  browser: Browser,
+  url: string,
+  broker: Mosquitto,
+  topic: string,
+): Promise<{ page: Page; problems: string[]; close: () => Promise<void> }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchConsole(page, 'mqtt');
+  await page.goto(`${url}/?view=live&broker=${encodeURIComponent(broker.wsUrl)}&topic=${encodeURIComponent(topic)}`);
+  await page.click('[data-testid=start]');
+  await page.waitForFunction(() => /waiting for the first flows/.test(document.querySelector('[data-testid=feed-state]')?.textContent ?? ''), undefined, {
+    timeout: 60_000,
+  });
+  return { page, problems, close: () => context.close() };
+}
+
+/** (e); flows/s from the sensor's start to the last stored verdict, or null when the run stalled or the counters do not add up */
+async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto): Promise<number | null> {
+  const dir = mkdtempSync(join(tmpdir(), 'iomt-bench-mqtt-'));
+  try {
+    const file = join(dir, 'sensor.pcap');
+    const out = createWriteStream(file);
+    for (const chunk of simulateCapture('mixed-day', Math.ceil(PACKETS / 29), 7)) for (const b of chunk.pcap) out.write(b);
+    await new Promise<void>((r) => out.end(r));
+    const feed = await openFeed(browser, url, broker, 'bench/sensor');
+    const t0 = Date.now();
+    const sensor = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', file, '--mqtt', broker.url, '--topic', 'bench/sensor', '--batch', MQTT_BATCH],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let said = '';
+    sensor.stdout!.on('data', (d) => (said += d));
+    const exited = new Promise<number | null>((r) => sensor.on('exit', r));
+    let published = Infinity;
+    void exited.then(() => (published = Number(/published ([\d,]+) flows/.exec(said)?.[1].replace(/,/g, '') ?? NaN)));
+    let last = await counters(feed.page);
+    let lastChange = Date.now();
+    let stalled = false;
+    for (;;) {
+      await feed.page.waitForTimeout(250);
+      const c = await counters(feed.page);
+      if (c.stored !== last.stored || c.read !== last.read) lastChange = Date.now();
+      last = c;
+      if (c.read >= published && c.stored === c.scored) break;
+      if (Date.now() - lastChange > 20_000) {
+        stalled = true;
+        console.log(`    stalled: no progress for 20 s; the feed: ${await feed.page.textContent('[data-testid=feed-state]').catch(() => '?')}`);
+        break;
+      }
+    }
+    const seconds = (lastChange - t0) / 1000;
+    const c = last;
+    const run = await newestRun(feed.page);
+    const sensorLine = said.trim().split('\n').pop();
+    console.log(`(e) npm run sensor → Mosquitto → the page over WebSocket, ${run?.detector} as the verdict model: ${sensorLine}`);
+    console.log(
+      `    ${fmt(c.stored / seconds)} stored verdicts/s from the sensor's start to the last stored verdict (${fmt(seconds, 1)} s); read ${fmt(c.read)} = scored ${fmt(c.scored)} + skipped ${fmt(c.skipped)}: ${c.read === c.scored + c.skipped ? 'adds up' : 'DOES NOT ADD UP'}; stored ${fmt(c.stored)}; published ${fmt(published)}`,
+    );
+    if (feed.problems.length) console.log(`    console errors: ${feed.problems.join(' | ')}`);
+    await feed.page.click('[data-testid=stop]');
+    await feed.close();
+    const whole = !stalled && c.read === published && c.read === c.scored + c.skipped && c.stored === c.scored;
+    return whole ? Math.round(c.stored / seconds) : null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** (f); the page's arrival → stored p99 plus the broker hop's p99 (ms), or null when no summary came */
+async function mqttLatency(browser: Browser, url: string, broker: Mosquitto): Promise<number | null> {
+  const [header, ...rows] = readFileSync(V2_SAMPLE, 'utf8').trimEnd().split(/\r?\n/);
+  const feed = await openFeed(browser, url, broker, 'bench/latency');
+  const publisher = new MqttConnection({ url: broker.url });
+  const listener = new MqttConnection({ url: broker.url });
+  await Promise.all([publisher.connect(), listener.connect()]);
+  await listener.subscribe('bench/latency', 0);
+  const hops: number[] = [];
+  /** publish time by sequence number */
+  const sentAt = new Map<number, number>();
+  listener.onMessage((_t, payload) => {
+    const seq = Number(/^#seq=(\d+)/.exec(new TextDecoder().decode(payload.subarray(0, 30)))?.[1]);
+    if (sentAt.has(seq)) hops.push(performance.now() - sentAt.get(seq)!);
+  });
+  const PER = 10;
+  const messages = Math.round((LATENCY_S * 1000) / PER);
+  const t0 = performance.now();
+  let seq = 0;
+  for (let k = 0; k < messages; k++) {
+    const wait = t0 + k * PER - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const lines = [];
+    for (let i = 0; i < PER; i++) lines.push(rows[(seq + i) % rows.length]);
+    sentAt.set(seq, performance.now());
+    await publisher.publish('bench/latency', `#seq=${seq}\n${header}\n${lines.join('\n')}\n`);
+    seq += PER;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await feed.page
+    .waitForFunction((n) => Number(document.querySelector('[data-testid=count-stored]')?.textContent) >= n, seq, { timeout: 30_000 })
+    .catch(() => null);
+  const probe = await HeapProbe.attach(browser, feed.page);
+  const s = await probe.liveSummary();
+  const c = await counters(feed.page);
+  const hop = { p50: quantileOf(hops, 0.5), p99: quantileOf(hops, 0.99), max: Math.max(...hops) };
+  console.log(
+    `(f) ${fmt(seq / seconds)} flows/s for ${fmt(seconds, 1)} s (${PER} flows a message) through Mosquitto into the page: stored ${fmt(c.stored)} of ${fmt(seq)} (skipped ${fmt(c.skipped)}, lost ${(await feed.page.textContent('[data-testid=count-lost]').catch(() => null)) ?? 0})`,
+  );
+  console.log(
+    `    arrival in the page → stored verdict: p50 ${fmt(s?.latencyMs.p50 ?? NaN, 2)} ms, p99 ${fmt(s?.latencyMs.p99 ?? NaN, 2)} ms, max ${fmt(s?.latencyMs.max ?? NaN, 1)} ms; publish → arrival at a Node subscriber: p50 ${fmt(hop.p50, 2)} ms, p99 ${fmt(hop.p99, 2)} ms, max ${fmt(hop.max, 1)} ms`,
+  );
+  if (feed.problems.length) console.log(`    console errors: ${feed.problems.join(' | ')}`);
+  await feed.page.click('[data-testid=stop]');
+  await feed.close();
+  await Promise.all([publisher.end(), listener.end()]);
+  return s ? Math.round((s.latencyMs.p99 + hop.p99) * 100) / 100 : null;
 }
 
 async function main() {
@@ -397,17 +609,26 @@ async function main() {
       .join(' ')} on ${cpus().length} cores`,
   );
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const figures: Record<string, number | null> = {};
+  const broker = SKIP.has('e') && SKIP.has('f') ? null : await startMosquitto();
   try {
     if (!SKIP.has('d')) await firstFlow(browser, url);
     if (!SKIP.has('b')) await latency(browser, url);
     if (!SKIP.has('a')) {
       const started = Date.now();
-      const data = await writeV2Csv(ROWS);
-      console.log(`wrote ${fmt(ROWS)} rows (${fmt(data.bytes / 1e6)} MB) to ${data.path} in ${fmt((Date.now() - started) / 1000, 1)} s`);
-      report({ lab_flows_per_s: await throughput(browser, url, data.path) });
+      const given = opt('csv');
+      const data = given ? { path: given, bytes: statSync(given).size } : await writeV2Csv(ROWS);
+      if (!given) console.log(`wrote ${fmt(ROWS)} rows (${fmt(data.bytes / 1e6)} MB) to ${data.path} in ${fmt((Date.now() - started) / 1000, 1)} s`);
+      const lab = await throughput(browser, url, data.path);
+      figures.lab_flows_per_s = lab?.flowsPerS ?? null;
+      figures.lab_cpu_us_per_flow = lab?.cpuPerFlow ?? null;
     }
+    if (!SKIP.has('e')) figures.mqtt_lab_flows_per_s = await mqttThroughput(browser, url, broker!);
+    if (!SKIP.has('f')) figures.mqtt_publish_to_stored_p99_ms = await mqttLatency(browser, url, broker!);
+    report(figures);
   } finally {
     await browser.close();
+    await broker?.close();
     if (server.pid) process.kill(-server.pid);
   }
 }

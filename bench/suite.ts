@@ -72,16 +72,25 @@ export const SUITE: readonly BenchEntry[] = [
   {
     name: 'lab',
     script: 'replay-browser.ts',
-    args: ['--skip', 'b,c,d'],
-    keys: { lab_flows_per_s: 'flows/s' },
+    args: ['--skip', 'b,c,d,e,f'],
+    keys: { lab_flows_per_s: 'flows/s', lab_cpu_us_per_flow: 'µs/flow' },
     about: 'built site in headless Chromium: 2M-row CSV dropped, max rate, AE + forest, every flow stored',
   },
   {
     name: 'live',
     script: 'live-feed.bench.ts',
     args: [],
-    keys: { monitor_flows_per_s: 'flows/s', influx_points_per_s: 'points/s' },
-    about: 'npm run monitor fed 400k flows through mosquitto (isolation forest); InfluxDB sink into influxd 1.x',
+    keys: { monitor_flows_per_s: 'flows/s', influx_points_per_s: 'points/s', influx_feature_points_per_s: 'points/s' },
+    about:
+      'npm run monitor fed 400k flows through mosquitto (isolation forest); InfluxDB sink into influxd 1.x: verdict points (default) and with every feature',
+  },
+  {
+    name: 'live-lab',
+    script: 'replay-browser.ts',
+    args: ['--skip', 'a,b,c,d'],
+    keys: { mqtt_lab_flows_per_s: 'flows/s', mqtt_publish_to_stored_p99_ms: 'ms' },
+    about:
+      'built site in headless Chromium subscribed to mosquitto over WebSocket: npm run sensor at max (12 flows a message) → stored verdicts; 1,000 flows/s publish → stored p99 (page arrival → stored + broker hop)',
   },
 ];
 

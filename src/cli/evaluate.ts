@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { ensureBackend } from '../core/detectors';
+import { Ensemble, ensureBackend } from '../core/detectors';
 import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../core/detectors';
 import { DETECTOR_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors';
 import { DEFAULT_GRID, type GridResult } from '../core/detectors';
@@ -214,6 +214,7 @@ function summary(r: Evaluation, seconds: number): string {
     '',
     `dataset    ${r.dataset.name}${r.dataset.confidence !== null ? ` (detected, confidence ${r.dataset.confidence.toFixed(2)})` : ''}`,
     `detector   ${r.pipeline.detector.kind}; threshold ${fmt(r.pipeline.threshold.value)} = ${describeThreshold(r.pipeline.threshold.spec)}`,
+    ...(r.pipeline.detector instanceof Ensemble ? [`fusion     ${describeFusion(r.pipeline.detector)}`] : []),
     ...(r.pipeline.threshold.expectedFpr
       ? [`calibrated ${describeExpectedFpr(r.pipeline.threshold.expectedFpr)}; measured here ${(100 * r.report.fpr).toFixed(2)} %`]
       : []),
@@ -282,6 +283,12 @@ function choiceTable(c: DetectorChoice): string {
   return title + formatTable(['candidate', 'ROC-AUC', 'recall', 'FPR', 'note'], rows);
 }
 
+function describeFusion(e: Ensemble): string {
+  const f = e.fusion;
+  if (f.chosen) return f.chosen;
+  return `${f.fusion} of the members' benign ranks${e.params.fusion === 'auto' ? ' (no attack rows in the training files to choose the fusion on)' : ', as asked'}`;
+}
+
 function skippedDetail(r: Evaluation): string {
   const parts = Object.entries(r.rows.skipped_reasons).map(([why, n]) => `${n} ${why}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
@@ -307,6 +314,7 @@ function toJSON(r: Evaluation, seconds: number) {
     training: r.pipeline.training,
     grid_search: r.grid,
     detector_choice: r.choice,
+    ensemble_fusion: r.pipeline.detector instanceof Ensemble ? r.pipeline.detector.fusion : null,
     alert_labels: r.alertLabels,
     hybrid_parts: r.hybridParts,
     packets: r.packets,

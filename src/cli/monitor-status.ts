@@ -1,10 +1,10 @@
 import type { FeedStatus } from '../core/lab';
 import type { LiveSummary } from '../core/replay';
-import type { InfluxSink } from '../core/store';
 
 /** The monitor's counters, with exactly the keys its `--json` file promises. */
-export function monitorCounters(s: LiveSummary | null, influx: Pick<InfluxSink, 'written' | 'failed'> | null): Record<string, number> {
+export function monitorCounters(s: LiveSummary | null): Record<string, number> {
   const c = s?.counters;
+  const influx = s?.outputs?.influx;
   return {
     received: c?.read ?? 0,
     scored: c?.scored ?? 0,
@@ -18,14 +18,11 @@ export function monitorCounters(s: LiveSummary | null, influx: Pick<InfluxSink, 
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
-/** one line: connection, rate (`perSecond`: scored since the previous line), counters (skips by reason), InfluxDB */
-export function statusLine(
-  s: LiveSummary,
-  perSecond: number,
-  feed: FeedStatus | null,
-  influx: Pick<InfluxSink, 'written' | 'failed' | 'pending'> | null,
-): string {
+/** one line: connection, rate (`perSecond`: scored since the previous line), counters (skips by reason), alerts published, InfluxDB */
+export function statusLine(s: LiveSummary, perSecond: number, feed: FeedStatus | null): string {
   const c = s.counters;
+  const influx = s.outputs?.influx;
+  const alerts = s.outputs?.alerts;
   const reasons = Object.entries(s.skippedReasons)
     .map(([reason, k]) => `${reason} ${n(k)}`)
     .join(', ');
@@ -39,6 +36,7 @@ export function statusLine(
     `alerts ${n(c.alerts)}`,
   ];
   if (feed?.queued) parts.push(`queued ${n(feed.queued)}`);
+  if (alerts) parts.push(`published ${n(alerts.published)}${alerts.failed ? `, ${n(alerts.failed)} not` : ''}`);
   if (influx) parts.push(`influx ${n(influx.written)} written, ${n(influx.failed)} failed${influx.pending ? `, ${n(influx.pending)} pending` : ''}`);
   return parts.join(' | ');
 }

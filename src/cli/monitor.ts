@@ -1,11 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { ensureBackend } from '../core/detectors';
 import { DetectService, SourceService, type FeedStatus } from '../core/lab';
-import { MqttConnection, topicMatches, type QoS } from '../core/mqtt';
+import type { QoS } from '../core/mqtt';
 import { linkedPorts, sourceRecord, type LiveSummary, type MqttSpec } from '../core/replay';
 import { incompatibility, type DialectId } from '../core/schema';
-import { InfluxSink, MemoryStore, MqttAlertPublisher, type ChunkSink } from '../core/store';
+import { checkOutputs, MemoryStore, type OutputsSpec } from '../core/store';
+import { messageOf, withoutCredentials } from '../core/util';
 import { numberArg, one, UsageError } from './args';
 import { modelRecordOfFolder } from './model-folder';
 import { monitorCounters, statusLine } from './monitor-status';
@@ -30,6 +32,10 @@ options:
   --alerts-topic <t>     publish flagged flows there (NDJSON, the export's fields); --every-verdict: all flows
   --influx <url>         InfluxDB 1.x http://host:8086/write?db=<db> or 2.x/3.x .../api/v2/write?org=<o>&bucket=<b>
   --influx-token <t>     2.x/3.x token (or INFLUX_TOKEN);  --influx-user <u> (password: INFLUX_PASSWORD)
+  --influx-features      write every feature as a field too (about 40 fields a point: a few times the
+                         server's work); default: the verdict (score, row, confidence) and its tags
+  --name <name>          the points' monitor tag (default: <host name>-<pid>), so monitors sharing a
+                         feed write apart; give one to keep the same series across restarts
   --adaptive             drift-aware threshold: follows slow drift of benign scores, never an attack's
   --learn <N>|<N>s       learn this network first: train on its first N flows (or N seconds of them),
                          calibrate, then score (those flows are skipped as "learning period")
@@ -51,6 +57,8 @@ const OPTIONS = {
   influx: 'one',
   'influx-token': 'one',
   'influx-user': 'one',
+  'influx-features': 'switch',
+  name: 'one',
   capacity: 'one',
   'status-every': 'one',
   json: 'one',
@@ -90,29 +98,29 @@ runCommand(USAGE, OPTIONS, async (args) => {
   };
   const log = (text: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${text}`);
 
-  const sinks: ChunkSink[] = [];
   const influxUrl = one(args, 'influx');
-  const influx = influxUrl
-    ? new InfluxSink(
-        {
-          url: influxUrl,
-          token: one(args, 'influx-token') ?? process.env.INFLUX_TOKEN,
-          username: one(args, 'influx-user'),
-          password: process.env.INFLUX_PASSWORD,
-        },
-        { onProblem: (s) => log(s) },
-      )
-    : null;
-  if (influx) sinks.push((run, chunks) => influx.add(run, chunks));
   const alertsTopic = one(args, 'alerts-topic');
-  // its own alerts would come back as flows, be flagged and published again, without end
-  if (alertsTopic && topicMatches(topic, alertsTopic))
-    throw new UsageError(`--alerts-topic ${alertsTopic} is inside --topic ${topic}: the monitor would read its own alerts as flows; publish them elsewhere`);
-  const alertConnection = alertsTopic ? new MqttConnection({ url, username: spec.username, password }) : null;
-  const alerts = alertConnection ? new MqttAlertPublisher(alertConnection, alertsTopic!, { everyVerdict: args.has('every-verdict') }) : null;
-  if (alerts) sinks.push((run, chunks) => alerts.add(run, chunks));
+  const outputs: OutputsSpec = {
+    ...(influxUrl && {
+      influx: {
+        url: influxUrl,
+        token: one(args, 'influx-token') ?? process.env.INFLUX_TOKEN,
+        username: one(args, 'influx-user'),
+        password: process.env.INFLUX_PASSWORD,
+        tags: { monitor: one(args, 'name') ?? `${hostname()}-${process.pid}` },
+        features: args.has('influx-features'),
+      },
+    }),
+    ...(alertsTopic && { alerts: { url, username: spec.username, password, topic: alertsTopic, everyVerdict: args.has('every-verdict') } }),
+  };
+  // an address that cannot be one, or alerts inside the watched topic, fail now, before any connection
+  try {
+    checkOutputs(outputs, topic);
+  } catch (e) {
+    throw new UsageError(messageOf(e));
+  }
 
-  const store = new MemoryStore(sinks);
+  const store = new MemoryStore();
   const detect = new DetectService({
     openStore: async () => store,
     backend: async () => ({ ...(await ensureBackend('wasm')), crossOriginIsolated: false }),
@@ -151,13 +159,13 @@ runCommand(USAGE, OPTIONS, async (args) => {
     told = text;
   }, 200);
 
-  log(`connecting to ${url} …`);
+  log(`connecting to ${withoutCredentials(url)} …`);
   const opened = await Promise.race([source.open(spec, sourcePort), stopping.then(() => null)]);
   if (!opened) {
     clearInterval(watchFeed);
     await source.stop();
     log('stopped before any flow arrived.');
-    writeCounters(one(args, 'json'), monitorCounters(null, influx));
+    writeCounters(one(args, 'json'), monitorCounters(null));
     return 0;
   }
   if (model) {
@@ -168,7 +176,6 @@ runCommand(USAGE, OPTIONS, async (args) => {
     }
     await store.putModel(model);
   }
-  if (alertConnection) await alertConnection.connect();
   const run = await detect.prepare(
     {
       port: detectPort,
@@ -179,11 +186,12 @@ runCommand(USAGE, OPTIONS, async (args) => {
       alongside: [],
       ...(args.has('adaptive') && { adaptive: {} }),
       ...(learning && { learning }),
+      outputs,
     },
     (s) => void (seen.summary = s),
   );
   log(
-    `scoring ${opened.dataset} flows with ${model ? `the model in ${modelDir}` : `the default ${run.detector} model`} (threshold ${run.threshold.toPrecision(4)})${influx ? `; writing to ${influx.label}` : ''}${alerts ? `; alerts to ${alertsTopic}` : ''}`,
+    `scoring ${opened.dataset} flows with ${model ? `the model in ${modelDir}` : `the default ${run.detector} model`} (threshold ${run.threshold.toPrecision(4)})${seen.summary?.outputs?.influx ? `; writing to ${seen.summary.outputs.influx.url}` : ''}${alertsTopic ? `; alerts to ${alertsTopic}` : ''}`,
   );
   source.play({ kind: 'max' }, false);
   let before = { at: performance.now(), scored: 0 };
@@ -193,7 +201,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
     before = now;
     return perSecond;
   };
-  const status = setInterval(() => seen.summary && log(statusLine(seen.summary, rate(), seen.feed, influx)), statusMs);
+  const status = setInterval(() => seen.summary && log(statusLine(seen.summary, rate(), seen.feed)), statusMs);
 
   // the feed may also end by itself (the broker refused us on a reconnect)
   const ended = (async () => {
@@ -206,13 +214,11 @@ runCommand(USAGE, OPTIONS, async (args) => {
   await source.stop();
   const last = (await detect.stop()) ?? seen.summary;
   clearInterval(watchFeed);
-  if (influx) await influx.close();
-  if (alerts) await alerts.flush();
-  await alertConnection?.end();
-  const counters = monitorCounters(last, influx);
-  log(`stopped. ${statusLine(last!, rate(), null, influx)}`);
+  const counters = monitorCounters(last);
+  log(`stopped. ${statusLine(last!, rate(), null)}`);
   if (last?.error) log(last.error);
-  if (alerts && alerts.failed) log(`${alerts.failed} verdict(s) could not be published: ${alerts.lastProblem}`);
+  const published = last?.outputs?.alerts;
+  if (published?.failed) log(`${published.failed} verdict(s) could not be published: ${published.problem}`);
   writeCounters(one(args, 'json'), counters);
   const closed = seen.feed?.connection;
   return last?.state === 'error' || (closed?.state === 'closed' && closed.reason !== 'stopped') ? 1 : 0;

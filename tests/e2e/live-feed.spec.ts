@@ -1,9 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { watch } from './page-problems';
-import { startMosquitto, type Mosquitto } from '../support/servers';
+import { startInfluxd, startMosquitto, type Mosquitto } from '../support/servers';
 
 /**
  * The Live view watching a real Mosquitto over its WebSocket listener: mosquitto_pub (a
@@ -80,4 +80,63 @@ test('a live MQTT feed: flows scored and stored as they arrive; a restarted brok
   // the password is never part of the page's address
   expect(page.url()).not.toMatch(/password/);
   await page.getByTestId('stop').click();
+});
+
+test('opt-in outputs: alerts published back to the broker (mosquitto_sub sees them) and every verdict written to InfluxDB, failures counted and shown', async ({
+  page,
+}) => {
+  const influx = await startInfluxd();
+  // a client nobody here wrote listens on the alerts topic
+  const sub = spawn('mosquitto_sub', ['-p', String(broker.port), '-t', 'ward/alerts', '-v'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let heard = '';
+  sub.stdout.on('data', (d) => (heard += d));
+  try {
+    problems = watch(page, [influx.url]);
+    await page.goto(`/?view=live&detector=iforest&broker=${encodeURIComponent(broker.wsUrl)}&topic=${encodeURIComponent('ward/+/flows')}`);
+    await page.getByTestId('outputs-menu').click();
+    await expect(page.getByTestId('influx-cors')).toContainText('CORS');
+    // alerts inside the watched topic would come back as flows: refused with one sentence
+    await page.getByTestId('outputs-publish').check();
+    await page.getByTestId('alerts-topic').fill('ward/alerts/flows');
+    await page.getByTestId('start').click();
+    await expect(page.getByTestId('run-error')).toContainText('would arrive again on the feed ward/+/flows');
+    await page.getByTestId('alerts-topic').fill('ward/alerts');
+    await page.getByTestId('outputs-influx').check();
+    await page.getByTestId('influx-url').fill(`${influx.url}/write?db=lab`);
+    await page.getByTestId('start').click();
+    await expect(page.getByTestId('feed-state')).toContainText('waiting for the first flows', { timeout: 30_000 });
+    // from the sample's first rows (port scans: the forest flags many), whatever ran before
+    seq = 15_000 * Math.ceil(seq / 15_000);
+    for (let k = 0; k < 6; k++) expect(publish(100)).toBe(true);
+    await expect.poll(async () => (await counters(page)).stored, { timeout: 60_000 }).toBe(600);
+    await expect(page.getByTestId('influx-written')).toHaveAttribute('data-written', '600', { timeout: 30_000 });
+    const alerts = Number(await page.getByTestId('count-alerts').textContent());
+    expect(alerts).toBeGreaterThan(0);
+    await expect(page.getByTestId('alerts-published')).toHaveAttribute('data-published', String(alerts));
+    await page.getByTestId('stop').click();
+    await expect(page.getByTestId('influx-written')).toHaveAttribute('data-failed', '0');
+    // InfluxDB holds one point per scored flow; mosquitto_sub heard every alert, with its verdict
+    const [[, points]] = await influx.query('lab', 'SELECT count(score) FROM iomt_flow');
+    expect(points).toBe(600);
+    await expect.poll(() => heard.split('\n').filter((l) => l.includes('"verdict":"anomaly"')).length, { timeout: 10_000 }).toBe(alerts);
+    // each message in the live wire format: its sequence number first (mosquitto_sub -v puts the topic before it)
+    const starts = heard.split('\n').filter((l) => !l.startsWith('{') && l);
+    expect(starts.length).toBeGreaterThan(0);
+    for (const l of starts) expect(l).toMatch(/^ward\/alerts #seq=\d+$/);
+
+    // InfluxDB gone: every point counted as failed, the reason in one sentence; the run goes on
+    await influx.close();
+    await page.getByTestId('start').click();
+    await expect(page.getByTestId('feed-state')).toContainText('waiting for the first flows', { timeout: 30_000 });
+    expect(publish(100)).toBe(true);
+    await expect.poll(async () => (await counters(page)).stored, { timeout: 60_000 }).toBe(100);
+    await expect(page.getByTestId('influx-written')).toHaveAttribute('data-failed', '100', { timeout: 30_000 });
+    await expect(page.getByTestId('outputs-problem')).toContainText(/InfluxDB at .* cannot be reached/);
+    await page.getByTestId('stop').click();
+    // the browser logs each refused connection itself: those, and only those, are expected
+    problems = problems.filter((p) => !/ERR_CONNECTION_REFUSED/.test(p));
+  } finally {
+    sub.kill();
+    await influx.close();
+  }
 });

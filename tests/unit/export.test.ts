@@ -107,7 +107,7 @@ describe('run export', () => {
     expect(await text(store, 'tiny', 'influx')).toBe(
       'iomt_flow,device=pump-3,label=Benign,protocol=TCP,verdict=normal score=0.1,score_iforest=0.25,row=1i,header_length=20,protocol_type=6,tcp=1,udp=0,arp=0,tot_size=60.5 1500000000\n' +
         'iomt_flow,device=monitor\\ 1\\,a\\=b,label=ARP\\ Spoofing\\,\\ "test",protocol=ARP,verdict=anomaly score=2.5,score_iforest=0.75,row=2i,protocol_type=0,rate=3.5,tcp=0,udp=0,arp=1,tot_size=42 1700000000250000000\n' +
-        'iomt_flow,label=unlabelled,protocol=UDP,verdict=normal score=0.3,row=3i,header_length=10,protocol_type=17,rate=1e-7,tcp=0,udp=1,arp=0,tot_size=0 3000000000\n',
+        'iomt_flow,protocol=UDP,verdict=normal score=0.3,row=3i,header_length=10,protocol_type=17,rate=1e-7,tcp=0,udp=1,arp=0,tot_size=0 3000000000\n',
     );
     await store.close();
   });

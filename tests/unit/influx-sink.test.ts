@@ -49,7 +49,7 @@ describe('InfluxDB sink (real influxd 1.x)', () => {
   });
 
   it('writes every flow as one point in batches (the database made on first use); a query counts them all', async () => {
-    const sink = new InfluxSink({ url: `${influx.url}/write?db=iomt` }, { batchPoints: 700 });
+    const sink = new InfluxSink({ url: `${influx.url}/write?db=iomt` }, { batchPoints: 700, features: true, concurrency: 3 });
     for (let s = 0; s < 5; s++) sink.add(run, [chunk(s, 1000)]);
     await sink.close();
     expect(sink).toMatchObject({ written: 5000, failed: 0, lastProblem: null });
@@ -59,6 +59,28 @@ describe('InfluxDB sink (real influxd 1.x)', () => {
     expect(anomalies[0][1]).toBe(2000);
     const fields = await influx.query('iomt', 'SHOW FIELD KEYS FROM iomt_flow');
     expect(fields.map((f) => f[0])).toEqual(expect.arrayContaining(['header_length', 'protocol_type', 'rate', 'row', 'score']));
+  });
+
+  it('writes the verdict only by default, tagged with the monitor, the class a classifier named, and no label for unlabelled flows', async () => {
+    const named: RunRecord = { ...run, id: 'named', classes: ['unlabelled', 'Benign'], predictedClasses: ['Benign', 'MQTT-DDoS-Connect_Flood'] };
+    const c = chunk(0, 10);
+    // flows 0–4 carry no label, 5–9 the class literally named "unlabelled"; the flagged ones (6–9) were named
+    c.classIndex = Int32Array.from({ length: 10 }, (_, i) => (i < 5 ? -1 : 0));
+    c.predicted = Int32Array.from({ length: 10 }, (_, i) => (c.verdict[i] ? 1 : -1));
+    c.confidence = Float32Array.from({ length: 10 }, (_, i) => (c.verdict[i] ? 0.875 : NaN));
+    const sinks = ['ward-a', 'ward-b'].map((monitor) => new InfluxSink({ url: `${influx.url}/write?db=tags` }, { tags: { monitor } }));
+    // two monitors write the same flows at the same moment: their points stay apart
+    for (const sink of sinks) sink.add(named, [c]);
+    await Promise.all(sinks.map((sink) => sink.close()));
+    expect(sinks.map((sink) => sink.written)).toEqual([10, 10]);
+    expect((await influx.query('tags', `SELECT count(score) FROM iomt_flow GROUP BY monitor`)).length).toBe(1);
+    expect((await influx.query('tags', `SELECT count(score) FROM iomt_flow WHERE monitor = 'ward-b'`))[0][1]).toBe(10);
+    expect((await influx.query('tags', `SELECT count(score) FROM iomt_flow WHERE label = 'unlabelled'`))[0][1]).toBe(10);
+    expect((await influx.query('tags', `SELECT count(score) FROM iomt_flow WHERE label = ''`))[0][1]).toBe(10);
+    const flagged = await influx.query('tags', `SELECT confidence, row FROM iomt_flow WHERE predicted = 'MQTT-DDoS-Connect_Flood' AND monitor = 'ward-a'`);
+    expect(flagged.map((r) => [r[1], r[2]])).toEqual([6, 7, 8, 9].map((i) => [0.875, i + 1]));
+    const fields = await influx.query('tags', 'SHOW FIELD KEYS FROM iomt_flow');
+    expect(fields.map((f) => f[0]).sort()).toEqual(['confidence', 'row', 'score']);
   });
 
   it('counts a refusal of the credentials (401) at once, in one sentence, and writes with the right ones', async () => {
@@ -71,6 +93,12 @@ describe('InfluxDB sink (real influxd 1.x)', () => {
     ok.add(run, [chunk(0, 50)]);
     await ok.close();
     expect(ok).toMatchObject({ written: 50, failed: 0 });
+    // typed into the address: used, and not shown
+    const typed = new InfluxSink({ url: `${secured.url.replace('//', '//admin:secret@')}/write?db=iomt` }, { backoffMs: 10 });
+    expect(typed.label).not.toMatch(/secret/);
+    typed.add(run, [chunk(1, 50)]);
+    await typed.close();
+    expect(typed).toMatchObject({ written: 50, failed: 0 });
   });
 
   it('retries a server error with back-off, then counts the batch as failed; a server that is down likewise', async () => {

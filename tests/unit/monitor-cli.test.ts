@@ -100,8 +100,10 @@ describe('npm run monitor (real mosquitto and influxd)', () => {
   }, 120_000);
 
   it('two monitors in one shared subscription score every flow once between them', async () => {
-    const a = monitor('a', ['--mqtt', broker.url, '--topic', 'ward/flows', '--share', 'lab']);
-    const b = monitor('b', ['--mqtt', broker.url, '--topic', 'ward/flows', '--share', 'lab']);
+    // both write to one database: their monitor tags keep points of the same moment apart
+    const influxTo = ['--influx', `${influx.url}/write?db=shared`];
+    const a = monitor('a', ['--mqtt', broker.url, '--topic', 'ward/flows', '--share', 'lab', ...influxTo, '--name', 'ward-a']);
+    const b = monitor('b', ['--mqtt', broker.url, '--topic', 'ward/flows', '--share', 'lab', ...influxTo]);
     await until(() => /waiting for the first flows/.test(a.out()) && /waiting for the first flows/.test(b.out()), 'both monitors to subscribe');
     const sent = publish(broker, 'ward/flows', 12, 250);
     await until(() => received(a) + received(b) >= sent, 'the flows to be split');
@@ -111,6 +113,10 @@ describe('npm run monitor (real mosquitto and influxd)', () => {
     expect(ra.counters.scored + rb.counters.scored).toBe(sent);
     // each saw only a part of the sequence: that is not loss
     expect(ra.counters.lost + rb.counters.lost).toBe(0);
+    const [[, points]] = await influx.query('shared', 'SELECT count(score) FROM iomt_flow');
+    expect(points).toBe(sent);
+    const [[, fromA]] = await influx.query('shared', `SELECT count(score) FROM iomt_flow WHERE monitor = 'ward-a'`);
+    expect(fromA).toBe(ra.counters.scored);
   }, 120_000);
 
   it('a broker that is not there is one sentence and exit 1; an InfluxDB that is down is counted, not fatal', async () => {

@@ -73,8 +73,25 @@ describe('MQTT flow source (real mosquitto)', () => {
     expect(nobody.connection.state).toMatchObject({ state: 'closed' });
     const wrong = new MqttFlowSource({ url: locked.url, topic: 'flows', username: 'lab', password: 'wrong' });
     await expect(wrong.open()).rejects.toThrow(/refused: not authorised \(a wrong user name or password/);
+    const typedWrong = new MqttFlowSource({ url: locked.url.replace('//', '//lab:wrong@'), topic: 'flows' });
+    await expect(typedWrong.open()).rejects.toThrow(/refused: not authorised/);
     expect(() => new MqttFlowSource({ url: 'http://127.0.0.1:1883', topic: 'flows' })).toThrow(/starts with mqtt:\/\//);
     expect(() => new MqttFlowSource({ url: broker.url, topic: 'flows', share: 'a/b' })).toThrow(/shared-subscription group/);
+  });
+
+  it('uses a user name and password typed into the broker address, and never shows them', async () => {
+    const source = new MqttFlowSource({ url: locked.url.replace('//', '//lab:right@'), topic: 'typed/flows' });
+    const opening = source.open();
+    await until(() => source.connection.state.state === 'live', 'the subscription');
+    expect(source.label).not.toMatch(/right|lab@/);
+    expect(JSON.stringify(source.connection.state)).not.toMatch(/right/);
+    await new Promise((r) => setTimeout(r, 200));
+    execFileSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', new URL(locked.url).port, '-u', 'lab', '-P', 'right', '-t', 'typed/flows', '-s'], {
+      input: message(0, 0, 5),
+    });
+    await opening;
+    expect((await source.next(8192))!.n).toBe(5);
+    source.close();
   });
 
   it('reconnects by itself with back-off after the broker restarts, and counts the flows published meanwhile as lost', async () => {

@@ -1,7 +1,7 @@
 import { Autoencoder, loadAutoencoder } from './autoencoder';
 import { ClassifierDetector, CLASSIFIER_DETECTORS, DETECTOR_DEFAULTS, isClassifierDetector, type ClassifierDetectorKind } from './classifier-detector';
 import type { Detector, DetectorJSON, DetectorLoader } from './detector';
-import { Ensemble } from './ensemble';
+import { Ensemble, type EnsembleParams } from './ensemble';
 import { HybridDetector } from './hybrid';
 import { IsolationForest, loadIsolationForest, ORIGINAL_SYSTEM_PRESET } from './isolation-forest';
 import { KMeansDetector, loadKMeansDetector } from './kmeans-detector';
@@ -31,7 +31,7 @@ export interface DetectorSettings {
   lstm?: ConstructorParameters<typeof LstmAutoencoder>[0];
   kmeans?: ConstructorParameters<typeof KMeansDetector>[0];
   /** the ensemble's members and fusion */
-  ensemble?: { members?: MemberKind[]; fusion?: 'mean' | 'max' };
+  ensemble?: { members?: MemberKind[]; fusion?: EnsembleParams['fusion'] };
   /** hyperparameters of a classifier detector, scikit-learn's names (n_estimators, max_depth, class_weight, …), over `DETECTOR_DEFAULTS` */
   classifier?: Record<string, unknown>;
   /** start from scikit-learn's defaults (as the comparison does) rather than `DETECTOR_DEFAULTS` */
@@ -57,7 +57,7 @@ export function createDetector(kind: DetectorKind, settings: DetectorSettings = 
       // each member its own seed, so members of one kind differ (a bagged ensemble)
       return new Ensemble(
         members.map((k, i) => createDetector(k, settings, seed + i)),
-        { fusion: settings.ensemble?.fusion ?? 'mean' },
+        { fusion: settings.ensemble?.fusion ?? 'auto' },
       );
     }
     default:

@@ -212,7 +212,7 @@ export class DatasetReader {
     file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex);
     for (const fields of rows) {
       this.arrayCells.fields = fields;
-      for (const _ of this.acceptCounted(file, this.arrayCells)) throw new Error('a batch sized to the text cannot fill before its end');
+      if (this.takeRow(file, this.arrayCells)) throw new Error('a batch sized to the text cannot fill before its end');
     }
     return file.builder.size > 0 ? file.builder.take() : null;
   }
@@ -269,17 +269,19 @@ export class DatasetReader {
       // the sniffed rows are data too
       for (const fields of firstRows) {
         this.arrayCells.fields = fields;
-        yield* this.acceptCounted(file, this.arrayCells);
+        if (this.takeRow(file, this.arrayCells)) yield file.builder.take();
       }
     }
-    while (nextRow()) yield* this.acceptCounted(file, cells);
+    // the hot loop: a generator per row would cost more than reading the row
+    while (nextRow()) if (this.takeRow(file, cells)) yield file.builder!.take();
   }
 
-  private *acceptCounted(file: OpenFile, cells: RowCells): Generator<Batch> {
+  /** counts and reads one row into the file's batch; true when the batch is full */
+  private takeRow(file: OpenFile, cells: RowCells): boolean {
     const { layout, builder, summary } = file as Required<OpenFile> & { layout: FileLayout; builder: BatchBuilder };
     summary.rows++;
     this.acceptRow(cells, layout, builder, summary.name, summary.rows);
-    if (builder.full) yield builder.take();
+    return builder.full;
   }
 
   /** Works out the columns of a file from its header (and, for generic CSVs, its first rows). */

@@ -88,27 +88,26 @@ export class PlainRowCursor implements RowCells {
   private readFields(s: string, start: number, stop: number): number {
     let count = 0;
     let i = start;
+    let { starts, values } = this;
     for (;;) {
-      if (count + 1 >= this.starts.length) this.grow();
-      this.starts[count] = i;
+      if (count + 1 >= starts.length) ({ starts, values } = this.grow());
+      starts[count] = i;
       let negative = false;
       if (i < stop && s.charCodeAt(i) === 45) {
         negative = true;
         i++;
       }
-      // significant digits: the first 15 in hi, up to 4 more in lo; digits and fraction count all, leading zeros too
+      // significant digits: the first 15 in hi, up to 4 more in lo; digits counts all, leading zeros too
       // prettier-ignore
       let hi = 0, lo = 0, loDigits = 0, significant = 0;
       // prettier-ignore
-      let digits = 0, fraction = 0, c = 0;
-      let dot = false;
+      let digits = 0, dotAt = -1, c = 0;
       let plainNumber = true;
       for (; i < stop; i++) {
         c = s.charCodeAt(i);
         const d = c - 48;
-        if (d >= 0 && d <= 9) {
+        if (d >>> 0 <= 9) {
           digits++;
-          if (dot) fraction++;
           if (significant < 15) {
             hi = hi * 10 + d;
             if (hi !== 0) significant++;
@@ -117,9 +116,10 @@ export class PlainRowCursor implements RowCells {
             loDigits++;
             significant++;
           } else plainNumber = false;
-        } else if (c === 46 && !dot) dot = true;
+        } else if (c === 46 && dotAt < 0) dotAt = i;
         else break;
       }
+      const fraction = dotAt < 0 ? 0 : i - dotAt - 1;
       let exponent = 0;
       if (i < stop && (c === 101 || c === 69) && digits > 0) {
         // an exponent: e, an optional sign, at least one digit
@@ -140,22 +140,23 @@ export class PlainRowCursor implements RowCells {
         const comma = s.indexOf(',', i);
         i = comma === -1 || comma > stop ? stop : comma;
       }
-      this.values[count] = plainNumber && digits > 0 ? decimalValue(negative, hi, lo, loDigits, exponent - fraction) : NaN;
+      values[count] = plainNumber && digits > 0 ? decimalValue(negative, hi, lo, loDigits, exponent - fraction) : NaN;
       count++;
       if (i >= stop) break;
       i++; // past the comma
     }
-    this.starts[count] = stop + 1;
+    starts[count] = stop + 1;
     return count;
   }
 
-  private grow() {
+  private grow(): { starts: Int32Array<ArrayBuffer>; values: Float64Array<ArrayBuffer> } {
     const starts = new Int32Array(this.starts.length * 2);
     starts.set(this.starts);
     this.starts = starts;
     const values = new Float64Array(this.values.length * 2);
     values.set(this.values);
     this.values = values;
+    return { starts, values };
   }
 }
 

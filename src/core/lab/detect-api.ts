@@ -1,7 +1,7 @@
 import type { BackendInfo as TfBackendInfo } from '../detectors';
 import type { SourceMeta, LearningOptions, DetectPort } from '../replay';
 import type { AdaptiveThresholdOptions } from '../threshold';
-import type { LiveSummary, ExportFormat, AlertGroup, RunRecord, StorageEstimate } from '../store';
+import type { LiveSummary, ExportFormat, AlertGroup, OutputsSpec, RunRecord, StorageEstimate } from '../store';
 
 /** the scoring backend, and whether the page is cross-origin isolated (wasm threads need it) */
 export interface BackendInfo extends TfBackendInfo {
@@ -31,6 +31,8 @@ export interface PrepareRequest {
   adaptive?: AdaptiveThresholdOptions;
   /** learn the network first (flows or seconds): train and calibrate on the first flows, then score */
   learning?: LearningOptions;
+  /** publish alerts to a broker topic, write verdicts to InfluxDB (addresses the user typed); the summary's `outputs` counts them */
+  outputs?: OutputsSpec;
 }
 
 export type StorageInfo = StorageEstimate & { retentionRows: number };

@@ -15,7 +15,17 @@ import {
   type ReplayClock,
   simulatedTrainingFile,
 } from '../replay';
-import { type LiveSummary, EXPORT_FORMATS, exportRun, type ExportFormat, type AlertGroup, type LabStore, type ModelRecord, type RunRecord } from '../store';
+import {
+  type LiveSummary,
+  EXPORT_FORMATS,
+  exportRun,
+  type ExportFormat,
+  type AlertGroup,
+  type LabStore,
+  type ModelRecord,
+  type RunRecord,
+  RunOutputs,
+} from '../store';
 import { blobFile, messageOf } from '../util';
 import type { BackendInfo, DetectWorkerApi, PrepareRequest, StorageInfo } from './detect-api';
 
@@ -108,25 +118,36 @@ export class DetectService implements DetectWorkerApi {
     const namer = request.namerId ? await this.scoring(await namerOf(db, request.namerId, request.meta.schema)) : undefined;
     const run = newRun(request, choice.verdict, verdict.pipeline.threshold.value, this.clock.now());
     const port = request.port;
-    // made first: options it refuses (a learning period too short) leave no lock and no record behind
-    const current = new DetectSession({
-      store: db,
-      run,
-      meta: request.meta,
-      verdict,
-      alongside,
-      namer,
-      clock: this.clock,
-      grant: (batches) => port.postMessage({ type: 'credit', batches }),
-      adaptive: request.adaptive,
-      learning: request.learning,
-    });
-    // held before the run is stored, so no other page ever sees it unheld while it plays
-    this.releaseRunLock = (await this.host.runLocks?.hold(run.id)) ?? null;
-    await db.putRun(run).catch((e: unknown) => {
-      this.letRunGo();
+    // checked and connected before the run exists: a wrong address or a refusal is one sentence and leaves nothing behind
+    const outputs = request.outputs
+      ? await RunOutputs.open(request.outputs, { feedTopic: request.source.kind === 'mqtt' ? request.source.topic : undefined, onProblem: this.warn })
+      : undefined;
+    let current: DetectSession;
+    try {
+      // made first: options it refuses (a learning period too short) leave no lock and no record behind
+      current = new DetectSession({
+        store: db,
+        run,
+        meta: request.meta,
+        verdict,
+        alongside,
+        namer,
+        clock: this.clock,
+        grant: (batches) => port.postMessage({ type: 'credit', batches }),
+        adaptive: request.adaptive,
+        learning: request.learning,
+        outputs,
+      });
+      // held before the run is stored, so no other page ever sees it unheld while it plays
+      this.releaseRunLock = (await this.host.runLocks?.hold(run.id)) ?? null;
+      await db.putRun(run).catch((e: unknown) => {
+        this.letRunGo();
+        throw e;
+      });
+    } catch (e) {
+      await outputs?.close(0);
       throw e;
-    });
+    }
     if (note) current.aggregator.setCaptions([note]);
     this.session = current;
     this.sessionPort = port;

@@ -12,7 +12,7 @@ export type ConnectionState =
 export type QoS = 0 | 1 | 2;
 
 export interface MqttConnectionOptions {
-  /** mqtt://, mqtts://, ws:// or wss:// with host and port */
+  /** mqtt://, mqtts://, ws:// or wss:// with host and port; a user name and password typed into it (`mqtt://user:secret@host`) are used where `username`/`password` are not given */
   url: string;
   username?: string;
   password?: string;
@@ -27,7 +27,11 @@ export interface MqttConnectionOptions {
 
 const SCHEMES = ['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:'];
 
-/** The URL checked and as the client wants it, or a one-sentence error. The password is never part of the URL kept. */
+/**
+ * The URL checked and as the client wants it, or a one-sentence error. The password is
+ * never part of the URL kept: `brokerCredentials` reads a user name and password typed
+ * into it (`mqtt://user:secret@host`).
+ */
 export function brokerUrl(text: string, allowed = SCHEMES): URL {
   let url: URL;
   try {
@@ -40,6 +44,24 @@ export function brokerUrl(text: string, allowed = SCHEMES): URL {
   url.username = '';
   url.password = '';
   return url;
+}
+
+/** the user name and password typed into a broker address (percent-decoded), if any */
+export function brokerCredentials(text: string): { username?: string; password?: string } {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return {};
+  }
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  return { ...(url.username && { username: decode(url.username) }), ...(url.password && { password: decode(url.password) }) };
 }
 
 /** A connection failure as one sentence (Node error codes, MQTT CONNACK reason codes, opaque WebSocket errors). */
@@ -75,8 +97,15 @@ export class MqttConnection {
   private readonly listeners: ((topic: string, payload: Uint8Array) => void)[] = [];
   private readonly subscriptions = new Map<string, QoS>();
 
+  private readonly username: string | undefined;
+  private readonly password: string | undefined;
+
   constructor(private readonly options: MqttConnectionOptions) {
     this.url = brokerUrl(options.url).href.replace(/\/$/, '');
+    // typed into the address: used when no separate user name or password was given, and kept nowhere else
+    const typed = brokerCredentials(options.url);
+    this.username = options.username || typed.username;
+    this.password = options.password || typed.password;
     this.current = { state: 'connecting', url: this.url };
   }
 
@@ -101,8 +130,8 @@ export class MqttConnection {
       queueQoSZero: false,
       connectTimeout: this.options.connectTimeoutMs ?? 10_000,
       clientId: this.options.clientId ?? `iomt-lab-${Math.random().toString(36).slice(2, 10)}`,
-      ...(this.options.username ? { username: this.options.username } : {}),
-      ...(this.options.password ? { password: this.options.password } : {}),
+      ...(this.username ? { username: this.username } : {}),
+      ...(this.password ? { password: this.password } : {}),
     };
     const client = mqtt.connect(this.url, options);
     this.client = client;

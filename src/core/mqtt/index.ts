@@ -1,3 +1,3 @@
 /** MQTT for the live feeds: one connection with visible states and reconnects, used by the MQTT flow source, the alert publisher and the sensor. */
 export { topicMatches } from './topic-filter';
-export { brokerUrl, describeMqttError, MqttConnection, type ConnectionState, type MqttConnectionOptions, type QoS } from './connection';
+export { brokerCredentials, brokerUrl, describeMqttError, MqttConnection, type ConnectionState, type MqttConnectionOptions, type QoS } from './connection';

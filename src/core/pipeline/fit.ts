@@ -1,5 +1,5 @@
 import { createDetector, type DetectorKind, type DetectorSettings } from '../detectors';
-import type { Detector } from '../detectors';
+import { Ensemble, type Detector } from '../detectors';
 import { type FitProgress, Random } from '../util';
 import { gridSearchIsolationForest, type GridResult, type IsolationForestGrid } from '../detectors';
 import {
@@ -55,8 +55,8 @@ export const DEFAULT_HOLDOUT = 0.2;
 export const DEFAULT_MAX_TRAIN_ROWS = 200_000;
 /** fewer benign rows than this cannot both train a detector and calibrate its threshold */
 export const MIN_BENIGN_ROWS = 10;
-/** attack rows of the training files kept to rank a grid search */
-const GRID_ATTACK_ROWS = 20_000;
+/** attack rows of the training files kept to rank a grid search or choose an ensemble's fusion */
+const ATTACK_ROWS = 20_000;
 
 /**
  * Reads the training files, keeps their benign rows (and a capture's unlabelled ones), fits the preprocessor and the
@@ -82,8 +82,8 @@ export async function fitPipeline(
     benignSample ??= new RowSample(batch.d, options.maxTrainRows ?? DEFAULT_MAX_TRAIN_ROWS, seed);
     // an unlabelled capture given to train on is the user's own normal traffic: the detector learns it as such
     benignSample.add(batch, (c) => c < 0 || reader.classes.isBenign(c));
-    if (options.grid) {
-      attackSample ??= new RowSample(batch.d, GRID_ATTACK_ROWS, seed + 1);
+    if (options.grid || options.detector === 'ensemble') {
+      attackSample ??= new RowSample(batch.d, ATTACK_ROWS, seed + 1);
       attackSample.add(batch, (c) => c >= 0 && !reader.classes.isBenign(c));
     }
   }
@@ -129,7 +129,7 @@ export async function fitBenignRows(
   dialect: Pick<Dialect, 'name' | 'defaultExclusions'>,
   options: Omit<FitPipelineOptions, 'excludeRow' | 'vocabulary' | 'dialect'>,
   source: { files: string[]; rowsRead: number; benignRows: number; started: number },
-  gridAttacks: Matrix | null = null,
+  trainingAttacks: Matrix | null = null,
 ): Promise<{ pipeline: FittedPipeline; grid: GridResult[] | null }> {
   const seed = options.seed ?? 0;
   const names = schema.columns.map((c) => c.name);
@@ -145,8 +145,9 @@ export async function fitBenignRows(
 
   let detector: Detector;
   let grid: GridResult[] | null = null;
+  const attacks = trainingAttacks ? preprocessor.transform(trainingAttacks, schema) : null;
+  const spec = options.threshold ?? { kind: 'percentile', p: 99 };
   if (options.grid) {
-    const attacks = gridAttacks ? preprocessor.transform(gridAttacks, schema) : null;
     if (!attacks || holdout.n === 0) throw new InputError('a grid search needs attack rows and benign rows in the training files to rank the settings');
     const search = await gridSearchIsolationForest(train, validationSet(holdout, attacks), options.grid, { ...fitOptions, random_state: seed });
     detector = search.best;
@@ -157,8 +158,9 @@ export async function fitBenignRows(
   }
 
   options.onProgress?.({ phase: 'calibrate' });
+  // an ensemble puts its members on the scale of the held-back rows and chooses its fusion on the training files' attacks
+  if (detector instanceof Ensemble) await detector.calibrate(holdout, attacks, spec.kind === 'percentile' ? spec.p : 99);
   const holdoutScores = holdout.n ? await detector.score(holdout) : new Float32Array(0);
-  const spec = options.threshold ?? { kind: 'percentile', p: 99 };
   const trainScores = spec.kind === 'contamination' ? await detector.score(train) : new Float32Array(0);
   const threshold = calibrate(spec, holdoutScores, trainScores);
 

@@ -11,6 +11,7 @@ import {
   type AlertSample,
   type LiveSummary,
   type RunState,
+  type RunOutputs,
 } from '../store';
 import { AlertGrouper } from './alert-groups';
 import { CreditLedger } from './credits';
@@ -49,6 +50,8 @@ export interface DetectSessionOptions {
   adaptive?: AdaptiveThresholdOptions;
   /** learn the network first: train and calibrate on the first flows, then score (see `LearningPeriod`) */
   learning?: LearningOptions;
+  /** where stored chunks go too (a broker topic, InfluxDB); closed by `stop` before the run's last save */
+  outputs?: Pick<RunOutputs, 'sink' | 'status' | 'close'>;
 }
 
 /**
@@ -87,6 +90,7 @@ export class DetectSession {
   readonly ledger: CreditLedger;
   private readonly store: LabStore;
   private readonly run: RunRecord;
+  private readonly outputs: DetectSessionOptions['outputs'];
   private readonly clock: ReplayClock;
   private verdict: ScoringModel;
   private readonly alongside: ScoringModel[];
@@ -120,6 +124,7 @@ export class DetectSession {
   constructor(options: DetectSessionOptions) {
     this.store = options.store;
     this.run = options.run;
+    this.outputs = options.outputs;
     this.clock = options.clock;
     this.verdict = options.verdict;
     this.alongside = options.alongside;
@@ -160,7 +165,9 @@ export class DetectSession {
 
   /** bumps whenever the summary may have changed */
   get changes(): number {
-    return this.version;
+    const o = this.outputs?.status();
+    // the outputs' counters move on their own (InfluxDB answers later): any change counts
+    return this.version + (o ? (o.influx ? o.influx.written + o.influx.failed : 0) + (o.alerts ? o.alerts.published + o.alerts.failed : 0) : 0);
   }
 
   /** opens the credit window: the source may start sending */
@@ -200,6 +207,7 @@ export class DetectSession {
       detector: this.run.detector,
       adaptiveThreshold: this.adaptive !== null,
       ...(this.learning && { learning: this.learning.status() }),
+      ...(this.outputs && { outputs: this.outputs.status() }),
     };
   }
 
@@ -220,6 +228,8 @@ export class DetectSession {
   async stop(): Promise<void> {
     await this.chain;
     await this.writing;
+    // the outputs' final counts belong in the run's last save
+    await this.outputs?.close();
     if (this.stateNow === 'playing' || this.stateNow === 'paused') this.stateNow = 'ended';
     this.version++;
     await this.persist(true);
@@ -466,6 +476,10 @@ export class DetectSession {
           this.queue = [];
           return;
         }
+        this.outputs?.sink(
+          this.run,
+          items.map((p) => p.chunk),
+        );
         const now = this.clock.now();
         for (const p of items) this.aggregator.addStored(p.chunk.n, p.emittedAt, now);
         if (dropped) this.aggregator.addDropped(dropped);

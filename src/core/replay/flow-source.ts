@@ -4,6 +4,8 @@ import type { SourceMeta } from './flow-batch';
 /** Raw flows as a source yields them: a batch plus each row's device. */
 export interface FlowRows extends Batch {
   device: Uint16Array;
+  /** wall-clock ms the oldest of these flows reached this tab (live feeds); the replay's latency counts from here instead of from emission */
+  arrivedAt?: number;
 }
 
 /**

@@ -6,6 +6,8 @@ export interface LiveMessage {
   payload: Uint8Array;
   /** flow records in it (see `wireFraming`) */
   records: number;
+  /** wall-clock ms it arrived (the run's latency counts from here: what a feed's flows wait in this tab is part of it) */
+  arrivedAt: number;
 }
 
 export interface LiveQueueOptions {
@@ -78,7 +80,7 @@ export class LiveQueue {
       this.skip('live queue full', framing.records);
       return;
     }
-    this.messages.push({ topic, payload, records: framing.records });
+    this.messages.push({ topic, payload, records: framing.records, arrivedAt: performance.timeOrigin + performance.now() });
     this.held += framing.records;
     const wake = this.waiter;
     this.waiter = null;

@@ -34,7 +34,7 @@ export class MqttFlowSource implements FlowSource {
   readonly queue: LiveQueue;
   readonly wire: WireReader;
   private readonly filter: string;
-  private held: Batch | null = null;
+  private held: (Batch & { arrivedAt: number }) | null = null;
   private flows = 0;
   private version = 0;
   private metaKey = '';
@@ -149,16 +149,20 @@ export class MqttFlowSource implements FlowSource {
     void this.connection.end();
   }
 
-  /** the queued messages of about `flows` flows, read into one batch; null when none gave a flow */
-  private readQueued(flows: number): Batch | null {
+  /** the queued messages of about `flows` flows, read into one batch (with the arrival of its oldest); null when none gave a flow */
+  private readQueued(flows: number): (Batch & { arrivedAt: number }) | null {
     const parts: Batch[] = [];
+    let arrivedAt = Infinity;
     for (const m of this.queue.take(flows)) {
       const b = this.wire.read(m.payload, m.topic);
-      if (b && b.n > 0) parts.push(b);
+      if (b && b.n > 0) {
+        parts.push(b);
+        arrivedAt = Math.min(arrivedAt, m.arrivedAt);
+      }
     }
     if (parts.length === 0) return null;
     this.refreshMeta();
-    if (parts.length === 1) return parts[0];
+    if (parts.length === 1) return { ...parts[0], arrivedAt };
     const joined = concatRows(parts);
     const n = joined.n;
     const cat = <T extends Int32Array | Float64Array>(make: (n: number) => T, pick: (b: Batch) => T) => {
@@ -172,6 +176,7 @@ export class MqttFlowSource implements FlowSource {
     };
     return {
       ...joined,
+      arrivedAt,
       classIndex: cat(
         (k) => new Int32Array(k),
         (b) => b.classIndex,
@@ -183,7 +188,7 @@ export class MqttFlowSource implements FlowSource {
   }
 
   /** numbers the flows in arrival order (their row and time) and adds the device column */
-  private rows(batch: Batch): FlowRows {
+  private rows(batch: Batch & { arrivedAt?: number }): FlowRows {
     for (let i = 0; i < batch.n; i++) {
       const k = ++this.flows;
       batch.rowNumber[i] = k;

@@ -245,7 +245,7 @@ export class ReplayLoop {
       fileIndex: whole ? p.fileIndex : p.fileIndex.slice(from, to),
       device: whole ? p.device : p.device.slice(from, to),
       seq: this.seq++,
-      emittedAt: this.clock.now(),
+      emittedAt: p.arrivedAt ?? this.clock.now(),
     };
     if (!this.gate.take()) throw new Error('no credit to send a batch');
     this.offset = to;

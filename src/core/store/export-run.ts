@@ -14,8 +14,9 @@ import { NO_DEVICE, type FlowChunk, type LabStore, type RunRecord } from './reco
  * - `ndjson`: one object per flow with the same fields; ±∞ as the strings "inf"/"-inf"
  *   (JSON has no infinities), NaN and absent device/class as null.
  * - `influx`: InfluxDB line protocol, measurement `iomt_flow`; tags `device` (omitted
- *   without one), `label` (class or `unlabelled`), `protocol`, `verdict`
- *   (`anomaly`/`normal`); fields `score`, `score_<detector>`, `row` (integer) and every
+ *   without one), `label` (the class; omitted for an unlabelled flow), `predicted` (where
+ *   a classifier named a flagged flow), `protocol`, `verdict` (`anomaly`/`normal`); fields
+ *   `score`, `score_<detector>`, `confidence` (with `predicted`), `row` (integer) and every
  *   feature in snake_case (`rate`, `header_length`, `tot_size`, …); non-finite values
  *   are left out (line protocol cannot hold them); timestamp in ns from the flow time.
  *
@@ -247,51 +248,74 @@ export function ndjsonWriter(run: RunRecord, detectors: string[]): RowWriter {
 export interface InfluxWriterOptions {
   /** a flow's timestamp (ns, as text); default: its flow time. Live sinks stamp arrival, as their flows' times are ordinals. */
   timestampNs?: (c: FlowChunk, i: number) => string;
+  /** the same tags on every point (a live sink's `monitor=<name>`, so points of monitors sharing a feed stay apart) */
+  tags?: Record<string, string>;
+  /** write every feature as a field (default true); false: the verdict only (score, row, scores alongside, confidence) */
+  features?: boolean;
 }
 
-/** the `influx` format's lines (one flow per line; a flow without any finite value becomes a `#` comment line) */
+/**
+ * The `influx` format's lines (one flow per line; a flow without any finite value becomes
+ * a `#` comment line). Tags: the options' constant tags, `device` (none without one),
+ * `label` (none for an unlabelled flow, so no class literally named "unlabelled" is
+ * confused with it), `predicted` (the class a classifier named a flagged flow),
+ * `protocol`, `verdict`. Fields: `score`, `score_<detector>`, `confidence`, `row`,
+ * then the features in snake_case.
+ */
 export function influxWriter(run: RunRecord, detectors: string[], options: InfluxWriterOptions = {}): RowWriter {
   const stamp = options.timestampNs ?? ((c: FlowChunk, i: number) => (Number.isFinite(c.time[i]) ? lpTimestampNs(c.time[i]) : ''));
-  const measurement = lpMeasurement(INFLUX_MEASUREMENT);
-  const reserved = new Set(['time', 'score', 'row']);
+  const constant = Object.entries(options.tags ?? {})
+    .filter(([k, v]) => k && v)
+    .map(([k, v]) => `,${lpKey(k)}=${lpKey(v)}`)
+    .join('');
+  const measurement = lpMeasurement(INFLUX_MEASUREMENT) + constant;
+  const reserved = new Set(['time', 'score', 'row', 'confidence']);
   const detectorFields = uniqueNames(
     reserved,
     detectors.map((k) => `score_${snakeCase(k)}`),
     (j) => `score_${j}`,
-  ).map(lpKey);
-  const featureFields = uniqueNames(reserved, run.columns.map(snakeCase), (j) => `feature_${j}`).map(lpKey);
+  ).map((name) => `,${lpKey(name)}=`);
+  const featureFields = uniqueNames(reserved, run.columns.map(snakeCase), (j) => `feature_${j}`).map((name) => `,${lpKey(name)}=`);
+  const withFeatures = options.features ?? true;
   const cats = categoryNames(run).map((c) => c?.map(lpString) ?? null);
-  // tags in key order (device, label, protocol, verdict), as InfluxDB prefers them
+  // tags in key order (device, label, predicted, protocol, verdict), as InfluxDB prefers them
   const deviceTags = run.devices.map((s) => (s ? `,device=${lpKey(s)}` : ''));
-  const labelTags = run.classes.map((s) => `,label=${s ? lpKey(s) : 'unlabelled'}`);
+  const labelTags = run.classes.map((s) => (s ? `,label=${lpKey(s)}` : ''));
+  const predictedTags = run.predictedClasses?.map((s) => (s ? `,predicted=${lpKey(s)}` : ''));
   const protocolTags = PROTOCOLS.map((p) => `,protocol=${lpKey(p)}`);
   const protocolOf = protocolIndexer(run.columns, run.categories);
   const d = run.columns.length;
   return lineWriter('', detectors, (c, i, extra) => {
     const dev = c.device[i];
     const cls = c.classIndex[i];
+    const named = predictedTags && c.predicted ? c.predicted[i] : -1;
     const tags =
       (dev === NO_DEVICE ? '' : (deviceTags[dev] ?? `,device=${dev}`)) +
-      (cls < 0 ? ',label=unlabelled' : (labelTags[cls] ?? `,label=${cls}`)) +
+      (cls < 0 ? '' : (labelTags[cls] ?? `,label=${cls}`)) +
+      (named < 0 ? '' : (predictedTags![named] ?? `,predicted=${named}`)) +
       protocolTags[protocolOf(c.features, i)] +
       (c.verdict[i] ? ',verdict=anomaly' : ',verdict=normal');
-    const fields: string[] = [];
+    // fields, each with a leading comma (cut off below)
+    let fields = '';
     const score = c.score[i];
-    if (Number.isFinite(score)) fields.push(`score=${float32Text(score)}`);
+    if (Number.isFinite(score)) fields += `,score=${float32Text(score)}`;
     for (let k = 0; k < extra.length; k++) {
       const v = extra[k]?.[i];
-      if (v !== undefined && Number.isFinite(v)) fields.push(`${detectorFields[k]}=${float32Text(v)}`);
+      if (v !== undefined && Number.isFinite(v)) fields += detectorFields[k] + float32Text(v);
     }
+    if (named >= 0 && Number.isFinite(c.confidence![i])) fields += `,confidence=${float32Text(c.confidence![i])}`;
     const row = c.rowNumber[i];
-    if (Number.isInteger(row)) fields.push(`row=${row}i`);
-    const base = i * d;
-    for (let j = 0; j < d; j++) {
-      const v = c.features[base + j];
-      const name = categoryOf(cats[j], v);
-      if (name !== undefined) fields.push(`${featureFields[j]}=${name}`);
-      else if (Number.isFinite(v)) fields.push(`${featureFields[j]}=${float32Text(v)}`);
+    if (Number.isInteger(row)) fields += `,row=${row}i`;
+    if (withFeatures) {
+      const base = i * d;
+      for (let j = 0; j < d; j++) {
+        const v = c.features[base + j];
+        const name = categoryOf(cats[j], v);
+        if (name !== undefined) fields += featureFields[j] + name;
+        else if (Number.isFinite(v)) fields += featureFields[j] + float32Text(v);
+      }
     }
     const t = stamp(c, i);
-    return fields.length ? `${measurement}${tags} ${fields.join(',')}${t ? ' ' + t : ''}` : `# row ${row}: no finite value to write`;
+    return fields ? `${measurement}${tags} ${fields.slice(1)}${t ? ' ' + t : ''}` : `# row ${row}: no finite value to write`;
   });
 }

@@ -4,9 +4,11 @@ export { IndexedDbStore, DEFAULT_DB_NAME, DEFAULT_RETENTION_ROWS } from './index
 export { StorageFullError, isStorageFullError, isQuotaError } from './storage-full';
 export { exportRun, exportRunText, exportFileName, EXPORT_FORMATS, INFLUX_MEASUREMENT, type ExportFormat, type ExportOptions } from './export-run';
 export { PROTOCOLS, protocolIndexer, flowProtocol, type ProtocolName } from './flow-protocol';
-export { InfluxSink, writeEndpoint, type InfluxSinkOptions, type InfluxTarget } from './influx-sink';
+export { InfluxSink, writeEndpoint, type InfluxSinkOptions } from './influx-sink';
+export type { InfluxStatus, InfluxTarget, OutputsSpec, OutputsStatus } from './output-types';
 export { MqttAlertPublisher } from './mqtt-alerts';
-export { MemoryStore, MEMORY_RETENTION_ROWS, type ChunkSink } from './memory-store';
+export { MemoryStore, MEMORY_RETENTION_ROWS } from './memory-store';
+export { checkOutputs, RunOutputs, type ChunkSink } from './run-outputs';
 export {
   MAX_BUCKETS,
   emptySummary,

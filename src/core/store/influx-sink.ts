@@ -1,23 +1,16 @@
 import { detectorsOf, influxWriter, type RowWriter } from './export-run';
+import type { InfluxStatus, InfluxTarget } from './output-types';
 import type { FlowChunk, RunRecord } from './records';
-
-/** Where scored flows go: an InfluxDB 1.x database or a 2.x/3.x bucket. */
-export interface InfluxTarget {
-  /**
-   * 1.x: `http://host:8086/write?db=iomt` (or just `http://host:8086?db=iomt`);
-   * 2.x/3.x: `http://host:8086/api/v2/write?org=lab&bucket=iomt`
-   */
-  url: string;
-  /** 2.x/3.x API token (or a 1.x `user:password` given as a token by a 1.8 compatibility endpoint) */
-  token?: string;
-  /** 1.x user name and password (HTTP basic authentication) */
-  username?: string;
-  password?: string;
-}
 
 export interface InfluxSinkOptions {
   /** points per request */
   batchPoints?: number;
+  /** requests under way at once (InfluxDB parses concurrent writes in parallel) */
+  concurrency?: number;
+  /** the same tags on every point, e.g. `{ monitor: 'ward-3' }`: monitors sharing a feed write apart */
+  tags?: Record<string, string>;
+  /** every feature as a field (about 40 fields a point, several times the server's work); default: the verdict only */
+  features?: boolean;
   /** a request goes out at least this often while points wait */
   flushMs?: number;
   /** points waiting at most (a server that is down for long): older batches beyond it are failed */
@@ -40,10 +33,12 @@ interface Pending {
 
 /**
  * Writes scored flows to InfluxDB in line protocol, in the run export's measurement,
- * tags and fields (`iomt_flow`; device, label, protocol, verdict; score, row, features),
- * stamped with their arrival time in ns (unique per sink, so no two points of a series
- * collide). Batched; a batch that meets a server error, 429 or a network failure is tried
- * again with a doubling back-off; a refusal (401, 403, a bad request) fails at once.
+ * tags and fields (`iomt_flow`; the sink's own tags, device, label, predicted, protocol,
+ * verdict; score, scores alongside, confidence, row, and the features if asked), stamped
+ * with their arrival time in ns (unique per sink, so no two points of a series collide;
+ * sinks writing to one server tell theirs apart by a tag). Batched, a few requests at
+ * once; a batch that meets a server error, 429 or a network failure is tried again with
+ * a doubling back-off; a refusal (401, 403, a bad request) fails at once.
  * Every point is written or failed, counted, and the newest failure kept as one sentence:
  *   points = written + failed + pending.
  * A 1.x database that does not exist is created once (`CREATE DATABASE`).
@@ -54,6 +49,7 @@ export class InfluxSink {
   lastProblem: string | null = null;
   private readonly write: { url: string; headers: Record<string, string>; version: 1 | 2; db: string | null };
   private readonly batchPoints: number;
+  private readonly concurrency: number;
   private readonly maxPending: number;
   private readonly attempts: number;
   private readonly backoffMs: number;
@@ -62,15 +58,20 @@ export class InfluxSink {
   private parts: string[] = [];
   private partPoints = 0;
   private queuedPoints = 0;
-  private sending: Promise<void> | null = null;
+  /** points of the requests under way */
+  private sendingPoints = 0;
+  /** the senders under way (at most `concurrency`) */
+  private readonly senders = new Set<Promise<void>>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private writer: { key: string; rows: RowWriter } | null = null;
   private lastNs = 0n;
-  /** first ns of the chunk being encoded */
-  private stamp = 0n;
+  /** first ns of the chunk being encoded, as whole ms (text) and the ns past them */
+  private stampMs = '';
+  private stampNs = 0;
   /** after `close` began: no attempt starts past this time (ms) */
   private deadline = Infinity;
-  private createdDb = false;
+  /** the 1.x database being made (once, shared by the senders that found it missing) */
+  private creatingDb: Promise<boolean> | null = null;
 
   constructor(
     target: InfluxTarget,
@@ -78,6 +79,7 @@ export class InfluxSink {
   ) {
     this.write = writeEndpoint(target);
     this.batchPoints = options.batchPoints ?? 5000;
+    this.concurrency = Math.max(1, options.concurrency ?? 2);
     this.maxPending = options.maxPendingPoints ?? 1_000_000;
     this.attempts = options.attempts ?? 4;
     this.backoffMs = options.backoffMs ?? 250;
@@ -88,7 +90,7 @@ export class InfluxSink {
 
   /** points waiting to be sent */
   get pending(): number {
-    return this.queuedPoints + this.partPoints;
+    return this.queuedPoints + this.partPoints + this.sendingPoints;
   }
 
   /** where points go, as shown to people (no credentials) */
@@ -105,7 +107,8 @@ export class InfluxSink {
       const now = BigInt(Math.round(Date.now())) * 1_000_000n;
       const base = now > this.lastNs ? now : this.lastNs + 1n;
       this.lastNs = base + BigInt(c.n - 1);
-      this.stamp = base;
+      this.stampMs = (base / 1_000_000n).toString();
+      this.stampNs = Number(base % 1_000_000n);
       const text = rows.rows(c, 0, c.n);
       let comments = 0;
       for (let at = text.indexOf('\n#'); at !== -1; at = text.indexOf('\n#', at + 2)) comments++;
@@ -122,10 +125,21 @@ export class InfluxSink {
   /** sends everything waiting (resolves when the queue is empty or every batch has failed) */
   flush(): Promise<void> {
     if (this.partPoints > 0) this.cut();
-    if (!this.sending && this.queue.length) {
-      this.sending = this.drain().finally(() => (this.sending = null));
+    while (this.senders.size < this.concurrency && this.queue.length) {
+      const sender: Promise<void> = this.sendQueued().finally(() => this.senders.delete(sender));
+      this.senders.add(sender);
     }
-    return this.sending ?? Promise.resolve();
+    return this.settled();
+  }
+
+  /** resolves once no sender is under way */
+  private async settled(): Promise<void> {
+    while (this.senders.size) await Promise.all([...this.senders]);
+  }
+
+  /** the counters as a plain object (what the lab shows) */
+  status(): InfluxStatus {
+    return { url: this.label, written: this.written, failed: this.failed, pending: this.pending, problem: this.lastProblem };
   }
 
   /** sends what waits, trying for at most `timeoutMs` more (what is still unsent then counts as failed), and stops */
@@ -133,16 +147,30 @@ export class InfluxSink {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     this.deadline = Date.now() + timeoutMs;
-    while (this.pending > 0 || this.sending) await this.flush();
+    while (this.pending > 0 || this.senders.size) await this.flush();
   }
 
   private rowWriter(run: RunRecord, first: FlowChunk | undefined): RowWriter {
     // categories grow while a feed runs: the writer follows them
     const key = `${run.id}|${JSON.stringify(run.categories ?? null)}|${run.classes.length}|${run.devices.length}`;
     if (this.writer?.key !== key) {
-      this.writer = { key, rows: influxWriter(run, detectorsOf(run, first), { timestampNs: (_c, i) => (this.stamp + BigInt(i)).toString() }) };
+      this.writer = {
+        key,
+        rows: influxWriter(run, detectorsOf(run, first), {
+          timestampNs: (_c, i) => this.timestamp(i),
+          tags: this.options.tags,
+          features: this.options.features ?? false,
+        }),
+      };
     }
     return this.writer.rows;
+  }
+
+  /** the ns timestamp of point i of the chunk being encoded, as text (no BigInt per point) */
+  private timestamp(i: number): string {
+    const ns = this.stampNs + i;
+    if (ns < 1_000_000) return this.stampMs + String(ns).padStart(6, '0');
+    return (BigInt(this.stampMs) * 1_000_000n + BigInt(ns)).toString();
   }
 
   private cut(): void {
@@ -157,15 +185,14 @@ export class InfluxSink {
     }
   }
 
-  private async drain(): Promise<void> {
+  /** one sender: takes batches from the queue until it is empty */
+  private async sendQueued(): Promise<void> {
     while (this.queue.length) {
-      const batch = this.queue[0];
+      const batch = this.queue.shift()!;
+      this.queuedPoints -= batch.points;
+      this.sendingPoints += batch.points;
       const result = await this.send(batch);
-      // the batch may have been given up (queue overflow) while it was being sent
-      if (this.queue[0] === batch) {
-        this.queue.shift();
-        this.queuedPoints -= batch.points;
-      } else continue;
+      this.sendingPoints -= batch.points;
       this.written += result.written;
       if (result.failed) this.fail(result.failed, result.problem!);
     }
@@ -174,6 +201,7 @@ export class InfluxSink {
   /** one batch, with retries: how many points were written and failed */
   private async send(batch: Pending): Promise<{ written: number; failed: number; problem?: string }> {
     let problem = '';
+    let madeDb = false;
     for (let attempt = 0; attempt < this.attempts; attempt++) {
       if (attempt > 0) {
         const wait = this.backoffMs * 2 ** (attempt - 1);
@@ -191,9 +219,9 @@ export class InfluxSink {
       if (response.ok) return { written: batch.points, failed: 0 };
       const body = (await response.text().catch(() => '')).slice(0, 300);
       const detail = influxError(body);
-      if (response.status === 404 && this.write.version === 1 && /database not found/i.test(body) && !this.createdDb) {
-        this.createdDb = true;
-        if (await this.createDatabase()) {
+      if (response.status === 404 && this.write.version === 1 && /database not found/i.test(body) && !madeDb) {
+        madeDb = true;
+        if (await (this.creatingDb ??= this.createDatabase())) {
           attempt--;
           continue;
         }
@@ -255,9 +283,14 @@ export function writeEndpoint(target: InfluxTarget): { url: string; headers: Rec
     throw new Error(`"${target.url}" is not an InfluxDB address: write it like http://localhost:8086/write?db=iomt`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`an InfluxDB address starts with http:// or https://, not ${url.protocol}//`);
+  // a user name and password typed into the address (fetch refuses such a URL): basic authentication, never shown
+  const username = target.username || decodeURIComponent(url.username);
+  const password = target.password || decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
   const headers: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
   if (target.token) headers.Authorization = `Token ${target.token}`;
-  else if (target.username) headers.Authorization = `Basic ${btoa(`${target.username}:${target.password ?? ''}`)}`;
+  else if (username) headers.Authorization = `Basic ${btoa(`${username}:${password}`)}`;
   const params = url.searchParams;
   if (/\/api\/v2\/write\/?$/.test(url.pathname)) {
     if (!params.get('bucket')) throw new Error(`${target.url} names no bucket: add ?bucket=<name> (and &org=<org> for InfluxDB 2.x)`);

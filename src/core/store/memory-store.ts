@@ -1,16 +1,13 @@
 import type { AlertGroup, DatasetRecord, FlowChunk, LabStore, ModelRecord, RunRecord, StorageEstimate } from './records';
 
-/** where a store hands every chunk it takes, with its run (the monitor's InfluxDB sink and alert publisher) */
-export type ChunkSink = (run: RunRecord, chunks: readonly FlowChunk[]) => void;
-
 /** the newest flows a headless monitor keeps per run: its stream goes on to sinks, memory stays flat */
 export const MEMORY_RETENTION_ROWS = 100_000;
 
 /**
  * The lab's store held in memory, for Node hosts that watch a feed for hours (the
- * monitor): runs, models and alert groups as in IndexedDB; flow chunks handed to the
- * sinks as they come and kept only up to the retention limit (the oldest dropped first
- * and counted, as IndexedDB's store does).
+ * monitor): runs, models and alert groups as in IndexedDB; flow chunks kept only up to
+ * the retention limit (the oldest dropped first and counted, as IndexedDB's store does;
+ * the run's outputs, `RunOutputs`, see every chunk).
  */
 export class MemoryStore implements LabStore {
   private readonly runs = new Map<string, RunRecord>();
@@ -21,10 +18,7 @@ export class MemoryStore implements LabStore {
   private readonly datasets = new Map<string, DatasetRecord>();
   private retention: number;
 
-  constructor(
-    private readonly sinks: ChunkSink[] = [],
-    retentionRows = MEMORY_RETENTION_ROWS,
-  ) {
+  constructor(retentionRows = MEMORY_RETENTION_ROWS) {
     this.retention = retentionRows;
   }
 
@@ -68,7 +62,6 @@ export class MemoryStore implements LabStore {
     let dropped = 0;
     for (const [runId, list] of byRun) {
       const run = this.runs.get(runId)!;
-      for (const sink of this.sinks) sink(run, list);
       const kept = this.chunks.get(runId) ?? [];
       let rows = this.rows.get(runId) ?? 0;
       for (const c of list) {

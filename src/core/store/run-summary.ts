@@ -1,3 +1,4 @@
+import type { OutputsStatus } from './output-types';
 /**
  * The aggregated figures the detect worker sends the page a few times a second. Sized by
  * the number of time buckets and classes, never by the number of flows, so charts stay
@@ -40,6 +41,8 @@ export interface LiveSummary {
   adaptiveThreshold?: boolean;
   /** present when the run began with a learning period: how far it is */
   learning?: LearningStatus;
+  /** present when verdicts also go to a broker topic or InfluxDB: what became of them */
+  outputs?: OutputsStatus;
 }
 
 export type LearningState = 'learning' | 'training' | 'done';

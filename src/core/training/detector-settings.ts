@@ -97,13 +97,14 @@ export function detectorSettings(kind: ModelKind, flat: Record<string, number | 
         const members = String(raw)
           .split(/[\s,]+/)
           .filter(Boolean);
-        for (const m of members) if (!['iforest', 'ae', 'lstm'].includes(m)) throw new InputError(`ensemble members are iforest, ae and lstm, not "${m}"`);
+        for (const m of members)
+          if (!['iforest', 'ae', 'lstm', 'kmeans'].includes(m)) throw new InputError(`ensemble members are iforest, ae, lstm and kmeans, not "${m}"`);
         if (members.length < 2) throw new InputError('an ensemble needs at least two members, e.g. "ae,iforest"');
         ensemble[name] = members;
         break;
       }
       case 'fusion':
-        if (raw !== 'mean' && raw !== 'max') throw new InputError('fusion must be "mean" or "max"');
+        if (raw !== 'auto' && raw !== 'mean' && raw !== 'max') throw new InputError('fusion must be "auto", "mean" or "max"');
         ensemble[name] = raw;
         break;
     }

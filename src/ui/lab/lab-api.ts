@@ -6,6 +6,7 @@
  */
 import type { AdaptiveThresholdOptions } from '../../core/threshold';
 import type { LearningOptions, LiveSummary } from '../../core/replay';
+import type { OutputsSpec } from '../../core/store';
 import type {
   AttackInjection,
   BackendInfo,
@@ -68,6 +69,8 @@ export interface StartRequest {
   adaptive?: AdaptiveThresholdOptions;
   /** learn the network first: train and calibrate on the first flows (or seconds), then score */
   learning?: LearningOptions;
+  /** alerts to a broker topic, verdicts to InfluxDB (addresses the user typed) */
+  outputs?: OutputsSpec;
 }
 
 export interface ReplayApi extends RunArchiveApi {

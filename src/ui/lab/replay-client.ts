@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import type { DetectWorkerApi, SourceWorkerApi, StorageInfo } from '../../core/lab';
 import { emptySummary, plainRate, plainSource, sourceLabel, sourceRecord } from '../../core/replay';
-import type { ExportFormat } from '../../core/store';
+import type { ExportFormat, OutputsSpec } from '../../core/store';
 import { messageOf } from '../../core/util';
 import type { AlertGroup, AttackInjection, BackendInfo, FeedStatus, LiveSummary, RateSpec, ReplayApi, RunRecord, StartRequest } from './lab-api';
 
@@ -54,6 +54,7 @@ export class ReplayClient implements ReplayApi {
             namerId: request.namerId,
             adaptive: request.adaptive && { ...request.adaptive },
             learning: request.learning && { ...request.learning },
+            outputs: request.outputs && (JSON.parse(JSON.stringify(request.outputs)) as OutputsSpec),
           },
           [channel.port2],
         ),

@@ -6,7 +6,7 @@
  */
 import type { QoS } from '../../core/mqtt';
 import type { AttackInjection, BackendInfo, FeedStatus, RateSpec, ReplayApi, RunRecord, SourceSpec, StartRequest } from '../lab/lab-api';
-import type { LiveSummary } from '../../core/store';
+import { checkOutputs, type LiveSummary, type OutputsSpec } from '../../core/store';
 import { type LearningOptions, plainSource } from '../../core/replay';
 import { message } from '../components/format';
 
@@ -19,6 +19,9 @@ export interface Judging {
 }
 
 const PUBLISH_MS = 250;
+
+/** this tab, in its InfluxDB points' `monitor` tag */
+const TAB_ID = Math.random().toString(36).slice(2, 8);
 
 export class LiveRun {
   /** the newest summary of the current run (null before the first run) */
@@ -35,6 +38,21 @@ export class LiveRun {
   files: File[] = $state.raw([]);
   /** an MQTT feed's credentials and QoS (its address and topic are in the page's settings, and so in the URL; these never are) */
   mqtt = $state({ username: '', password: '', qos: 0 as QoS });
+  /**
+   * Where verdicts go besides this tab (opt-in, addresses the user typed; never in the URL):
+   * alerts (or every verdict) published back to the feed's broker, and InfluxDB.
+   */
+  outputs = $state({
+    publish: false,
+    alertsTopic: '',
+    everyVerdict: false,
+    influx: false,
+    influxUrl: '',
+    influxToken: '',
+    influxUser: '',
+    influxPassword: '',
+    influxFeatures: false,
+  });
   /** the live feed's connection and losses, while one is open */
   feed: FeedStatus | null = $state.raw(null);
   private feedTimer: ReturnType<typeof setInterval> | null = null;
@@ -114,28 +132,61 @@ export class LiveRun {
         ...(username && { username }),
         ...(password && { password }),
       };
+      const outputs = this.outputsSpec(source);
+      try {
+        // before anything connects: a wrong address or an alert topic inside the feed's
+        if (outputs) checkOutputs(outputs, source.topic);
+      } catch (e) {
+        this.error = message(e);
+        return Promise.resolve(false);
+      }
       // a feed cannot be slowed: its flows are scored as they come
-      return this.start(source, { ...settings, ...judging, rate: { kind: 'max' }, loop: false });
+      return this.start(source, { ...settings, ...judging, rate: { kind: 'max' }, loop: false, outputs });
     }
     if (this.kind === 'files') {
       if (this.files.length === 0) {
         this.error = 'Choose or drop the files to replay first.';
         return Promise.resolve(false);
       }
-      return this.start({ kind: 'files', files: this.files }, { ...settings, ...judging, loop });
+      return this.start({ kind: 'files', files: this.files }, { ...settings, ...judging, loop, outputs: this.outputsSpec(null) });
     }
     const scenario = this.scenarioName(settings.dataset);
     if (!scenario) {
       this.error = 'No scenario to play: the simulator offered none.';
       return Promise.resolve(false);
     }
-    return this.start({ kind: 'simulation', scenario, seed: settings.seed }, { ...settings, ...judging, loop });
+    return this.start({ kind: 'simulation', scenario, seed: settings.seed }, { ...settings, ...judging, loop, outputs: this.outputsSpec(null) });
+  }
+
+  /** the outputs chosen, as plain data: alerts go back to the feed's broker (`feed`), InfluxDB to the address typed */
+  private outputsSpec(feed: Extract<SourceSpec, { kind: 'mqtt' }> | null): OutputsSpec | undefined {
+    const o = this.outputs;
+    const spec: OutputsSpec = {};
+    if (feed && o.publish)
+      spec.alerts = {
+        url: feed.url,
+        topic: o.alertsTopic.trim(),
+        everyVerdict: o.everyVerdict,
+        qos: feed.qos,
+        ...(feed.username && { username: feed.username }),
+        ...(feed.password && { password: feed.password }),
+      };
+    if (o.influx)
+      spec.influx = {
+        url: o.influxUrl.trim(),
+        features: o.influxFeatures,
+        // points of this tab apart from a monitor's or another tab's on the same server
+        tags: { monitor: `lab-${TAB_ID}` },
+        ...(o.influxToken && { token: o.influxToken }),
+        ...(o.influxUser && { username: o.influxUser, password: o.influxPassword }),
+      };
+    return spec.alerts || spec.influx ? spec : undefined;
   }
 
   /** starts `source`; `modelId` names a stored model (the Train view's), else the default of `detector` scores */
   async start(
     source: SourceSpec,
-    options: { detector: string; modelId?: string; rate: RateSpec; loop: boolean; threshold: number | null } & Judging,
+    options: { detector: string; modelId?: string; rate: RateSpec; loop: boolean; threshold: number | null; outputs?: OutputsSpec } & Judging,
   ): Promise<boolean> {
     this.error = '';
     this.starting = true;
@@ -151,6 +202,7 @@ export class LiveRun {
         loop: options.loop,
         ...(options.adaptive && { adaptive: {} }),
         ...(options.learning && { learning: $state.snapshot(options.learning) as LearningOptions }),
+        ...(options.outputs && { outputs: $state.snapshot(options.outputs) as OutputsSpec }),
       };
       this.kind = source.kind;
       if (source.kind === 'files') this.files = source.files;

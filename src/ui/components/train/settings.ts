@@ -64,8 +64,13 @@ export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField
   ensemble: {
     label: 'Ensemble',
     fields: [
-      { name: 'members', label: 'members', placeholder: 'ae,iforest', hint: 'detectors whose normalised scores are fused' },
-      { name: 'fusion', label: 'fusion', placeholder: 'mean', hint: '"mean" or "max"' },
+      { name: 'members', label: 'members', placeholder: 'ae,iforest', hint: 'detectors whose benign ranks are fused' },
+      {
+        name: 'fusion',
+        label: 'fusion',
+        placeholder: 'auto',
+        hint: '"auto" (the mean, the max or one member: whichever finds most training attacks), "mean" or "max"',
+      },
       ...NETWORK.filter((f) => ['epochs', 'hidden_layers'].includes(f.name)),
       ...FOREST.filter((f) => ['n_estimators', 'max_samples'].includes(f.name)),
     ],
