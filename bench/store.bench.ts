@@ -18,6 +18,7 @@ import { DatasetReader } from '../src/core/ingest';
 import { CICIOMT_V2_COLUMNS } from '../src/core/schema';
 import { IndexedDbStore, exportRun, type FlowChunk, type RunRecord } from '../src/core/store';
 import { V2_SAMPLE } from './samples';
+import { blankChunk } from '../tests/support/flow-chunks';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
 const CHUNK = Number(process.argv[3] ?? 2048);
@@ -48,19 +49,7 @@ const source = await featureRows();
 const D = source.columns.length;
 
 function chunk(seq: number, n: number): FlowChunk {
-  const c: FlowChunk = {
-    runId: 'bench',
-    seq,
-    n,
-    time: new Float64Array(n),
-    rowNumber: new Float64Array(n),
-    classIndex: new Int32Array(n),
-    device: new Uint16Array(n),
-    features: new Float32Array(n * D),
-    score: new Float32Array(n),
-    verdict: new Uint8Array(n),
-    scores: { ae: new Float32Array(n), iforest: new Float32Array(n) },
-  };
+  const c: FlowChunk = { ...blankChunk('bench', seq, n, D), scores: { ae: new Float32Array(n), iforest: new Float32Array(n) } };
   for (let i = 0; i < n; i++) {
     const r = seq * CHUNK + i;
     c.time[i] = 1_700_000_000 + r / 1000;

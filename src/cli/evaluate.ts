@@ -215,7 +215,7 @@ function summary(r: Evaluation, seconds: number): string {
     `dataset    ${r.dataset.name}${r.dataset.confidence !== null ? ` (detected, confidence ${r.dataset.confidence.toFixed(2)})` : ''}`,
     `detector   ${r.pipeline.detector.kind}; threshold ${fmt(r.pipeline.threshold.value)} = ${describeThreshold(r.pipeline.threshold.spec)}`,
     ...(r.pipeline.detector instanceof Ensemble ? [`fusion     ${describeFusion(r.pipeline.detector)}`] : []),
-    ...(r.pipeline.threshold.expectedFpr
+    ...(r.pipeline.threshold.expectedFpr && Number.isFinite(r.report.fpr)
       ? [`calibrated ${describeExpectedFpr(r.pipeline.threshold.expectedFpr)}; measured here ${(100 * r.report.fpr).toFixed(2)} %`]
       : []),
     `split      ${r.split ? describeSplit(r.split) : 'the --test files'}`,

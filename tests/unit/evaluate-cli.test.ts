@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHARED } from './sources';
+import { frame, pcapFile, type TestPacket } from './packets/capture-bytes';
 import { TempFolders } from '../support/temp-folders';
 
 const temp = new TempFolders();
@@ -47,6 +48,30 @@ describe('npm run evaluate', () => {
     const wrong = evaluate('--model', dir, '--test', SHARED + 'ciciot2023_sample.csv');
     expect(wrong.code).toBe(1);
     expect(wrong.err.trim()).toMatch(/^error: This model cannot score the data: the model was trained on botiot data but this file is ciciot2023\.$/);
+  });
+
+  it('counts only the alerts of an unlabelled capture: no recall, no false-positive rate, no confusion', () => {
+    const dir = temp.make('capture-');
+    const packets: TestPacket[] = Array.from({ length: 300 }, (_, i) => ({
+      link: 1,
+      sec: 1_700_000_000 + Math.floor(i / 20),
+      ns: (i % 20) * 50_000_000,
+      bytes: frame({ srcMac: 0x020000000001 + (i % 3), sport: 40000 + (i % 7), size: 60 + (i % 5) * 100 }),
+    }));
+    const capture = join(dir, 'ward.pcap');
+    writeFileSync(capture, pcapFile(packets));
+    const r = evaluate('--train', SHARED + 'ciciomt2024_v2_39feat_sample.csv', '--test', capture, '--detector', 'iforest');
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('Confusion matrix');
+    expect(r.out).toMatch(/Unlabelled rows/);
+    const j = r.json;
+    expect(j.rows.scored).toBe(30);
+    expect(j.unlabelled.rows).toBe(30);
+    expect(j.unlabelled.flagged).toBeGreaterThanOrEqual(0);
+    expect(j.confusion).toEqual({ tp: 0, fp: 0, tn: 0, fn: 0 });
+    expect([j.tpr, j.fpr, j.roc_auc]).toEqual([null, null, null]);
+    expect(j.packets).toMatchObject({ packets: 300, used: 300, flows: 30 });
+    expect(j.warnings).toEqual([expect.stringMatching(/^the test rows carry no labels/)]);
   });
 
   it('says so when there is no benign row to train on', () => {

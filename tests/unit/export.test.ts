@@ -16,6 +16,7 @@ import {
 } from '../../src/core/store';
 import { csvCell, float32Text, lpKey, lpString, lpTimestampNs, snakeCase } from '../../src/core/store/export-values';
 import { CICIOMT_V2_COLUMNS } from '../../src/core/schema';
+import { blankChunk } from '../support/flow-chunks';
 
 function tinyRun(over: Partial<RunRecord> = {}): RunRecord {
   return {
@@ -144,18 +145,8 @@ describe('run export', () => {
     let row = 0;
     for (let seq = 0; seq < 23; seq++) {
       const n = 50 + ((seq * 37) % 90);
-      const c: FlowChunk = {
-        runId: 'big',
-        seq,
-        n,
-        time: new Float64Array(n),
-        rowNumber: new Float64Array(n),
-        classIndex: new Int32Array(n),
-        device: new Uint16Array(n),
-        features: new Float32Array(n * d).fill(0.5),
-        score: new Float32Array(n),
-        verdict: new Uint8Array(n),
-      };
+      const c = blankChunk('big', seq, n, d);
+      c.features.fill(0.5);
       for (let i = 0; i < n; i++) {
         row++;
         c.rowNumber[i] = row;

@@ -322,7 +322,7 @@ describe('evaluateBinary and formatReport', () => {
     scores: Float32Array.from([0.1, 0.2, 0.9, 0.3, 0.8, 0.95, 0.7, 0.2, 0.6, NaN]),
     threshold: 0.5,
     truth: Uint8Array.from([0, 0, 0, 0, 1, 1, 1, 1, 1, 0]),
-    classIndex: Int32Array.from([0, 0, 0, 0, 1, 1, 2, 2, 1, -1]),
+    classIndex: Int32Array.from([0, 0, 0, 0, 1, 1, 2, 2, 1, 0]),
     classNames,
     isBenign: [true, false, false, false],
     families: ['Benign', 'DDoS', 'Spoofing', 'Recon'],
@@ -347,14 +347,16 @@ describe('evaluateBinary and formatReport', () => {
         'threshold',
         'tnr',
         'tpr',
+        'unlabelled',
       ].sort(),
     );
     expect(r.confusion).toEqual({ tp: 4, fp: 1, tn: 4, fn: 1 });
     expect(r.roc_auc).toBe(rocAuc(input.scores, input.truth));
     expect(r.pr_auc).toBe(averagePrecision(input.scores, input.truth));
     expect([r.tpr, r.fpr, r.tnr, r.precision, r.f1, r.accuracy, r.balanced_accuracy]).toEqual([0.8, 0.2, 0.8, 0.8, 0.8, 0.8, 0.8]);
-    expect(r.per_class).toEqual({ Benign: 0.25, SYN: 1, ARP_Spoofing: 0.5 });
-    expect(r.per_class_detail.Benign).toEqual({ rows: 4, flagged: 1, rate: 0.25, benign: true });
+    expect(r.per_class).toEqual({ Benign: 0.2, SYN: 1, ARP_Spoofing: 0.5 });
+    expect(r.unlabelled).toEqual({ rows: 0, flagged: 0 });
+    expect(r.per_class_detail.Benign).toEqual({ rows: 5, flagged: 1, rate: 0.2, benign: true });
     expect(r.per_family).toEqual({ DDoS: 1, Spoofing: 0.5 });
     expect(r.score_stats.SYN.count).toBe(3);
     expect(r.threshold).toBe(0.5);
@@ -368,11 +370,37 @@ describe('evaluateBinary and formatReport', () => {
     }
     expect(text).toMatch(/Actual Benign\s+4\s+1\n/);
     expect(text).toMatch(/Actual Attack\s+1\s+4\n/);
-    expect(text).toMatch(/Benign\s+4\s+1\s+25\.00 %\s+false-positive rate/);
+    expect(text).toMatch(/Benign\s+5\s+1\s+20\.00 %\s+false-positive rate/);
     // attack classes best detected first
     expect(text.indexOf('SYN ')).toBeLessThan(text.indexOf('ARP_Spoofing '));
     expect(text).toMatch(/ROC-AUC\s+0\.\d{4}\n/);
     expect(text).toMatch(/FPR\s+20\.00 %/);
+  });
+
+  it('leaves unlabelled rows (class −1) out of every figure that needs a label, and counts their alerts apart', () => {
+    const extra = { scores: [0.9, 0.99, 0.1], classIndex: [-1, -1, -1] };
+    const mixed = {
+      ...input,
+      scores: Float32Array.from([...input.scores, ...extra.scores]),
+      truth: Uint8Array.from([...input.truth, 0, 0, 0]),
+      classIndex: Int32Array.from([...input.classIndex, ...extra.classIndex]),
+    };
+    const r = evaluateBinary(mixed);
+    const labelledOnly = evaluateBinary(input);
+    expect(r.unlabelled).toEqual({ rows: 3, flagged: 2 });
+    expect(r.confusion).toEqual(labelledOnly.confusion);
+    expect([r.roc_auc, r.pr_auc, r.fpr, r.tpr]).toEqual([labelledOnly.roc_auc, labelledOnly.pr_auc, labelledOnly.fpr, labelledOnly.tpr]);
+    expect(formatReport(r)).toMatch(/Unlabelled rows[^\n]*\nRows\s+Flagged\s+Share flagged\s+Threshold\n[- ]+\n\s*3\s+2\s+66\.67 %/);
+
+    // nothing labelled: no recall, no false-positive rate, no confusion; only the alerts
+    const none = evaluateBinary({ ...input, truth: new Uint8Array(10), classIndex: new Int32Array(10).fill(-1) });
+    expect(none.unlabelled).toEqual({ rows: 10, flagged: 5 });
+    expect(none.confusion).toEqual({ tp: 0, fp: 0, tn: 0, fn: 0 });
+    expect([none.tpr, none.fpr, none.roc_auc]).toEqual([NaN, NaN, NaN]);
+    const text = formatReport(none);
+    expect(text).toContain('Unlabelled rows');
+    expect(text).not.toContain('Confusion matrix');
+    expect(text).not.toContain('FPR');
   });
 
   it('formatTable pads columns', () => {

@@ -3,6 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { closeInterruptedRuns, NOT_STORED } from '../../src/core/replay';
 import { emptySummary, type FlowCounters, type RunState, IndexedDbStore, type FlowChunk, type RunRecord } from '../../src/core/store';
+import { blankChunk } from '../support/flow-chunks';
 
 const NOW = 1_000_000;
 
@@ -26,18 +27,11 @@ function run(id: string, state: RunState, counters: FlowCounters, updatedAt = NO
 
 /** n flows, one second apart from `seq * 100`; every `flagEvery`-th one flagged */
 function chunk(runId: string, seq: number, n: number, flagEvery = 0): FlowChunk {
-  return {
-    runId,
-    seq,
-    n,
-    time: Float64Array.from({ length: n }, (_, i) => seq * 100 + i),
-    rowNumber: new Float64Array(n),
-    classIndex: new Int32Array(n),
-    device: new Uint16Array(n),
-    features: new Float32Array(n),
-    score: new Float32Array(n).fill(0.1),
-    verdict: Uint8Array.from({ length: n }, (_, i) => (flagEvery && i % flagEvery === 0 ? 1 : 0)),
-  };
+  const c = blankChunk(runId, seq, n, 1);
+  c.time = Float64Array.from({ length: n }, (_, i) => seq * 100 + i);
+  c.score.fill(0.1);
+  c.verdict = Uint8Array.from({ length: n }, (_, i) => (flagEvery && i % flagEvery === 0 ? 1 : 0));
+  return c;
 }
 
 const counters = (read: number, scored: number, stored: number, skipped: number): FlowCounters => ({ read, scored, stored, skipped, alerts: 0, dropped: 0 });

@@ -8,7 +8,6 @@ import {
   DetectSession,
   type ScoringModel,
   FileFlowSource,
-  type ByteFile,
   type SourceMessage,
   type FlowSource,
   type RateSpec,
@@ -20,20 +19,10 @@ import {
 } from '../../src/core/replay';
 import { Simulator, SCENARIOS, DEFAULT_SCENARIO } from '../../src/core/sim';
 import { IndexedDbStore, type LabStore, type ModelRecord, type RunRecord, StorageFullError } from '../../src/core/store';
-import { SHARED, memoryFile } from './sources';
+import { SHARED, bytesFile, memoryFile } from './sources';
 
 const V2 = 'ciciomt2024_v2_39feat_sample.csv';
 const v2Bytes = readFileSync(SHARED + V2);
-
-/** bytes as a seekable file, streamed in chunks of `chunk` */
-function bytesFile(name: string, bytes: Uint8Array, chunk = 65536): ByteFile {
-  return {
-    name,
-    size: bytes.length,
-    stream: (start = 0) => memoryFile(name, bytes.subarray(start), chunk).stream(),
-    read: async (s, e) => bytes.slice(s, e),
-  };
-}
 
 let ae: FittedPipeline;
 let iforest: FittedPipeline;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceFile } from '../../src/core/ingest';
+import type { ByteFile } from '../../src/core/util';
 import { sourceFiles } from '../../src/cli/files';
 
 /**
@@ -37,5 +38,15 @@ export function memoryFile(name: string, content: string | Uint8Array, chunk = 7
         },
       });
     },
+  };
+}
+
+/** bytes as a seekable file (a replay's source), streamed in chunks of `chunk` */
+export function bytesFile(name: string, bytes: Uint8Array, chunk = 65536): ByteFile {
+  return {
+    name,
+    size: bytes.length,
+    stream: (start = 0) => memoryFile(name, bytes.subarray(start), chunk).stream(),
+    read: async (s, e) => bytes.slice(s, e),
   };
 }

@@ -7,13 +7,13 @@ import {
   StorageFullError,
   isStorageFullError,
   type AlertGroup,
-  type DatasetRecord,
   type FlowChunk,
   type ModelRecord,
   type RunRecord,
 } from '../../src/core/store';
 import { NO_DEVICE } from '../../src/core/replay';
 import type { PipelineJSON } from '../../src/core/pipeline';
+import { blankChunk } from '../support/flow-chunks';
 
 const D = 3;
 
@@ -38,18 +38,7 @@ function run(id: string, over: Partial<RunRecord> = {}): RunRecord {
 
 /** a chunk whose row r (global: seq * 1000 + r) carries recognisable values */
 function chunk(runId: string, seq: number, n: number, withScores = false): FlowChunk {
-  const c: FlowChunk = {
-    runId,
-    seq,
-    n,
-    time: new Float64Array(n),
-    rowNumber: new Float64Array(n),
-    classIndex: new Int32Array(n),
-    device: new Uint16Array(n),
-    features: new Float32Array(n * D),
-    score: new Float32Array(n),
-    verdict: new Uint8Array(n),
-  };
+  const c = blankChunk(runId, seq, n, D);
   for (let i = 0; i < n; i++) {
     const g = seq * 1000 + i;
     c.time[i] = 1_700_000_000 + g / 10;
@@ -112,20 +101,32 @@ describe('IndexedDbStore', () => {
     await store.deleteModel('m1');
     expect(await store.getModel('m1')).toBeUndefined();
     expect((await store.listModels()).map((m) => m.id)).toEqual(['m0']);
+  });
 
-    const ds: DatasetRecord = {
-      id: 'd1',
-      name: 'ward A',
-      files: [{ name: 'a.csv', size: 10 }],
-      dataset: 'ciciomt2024-v2',
-      confidence: 0.97,
-      rows: 9,
-      classes: [{ name: 'Benign', rows: 9 }],
-      skipped: { 'malformed row': 1 },
-      createdAt: 3,
-    };
-    await store.putDataset(ds);
-    expect(await store.listDatasets()).toEqual([ds]);
+  it('opens a version-1 database (with the dataset store it no longer keeps) and keeps its runs', async () => {
+    const factory = new IDBFactory();
+    await new Promise<void>((resolve, reject) => {
+      const request = factory.open('lab-v1', 1);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        for (const name of ['runs', 'models', 'modelData', 'datasets']) db.createObjectStore(name, { keyPath: 'id' });
+        for (const name of ['chunks', 'chunkSizes']) db.createObjectStore(name, { keyPath: ['runId', 'seq'] });
+        db.createObjectStore('alertGroups', { keyPath: ['runId', 'key'] });
+        db.createObjectStore('settings', { keyPath: 'key' });
+        request.transaction!.objectStore('runs').put(run('old'));
+      };
+      request.onsuccess = () => (request.result.close(), resolve());
+      request.onerror = () => reject(request.error);
+    });
+    const upgraded = await IndexedDbStore.open('lab-v1', factory);
+    expect((await upgraded.getRun('old'))?.name).toBe('run old');
+    await upgraded.close();
+    const names = await new Promise<string[]>((resolve) => {
+      const request = factory.open('lab-v1');
+      request.onsuccess = () => (resolve([...request.result.objectStoreNames]), request.result.close());
+    });
+    expect(names).not.toContain('datasets');
+    expect(names).toContain('runs');
   });
 
   it('round-trips chunks with their typed arrays, in seq order, a page at a time', async () => {
@@ -250,11 +251,9 @@ describe('IndexedDbStore', () => {
   });
 
   it('refuses a retention limit that is not a positive whole number', async () => {
-    expect(() => {
-      store.retentionRows = 0;
-    }).toThrow(RangeError);
+    await expect(store.setRetentionRows(0)).rejects.toThrow(RangeError);
     await expect(store.setRetentionRows(1.5)).rejects.toThrow(/positive whole number/);
-    store.retentionRows = Infinity;
+    await store.setRetentionRows(Infinity);
     expect(store.retentionRows).toBe(Infinity);
   });
 
@@ -381,7 +380,6 @@ describe('IndexedDbStore', () => {
       } as IDBObjectStore['put'];
       await expectFull(store.putRun(run('r')));
       await expectFull(store.putModel({ id: 'm', name: 'm', createdAt: 0, detector: 'ae', dataset: 'x', origin: 'trained', pipeline, files: {} }));
-      await expectFull(store.putDataset({ id: 'd', name: 'd', files: [], dataset: 'x', confidence: 1, rows: 0, classes: [], skipped: {}, createdAt: 0 }));
       await expectFull(store.setRetentionRows(10));
     });
   });

@@ -1,5 +1,6 @@
 import { type ColumnIssues, type SkipReason, totalSkipped, type ClassVocabulary, DatasetReader, type ReadProgress, type SourceFile } from '../ingest';
 import type { Dialect, Schema } from '../schema';
+import type { CaptureCounters } from '../packets';
 import { HistogramScan, RangeScan } from './feature-profile';
 
 /**
@@ -21,6 +22,10 @@ export interface DatasetProfile {
   skippedTotal: number;
   skippedExamples: { file: string; row: number; reason: string; detail: string }[];
   classes: { name: string; rows: number; benign: boolean; family: string }[];
+  /** rows kept with no class (a capture read without a label): neither benign nor attack */
+  unlabelled: number;
+  /** what the packet captures among the files held (null: no captures) */
+  captures: CaptureCounters | null;
   schema: Schema;
   /** feature columns the detectors leave out by default, with why */
   excluded: Record<string, string>;
@@ -43,9 +48,11 @@ export interface InspectOptions {
 export async function inspectDataset(files: SourceFile[], options: InspectOptions = {}): Promise<DatasetProfile> {
   const reader = new DatasetReader(files, { dialect: options.dialect, signal: options.signal, onProgress: options.onProgress });
   let scan: RangeScan | null = null;
+  let unlabelled = 0;
   for await (const batch of reader.batches()) {
     scan ??= new RangeScan(batch.d, options.samplePerClass ?? 1000, options.seed ?? 0);
     scan.add(batch);
+    for (let i = 0; i < batch.n; i++) if (batch.classIndex[i] < 0) unlabelled++;
   }
   const dialect = reader.dialect!;
   const schema = reader.schema!;
@@ -64,6 +71,8 @@ export async function inspectDataset(files: SourceFile[], options: InspectOption
     skippedTotal: totalSkipped(c),
     skippedExamples: c.skippedExamples.map((e) => ({ ...e })),
     classes: vocabulary.names.map((name, i) => ({ name, rows: scan.classRows[i] ?? 0, benign: vocabulary.info[i].benign, family: vocabulary.info[i].family })),
+    unlabelled,
+    captures: reader.captures,
     schema,
     excluded: Object.fromEntries(Object.entries(dialect.defaultExclusions).filter(([col]) => schema.columns.some((s) => s.name === col))),
     cells: copyCells(c.cells),

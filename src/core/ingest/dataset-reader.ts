@@ -75,8 +75,10 @@ export class DatasetReader {
   dialect: Dialect | null = null;
   schema: Schema | null = null;
   readonly counters: IngestCounters = newCounters();
-  /** what the packet captures among the files held: packets read, used, skipped by reason, flows made (null: no captures) */
-  captures: CaptureCounters | null = null;
+  /** the packet captures read to the end, summed */
+  private capturesDone: CaptureCounters | null = null;
+  /** the capture being read */
+  private capturing: CaptureReading | null = null;
   private vocabulary: ClassVocabulary | null;
   readonly files: FileSummary[] = [];
   private readonly batchSize: number;
@@ -91,6 +93,18 @@ export class DatasetReader {
     this.batchSize = options.batchSize ?? 8192;
     this.dialect = options.dialect ?? null;
     this.vocabulary = options.vocabulary ?? null;
+  }
+
+  /**
+   * What the packet captures among the files held so far (the one being read included):
+   * packets read, used, skipped by reason, link types, flows made. Null: no captures. A copy.
+   */
+  get captures(): CaptureCounters | null {
+    if (!this.capturesDone && !this.capturing) return null;
+    const sum = newCaptureCounters();
+    if (this.capturesDone) addCaptureCounters(sum, this.capturesDone);
+    if (this.capturing) addCaptureCounters(sum, this.capturing.counters);
+    return sum;
   }
 
   /** Class vocabulary in use (made from the dialect on the first file when none was shared). */
@@ -162,6 +176,7 @@ export class DatasetReader {
     });
     const builder = new BatchBuilder(order.length, this.batchSize, fileIndex);
     const c = this.counters;
+    this.capturing = reading;
     try {
       for await (const { rows } of reading.flows()) {
         for (let r = 0; r < rows.n; r++) {
@@ -185,8 +200,9 @@ export class DatasetReader {
       }
       if (builder.size > 0) yield builder.take();
     } finally {
-      this.captures ??= newCaptureCounters();
-      addCaptureCounters(this.captures, reading.counters);
+      this.capturing = null;
+      this.capturesDone ??= newCaptureCounters();
+      addCaptureCounters(this.capturesDone, reading.counters);
     }
     // a capture none of whose packets made a flow is as empty as a CSV without rows: say what its packets were
     if (summary.rows === 0) throw new InputError(`no flows could be made from ${source.name}: ${formatCaptureCounters(reading.counters)}`);

@@ -104,6 +104,8 @@ function datasetInfo(key: string, files: File[], p: DatasetProfile): DatasetInfo
     rows: p.read,
     accepted: p.accepted,
     classes: p.classes.map((c) => ({ ...c })),
+    unlabelled: p.unlabelled,
+    captures: p.captures,
     skipped: { ...p.skipped } as Record<string, number>,
     skippedExamples: p.skippedExamples,
     columns: p.schema.columns.map((c) => c.name),

@@ -4,6 +4,7 @@ import type { ScoreDistributions } from '../explore';
 import type { TrainRunProgress } from '../training';
 import type { Evaluation, PipelineProgress, SplitKind, TrainingSummary } from '../pipeline';
 import type { SourceSpec } from '../replay';
+import type { CaptureCounters } from '../packets';
 import type { ModelRecord } from '../store';
 import type { BalanceMethod, CompareProgress, CompareResult, Task } from '../study';
 import type { Threshold } from '../threshold';
@@ -26,6 +27,10 @@ export interface DatasetInfo {
   classes: { name: string; rows: number; benign: boolean; family: string }[];
   /** rows kept */
   accepted: number;
+  /** kept rows with no class (a packet capture read without a label): neither benign nor attack */
+  unlabelled: number;
+  /** what the packet captures among the files held: packets read, used, skipped by reason, link types, flows made (null: no captures) */
+  captures: CaptureCounters | null;
   /** rows skipped, per reason */
   skipped: Record<string, number>;
   /** per skipped-row reason, a few examples with file and row */
@@ -104,7 +109,8 @@ export interface TrainResult {
   threshold: { value: number; spec: string };
   /** figures on the held-out rows at the calibrated threshold */
   report: { roc_auc: number; pr_auc: number; tpr: number; fpr: number; precision: number; f1: number; per_class: Record<string, number> };
-  heldOut: { rows: number; benign: number; attack: number };
+  /** held-out rows: benign + attack + unlabelled (a capture's rows without a label) */
+  heldOut: { rows: number; benign: number; attack: number; unlabelled: number };
   training: { rowsRead: number; benignRows: number; trainRows: number; holdoutRows: number; fitMs: number; skipped: number };
   /** per-epoch losses of an autoencoder (the ensemble's first), in full */
   history: { loss: number[]; valLoss: number[]; bestEpoch: number } | null;
@@ -143,7 +149,7 @@ export interface EvaluateRequest {
 }
 
 /** an evaluation as it crosses to the page (the fitted pipeline stays behind) */
-export interface EvaluationResult extends Pick<Evaluation, 'report' | 'rows' | 'dataset' | 'warnings' | 'trainRows' | 'split' | 'choice'> {
+export interface EvaluationResult extends Pick<Evaluation, 'report' | 'rows' | 'dataset' | 'warnings' | 'trainRows' | 'split' | 'choice' | 'packets'> {
   training: TrainingSummary;
   threshold: Threshold;
   excluded: Record<string, string>;

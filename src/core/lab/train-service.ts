@@ -6,7 +6,7 @@ import { simulationSource } from '../sim';
 import type { LabStore } from '../store';
 import { compareModels, studyReportHtml, type CompareProgress } from '../study';
 import { describeThreshold, parseThreshold } from '../threshold';
-import { messageOf, blobFile, throttle } from '../util';
+import { blobFile, throttle } from '../util';
 import { DatasetExplorer } from './dataset-explorer';
 import { Jobs } from './jobs';
 import { ModelShelf } from './model-shelf';
@@ -72,10 +72,23 @@ export class TrainService implements TrainWorkerApi {
         signal,
         onProgress: throttle(onProgress, PROGRESS_MS, (p) => p.phase),
       });
-      const { report, rows, dataset, warnings, trainRows, split, choice } = result;
+      const { report, rows, dataset, warnings, trainRows, split, choice, packets } = result;
       const { training, threshold, preprocessor, detector } = result.pipeline;
       result.pipeline.dispose();
-      return { report, rows, dataset, warnings, trainRows, split, choice, training, threshold, excluded: preprocessor.excluded, detector: detector.kind };
+      return {
+        report,
+        rows,
+        dataset,
+        warnings,
+        trainRows,
+        split,
+        choice,
+        packets,
+        training,
+        threshold,
+        excluded: preprocessor.excluded,
+        detector: detector.kind,
+      };
     }, this.ready);
   }
 
@@ -98,29 +111,9 @@ export class TrainService implements TrainWorkerApi {
     this.jobs.cancelAll();
   }
 
-  /** …and keeps the description in the store (the Data view says so); a store that fails loses only that */
+  /** reads the files once: dialect, classes, counts, skipped rows (the Data view) */
   inspect(files: File[], onProgress: (p: InspectProgress) => void): Promise<DatasetInfo> {
-    return this.jobs.run(async (signal) => {
-      const info = await this.explorer.inspect(files, signal, onProgress);
-      try {
-        await (
-          await this.openStore()
-        ).putDataset({
-          id: info.id,
-          name: info.name,
-          files: info.files,
-          dataset: info.dataset,
-          confidence: info.confidence,
-          rows: info.rows,
-          classes: info.classes.map(({ name, rows }) => ({ name, rows })),
-          skipped: info.skipped,
-          createdAt: Date.now(),
-        });
-      } catch (e) {
-        console.warn(`the dataset description was not stored: ${messageOf(e)}`);
-      }
-      return info;
-    });
+    return this.jobs.run((signal) => this.explorer.inspect(files, signal, onProgress));
   }
 
   explore(

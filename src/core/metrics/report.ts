@@ -43,6 +43,11 @@ export interface BinaryReport {
   per_family: Record<string, number>;
   score_stats: Record<string, ScoreStats>;
   threshold: number;
+  /**
+   * rows with no class (a packet capture read without a label): scored and counted here,
+   * left out of every figure that needs a label (recall, false positives, confusion, ROC)
+   */
+  unlabelled: { rows: number; flagged: number };
 }
 
 export function evaluateBinary(input: BinaryInput): BinaryReport {
@@ -52,8 +57,14 @@ export function evaluateBinary(input: BinaryInput): BinaryReport {
   const flagged = new Uint8Array(scores.length);
   for (let r = 0; r < flagged.length; r++) flagged[r] = scores[r] > threshold ? 1 : 0;
 
-  const ranked = new RankedScores(scores, truth);
-  const confusion = binaryConfusion(flagged, truth);
+  const labelled = labelledRows(classIndex);
+  const unlabelled = { rows: scores.length - labelled.length, flagged: 0 };
+  for (let r = 0; r < classIndex.length; r++) if (classIndex[r] < 0) unlabelled.flagged += flagged[r];
+  // the figures that need a label are of the labelled rows only
+  const only = unlabelled.rows > 0 ? labelled : null;
+  const labelledTruth = only ? Uint8Array.from(only, (r) => truth[r]) : truth;
+  const ranked = new RankedScores(only ? Float64Array.from(only, (r) => scores[r]) : scores, labelledTruth);
+  const confusion = binaryConfusion(only ? Uint8Array.from(only, (r) => flagged[r]) : flagged, labelledTruth);
   const rates = binaryRates(confusion);
   const counts = countByClass(classIndex, flagged, classNames.length);
   const detail = perClassRates(counts, classNames, isBenign);
@@ -77,7 +88,17 @@ export function evaluateBinary(input: BinaryInput): BinaryReport {
     per_family: mapValues(perFamily, (f) => f.rate),
     score_stats: scoreStatsByClass(scores, classIndex, classNames),
     threshold,
+    unlabelled,
   };
+}
+
+/** indices of the rows that have a class */
+function labelledRows(classIndex: Int32Array): Uint32Array {
+  let n = 0;
+  for (let r = 0; r < classIndex.length; r++) if (classIndex[r] >= 0) n++;
+  const out = new Uint32Array(n);
+  for (let r = 0, i = 0; r < classIndex.length; r++) if (classIndex[r] >= 0) out[i++] = r;
+  return out;
 }
 
 /**
@@ -144,7 +165,19 @@ export function formatReport(report: BinaryReport): string {
       ),
     ],
   ];
-  return sections.map(([title, table]) => `${title}\n${table}`).join('\n\n');
+  const u = report.unlabelled;
+  if (u.rows === 0) return sections.map(([title, table]) => `${title}\n${table}`).join('\n\n');
+  const alerts: [string, string] = [
+    'Unlabelled rows (no class: alerts counted, left out of every figure that needs a label)',
+    formatTable(
+      ['Rows', 'Flagged', 'Share flagged', 'Threshold'],
+      [[String(u.rows), String(u.flagged), formatPercent(u.flagged / u.rows), formatScore(report.threshold)]],
+      ['right', 'right', 'right', 'right'],
+    ),
+  ];
+  // no labelled row at all: the label-based tables would hold nothing but n/a
+  const shown = c.tp + c.fp + c.tn + c.fn > 0 ? [...sections, alerts] : [alerts];
+  return shown.map(([title, table]) => `${title}\n${table}`).join('\n\n');
 }
 
 function benignFirstThenByRate([an, a]: [string, ClassDetail], [bn, b]: [string, ClassDetail]): number {

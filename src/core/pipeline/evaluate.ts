@@ -176,9 +176,19 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     isBenign: classes.info.map((c) => c.benign),
     families: classes.info.map((c) => c.family),
   });
-  const adaptive = options.adaptive ? adaptiveFigures(scores, classes.truthOf(classIndex), pipeline, options.adaptive) : null;
-  if (classes.info.every((c) => c.benign)) warnings.push('the test rows hold no attacks: ROC-AUC and recall are undefined');
-  if (classes.info.every((c) => !c.benign)) warnings.push('the test rows hold no benign traffic: the false-positive rate is undefined');
+  const adaptive = options.adaptive ? adaptiveFigures(scores, classes.truthOf(classIndex), classIndex, pipeline, options.adaptive) : null;
+  const { unlabelled } = report;
+  if (unlabelled.rows === scored) {
+    warnings.push(
+      'the test rows carry no labels (packet captures read without a label): only their alerts are counted; recall, false positives and the confusion matrix need labels (features --label <Class>, or a file named after its class)',
+    );
+  } else {
+    if (unlabelled.rows > 0) warnings.push(`${unlabelled.rows} test rows carry no labels: their alerts are counted apart, and they are in no other figure`);
+    const present = new Set<number>();
+    for (const k of classIndex) if (k >= 0) present.add(k);
+    if (![...present].some((k) => !classes.info[k].benign)) warnings.push('the test rows hold no attacks: ROC-AUC and recall are undefined');
+    if (![...present].some((k) => classes.info[k].benign)) warnings.push('the test rows hold no benign traffic: the false-positive rate is undefined');
+  }
   const mediums = new Set(classes.names.map((n) => (/^Bluetooth/i.test(n) ? 'Bluetooth' : 'WiFi/MQTT')));
   if (reader.dialect?.id === 'ciciomt2024-v1' && mediums.size > 1) {
     warnings.push('Bluetooth and Wi-Fi/MQTT captures are mixed: they are different domains, evaluate them separately');
@@ -216,24 +226,32 @@ export interface AdaptiveFigures {
   left_out: number;
 }
 
-/** scores (in reading order) judged batch by batch by a drift-aware threshold that starts from the calibrated one */
-function adaptiveFigures(scores: Float32Array, truth: Uint8Array, pipeline: FittedPipeline, options: AdaptiveThresholdOptions): AdaptiveFigures {
+/** scores (in reading order) judged batch by batch by a drift-aware threshold that starts from the calibrated one; unlabelled rows are judged but in neither rate */
+function adaptiveFigures(
+  scores: Float32Array,
+  truth: Uint8Array,
+  classIndex: Int32Array,
+  pipeline: FittedPipeline,
+  options: AdaptiveThresholdOptions,
+): AdaptiveFigures {
   const t = pipeline.threshold;
   const spec = t.spec.kind === 'percentile' ? { p: t.spec.p } : {};
   const threshold = new AdaptiveThreshold(t.value, t.benignMedian ?? NaN, { ...spec, ...options });
   let tp = 0;
   let fp = 0;
   let positives = 0;
+  let negatives = 0;
   for (let start = 0; start < scores.length; start += REPLAY_BATCH) {
     const batch = scores.subarray(start, start + REPLAY_BATCH);
     const flagged = threshold.judge(batch);
     for (let i = 0; i < batch.length; i++) {
+      if (classIndex[start + i] < 0) continue;
       const attack = truth[start + i] === 1;
       if (attack) positives++;
+      else negatives++;
       if (flagged[i]) attack ? tp++ : fp++;
     }
   }
-  const negatives = scores.length - positives;
   return { tpr: positives ? tp / positives : NaN, fpr: negatives ? fp / negatives : NaN, final_threshold: threshold.value, left_out: threshold.leftOut };
 }
 

@@ -1,6 +1,6 @@
 import { createDetector, type DetectorKind, type DetectorSettings } from '../detectors';
 import { Ensemble, type Detector } from '../detectors';
-import { type FitProgress, Random } from '../util';
+import type { FitProgress } from '../util';
 import { gridSearchIsolationForest, type GridResult, type IsolationForestGrid } from '../detectors';
 import {
   concatRows,
@@ -209,15 +209,5 @@ export function latestHoldout(fileIndex: ArrayLike<number>, share: number) {
     for (let i = n - 1; i >= 0 && taken < k; i--) if (!held[i]) ((held[i] = 1), taken++);
     for (let i = 0; i < n; i++) (held[i] ? holdoutIdx : trainIdx).push(start + i);
   }
-  return { trainIdx, holdoutIdx };
-}
-
-/** Random rows held back for calibration; at least one row on each side when there are two. */
-export function splitHoldout(n: number, share: number, seed: number) {
-  const order = new Random(seed ^ 0x5eed).permutation(n);
-  let k = Math.round(n * share);
-  if (share > 0 && n >= 2) k = Math.min(Math.max(k, 1), n - 1);
-  const holdoutIdx = order.slice(0, k).sort();
-  const trainIdx = order.slice(k).sort();
   return { trainIdx, holdoutIdx };
 }

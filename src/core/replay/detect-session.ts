@@ -273,6 +273,9 @@ export class DetectSession {
       case 'captions':
         this.aggregator.setCaptions(message.captions);
         break;
+      case 'packets':
+        this.aggregator.setPackets(message.counters);
+        break;
       case 'error':
         this.fail(new Error(message.message));
         break;

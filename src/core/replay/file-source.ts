@@ -1,5 +1,5 @@
 import { ClassVocabulary, DatasetReader, type SourceFile, InputError, type Batch } from '../ingest';
-import { isCaptureName } from '../packets';
+import { addCaptureCounters, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
 import { nameList } from '../text';
 import type { Schema } from '../schema';
 import { NO_DEVICE, type SourceMeta } from './flow-batch';
@@ -54,6 +54,10 @@ export class FileFlowSource implements FlowSource {
   private held: Batch | null = null;
   /** compressed files: bytes to pass over before emitting (a seek) */
   private passOverUntil = 0;
+  /** what the captures held, summed over the readers closed so far (a seek or a loop reads them again) */
+  private packetsBefore: CaptureCounters | null = null;
+  /** packets and flows last reported, so an unchanged tally is not sent again */
+  private packetsKey = '';
 
   constructor(
     private readonly files: readonly ByteFile[],
@@ -132,7 +136,21 @@ export class FileFlowSource implements FlowSource {
     return out;
   }
 
+  takePackets(): CaptureCounters | null {
+    const current = this.reader?.captures ?? null;
+    if (!current && !this.packetsBefore) return null;
+    const total = newCaptureCounters();
+    if (this.packetsBefore) addCaptureCounters(total, this.packetsBefore);
+    if (current) addCaptureCounters(total, current);
+    const key = `${total.packets}|${total.flows}|${total.problems.length}`;
+    if (key === this.packetsKey) return null;
+    this.packetsKey = key;
+    return total;
+  }
+
   close(): void {
+    const done = this.reader?.captures;
+    if (done) addCaptureCounters((this.packetsBefore ??= newCaptureCounters()), done);
     void this.iterator?.return?.();
     this.iterator = null;
     this.reader = null;

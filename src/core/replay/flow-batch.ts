@@ -1,5 +1,6 @@
 import type { Batch } from '../ingest';
 import type { ClassInfo, Schema } from '../schema';
+import type { CaptureCounters } from '../packets';
 import { NO_DEVICE } from '../store';
 
 /**
@@ -40,6 +41,8 @@ export type SourceMessage =
   | { type: 'skipped'; reasons: Record<string, number> }
   /** a live feed: flows its producer published that never arrived since the last such message (sequence gaps) */
   | { type: 'lost'; flows: number }
+  /** packet captures: what they held so far, over the whole run (a loop or a seek reads them again and adds) */
+  | { type: 'packets'; counters: CaptureCounters }
   /** the source reached its end (and does not loop) */
   | { type: 'end' };
 

@@ -1,5 +1,6 @@
 import type { Batch } from '../ingest';
 import type { SourceMeta } from './flow-batch';
+import type { CaptureCounters } from '../packets';
 
 /** Raw flows as a source yields them: a batch plus each row's device. */
 export interface FlowRows extends Batch {
@@ -34,6 +35,8 @@ export interface FlowSource {
   takeSkipped(): Record<string, number>;
   /** live feeds: flows published but never received since the last call (sequence gaps) */
   takeLost?(): number;
+  /** packet captures: what they held so far (packets read, decoded, skipped by reason, flows made) when it changed since the last call, else null */
+  takePackets?(): CaptureCounters | null;
   /** new captions when they changed since the last call, else null */
   takeCaptions?(): string[] | null;
   close(): void;

@@ -2,6 +2,7 @@ import { LatencyHistogram } from '../metrics';
 import type { ClassInfo } from '../schema';
 import { PROTOCOLS, type AlertSample, type FlowCounters, type LiveSummary, type RunState } from '../store';
 import type { FlowBatch } from './flow-batch';
+import type { CaptureCounters } from '../packets';
 import { TimeBuckets } from './time-buckets';
 
 /** the newest alerts a summary carries */
@@ -45,6 +46,7 @@ export class LiveAggregator {
   private readonly confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
   private recent: AlertSample[] = [];
   private captions: string[] = [];
+  private packets: CaptureCounters | null = null;
   private rateMarks: { at: number; scored: number }[] = [];
   /** where the newest scored batch was: its share of the source and its last flow time */
   private fraction: number | null = null;
@@ -74,6 +76,11 @@ export class LiveAggregator {
 
   setThreshold(value: number): void {
     this.threshold = value;
+  }
+
+  /** packet captures: what the source's captures held so far (it sends the whole run's counters each time) */
+  setPackets(counters: CaptureCounters): void {
+    this.packets = counters;
   }
 
   setCaptions(captions: string[]): void {
@@ -214,6 +221,7 @@ export class LiveAggregator {
       })),
       recentAlerts: this.recent.slice(),
       captions: this.captions.slice(),
+      ...(this.packets && { packets: this.packets }),
       position: { rows: c.scored, fraction: this.fraction, flowTime: this.flowTime },
       ...(error !== undefined && { error }),
     };

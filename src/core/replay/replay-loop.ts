@@ -216,6 +216,8 @@ export class ReplayLoop {
     if (Object.keys(skipped).length) this.send({ type: 'skipped', reasons: skipped }, []);
     const lost = this.source.takeLost?.() ?? 0;
     if (lost > 0) this.send({ type: 'lost', flows: lost }, []);
+    const packets = this.source.takePackets?.();
+    if (packets) this.send({ type: 'packets', counters: packets }, []);
     const captions = this.source.takeCaptions?.();
     if (captions) this.send({ type: 'captions', captions }, []);
     this.pending = rows;

@@ -1,5 +1,5 @@
 /** The lab's persistence: records (a run's live summary among them), the IndexedDB store, run exports, and flow protocol names. */
-export type { AlertGroup, DatasetRecord, FlowChunk, LabStore, ModelRecord, RunRecord, StorageEstimate } from './records';
+export type { AlertGroup, FlowChunk, LabStore, ModelRecord, RunRecord, StorageEstimate } from './records';
 export { IndexedDbStore, DEFAULT_DB_NAME, DEFAULT_RETENTION_ROWS } from './indexeddb-store';
 export { StorageFullError, isStorageFullError, isQuotaError } from './storage-full';
 export { exportRun, exportRunText, exportFileName, EXPORT_FORMATS, INFLUX_MEASUREMENT, type ExportFormat, type ExportOptions } from './export-run';

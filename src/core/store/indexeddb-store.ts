@@ -1,13 +1,14 @@
 import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { PipelineJSON } from '../pipeline';
 import { ChunkLedger } from './chunk-ledger';
-import type { AlertGroup, DatasetRecord, FlowChunk, LabStore, ModelRecord, RunRecord, StorageEstimate } from './records';
+import type { AlertGroup, FlowChunk, LabStore, ModelRecord, RunRecord, StorageEstimate } from './records';
 import { isQuotaError, StorageFullError } from './storage-full';
 
 export const DEFAULT_DB_NAME = 'iomt-anomaly-lab';
 /** the most flow rows kept per run unless changed (about 2 × 10⁶ rows × 45 features ≈ 0.4 GB) */
 export const DEFAULT_RETENTION_ROWS = 2_000_000;
-const DB_VERSION = 1;
+// 2: the write-only 'datasets' store is gone
+const DB_VERSION = 2;
 
 type ModelMeta = Omit<ModelRecord, 'files' | 'pipeline'>;
 
@@ -41,7 +42,6 @@ interface LabSchema extends DBSchema {
   alertGroups: { key: [string, string]; value: AlertGroup };
   models: { key: string; value: ModelMeta };
   modelData: { key: string; value: ModelData };
-  datasets: { key: string; value: DatasetRecord };
   settings: { key: string; value: Setting };
 }
 
@@ -103,14 +103,9 @@ export class IndexedDbStore implements LabStore {
 
   // ---- settings ------------------------------------------------------------------
 
-  /** the most flow rows kept per run; setting it persists it (see `setRetentionRows` to await that) */
+  /** the most flow rows kept per run (`setRetentionRows` changes it) */
   get retentionRows(): number {
     return this.retention;
-  }
-
-  set retentionRows(rows: number) {
-    if (!validRetention(rows)) throw retentionError(rows);
-    void this.setRetentionRows(rows).catch(noop);
   }
 
   /**
@@ -287,7 +282,7 @@ export class IndexedDbStore implements LabStore {
     );
   }
 
-  // ---- models and datasets -------------------------------------------------------------
+  // ---- models -------------------------------------------------------------
 
   putModel(model: ModelRecord): Promise<void> {
     const { files, pipeline, ...meta } = model;
@@ -319,20 +314,6 @@ export class IndexedDbStore implements LabStore {
         fire(tx.objectStore('modelData').delete(id));
       }),
     );
-  }
-
-  putDataset(d: DatasetRecord): Promise<void> {
-    return this.serial(() =>
-      this.write(['datasets'], `dataset "${d.name}"`, (tx) => {
-        fire(tx.objectStore('datasets').put(d));
-      }),
-    );
-  }
-
-  /** dataset descriptions, newest first */
-  async listDatasets(): Promise<DatasetRecord[]> {
-    const all = await this.db.getAll('datasets');
-    return all.sort((a, b) => b.createdAt - a.createdAt);
   }
 
   // ---- storage -------------------------------------------------------------------------
@@ -423,9 +404,10 @@ function upgrade(db: IDBPDatabase<LabSchema>, oldVersion: number): void {
     db.createObjectStore('alertGroups', { keyPath: ['runId', 'key'] });
     db.createObjectStore('models', { keyPath: 'id' });
     db.createObjectStore('modelData', { keyPath: 'id' });
-    db.createObjectStore('datasets', { keyPath: 'id' });
     db.createObjectStore('settings', { keyPath: 'key' });
   }
+  // version 1 kept dataset descriptions nothing read
+  if (oldVersion === 1) (db as unknown as IDBPDatabase).deleteObjectStore('datasets');
 }
 
 function validRetention(rows: number): boolean {

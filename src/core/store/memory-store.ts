@@ -1,4 +1,4 @@
-import type { AlertGroup, DatasetRecord, FlowChunk, LabStore, ModelRecord, RunRecord, StorageEstimate } from './records';
+import type { AlertGroup, FlowChunk, LabStore, ModelRecord, RunRecord, StorageEstimate } from './records';
 
 /** the newest flows a headless monitor keeps per run: its stream goes on to sinks, memory stays flat */
 export const MEMORY_RETENTION_ROWS = 100_000;
@@ -15,7 +15,6 @@ export class MemoryStore implements LabStore {
   private readonly rows = new Map<string, number>();
   private readonly groups = new Map<string, Map<string, AlertGroup>>();
   private readonly models = new Map<string, ModelRecord>();
-  private readonly datasets = new Map<string, DatasetRecord>();
   private retention: number;
 
   constructor(retentionRows = MEMORY_RETENTION_ROWS) {
@@ -122,14 +121,6 @@ export class MemoryStore implements LabStore {
 
   async deleteModel(id: string): Promise<void> {
     this.models.delete(id);
-  }
-
-  async putDataset(d: DatasetRecord): Promise<void> {
-    this.datasets.set(d.id, structuredClone(d));
-  }
-
-  async listDatasets(): Promise<DatasetRecord[]> {
-    return [...this.datasets.values()].map((d) => structuredClone(d));
   }
 
   async estimate(): Promise<StorageEstimate> {

@@ -105,18 +105,6 @@ export interface ModelRecord {
   files: Record<string, Uint8Array>;
 }
 
-export interface DatasetRecord {
-  id: string;
-  name: string;
-  files: { name: string; size: number }[];
-  dataset: string;
-  confidence: number;
-  rows: number;
-  classes: { name: string; rows: number }[];
-  skipped: Record<string, number>;
-  createdAt: number;
-}
-
 export interface StorageEstimate {
   usedBytes: number | null;
   quotaBytes: number | null;
@@ -146,9 +134,6 @@ export interface LabStore {
   getModel(id: string): Promise<ModelRecord | undefined>;
   listModels(): Promise<Omit<ModelRecord, 'files' | 'pipeline'>[]>;
   deleteModel(id: string): Promise<void>;
-
-  putDataset(d: DatasetRecord): Promise<void>;
-  listDatasets(): Promise<DatasetRecord[]>;
 
   /** the most flow rows kept per run; older chunks are dropped first, counted on the run */
   readonly retentionRows: number;

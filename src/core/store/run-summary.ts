@@ -1,3 +1,4 @@
+import type { CaptureCounters } from '../packets';
 import type { OutputsStatus } from './output-types';
 /**
  * The aggregated figures the detect worker sends the page a few times a second. Sized by
@@ -31,6 +32,8 @@ export interface LiveSummary {
   perClass: { name: string; benign: boolean; family: string; flows: number; flagged: number }[];
   /** the newest alerts, newest first, at most a few dozen */
   recentAlerts: AlertSample[];
+  /** packet captures: packets read = decoded + skipped by reason, link types, flows made (absent for other sources) */
+  packets?: CaptureCounters;
   /** what the simulator says is going on ("ARP spoofing from wearable-7 against pump-3") */
   captions: string[];
   /** where the replay is: for the seek bar */

@@ -63,7 +63,8 @@ export interface TrainRun {
   distributions: ScoreDistributions;
   /** the figures at the calibrated threshold, on the held-out rows */
   report: BinaryReport;
-  heldOut: { rows: number; benign: number; attack: number };
+  /** held-out rows: benign + attack + unlabelled (a capture read without a label) */
+  heldOut: { rows: number; benign: number; attack: number; unlabelled: number };
   /** rows of the training pass: read = accepted + skipped */
   read: { read: number; accepted: number; skipped: number; reasons: Record<string, number> };
   /** per-epoch losses of the (first) autoencoder, where there is one */
@@ -153,7 +154,7 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
       pipeline,
       distributions: scoreDistributions(scores, classIndex, classes, threshold),
       report: binary,
-      heldOut: { rows: scores.length, benign: fp + tn, attack: tp + fn },
+      heldOut: { rows: scores.length, benign: fp + tn, attack: tp + fn, unlabelled: binary.unlabelled.rows },
       read,
       history: historyOf(pipeline.detector),
       vocabulary,

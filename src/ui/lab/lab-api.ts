@@ -22,6 +22,7 @@ import type {
   TrainProgress,
   TrainRequest,
   TrainResult,
+  TrainWorkerApi,
 } from '../../core/lab';
 import type { ScoreDistributions } from '../../core/explore';
 import type { AlertGroup, ModelRecord, RunRecord, StorageEstimate } from '../../core/store';
@@ -95,30 +96,16 @@ export interface ReplayApi extends RunArchiveApi {
   scenarios(): Promise<{ scenarios: { name: string; description: string }[]; attacks: string[]; devices: string[] }>;
 }
 
-export interface TrainApi {
-  inspect(files: File[], onProgress: (p: InspectProgress) => void): Promise<DatasetInfo>;
-  /** the first call for a set of files reads them once more for every feature's histograms; later calls answer at once */
-  explore(
-    files: File[],
-    feature: string,
-    scatter?: { x: string; y: string },
-    options?: ExploreOptions,
-    onProgress?: (p: InspectProgress) => void,
-  ): Promise<FeatureExploration>;
-  train(request: TrainRequest, onProgress: (p: TrainProgress) => void): Promise<TrainResult>;
+/** the Data and Train views' part of the train worker; the client keeps dropped folders' paths itself */
+export interface TrainApi extends Pick<
+  TrainWorkerApi,
+  'inspect' | 'explore' | 'train' | 'listModels' | 'modelFiles' | 'deleteModel' | 'saveModel' | 'setThreshold'
+> {
   /** stops whatever the train worker is reading or training; the call rejects with an AbortError */
   cancel(): Promise<void>;
-  listModels(): Promise<ModelSummary[]>;
   /**
    * saved model files (pipeline.json, model.json, weights.bin) dropped or picked by the user;
    * with `against`, files of a dataset the model must be able to score (else one sentence says why not)
    */
   loadModelFiles(files: File[], against?: File[]): Promise<ModelSummary>;
-  /** the model as files to download (relative paths: `member-0/weights.bin` for an ensemble member) */
-  modelFiles(id: string): Promise<{ name: string; blob: Blob }[]>;
-  deleteModel(id: string): Promise<void>;
-  /** puts a trained model into the store (origin "trained"), optionally renamed */
-  saveModel(id: string, name?: string): Promise<ModelSummary>;
-  /** the model's threshold becomes `value` (in the store too, where it is saved) */
-  setThreshold(id: string, value: number): Promise<{ value: number; spec: string }>;
 }

@@ -152,9 +152,10 @@ describe('real captures, against tshark', () => {
 // An evaluation, not a gate: the figures depend on the real traffic's timing, which a loaded machine changes
 // (README, "Packet captures", has the measured ones). Run it with IOMT_DETECTION_EVAL=1.
 describe.runIf(process.env.IOMT_DETECTION_EVAL)('detection on the real captures (evaluation: IOMT_DETECTION_EVAL=1)', () => {
-  // The issue asks for ≥ 95 % of the windows of the SYN flood, the port scan and the connect flood too. Measured
-  // (this test prints every figure): 100 % in quiet runs, but 50 % (one direction of the flood or scan) or 0 %
-  // (connect flood) when the machine is loaded and the traffic's timing changes. Asserted: what held in every run.
+  // Asserted: the issue's goals for the second benign capture (≤ 2 %) and the UDP and ICMP floods (≥ 95 %); it asks
+  // ≥ 95 % of the SYN flood, the port scan and the connect flood too. Measured on a loaded machine (README, "Packet
+  // captures"): every attack at 100 % in most runs, but one run in four lost one direction of a flood or the scan
+  // (exactly 50 %), and the benign share sits at the 2 % line (0.4–2.5 %), so this evaluation can fail: it reports.
   it('a detector trained on benign telemetry flags the UDP and ICMP floods and little of a second benign capture (all figures printed)', async () => {
     const source = (name: string) => ({ name: captures.files[name], stream: () => streamOf(fileBytes(captures.files[name])) });
     // An autoencoder: its reconstruction error keeps growing away from the benign windows, while an isolation

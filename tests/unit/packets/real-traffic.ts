@@ -158,6 +158,9 @@ export interface RealCaptures {
   close(): void;
 }
 
+/** where the monitors' sequence numbers stand when a capture starts */
+const SEQ_BASE = 40_000;
+
 /**
  * MQTT telemetry: a subscriber listening, and a monitor publishing a line of vitals every
  * `intervalMs` (jittered) over `sessions` connections in turn (devices reconnect: sleep,
@@ -173,7 +176,9 @@ async function telemetry(port: number, sessions: number, messages: number, inter
       30_000,
       async (p) => {
         for (let i = 0; i < messages; i++) {
-          p.stdin!.write(`{"hr":${60 + ((i * seed) % 40)},"spo2":${95 + (i % 5)},"seq":${i}}\n`);
+          // a monitor that has been running a while: its sequence number does not gain a digit during the capture
+          // (one that counted from 0 would make the message sizes grow with time, which the trainer rightly drops as drift)
+          p.stdin!.write(`{"hr":${60 + ((i * seed) % 40)},"spo2":${95 + (i % 5)},"seq":${SEQ_BASE + i}}\n`);
           await sleep(intervalMs * (0.8 + 0.4 * (((i * 7919 + seed + s) % 100) / 100)));
         }
       },
@@ -182,28 +187,25 @@ async function telemetry(port: number, sessions: number, messages: number, inter
   await stop(sub);
 }
 
-/** Makes every capture (about 20 s of traffic). */
-export async function makeRealCaptures(): Promise<RealCaptures> {
-  requireTools();
-  const dir = mkdtempSync(join(tmpdir(), 'iomt-captures-'));
-  const f = (name: string) => join(dir, name);
-  const port = await freePort();
-  const conf = f('mosquitto.conf');
-  writeFileSync(conf, `listener ${port} ${TARGET}\nallow_anonymous true\npersistence false\nmax_connections -1\n`);
-  const broker = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const httpPort = await freePort();
-  const http = spawn('python3', ['-m', 'http.server', String(httpPort), '--bind', TARGET, '--directory', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  try {
-    await waitFor(broker, 'running');
-    await sleep(300);
-    await record(f('benign-telemetry.pcap'), () => telemetry(port, 1, 500, 10, 1));
-    await record(f('benign-telemetry-2.pcap'), () => telemetry(port, 1, 600, 10, 7));
-    await record(f('mqtt-publish-flood.pcap'), () =>
+/** where a capture maker writes, and the servers it may talk to */
+interface MakerContext {
+  f: (name: string) => string;
+  port: number;
+  httpPort: number;
+}
+
+/** one maker per capture (some make two files); each bounded in count and time */
+const MAKERS = {
+  'benign-telemetry': ({ f, port }: MakerContext) => record(f('benign-telemetry.pcap'), () => telemetry(port, 1, 500, 10, 1)),
+  'benign-telemetry-2': ({ f, port }: MakerContext) => record(f('benign-telemetry-2.pcap'), () => telemetry(port, 1, 600, 10, 7)),
+  'mqtt-publish-flood': ({ f, port }: MakerContext) =>
+    record(f('mqtt-publish-flood.pcap'), () =>
       exec('mosquitto_pub', ['-h', TARGET, '-p', String(port), '-t', 'ward/flood', '-q', '0', '-l'], 30_000, async (p) => {
         p.stdin!.write(`${'x'.repeat(200)}\n`.repeat(4000));
       }),
-    );
-    await record(f('mqtt-connect-flood.pcap'), async () => {
+    ),
+  'mqtt-connect-flood': ({ f, port }: MakerContext) =>
+    record(f('mqtt-connect-flood.pcap'), async () => {
       for (let batch = 0; batch < 10; batch++) {
         await Promise.all(
           Array.from({ length: 20 }, (_, i) =>
@@ -211,22 +213,26 @@ export async function makeRealCaptures(): Promise<RealCaptures> {
           ),
         );
       }
-    });
-    await record(f('port-scan.pcap'), () => exec('nmap', ['-sS', '-n', '-Pn', '-T5', '--max-retries', '0', '-p', '1-3000', TARGET], 30_000));
-    // nmap answers for loopback addresses without probing: the sweep runs over a veth pair into a namespace of ours (real Ethernet and ARP)
-    await withVeth((iface) =>
+    }),
+  'port-scan': ({ f }: MakerContext) =>
+    record(f('port-scan.pcap'), () => exec('nmap', ['-sS', '-n', '-Pn', '-T5', '--max-retries', '0', '-p', '1-3000', TARGET], 30_000)),
+  // nmap answers for loopback addresses without probing: the sweep runs over a veth pair into a namespace of ours (real Ethernet and ARP)
+  'ping-sweep': ({ f }: MakerContext) =>
+    withVeth((iface) =>
       record(
         f('ping-sweep.pcap'),
         () => exec('nmap', ['-sn', '-n', '-T5', `${VETH_NET}.1-40`], 30_000),
         [{ iface, file: f('ping-sweep.pcap') }],
         `arp or net ${VETH_NET}.0/24`,
       ),
-    );
-    await record(f('syn-flood.pcap'), () => exec('hping3', ['-S', '-p', '80', '-c', '3000', '-i', 'u200', '-q', TARGET], 30_000));
-    await record(f('udp-flood.pcap'), () => exec('hping3', ['--udp', '-p', '53', '-c', '3000', '-i', 'u200', '-q', TARGET], 30_000));
-    await record(f('icmp-flood.pcap'), () => exec('hping3', ['--icmp', '-c', '3000', '-i', 'u200', '-q', TARGET], 30_000));
-    // the same web traffic on lo (Ethernet) and on any (Linux cooked v2)
-    await record(
+    ),
+  'syn-flood': ({ f }: MakerContext) => record(f('syn-flood.pcap'), () => exec('hping3', ['-S', '-p', '80', '-c', '3000', '-i', 'u200', '-q', TARGET], 30_000)),
+  'udp-flood': ({ f }: MakerContext) =>
+    record(f('udp-flood.pcap'), () => exec('hping3', ['--udp', '-p', '53', '-c', '3000', '-i', 'u200', '-q', TARGET], 30_000)),
+  'icmp-flood': ({ f }: MakerContext) => record(f('icmp-flood.pcap'), () => exec('hping3', ['--icmp', '-c', '3000', '-i', 'u200', '-q', TARGET], 30_000)),
+  // the same web traffic on lo (Ethernet) and on any (Linux cooked v2): http-lo.pcap and http-any.pcap
+  'http-lo': ({ f, httpPort }: MakerContext) =>
+    record(
       f('http-lo.pcap'),
       async () => {
         for (let i = 0; i < 25; i++) await exec('curl', ['-s', '-o', '/dev/null', `http://${TARGET}:${httpPort}/mosquitto.conf`], 10_000);
@@ -235,26 +241,44 @@ export async function makeRealCaptures(): Promise<RealCaptures> {
         { iface: 'lo', file: f('http-lo.pcap') },
         { iface: 'any', file: f('http-any.pcap') },
       ],
-    );
-    run('editcap', ['-F', 'pcapng', f('benign-telemetry.pcap'), f('benign-telemetry.pcapng')]);
-  } finally {
-    await Promise.all([stop(broker), stop(http)]);
+    ),
+};
+
+export type CaptureName = keyof typeof MAKERS;
+
+/** what each maker writes besides its own `<name>.pcap` */
+const ALSO: Partial<Record<CaptureName, string[]>> = { 'http-lo': ['http-any.pcap'], 'benign-telemetry': ['benign-telemetry.pcapng'] };
+
+/**
+ * Makes the named captures (all by default: about 20 s of traffic) in a new temporary folder;
+ * `files` maps each file's name without `.pcap` to its path (`benign-telemetry.pcapng` too,
+ * converted by editcap; `http-any` with `http-lo`).
+ */
+export async function makeRealCaptures(names: readonly CaptureName[] = Object.keys(MAKERS) as CaptureName[]): Promise<RealCaptures> {
+  requireTools();
+  const dir = mkdtempSync(join(tmpdir(), 'iomt-captures-'));
+  const f = (name: string) => join(dir, name);
+  try {
+    const port = await freePort();
+    const conf = f('mosquitto.conf');
+    writeFileSync(conf, `listener ${port} ${TARGET}\nallow_anonymous true\npersistence false\nmax_connections -1\n`);
+    const broker = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const httpPort = await freePort();
+    const http = spawn('python3', ['-u', '-m', 'http.server', String(httpPort), '--bind', TARGET, '--directory', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      await Promise.all([waitFor(broker, 'running'), waitFor(http, 'Serving HTTP')]);
+      await sleep(300);
+      for (const name of names) await MAKERS[name]({ f, port, httpPort });
+      if (names.includes('benign-telemetry')) run('editcap', ['-F', 'pcapng', f('benign-telemetry.pcap'), f('benign-telemetry.pcapng')]);
+    } finally {
+      await Promise.all([stop(broker), stop(http)]);
+    }
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   }
-  const names = [
-    'benign-telemetry.pcap',
-    'benign-telemetry-2.pcap',
-    'benign-telemetry.pcapng',
-    'mqtt-publish-flood.pcap',
-    'mqtt-connect-flood.pcap',
-    'port-scan.pcap',
-    'ping-sweep.pcap',
-    'syn-flood.pcap',
-    'udp-flood.pcap',
-    'icmp-flood.pcap',
-    'http-lo.pcap',
-    'http-any.pcap',
-  ];
-  return { dir, files: Object.fromEntries(names.map((n) => [n.replace(/\.pcap$/, ''), f(n)])), close: () => rmSync(dir, { recursive: true, force: true }) };
+  const made = names.flatMap((n) => [`${n}.pcap`, ...(ALSO[n] ?? [])]);
+  return { dir, files: Object.fromEntries(made.map((n) => [n.replace(/\.pcap$/, ''), f(n)])), close: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** One packet as tshark dissects it (the reference, software nobody here wrote). */
