@@ -92,9 +92,16 @@ describe('tree models on the CICIoMT2024 v2 sample, 19 classes', () => {
       await model.fit(v2.train, v2.yTrain, v2.k);
       return fnv1a(JSON.stringify(model.toJSON()));
     };
-    expect(await grown(new RandomForestClassifier({ n_estimators: 12, random_state: 7 }))).toBe('55a69e88');
-    expect(await grown(new RandomForestClassifier({ n_estimators: 4, criterion: 'entropy', class_weight: 'balanced', min_samples_leaf: 2 }))).toBe('16c16300');
-    expect(await grown(new DecisionTreeClassifier({ random_state: 3 }))).toBe('857d96e8');
+    // every setting spelled out, so that tuning the defaults does not move the fingerprints
+    const tree = { criterion: 'gini', max_depth: null, min_samples_split: 2, min_samples_leaf: 1, max_features: null, class_weight: null } as const;
+    const settings = { ...tree, max_features: 'sqrt', bootstrap: true, max_samples: null } as const;
+    expect(await grown(new RandomForestClassifier({ ...settings, n_estimators: 12, random_state: 7 }))).toBe('55a69e88');
+    expect(
+      await grown(
+        new RandomForestClassifier({ ...settings, n_estimators: 4, criterion: 'entropy', class_weight: 'balanced', min_samples_leaf: 2, random_state: 0 }),
+      ),
+    ).toBe('16c16300');
+    expect(await grown(new DecisionTreeClassifier({ ...tree, random_state: 3 }))).toBe('857d96e8');
   });
 });
 
