@@ -37,7 +37,8 @@ auto (the default): ${AUTO_CANDIDATES.join(', ')}, each fitted on the earlier tr
   calibrated threshold on the latest ${VALIDATION_FRACTION * 100} % of them (the test rows stay unseen); the best is trained on all of them
 
 Trains on the benign rows of --train, holding the latest ${DEFAULT_HOLDOUT * 100} % of each file back to calibrate the
-threshold (a classifier or hybrid: on every labelled row, the threshold from out-of-fold scores of the benign rows), scores
+threshold (a classifier or hybrid: on every labelled row, the threshold from out-of-fold scores of the benign rows; a
+random forest's from its out-of-bag rows, the trees that did not draw each row), scores
 every --test row and prints the confusion matrix, score statistics by traffic type,
 detection rate by attack class and ROC-AUC/PR-AUC, TPR, FPR, balanced accuracy, F1.
 Without --test, the last ${DEFAULT_TEST_FRACTION * 100} % of the rows of each --train file and class (in file order,
@@ -53,7 +54,8 @@ options:
   --members ae iforest ...   ensemble members; hybrid: <detector> <classifier> (default ae random_forest)
   --params n_estimators=300 max_depth=12 ...   the classifier's hyperparameters (scikit-learn's names; their
            defaults, except a forest's min_samples_leaf=3, which ranks rows more smoothly)
-  --folds <n>   classifier or hybrid: benign folds scored out of fold for the threshold (default 5)
+  --folds <n>   classifier or hybrid: benign folds scored out of fold for the threshold (default 5; a random
+           forest, alone or in a hybrid, is scored out of bag unless --folds is given)
   --seed <n>   --test-fraction <0-1>
   --split time|random   without --test: later rows of each file (default) or a seeded random share
   --adaptive [--adaptive-window <n>]   also replay the test rows in file order through the drift-aware
@@ -220,7 +222,7 @@ function summary(r: Evaluation, seconds: number): string {
       : []),
     `split      ${r.split ? describeSplit(r.split) : 'the --test files'}`,
     r.pipeline.detector.classes
-      ? `training   ${t.trainRows} labelled rows of ${t.rowsRead} read; threshold from out-of-fold scores of all ${t.benignRows} benign rows`
+      ? `training   ${t.trainRows} labelled rows of ${t.rowsRead} read; threshold from ${t.calibration ?? 'out-of-fold'} scores of ${t.holdoutRows} of the ${t.benignRows} benign rows`
       : `training   ${t.trainRows} benign rows (${t.holdoutRows} held back for the threshold) of ${t.rowsRead} read`,
     `excluded   ${
       Object.entries(r.pipeline.preprocessor.excluded)

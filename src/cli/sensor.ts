@@ -35,6 +35,9 @@ const OPTIONS = {
   user: 'one',
 } as const;
 
+/** publishes in flight at most */
+const IN_FLIGHT = 64;
+
 function parsePace(text: string | undefined): RateSpec {
   const pace = parseRate(text ?? 'max');
   if (!pace) throw new UsageError(`--rate must be max, x<N> or a number of flows/s, not "${text}"`);
@@ -91,18 +94,25 @@ runCommand(USAGE, OPTIONS, async (args) => {
   let pending: string[] = [];
   const started = performance.now();
   let firstFlowTime = NaN;
+  /** publishes under way: up to IN_FLIGHT at once, so small messages are not one round trip each */
+  const inFlight = new Set<Promise<void>>();
   const send = async () => {
     if (pending.length === 0) return;
     const lines = pending;
     pending = [];
-    try {
-      await connection.publish(topic, `#seq=${seq}\n${FLOW_CSV_HEADER}\n${lines.join('\n')}\n`, qos);
-      messages++;
-    } catch (e) {
-      failed += lines.length;
-      console.error(`${lines.length} flows were not published: ${(e as Error).message}`);
-    }
+    const p: Promise<void> = connection
+      .publish(topic, `#seq=${seq}\n${FLOW_CSV_HEADER}\n${lines.join('\n')}\n`, qos)
+      .then(
+        () => void messages++,
+        (e: unknown) => {
+          failed += lines.length;
+          console.error(`${lines.length} flows were not published: ${(e as Error).message}`);
+        },
+      )
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
     seq += lines.length;
+    while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
   };
   /** waits until flow `count` (with its own time `t`, s) is due at the chosen pace */
   const due = async (count: number, t: number) => {
@@ -128,6 +138,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
     if (tcpdump) await send(); // live: nothing waits for a full message
   }
   await send();
+  await Promise.all(inFlight);
   await connection.end();
   const seconds = (performance.now() - started) / 1000;
   console.log(`${formatCaptureCounters(reading.counters)}`);

@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { watch } from './page-problems';
-import { startInfluxd, startMosquitto, type Mosquitto } from '../support/servers';
+import { freePort, startInfluxd, startMosquitto, type Mosquitto } from '../support/servers';
 
 /**
  * The Live view watching a real Mosquitto over its WebSocket listener: mosquitto_pub (a
@@ -138,5 +138,33 @@ test('opt-in outputs: alerts published back to the broker (mosquitto_sub sees th
   } finally {
     sub.kill();
     await influx.close();
+  }
+});
+
+test('a broker that is not there, a wrong address, and refused credentials: one sentence each, nothing crashes', async ({ page }) => {
+  const locked = await startMosquitto({ users: { lab: 'right' } });
+  try {
+    await page.goto(`/?view=live&broker=${encodeURIComponent(`ws://127.0.0.1:${await freePort()}`)}&topic=flows`);
+    await page.getByTestId('start').click();
+    await expect(page.getByTestId('run-error')).toContainText(/Could not reach a broker WebSocket listener at ws:\/\/127\.0\.0\.1:\d+/, { timeout: 30_000 });
+    await expect(page.getByTestId('feed-state')).toHaveAttribute('data-state', 'closed');
+
+    await page.getByTestId('mqtt-broker').fill('http://127.0.0.1:1883');
+    await page.getByTestId('mqtt-broker').blur();
+    await page.getByTestId('start').click();
+    await expect(page.getByTestId('run-error')).toContainText('a broker address starts with');
+
+    await page.getByTestId('mqtt-broker').fill(locked.wsUrl);
+    await page.getByTestId('mqtt-broker').blur();
+    await page.getByTestId('mqtt-user').fill('lab');
+    await page.getByTestId('mqtt-password').fill('wrong');
+    await page.getByTestId('start').click();
+    await expect(page.getByTestId('run-error')).toContainText('refused: not authorised', { timeout: 30_000 });
+    // the page's own address never carries the password
+    expect(page.url()).not.toMatch(/wrong/);
+    // the browser logs each refused WebSocket itself: those, and only those, are expected
+    problems = problems.filter((p) => !/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/' failed/.test(p));
+  } finally {
+    await locked.close();
   }
 });

@@ -120,7 +120,7 @@ describe('npm run evaluate', () => {
       '--quiet',
     );
     expect(forest.code).toBe(0);
-    expect(forest.out).toMatch(/threshold from out-of-fold scores of all \d+ benign rows/);
+    expect(forest.out).toMatch(/threshold from out-of-fold scores of (\d+) of the \1 benign rows/);
     expect(forest.json.detector).toBe('random_forest');
     const saved = JSON.parse(readFileSync(join(dir, 'pipeline.json'), 'utf8'));
     expect(saved.detector.classifier.params.n_estimators).toBe(10);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RandomForestClassifier } from '../../src/core/classifiers';
 import { ClassifierDetector, HybridDetector, KMeansDetector, loadDetector, ensureBackend } from '../../src/core/detectors';
 import { evaluate, FittedPipeline, fitSupervisedPipeline } from '../../src/core/pipeline';
 import { benignRank, fitBenignRank } from '../../src/core/threshold';
@@ -32,6 +33,7 @@ describe('classifiers replayed as detectors', () => {
     expect(t.benignRows).toBe(900);
     expect(pipeline.threshold.calibratedOn).toBe(900);
     expect(t.trainRows).toBe(17684);
+    expect(t.calibration).toBe('out-of-fold');
     // out-of-fold scores of benign rows are not the near-zero scores of rows the forest learned
     expect(pipeline.threshold.value).toBeGreaterThan(0.1);
     expect(pipeline.detector.classes!.map((c) => c.name)).toEqual(vocabulary.names);
@@ -42,6 +44,45 @@ describe('classifiers replayed as detectors', () => {
     expect(Array.from(b.scores)).toEqual(Array.from(a.scores));
     expect(again.detector.nameClasses!(b.features)).toEqual(pipeline.detector.nameClasses!(a.features));
     for (const s of a.scores) expect(s).toBeGreaterThanOrEqual(0);
+  });
+
+  it("without folds, a forest is calibrated on its own out-of-bag rows: the kept forest's trees that did not draw each benign row", async () => {
+    const { pipeline } = await fitSupervisedPipeline(shared(V2), { detector: 'random_forest', settings: { classifier: { n_estimators: 50 } }, seed: 1 });
+    const t = pipeline.training;
+    expect(t.calibration).toBe('out-of-bag');
+    // with 50 trees a row is drawn by all of them with chance (1 − 1/e)^50 ≈ 1e-10: every benign row is scored
+    expect(t.holdoutRows).toBe(900);
+    expect(pipeline.threshold.calibratedOn).toBe(900);
+    expect(pipeline.threshold.value).toBeGreaterThan(0.1);
+    expect(pipeline.threshold.value).toBeLessThan(1);
+    const forest = (pipeline.detector as ClassifierDetector).classifier as RandomForestClassifier;
+    expect(forest.params.oob_score).toBe(true);
+    // a few trees give each row too few out-of-bag votes: folds instead
+    const small = await fitSupervisedPipeline(shared(V2), { detector: 'random_forest', settings: SMALL_FOREST, seed: 1, maxTrainRows: 3000 });
+    expect(small.pipeline.training.calibration).toBe('out-of-fold');
+  });
+
+  it('out-of-bag probabilities are the mean over the trees that did not draw the row, and only a forest has them', async () => {
+    const x = { n: 6, d: 1, data: Float32Array.from([0, 1, 2, 10, 11, 12]) };
+    const y = Int32Array.from([0, 0, 0, 1, 1, 1]);
+    const forest = new RandomForestClassifier({ n_estimators: 40, oob_score: true, random_state: 3 });
+    await forest.fit(x, y, 2);
+    const oob = forest.oobDecisionFunction();
+    expect(oob.length).toBe(12);
+    for (let i = 0; i < 6; i++) {
+      if (Number.isNaN(oob[2 * i])) continue; // drawn by every tree
+      expect(oob[2 * i] + oob[2 * i + 1]).toBeCloseTo(1, 5);
+      // rows far apart: the trees that never saw a row still put it with its class
+      expect(oob[2 * i + y[i]]).toBeGreaterThan(0.5);
+    }
+    expect(() => new RandomForestClassifier({ oob_score: true, bootstrap: false })).toThrow(/oob_score needs bootstrap/);
+    expect(() => new RandomForestClassifier().oobDecisionFunction()).toThrow(/not fitted/);
+    const tree = ClassifierDetector.create('decision_tree');
+    await tree.fitLabelled(x, y, [
+      { name: 'Benign', benign: true, family: 'Benign' },
+      { name: 'Attack', benign: false, family: 'Attack' },
+    ]);
+    expect(tree.outOfBagScores()).toBeNull();
   });
 
   it('every classifier of the comparison trains, names attack classes only and survives JSON', async () => {

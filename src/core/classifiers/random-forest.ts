@@ -5,7 +5,7 @@ import { checkModelJSON, classSplitter, DEFAULT_TREE_PARAMS, growLimits, meanPro
 import { FitPacer } from './fit-pacer';
 import { SortedColumns } from './exact-splitter';
 import { checkFitInput, growTree } from './tree-builder';
-import { treeFromJSON, treeToJSON, type Tree, type TreeJSON } from './tree-storage';
+import { addTreeValues, treeFromJSON, treeToJSON, type Tree, type TreeJSON } from './tree-storage';
 
 /**
  * A random forest with scikit-learn's semantics and defaults
@@ -21,6 +21,11 @@ export interface RandomForestClassifierParams extends TreeParams {
   /** with bootstrap, rows drawn per tree: null = n, a fraction in (0, 1] of n, or an integer count */
   max_samples: number | null;
   random_state: number;
+  /**
+   * with bootstrap, keep each training row's mean probabilities over the trees that did
+   * not draw it (sklearn's `oob_decision_function_`; not saved with the model)
+   */
+  oob_score: boolean;
 }
 
 export const DEFAULT_FOREST_PARAMS: Readonly<RandomForestClassifierParams> = {
@@ -30,6 +35,7 @@ export const DEFAULT_FOREST_PARAMS: Readonly<RandomForestClassifierParams> = {
   bootstrap: true,
   max_samples: null,
   random_state: 0,
+  oob_score: false,
 };
 
 const JSON_VERSION = 1;
@@ -49,6 +55,8 @@ interface Fitted {
   nFeatures: number;
   nClasses: number;
   importances: Float64Array;
+  /** n × classes, NaN for a row every tree drew */
+  oob: Float32Array | null;
 }
 
 export class RandomForestClassifier implements Classifier {
@@ -71,6 +79,7 @@ export class RandomForestClassifier implements Classifier {
       nFeatures: j.n_features_in_,
       nClasses: j.n_classes_,
       importances: Float64Array.from(j.feature_importances_),
+      oob: null,
     };
     return model;
   }
@@ -95,6 +104,7 @@ export class RandomForestClassifier implements Classifier {
     const weight = new Float64Array(n);
     const trees: Tree[] = [];
     const importances = new Float64Array(d);
+    const oob = p.oob_score ? new OutOfBag(n, nClasses) : null;
     const pacer = new FitPacer(options, 'random forest');
     for (let t = 0; t < p.n_estimators; t++) {
       const rng = new Random(seeds[t]);
@@ -103,6 +113,7 @@ export class RandomForestClassifier implements Classifier {
       const treeImportances = new Float64Array(d);
       const tree = growTree(splitter, samples.length, limits, treeImportances);
       trees.push(tree);
+      oob?.add(tree, x, drawn);
       // sklearn averages the normalised importances of the trees that split at all
       const treeTotal = treeImportances.reduce((a, v) => a + v, 0);
       if (treeTotal > 0) for (let f = 0; f < d; f++) importances[f] += treeImportances[f] / treeTotal;
@@ -110,7 +121,14 @@ export class RandomForestClassifier implements Classifier {
     }
     const total = importances.reduce((a, v) => a + v, 0);
     if (total > 0) for (let f = 0; f < d; f++) importances[f] /= total;
-    this.fitted = { trees, nFeatures: d, nClasses, importances };
+    this.fitted = { trees, nFeatures: d, nClasses, importances, oob: oob && oob.proba() };
+  }
+
+  /** With `oob_score`: each training row's probabilities from the trees that did not learn it (NaN where every tree did). */
+  oobDecisionFunction(): Float32Array {
+    const { oob } = this.need();
+    if (!oob) throw new Error('the random forest was fitted without oob_score');
+    return oob;
   }
 
   predict(x: Matrix): Int32Array {
@@ -150,11 +168,42 @@ function validateParams(p: RandomForestClassifierParams): RandomForestClassifier
   if (!Number.isInteger(p.n_estimators) || p.n_estimators < 1) throw new Error(`n_estimators must be a positive integer, got ${p.n_estimators}`);
   if (!Number.isInteger(p.random_state)) throw new Error(`random_state must be an integer, got ${p.random_state}`);
   const m = p.max_samples;
+  if (p.oob_score && !p.bootstrap) throw new Error('oob_score needs bootstrap: without it no row is out of bag');
   if (m !== null) {
     if (!p.bootstrap) throw new Error('max_samples needs bootstrap: without it every tree sees every row');
     if (!((m > 0 && m <= 1) || (Number.isInteger(m) && m > 1))) throw new Error(`max_samples must be null, a fraction in (0, 1] or an integer count, got ${m}`);
   }
   return validateTreeParams(p);
+}
+
+/** Sums each row's leaf probabilities over the trees whose bootstrap left it out. */
+class OutOfBag {
+  private readonly sum: Float64Array;
+  private readonly trees: Uint32Array;
+
+  constructor(
+    n: number,
+    private readonly nClasses: number,
+  ) {
+    this.sum = new Float64Array(n * nClasses);
+    this.trees = new Uint32Array(n);
+  }
+
+  /** `drawn`: times each row was drawn for `tree` (0: out of its bag) */
+  add(tree: Tree, x: Matrix, drawn: Uint32Array): void {
+    const rows: number[] = [];
+    for (let i = 0; i < drawn.length; i++) if (drawn[i] === 0) rows.push(i);
+    addTreeValues(tree, x, this.sum, this.nClasses, 0, 1, Uint32Array.from(rows));
+    for (const i of rows) this.trees[i]++;
+  }
+
+  proba(): Float32Array {
+    const k = this.nClasses;
+    return Float32Array.from(this.sum, (v, j) => {
+      const t = this.trees[Math.floor(j / k)];
+      return t ? v / t : NaN;
+    });
+  }
 }
 
 /** rows drawn per tree, as sklearn's `_get_n_samples_bootstrap` */

@@ -1,5 +1,5 @@
 import type { Classifier, ClassifierJSON } from '../classifiers';
-import { createClassifier, loadClassifier, type ModelName } from '../classifiers';
+import { createClassifier, loadClassifier, RandomForestClassifier, type ModelName } from '../classifiers';
 import type { Matrix } from '../ingest';
 import type { Detector, DetectorJSON, FitOptions, KnownClass, NamedRows } from './detector';
 
@@ -76,13 +76,28 @@ export class ClassifierDetector implements Detector {
   }
 
   async score(x: Matrix): Promise<Float32Array> {
-    const proba = this.proba(x);
+    return this.attackShare(this.proba(x), x.n);
+  }
+
+  /**
+   * A forest fitted with `oob_score`: the score of each training row from the trees that
+   * did not learn it (NaN where every tree did), as `score` would give a row never seen;
+   * null for any other model.
+   */
+  outOfBagScores(): Float32Array | null {
+    if (!(this.classifier instanceof RandomForestClassifier) || !this.classifier.params.oob_score) return null;
+    const proba = this.classifier.oobDecisionFunction();
+    return this.attackShare(proba, proba.length / this.known.length);
+  }
+
+  /** 1 − P(benign) per row of class probabilities */
+  private attackShare(proba: Float32Array, n: number): Float32Array {
     const k = this.known.length;
-    const out = new Float32Array(x.n);
-    for (let i = 0; i < x.n; i++) {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
       let benign = 0;
       for (let c = 0; c < k; c++) if (this.known[c].benign) benign += proba[i * k + c];
-      out[i] = Math.min(1, Math.max(0, 1 - benign));
+      out[i] = Number.isNaN(benign) ? NaN : Math.min(1, Math.max(0, 1 - benign));
     }
     return out;
   }

@@ -201,7 +201,7 @@ export interface TrainWorkerApi {
   deleteModel(id: string): Promise<void>;
   /**
    * "keep this model" in the comparison: the row's classifier trained on every labelled row of
-   * the training files, its threshold from out-of-fold benign scores, saved in the store
+   * the training files, its threshold from out-of-fold (a forest: out-of-bag) benign scores, saved in the store
    */
   keepCompared(request: KeepRequest, onProgress: (p: PipelineProgress) => void): Promise<ModelSummary>;
 }

@@ -71,6 +71,10 @@ export function describeMqttError(e: unknown, url: string): string {
   if (code === 'ECONNREFUSED') return `Nothing accepts connections at ${url} (is the broker running on that port?).`;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `There is no host ${new URL(url).hostname} (${url}).`;
   if (code === 'ECONNRESET' || code === 'EPIPE') return `The broker at ${url} closed the connection.`;
+  if (code === 'NEVER_CONNECTED')
+    return /^ws/.test(url)
+      ? `Could not reach a broker WebSocket listener at ${url}: nothing answered there, or it closed the connection before MQTT began (is the address and port of the broker's WebSocket listener right?).`
+      : `The connection to ${url} closed before MQTT began (is it a broker's address and port?).`;
   if (code === 4 || code === 134) return `The broker at ${url} refused the user name or password.`;
   if (code === 5 || code === 135) return `The broker at ${url} refused: not authorised (a wrong user name or password, or none where one is needed).`;
   if (typeof code === 'number') return `The broker at ${url} refused the connection: ${err.message?.replace(/^Connection refused: /, '') ?? `reason ${code}`}.`;
@@ -159,7 +163,8 @@ export class MqttConnection {
       });
       client.on('close', () => {
         if (this.ending) return;
-        const reason = describeMqttError(this.lastError ?? { code: 'ECONNRESET' }, this.url);
+        // a browser's WebSocket says nothing about why it failed: closed before it ever connected is all it knows
+        const reason = describeMqttError(this.lastError ?? { code: first ? 'NEVER_CONNECTED' : 'ECONNRESET' }, this.url);
         if (first) {
           first = false;
           this.ending = true;

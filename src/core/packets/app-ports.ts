@@ -13,7 +13,8 @@ const TCP_PORTS: Record<App, number[]> = {
   Telnet: [23],
   SMTP: [25, 465, 587],
   SSH: [22],
-  IRC: [194, 6660, 6661, 6662, 6663, 6664, 6665, 6666, 6667, 6668, 6669, 6697],
+  // the first port of each list is the one a simulated packet uses
+  IRC: [6667, 194, 6660, 6661, 6662, 6663, 6664, 6665, 6666, 6668, 6669, 6697],
   DHCP: [],
   MQTT: [1883, 8883],
 };
@@ -37,7 +38,8 @@ export function appOf(udp: boolean, sport: number, dport: number): number {
   return t[dport] || t[sport];
 }
 
-/** The port a simulated packet of an application uses (its first). */
+/** The port a simulated packet of an application uses: its first on that transport, else on the other. */
 export function portOf(app: App, udp: boolean): number {
-  return ((udp ? UDP_PORTS[app] : TCP_PORTS[app]) ?? TCP_PORTS[app])[0];
+  const [first, other] = udp ? [UDP_PORTS[app], TCP_PORTS[app]] : [TCP_PORTS[app], UDP_PORTS[app]];
+  return first?.[0] ?? other![0];
 }

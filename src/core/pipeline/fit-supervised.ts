@@ -1,10 +1,11 @@
 import type { FitProgress } from '../util';
-import { ClassifierDetector } from '../detectors';
+import { ClassifierDetector, type KnownClass } from '../detectors';
 import { HybridDetector } from '../detectors';
-import { createSupervised, type DetectorSettings, type SupervisedKind } from '../detectors';
+import { createSupervised, DEFAULT_HYBRID, type DetectorSettings, type SupervisedKind } from '../detectors';
 import { takeRows, type Matrix, type ClassVocabulary, type SourceFile, InputError } from '../ingest';
 import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams, captureTimeColumns } from '../features';
 import type { Dialect } from '../schema';
+import { DEFAULT_FOREST_PARAMS } from '../classifiers';
 import { readLabelled, type LabelledSet } from './labelled-set';
 import { calibrate, type ThresholdSpec } from '../threshold';
 import { DEFAULT_MAX_TRAIN_ROWS, MIN_BENIGN_ROWS, type PipelineProgress } from './fit';
@@ -35,6 +36,13 @@ export interface SupervisedFit {
 }
 
 export const DEFAULT_FOLDS = 5;
+/**
+ * A forest of fewer trees is calibrated out of fold: each row is out of the bag of about
+ * 37 % of the trees, and a score averaged over a handful of them is so coarse that the
+ * benign percentile lands on 1, a threshold nothing can pass (20 trees did that on the
+ * newer CICIoMT2024 sample).
+ */
+const MIN_OUT_OF_BAG_TREES = 50;
 /**
  * Scaled values are clipped this far out rather than the detectors' ±10: a classifier tells
  * floods apart by how far past benign traffic they are, and a hybrid's autoencoder only
@@ -103,11 +111,71 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
   const x = preprocessor.transform(set.x, set.schema);
   const y = set.classIndex;
 
-  // out-of-fold raw scores of every row (one channel per scored part): each class is cut into
-  // `folds` consecutive blocks, so the last fold holds each class's latest rows
+  // a bootstrapped forest (alone or a hybrid's classifier) is calibrated on its out-of-bag
+  // rows unless folds are asked for: each row scored by the trees of the kept forest that did
+  // not draw it, rather than by forests refitted on less data, which score benign rows higher
+  const settings = options.settings ?? {};
+  const classifierKind = hybrid ? (settings.hybrid?.classifier ?? DEFAULT_HYBRID.classifier) : options.detector;
+  const trees = Number(settings.classifier?.n_estimators ?? DEFAULT_FOREST_PARAMS.n_estimators);
+  const outOfBag =
+    options.folds === undefined && classifierKind === 'random_forest' && settings.classifier?.bootstrap !== false && trees >= MIN_OUT_OF_BAG_TREES;
+  const outOfFold = hybrid || !outOfBag ? await outOfFoldScores(x, y, classes, folds, options, seed) : [];
+  const detector = createSupervised(options.detector, outOfBag ? { ...settings, classifier: { ...settings.classifier, oob_score: true } } : settings, seed);
+  await detector.fitLabelled(x, y, classes, fitOptions(options, 'all rows'));
+  if (outOfBag) outOfFold[hybrid ? 1 : 0] = (detector instanceof HybridDetector ? detector.classifier : detector).outOfBagScores()!;
+
+  options.onProgress?.({ phase: 'calibrate' });
+  const spec = options.threshold ?? { kind: 'percentile', p: 99 };
+  // a row every tree drew has no out-of-bag score: it is left out of the calibration
+  const scoredRows = [...y.keys()].filter((i) => outOfFold.every((s) => !Number.isNaN(s[i])));
+  const calibrationRows = scoredRows.filter((i) => classes[y[i]].benign);
+  if (calibrationRows.length < MIN_BENIGN_ROWS)
+    throw new InputError(
+      `only ${calibrationRows.length} benign rows were left out of the forest's trees: too few to calibrate its threshold; give folds instead`,
+    );
+  const benignOutOfFold = outOfFold.map((s) => Float32Array.from(calibrationRows, (i) => s[i]));
+  let calibrationScores: Float32Array;
+  if (detector instanceof HybridDetector) {
+    detector.setScale(benignOutOfFold);
+    detector.chooseBalance(
+      outOfFold.map((s) => Float32Array.from(scoredRows, (i) => s[i])),
+      Uint8Array.from(scoredRows, (i) => (classes[y[i]].benign ? 0 : 1)),
+      spec,
+    );
+    detector.calibrateParts(benignOutOfFold, spec);
+    calibrationScores = detector.fuse(benignOutOfFold.map((s) => s.slice()));
+  } else calibrationScores = benignOutOfFold[0];
+  const threshold = calibrate(spec, calibrationScores, calibrationScores);
+
+  const pipeline = new FittedPipeline(set.schema, preprocessor, detector, threshold, {
+    files: files.map((f) => f.name),
+    dataset: set.dialect.name,
+    rowsRead: set.rows.read,
+    benignRows: benign.length,
+    trainRows: x.n,
+    holdoutRows: calibrationRows.length,
+    calibration: outOfBag ? (hybrid ? 'out-of-fold and out-of-bag' : 'out-of-bag') : 'out-of-fold',
+    fitMs: Date.now() - started,
+    createdAt: new Date().toISOString(),
+  });
+  return { pipeline, vocabulary, dialect: set.dialect, rows: set.rows };
+}
+
+/**
+ * Raw scores of every row (one channel per scored part), each from a model that did not
+ * learn it: each class is cut into `folds` consecutive blocks, so the last fold holds each
+ * class's latest rows.
+ */
+async function outOfFoldScores(
+  x: Matrix,
+  y: Int32Array,
+  classes: KnownClass[],
+  folds: number,
+  options: FitSupervisedOptions,
+  seed: number,
+): Promise<Float32Array[]> {
   const fold = foldOf(y, folds);
-  const channels = hybrid ? 2 : 1;
-  const outOfFold = Array.from({ length: channels }, () => new Float32Array(x.n));
+  const outOfFold = Array.from({ length: options.detector === 'hybrid' ? 2 : 1 }, () => new Float32Array(x.n));
   for (let k = 0; k < folds; k++) {
     const held: number[] = [];
     const rest: number[] = [];
@@ -126,36 +194,7 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
       model.dispose();
     }
   }
-  const detector = createSupervised(options.detector, options.settings, seed);
-  await detector.fitLabelled(x, y, classes, fitOptions(options, 'all rows'));
-
-  options.onProgress?.({ phase: 'calibrate' });
-  const spec = options.threshold ?? { kind: 'percentile', p: 99 };
-  const benignOutOfFold = outOfFold.map((s) => Float32Array.from(benign, (i) => s[i]));
-  let calibrationScores: Float32Array;
-  if (detector instanceof HybridDetector) {
-    detector.setScale(benignOutOfFold);
-    detector.chooseBalance(
-      outOfFold,
-      Uint8Array.from(y, (c) => (classes[c].benign ? 0 : 1)),
-      spec,
-    );
-    detector.calibrateParts(benignOutOfFold, spec);
-    calibrationScores = detector.fuse(benignOutOfFold.map((s) => s.slice()));
-  } else calibrationScores = benignOutOfFold[0];
-  const threshold = calibrate(spec, calibrationScores, calibrationScores);
-
-  const pipeline = new FittedPipeline(set.schema, preprocessor, detector, threshold, {
-    files: files.map((f) => f.name),
-    dataset: set.dialect.name,
-    rowsRead: set.rows.read,
-    benignRows: benign.length,
-    trainRows: x.n,
-    holdoutRows: benign.length,
-    fitMs: Date.now() - started,
-    createdAt: new Date().toISOString(),
-  });
-  return { pipeline, vocabulary, dialect: set.dialect, rows: set.rows };
+  return outOfFold;
 }
 
 function fitOptions(options: FitSupervisedOptions, step: string) {

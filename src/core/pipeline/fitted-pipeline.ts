@@ -15,6 +15,12 @@ export interface TrainingSummary {
   benignRows: number;
   trainRows: number;
   holdoutRows: number;
+  /**
+   * a classifier's or hybrid's threshold: from scores of benign rows each scored by models
+   * that did not learn it (folds refitted, a forest's out-of-bag trees, or a hybrid's detector
+   * out of fold beside its forest out of bag); absent: held-back rows
+   */
+  calibration?: 'out-of-fold' | 'out-of-bag' | 'out-of-fold and out-of-bag';
   fitMs: number;
   createdAt: string;
 }

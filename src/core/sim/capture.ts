@@ -10,7 +10,18 @@
  * device's own packets into windows (replies from the far end are the far end's packets),
  * while a direct row models one window of the dataset's per-attack captures as a whole.
  */
-import { buildFrame, Decoded, minFrameSize, FLOW_CSV_HEADER, flowCsvRows, FlowExtractor, PcapWriter, type ExtractOptions, type PacketFlows } from '../packets';
+import {
+  buildFrame,
+  Decoded,
+  portOf,
+  minFrameSize,
+  FLOW_CSV_HEADER,
+  flowCsvRows,
+  FlowExtractor,
+  PcapWriter,
+  type ExtractOptions,
+  type PacketFlows,
+} from '../packets';
 import type { PacketSpec } from './packets';
 import { scenarioById } from './scenarios';
 import { Simulator, type RowPackets } from './simulator';
@@ -23,16 +34,6 @@ const FLAG_BITS: Record<string, number> = { F: 0x01, S: 0x02, R: 0x04, P: 0x08, 
 /** ports of packets without an application: MQTT over TCP (no feature column), a sensor stream over UDP */
 const PLAIN_TCP_PORT = 1883;
 const PLAIN_UDP_PORT = 5005;
-const APP_PORTS: Record<string, [number, number]> = {
-  HTTP: [80, 80],
-  HTTPS: [443, 443],
-  DNS: [53, 53],
-  Telnet: [23, 23],
-  SMTP: [25, 25],
-  SSH: [22, 22],
-  IRC: [6667, 6667],
-  DHCP: [67, 67],
-};
 
 interface Pending {
   sec: number;
@@ -77,7 +78,7 @@ export class SimCapture implements RowPackets {
       const frame = new Uint8Array(Math.max(p.size, minFrameSize(p.spec.proto, p.hl)));
       const devicePort = 49152 + (device % 16384);
       const udp = p.spec.proto === 'udp';
-      const appPort = p.spec.app ? APP_PORTS[p.spec.app][0] : udp ? PLAIN_UDP_PORT : PLAIN_TCP_PORT;
+      const appPort = p.spec.app ? portOf(p.spec.app, udp) : udp ? PLAIN_UDP_PORT : PLAIN_TCP_PORT;
       const me = { mac: DEVICE_MAC + device + 1, ip: 0x0a000000 + device + 1 };
       const far = { mac: DEVICE_MAC + GATEWAY, ip: 0x0a000000 + GATEWAY };
       const [from, to] = p.inbound ? [far, me] : [me, far];

@@ -6,11 +6,12 @@
  * Nothing here allocates per packet or per row.
  */
 
-import { F, shareBit, WindowStats } from '../packets';
+import { F, shareBit, WindowStats, type App } from '../packets';
 import { normalTable } from './rng';
 
 export type Protocol = 'tcp' | 'udp' | 'icmp' | 'igmp' | 'arp';
-export type AppProtocol = 'HTTP' | 'HTTPS' | 'DNS' | 'Telnet' | 'SMTP' | 'SSH' | 'IRC' | 'DHCP';
+/** the applications that have a CIC feature column (MQTT has none) */
+export type AppProtocol = Exclude<App, 'MQTT'>;
 
 /**
  * A packet size: a fixed number; `[lo, hi]` uniform per packet; `{ w: [lo, hi] }` drawn once

@@ -7,7 +7,7 @@
 import type { QoS } from '../../core/mqtt';
 import type { AttackInjection, BackendInfo, FeedStatus, RateSpec, ReplayApi, RunRecord, SourceSpec, StartRequest } from '../lab/lab-api';
 import { checkOutputs, type LiveSummary, type OutputsSpec } from '../../core/store';
-import { type LearningOptions, plainSource } from '../../core/replay';
+import { type LearningOptions, plainSource, sourceRecord } from '../../core/replay';
 import { message } from '../components/format';
 
 export type Catalog = Awaited<ReturnType<ReplayApi['scenarios']>>;
@@ -216,6 +216,14 @@ export class LiveRun {
       return true;
     } catch (e) {
       this.error = message(e);
+      // a feed that failed to open is closed, with why (the last state seen may still say connecting, or none was seen yet)
+      const f = this.feed;
+      if (source.kind === 'mqtt' && f?.connection.state !== 'closed') {
+        this.followFeed(false);
+        const shown = sourceRecord(plainSource(source), '');
+        const url = f?.connection.url ?? (shown.kind === 'mqtt' ? shown.url : '');
+        this.feed = { queued: 0, lost: 0, problem: null, ...f, connection: { state: 'closed', url, reason: this.error } };
+      }
       return false;
     } finally {
       this.starting = false;

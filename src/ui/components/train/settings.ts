@@ -49,7 +49,7 @@ const TREES: SettingField[] = [
 ];
 /** the forest as a detector: leaves of 3 rows at least (the core's DETECTOR_DEFAULTS) */
 const FOREST_TREES = TREES.map((f) => (f.name === 'min_samples_leaf' ? { ...f, placeholder: '3' } : f));
-export const CLASSIFIER_NOTE = 'learns every labelled row; threshold on 1 − P(benign) from out-of-fold benign scores';
+export const CLASSIFIER_NOTE = 'learns every labelled row; threshold on 1 − P(benign) from out-of-fold benign scores (a random forest: out-of-bag)';
 
 export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField[]; supervised?: boolean }> = {
   iforest: { label: 'Isolation forest', fields: FOREST },
