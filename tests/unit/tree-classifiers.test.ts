@@ -90,18 +90,20 @@ describe('tree models on the CICIoMT2024 v2 sample, 19 classes', () => {
   it('the exact splitter grows the same trees, threshold for threshold, as before it was sped up', async () => {
     const grown = async (model: Classifier & { toJSON(): object }) => {
       await model.fit(v2.train, v2.yTrain, v2.k);
-      return fnv1a(JSON.stringify(model.toJSON()));
+      // the trees only: settings added to the file later must not move the fingerprints
+      const json = model.toJSON() as { trees?: unknown; tree?: unknown };
+      return fnv1a(JSON.stringify(json.trees ?? json.tree));
     };
     // every setting spelled out, so that tuning the defaults does not move the fingerprints
     const tree = { criterion: 'gini', max_depth: null, min_samples_split: 2, min_samples_leaf: 1, max_features: null, class_weight: null } as const;
     const settings = { ...tree, max_features: 'sqrt', bootstrap: true, max_samples: null } as const;
-    expect(await grown(new RandomForestClassifier({ ...settings, n_estimators: 12, random_state: 7 }))).toBe('55a69e88');
+    expect(await grown(new RandomForestClassifier({ ...settings, n_estimators: 12, random_state: 7 }))).toBe('5b7d6076');
     expect(
       await grown(
         new RandomForestClassifier({ ...settings, n_estimators: 4, criterion: 'entropy', class_weight: 'balanced', min_samples_leaf: 2, random_state: 0 }),
       ),
-    ).toBe('16c16300');
-    expect(await grown(new DecisionTreeClassifier({ ...tree, random_state: 3 }))).toBe('857d96e8');
+    ).toBe('4a6d1264');
+    expect(await grown(new DecisionTreeClassifier({ ...tree, random_state: 3 }))).toBe('8c97d545');
   });
 });
 
