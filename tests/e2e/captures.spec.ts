@@ -35,7 +35,9 @@ async function count(page: Page, testid: string): Promise<number> {
   return Number(text);
 }
 
-test('the Data view shows what two captures held: packets read = decoded + skipped, their link types, the flows made', async ({ page }) => {
+test('the Data view shows what two captures held: packets read = decoded + skipped, their link types, the flows made; Train trains on them', async ({
+  page,
+}) => {
   const files = [captures.files['http-lo'], captures.files['http-any']];
   const packets = files.reduce((a, f) => a + tsharkPackets(f).length, 0);
   await page.goto('/?view=data');
@@ -56,6 +58,15 @@ test('the Data view shows what two captures held: packets read = decoded + skipp
   // a capture has no labels: its flows are neither benign nor attack
   await expect(page.getByTestId('data-unlabelled')).toHaveText(flows.toLocaleString('en-US'));
   await expect(page.getByTestId('data-benign-attack')).toHaveText('0 / 0');
+
+  // the files stay loaded for Train: its unlabelled rows are taken as normal traffic, and the same packet counters show
+  await page.getByTestId('tab-train').click();
+  await page.getByTestId('train-detector').selectOption('iforest');
+  await page.getByTestId('train-run').click();
+  await expect(page.getByTestId('train-result')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('train-result')).toContainText('unlabelled');
+  expect(await count(page, 'packets-read')).toBe(packets);
+  expect(await count(page, 'packets-flows')).toBe(flows);
 });
 
 test('a SYN flood capture dropped on Live is replayed: every flow made is scored and stored, and the packets are counted', async ({ page }) => {

@@ -12,8 +12,13 @@ import type { Detector, DetectorJSON, DetectorLoader, FitOptions, KnownClass, Na
  * score over the same benign rows, so the false-positive rate asked for is the whole's,
  * not each part's.
  */
-/** weight of the lower rank in the fused score: enough to order ties, too little to outvote the higher rank */
-const TIE_BREAK = 0.05;
+/**
+ * weight of the lower rank in the fused score: enough to order ties, too little to outvote
+ * the higher rank. At 0.05 it held back attacks only the classifier knows (publish floods look
+ * ordinary to the autoencoder): on the time split of the newer CICIoMT2024 sample 0.01 raised
+ * the hybrid from 90.6 % to 92.3 % recall at the same 0.74 % false positives.
+ */
+const TIE_BREAK = 0.01;
 /** shifts of the detector's rank tried by `chooseBalance`: ±2 leaves one part alone (ranks lie in 0…2) */
 const BALANCES = [-2, -0.05, -0.02, -0.01, -0.005, 0, 0.005, 0.01, 0.02, 0.05, 2];
 

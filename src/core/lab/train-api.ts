@@ -115,6 +115,8 @@ export interface TrainResult {
   /** per-epoch losses of an autoencoder (the ensemble's first), in full */
   history: { loss: number[]; valLoss: number[]; bestEpoch: number } | null;
   excluded: Record<string, string>;
+  /** what the packet captures among the training files held (null: no captures) */
+  packets: CaptureCounters | null;
 }
 
 /** the Compare view's supervised study; no test files: the training files are split */

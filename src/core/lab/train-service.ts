@@ -172,6 +172,7 @@ export class TrainService implements TrainWorkerApi {
         },
         history: run.history && { loss: [...run.history.loss], valLoss: [...run.history.valLoss], bestEpoch: run.history.bestEpoch },
         excluded: { ...pipeline.preprocessor.excluded },
+        packets: run.packets,
       };
     }, this.ready);
   }

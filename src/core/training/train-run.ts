@@ -13,6 +13,7 @@ import {
 import type { TrainingHistory } from '../detectors';
 import { DatasetReader, type SourceFile, type ClassVocabulary, totalSkipped } from '../ingest';
 import { evaluateBinary, type BinaryReport } from '../metrics';
+import type { CaptureCounters } from '../packets';
 import type { Dialect } from '../schema';
 import type { ThresholdSpec } from '../threshold';
 import { Eta } from './eta';
@@ -70,6 +71,8 @@ export interface TrainRun {
   /** per-epoch losses of the (first) autoencoder, where there is one */
   history: TrainingHistory | null;
   vocabulary: ClassVocabulary;
+  /** what the packet captures among the files held (the scoring pass reads every file once; null: no captures) */
+  packets: CaptureCounters | null;
 }
 
 export async function trainRun(files: SourceFile[], options: TrainRunOptions): Promise<TrainRun> {
@@ -158,6 +161,7 @@ export async function trainRun(files: SourceFile[], options: TrainRunOptions): P
       read,
       history: historyOf(pipeline.detector),
       vocabulary,
+      packets: reader.captures,
     };
   } catch (e) {
     pipeline.dispose();
