@@ -142,7 +142,7 @@ test('an attack injected into the quiet ward is captioned and caught', async ({ 
   await page.goto('/?view=live&dataset=quiet-ward&seed=3&rate=1000&autostart=1');
   await expect.poll(async () => Number(await page.getByTestId('count-scored').textContent()), { timeout: 30_000 }).toBeGreaterThan(500);
   await expect(page.getByTestId('captions')).not.toContainText('SYN flood');
-  await page.locator('details.inject summary').click();
+  await page.getByTestId('inject-menu').click();
   await page.getByTestId('inject-attack').selectOption('TCP_IP-DDoS-SYN');
   await page.getByTestId('inject').click();
   await expect(page.getByTestId('captions')).toContainText(/SYN flood \(DDoS\) from .+ against /i, { timeout: 15_000 });
