@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DatasetReader, type SourceFile, concatRows, matrix, takeRows, type Matrix } from '../../src/core/ingest';
 import { multiclassConfusion, multiclassScores } from '../../src/core/metrics';
-import { Random } from '../../src/core/util';
+import { fnv1a, Random } from '../../src/core/util';
 import {
   type Classifier,
   DecisionTreeClassifier,
@@ -84,6 +84,26 @@ describe('tree models on the CICIoMT2024 v2 sample, 19 classes', () => {
 
   it('gradient boosting (100 stages × 19 trees): macro-F1 ≥ 0.70', async () => {
     expect(await macroF1(new GradientBoostingClassifier(), v2)).toBeGreaterThanOrEqual(0.7);
+  });
+
+  // fingerprints of trees grown by the splitter before its sorts were made faster: speed-ups must grow the same trees
+  it('the exact splitter grows the same trees, threshold for threshold, as before it was sped up', async () => {
+    const grown = async (model: Classifier & { toJSON(): object }) => {
+      await model.fit(v2.train, v2.yTrain, v2.k);
+      // the trees only: settings added to the file later must not move the fingerprints
+      const json = model.toJSON() as { trees?: unknown; tree?: unknown };
+      return fnv1a(JSON.stringify(json.trees ?? json.tree));
+    };
+    // every setting spelled out, so that tuning the defaults does not move the fingerprints
+    const tree = { criterion: 'gini', max_depth: null, min_samples_split: 2, min_samples_leaf: 1, max_features: null, class_weight: null } as const;
+    const settings = { ...tree, max_features: 'sqrt', bootstrap: true, max_samples: null } as const;
+    expect(await grown(new RandomForestClassifier({ ...settings, n_estimators: 12, random_state: 7 }))).toBe('5b7d6076');
+    expect(
+      await grown(
+        new RandomForestClassifier({ ...settings, n_estimators: 4, criterion: 'entropy', class_weight: 'balanced', min_samples_leaf: 2, random_state: 0 }),
+      ),
+    ).toBe('4a6d1264');
+    expect(await grown(new DecisionTreeClassifier({ ...tree, random_state: 3 }))).toBe('8c97d545');
   });
 });
 

@@ -11,10 +11,10 @@ import type { TreeWriter } from './tree-storage';
  * gini or entropy criterion over them (`ClassSplitter`).
  */
 
-/** a node's rows are sorted by counting when their ranks span at most this many times their number */
-const COUNTING_SORT_SPAN = 8;
 /** nodes up to this many rows are sorted by insertion */
 const SMALL_SORT = 16;
+/** moves per row the bucket sort's insertion pass may make before the node is sorted natively instead */
+const INSERTION_BUDGET = 8;
 
 /**
  * The input's columns ranked once, for exact splitting: `rank[f·n + i]` is the position of
@@ -33,21 +33,84 @@ export class SortedColumns {
   ) {}
 
   static of(x: Matrix): SortedColumns {
-    const { n, d, data } = x;
+    const { n, d } = x;
     const rank = new Uint32Array(n * d);
     const values: Float32Array[] = [];
     const tight = new Uint8Array(d);
+    const ranker = n <= MAX_PACKED_ROWS ? new PackedRanker(n) : null;
     const col = new Float64Array(n);
     for (let f = 0; f < d; f++) {
-      for (let i = 0; i < n; i++) col[i] = data[i * d + f];
-      const distinct = distinctSorted(col);
+      let distinct: Float64Array;
+      if (ranker) distinct = ranker.rank(x, f, rank.subarray(f * n, (f + 1) * n));
+      else {
+        for (let i = 0; i < n; i++) col[i] = x.data[i * d + f];
+        distinct = distinctSorted(col);
+        const finite = finiteCount(distinct);
+        for (let i = 0; i < n; i++) rank[f * n + i] = Number.isNaN(col[i]) ? finite : lowerBound(distinct, finite, col[i]);
+      }
       const finite = finiteCount(distinct);
-      for (let i = 0; i < n; i++) rank[f * n + i] = Number.isNaN(col[i]) ? finite : lowerBound(distinct, finite, col[i]);
       for (let r = 1; r < finite; r++) if (distinct[r] <= distinct[r - 1] + FEATURE_THRESHOLD) tight[f] = 1;
       // the input is float32, so its distinct values are too
       values.push(Float32Array.from(distinct));
     }
     return new SortedColumns(n, d, rank, values, tight);
+  }
+}
+
+/** rows whose index fits beside a 32-bit sort key in a float64's 53 exact bits */
+const MAX_PACKED_ROWS = 2 ** 21;
+
+/**
+ * Ranks a float32 column with one native sort and no searches: each value's bits, made to
+ * sort as the values do, packed with its row into a float64 (exact below 2^53).
+ */
+class PackedRanker {
+  private readonly keys: Float64Array;
+  private readonly bits: Uint32Array;
+  private readonly float: Float32Array;
+  private readonly scale: number;
+
+  constructor(n: number) {
+    this.keys = new Float64Array(n);
+    this.float = new Float32Array(1);
+    this.bits = new Uint32Array(this.float.buffer);
+    this.scale = 2 ** (32 - Math.clz32(Math.max(1, n - 1)));
+  }
+
+  /** writes column f's ranks into `out` and returns its distinct values ascending, NaN last (as `distinctSorted`) */
+  rank(x: Matrix, f: number, out: Uint32Array): Float64Array {
+    const { n, d, data } = x;
+    const { keys, bits, float, scale } = this;
+    let m = 0;
+    let nan = false;
+    for (let i = 0; i < n; i++) {
+      const v = data[i * d + f];
+      if (Number.isNaN(v)) {
+        nan = true;
+        continue;
+      }
+      float[0] = v === 0 ? 0 : v; // −0 ranks with 0
+      const b = bits[0];
+      keys[m++] = (b >= 0x80000000 ? ~b >>> 0 : b + 0x80000000) * scale + i;
+    }
+    const sorted = keys.subarray(0, m).sort();
+    const distinct = new Float64Array(m + (nan ? 1 : 0));
+    let r = -1;
+    let last = -1;
+    for (let k = 0; k < m; k++) {
+      const key = Math.floor(sorted[k] / scale);
+      const i = sorted[k] - key * scale;
+      if (key !== last) {
+        last = key;
+        distinct[++r] = data[i * d + f] === 0 ? 0 : data[i * d + f];
+      }
+      out[i] = r;
+    }
+    if (nan) {
+      distinct[++r] = NaN;
+      for (let i = 0; i < n; i++) if (Number.isNaN(data[i * d + f])) out[i] = r;
+    }
+    return distinct.slice(0, r + 1);
   }
 }
 
@@ -94,6 +157,8 @@ export class ClassSplitter implements Splitter {
   private readonly features: Int32Array;
   private readonly constantFeatures: Int32Array;
   private readonly stable: StablePartition;
+  /** the lowest and highest rank `gatherRanks` saw */
+  private readonly span = new Uint32Array(2);
   /** where the last `bestThreshold` found its split: the last row going left, in sorted order */
   private foundAt = 0;
 
@@ -136,15 +201,10 @@ export class ClassSplitter implements Splitter {
   }
 
   nodeImpurity(start: number, end: number): number {
-    const { counts, sampleClass, sampleWeight } = this;
-    counts.fill(0);
-    let w = 0;
-    for (let p = start; p < end; p++) {
-      counts[sampleClass[p]] += sampleWeight[p];
-      w += sampleWeight[p];
-    }
+    const { counts, options } = this;
+    const w = addClassWeights(counts, this.sampleClass, this.sampleWeight, start, end);
     this.nodeWeight = w;
-    return impurity(this.options.criterion, counts, w);
+    return impurity(options.criterion, counts, w);
   }
 
   leaf(_start: number, _end: number, writer: TreeWriter): number {
@@ -214,39 +274,23 @@ export class ClassSplitter implements Splitter {
   }
 
   /**
-   * Sorts the node's rows by feature f into sortedRank/Class/Weight[0, m): by counting
-   * where the node's ranks span a narrow range, else by one native sort of packed
-   * (rank, position) keys. Returns false, without sorting, when f is constant here.
+   * Sorts the node's rows by feature f into sortedRank/Class/Weight[0, m), ties in row
+   * order: by rank buckets (`bucketSort`), or, where those come out too unsorted, by one
+   * native sort of packed (rank, position) keys. Returns false, without sorting, when f
+   * is constant here.
    */
   private sortNode(f: number, start: number, end: number): boolean {
     const { samples, nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight } = this;
     const { n, rank } = this.cols;
-    const base = f * n;
-    const m = end - start;
-    let lo = 0xffffffff;
-    let hi = 0;
-    for (let p = start; p < end; p++) {
-      const r = rank[base + samples[p]];
-      nodeRank[p - start] = r;
-      if (r < lo) lo = r;
-      if (r > hi) hi = r;
-    }
     const values = this.cols.values[f];
+    const m = end - start;
+    const span = this.span;
+    gatherRanks(rank, f * n, samples, start, end, nodeRank, span);
+    const lo = span[0];
+    const hi = span[1];
     if (lo === hi || values[hi] <= values[lo] + FEATURE_THRESHOLD) return false;
-    const range = hi - lo + 1;
-    if (range <= COUNTING_SORT_SPAN * m) {
-      const buckets = this.buckets;
-      buckets.fill(0, 0, range + 1);
-      for (let i = 0; i < m; i++) buckets[nodeRank[i] - lo + 1]++;
-      for (let b = 1; b <= range; b++) buckets[b] += buckets[b - 1];
-      for (let i = 0; i < m; i++) {
-        const r = nodeRank[i];
-        const at = buckets[r - lo]++;
-        sortedRank[at] = r;
-        sortedClass[at] = sampleClass[start + i];
-        sortedWeight[at] = sampleWeight[start + i];
-      }
-    } else if (range * 2 ** (32 - Math.clz32(m - 1)) <= 0x100000000) {
+    if (m > SMALL_SORT && this.bucketSort(start, m, lo, hi)) return true;
+    if ((hi - lo + 1) * 2 ** (32 - Math.clz32(m - 1)) <= 0x100000000) {
       // (rank, position) packed into uint32 keys, which sort about twice as fast as float64 ones
       const shift = 32 - Math.clz32(m - 1);
       const mask = (1 << shift) - 1;
@@ -272,6 +316,62 @@ export class ClassSplitter implements Splitter {
         sortedClass[i] = sampleClass[p];
         sortedWeight[i] = sampleWeight[p];
       }
+    }
+    return true;
+  }
+
+  /**
+   * Sorts the node's rows, whose ranks nodeRank[0, m) lie in lo..hi, into
+   * sortedRank/Class/Weight, ties in row order: counted into at most about m buckets of 2^shift
+   * consecutive ranks (one rank each where the range allows: a counting sort), then an
+   * insertion pass puts each bucket in order. Ranks are spread about evenly over a
+   * column, so buckets hold few rows and the whole costs a few passes over m; returns
+   * false, leaving the sort half done, if the insertions exceed their budget.
+   */
+  private bucketSort(start: number, m: number, lo: number, hi: number): boolean {
+    const shift = Math.max(0, 32 - Math.clz32(Math.ceil((hi - lo + 1) / m) - 1));
+    const nBuckets = ((hi - lo) >>> shift) + 1;
+    const { buckets } = this;
+    buckets.fill(0, 0, nBuckets + 1);
+    countBuckets(this.nodeRank, m, lo, shift, buckets);
+    prefixSums(buckets, nBuckets);
+    this.scatter(start, m, lo, shift);
+    return shift === 0 || this.insertionPass(m);
+  }
+
+  /** moves the node's rows into their buckets, whose starts `buckets` holds, in row order within each */
+  private scatter(start: number, m: number, lo: number, shift: number): void {
+    const { nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight, buckets } = this;
+    for (let i = 0; i < m; i++) {
+      const r = nodeRank[i];
+      const at = buckets[(r - lo) >>> shift]++;
+      sortedRank[at] = r;
+      sortedClass[at] = sampleClass[start + i];
+      sortedWeight[at] = sampleWeight[start + i];
+    }
+  }
+
+  /** sorts sortedRank/Class/Weight[0, m) by rank, stably; false if it would take more than the budget's moves */
+  private insertionPass(m: number): boolean {
+    const { sortedRank, sortedClass, sortedWeight } = this;
+    let budget = INSERTION_BUDGET * m;
+    for (let i = 1; i < m; i++) {
+      const r = sortedRank[i];
+      if (sortedRank[i - 1] <= r) continue;
+      const c = sortedClass[i];
+      const w = sortedWeight[i];
+      let j = i - 1;
+      while (j >= 0 && sortedRank[j] > r) {
+        sortedRank[j + 1] = sortedRank[j];
+        sortedClass[j + 1] = sortedClass[j];
+        sortedWeight[j + 1] = sortedWeight[j];
+        j--;
+      }
+      sortedRank[j + 1] = r;
+      sortedClass[j + 1] = c;
+      sortedWeight[j + 1] = w;
+      budget -= i - j;
+      if (budget < 0) return false;
     }
     return true;
   }
@@ -332,11 +432,10 @@ export class ClassSplitter implements Splitter {
 
   /** moves the node's rows with rank ≤ `lastLeft` in feature f to the front; returns where the rest start */
   private partition(start: number, end: number, f: number, lastLeft: number): number {
-    const { samples, stable } = this;
+    const { samples, stable, sampleClass, sampleWeight } = this;
     const { n, rank } = this.cols;
-    const base = f * n;
-    for (let p = start; p < end; p++) stable.goesLeft[p - start] = rank[base + samples[p]] <= lastLeft ? 1 : 0;
-    return stable.apply(start, end, [samples, this.sampleClass, this.sampleWeight]);
+    markLeft(stable.goesLeft, rank, f * n, samples, start, end, lastLeft);
+    return stable.apply(start, end, [samples, sampleClass, sampleWeight]);
   }
 }
 
@@ -353,6 +452,46 @@ function impurity(criterion: Criterion, counts: Float64Array, w: number): number
     }
   }
   return s;
+}
+
+/* The hot loops are functions of their own, each whole: V8 would otherwise optimise their method from inside the loop (on-stack replacement) and fall back to the interpreter at every call where the code after the loop had not yet run. */
+
+/** out[0, end − start) = the ranks of samples[start, end) at `base`; span = their lowest and highest */
+function gatherRanks(rank: Uint32Array, base: number, samples: Uint32Array, start: number, end: number, out: Uint32Array, span: Uint32Array): void {
+  let lo = 0xffffffff;
+  let hi = 0;
+  for (let p = start; p < end; p++) {
+    const r = rank[base + samples[p]];
+    out[p - start] = r;
+    if (r < lo) lo = r;
+    if (r > hi) hi = r;
+  }
+  span[0] = lo;
+  span[1] = hi;
+}
+
+/** counts[c] = the weight of class c among positions [start, end); returns their total weight */
+function addClassWeights(counts: Float64Array, sampleClass: Int32Array, sampleWeight: Float64Array, start: number, end: number): number {
+  counts.fill(0);
+  let w = 0;
+  for (let p = start; p < end; p++) {
+    counts[sampleClass[p]] += sampleWeight[p];
+    w += sampleWeight[p];
+  }
+  return w;
+}
+
+/** goesLeft[p − start] = 1 where the rank of samples[p] at `base` is at most lastLeft */
+function markLeft(goesLeft: Uint8Array, rank: Uint32Array, base: number, samples: Uint32Array, start: number, end: number, lastLeft: number): void {
+  for (let p = start; p < end; p++) goesLeft[p - start] = rank[base + samples[p]] <= lastLeft ? 1 : 0;
+}
+
+function countBuckets(ranks: Uint32Array, m: number, lo: number, shift: number, buckets: Uint32Array): void {
+  for (let i = 0; i < m; i++) buckets[((ranks[i] - lo) >>> shift) + 1]++;
+}
+
+function prefixSums(a: Uint32Array, n: number): void {
+  for (let b = 1; b <= n; b++) a[b] += a[b - 1];
 }
 
 /** sorts a[0, m) in place: for the many tiny nodes, cheaper than a native sort's call */
