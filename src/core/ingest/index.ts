@@ -4,6 +4,6 @@ export { totalSkipped, type ColumnIssues, type IngestCounters, type SkipReason }
 export { DatasetReader, type CaptureReadOptions, type FileSummary, type ReadOptions, type ReadProgress, type SourceFile } from './dataset-reader';
 export { InputError } from './text-stream';
 export { RowSample } from './row-sample';
-export { WireReader, type MessageSkipReason } from './wire-reader';
+export { WireReader } from './wire-reader';
 export { wireFraming, type WireFraming } from './wire-message';
 export { fileStretches } from './file-stretches';

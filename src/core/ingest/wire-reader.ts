@@ -4,9 +4,6 @@ import { InputError } from './text-stream';
 import { cleanHeader, type Dialect, detectDialect } from '../schema';
 import { wireFraming } from './wire-message';
 
-/** why a whole message was not read (row-level reasons come from the reader's counters) */
-export type MessageSkipReason = 'not a flow record' | 'another dialect or columns';
-
 /**
  * Reads live messages (the wire format of `wire-message.ts`) into batches with the same
  * reader, dialects and cell policy as dropped files: the first message (or the model's
