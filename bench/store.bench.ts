@@ -9,7 +9,7 @@
  * replay benchmark in Chromium. This bench checks that the store's own work per chunk
  * (validation, retention bookkeeping, one transaction per call) stays small, and that the
  * export streams a run without building it in memory.
- *   npx tsx bench/store.bench.ts [rows] [rows per chunk] [chunks per putChunks call]
+ *   npx tsx bench/store.bench.ts [rows] [rows per chunk] [chunks per putChunks call] [--quick]
  */
 import 'fake-indexeddb/auto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,9 +20,12 @@ import { IndexedDbStore, exportRun, type FlowChunk, type RunRecord } from '../sr
 import { V2_SAMPLE } from './samples';
 import { blankChunk } from '../tests/support/flow-chunks';
 
-const ROWS = Number(process.argv[2] ?? 200_000);
-const CHUNK = Number(process.argv[3] ?? 2048);
-const PER_CALL = Number(process.argv[4] ?? 8);
+// the sizes are the positional arguments; flags such as --quick (the suite's) are not sizes
+const sizes = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const quick = process.argv.includes('--quick');
+const ROWS = Number(sizes[0] ?? (quick ? 20_000 : 200_000));
+const CHUNK = Number(sizes[1] ?? 2048);
+const PER_CALL = Number(sizes[2] ?? 8);
 
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
 
