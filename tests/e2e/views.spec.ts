@@ -202,7 +202,8 @@ test('alerts are grouped, acknowledged, escalated and explained; the run reopens
   await rows.first().getByTestId('history-open').click();
   await expect(page.getByTestId('history-run')).toBeVisible();
   await expect(page.getByTestId('chart-score')).toBeVisible();
-  expect(new URL(page.url()).searchParams.get('run')).toBeTruthy();
+  // the address follows the open run (written after the view updates, so polled)
+  await expect(page).toHaveURL(/[?&]run=[^&]+/);
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('export-ndjson').click()]);
   const ndjson = readFileSync(await download.path(), 'utf8');
   const firstLine = ndjson.slice(0, ndjson.indexOf('\n'));
