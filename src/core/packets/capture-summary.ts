@@ -9,7 +9,8 @@ export function formatCaptureCounters(c: CaptureCounters): string {
   // a link type not decoded is named once, with its detail, among the undecoded ones
   const undecodedNames = Object.keys(c.undecodedLinkTypes);
   const links = Object.entries(c.linkTypes)
-    .filter(([l]) => !undecodedNames.some((u) => u.startsWith(l)))
+    // an undecoded type's detail is linkTypeName(link, true): the plain name, or the name and ' (<number>)'
+    .filter(([l]) => !undecodedNames.some((u) => u === l || u.startsWith(`${l} (`)))
     .map(([l, v]) => `${l} ${n(v)}`);
   const blocks = Object.entries(c.blocksSkipped).map(([b, v]) => `${n(v)} ${b}`);
   return [
