@@ -77,8 +77,72 @@
             (local.set $k5 (local.get $root))
             (local.set $k6 (local.get $root))
             (local.set $k7 (local.get $root))
-            ;; walk until none of the eight moved: all are at their leaves
+            ;; two steps at a time until none of the eight moved in the second: all are at their leaves
             (loop $steps
+              (local.set $a0 (local.get $k0))
+              (local.set $w0 (i32.load offset=4 (local.get $a0)))
+              (local.set $k0 (select
+                (i32.add (local.get $a0) (i32.const 8))
+                (i32.add (local.get $root) (i32.shr_u (local.get $w0) (i32.const 8)))
+                (f32.le
+                  (f32.load (i32.add (local.get $r0) (i32.shl (i32.and (local.get $w0) (i32.const 255)) (i32.const 2))))
+                  (f32.load (local.get $a0)))))
+              (local.set $a1 (local.get $k1))
+              (local.set $w1 (i32.load offset=4 (local.get $a1)))
+              (local.set $k1 (select
+                (i32.add (local.get $a1) (i32.const 8))
+                (i32.add (local.get $root) (i32.shr_u (local.get $w1) (i32.const 8)))
+                (f32.le
+                  (f32.load (i32.add (local.get $r1) (i32.shl (i32.and (local.get $w1) (i32.const 255)) (i32.const 2))))
+                  (f32.load (local.get $a1)))))
+              (local.set $a2 (local.get $k2))
+              (local.set $w2 (i32.load offset=4 (local.get $a2)))
+              (local.set $k2 (select
+                (i32.add (local.get $a2) (i32.const 8))
+                (i32.add (local.get $root) (i32.shr_u (local.get $w2) (i32.const 8)))
+                (f32.le
+                  (f32.load (i32.add (local.get $r2) (i32.shl (i32.and (local.get $w2) (i32.const 255)) (i32.const 2))))
+                  (f32.load (local.get $a2)))))
+              (local.set $a3 (local.get $k3))
+              (local.set $w3 (i32.load offset=4 (local.get $a3)))
+              (local.set $k3 (select
+                (i32.add (local.get $a3) (i32.const 8))
+                (i32.add (local.get $root) (i32.shr_u (local.get $w3) (i32.const 8)))
+                (f32.le
+                  (f32.load (i32.add (local.get $r3) (i32.shl (i32.and (local.get $w3) (i32.const 255)) (i32.const 2))))
+                  (f32.load (local.get $a3)))))
+              (local.set $a4 (local.get $k4))
+              (local.set $w4 (i32.load offset=4 (local.get $a4)))
+              (local.set $k4 (select
+                (i32.add (local.get $a4) (i32.const 8))
+                (i32.add (local.get $root) (i32.shr_u (local.get $w4) (i32.const 8)))
+                (f32.le
+                  (f32.load (i32.add (local.get $r4) (i32.shl (i32.and (local.get $w4) (i32.const 255)) (i32.const 2))))
+                  (f32.load (local.get $a4)))))
+              (local.set $a5 (local.get $k5))
+              (local.set $w5 (i32.load offset=4 (local.get $a5)))
+              (local.set $k5 (select
+                (i32.add (local.get $a5) (i32.const 8))
+                (i32.add (local.get $root) (i32.shr_u (local.get $w5) (i32.const 8)))
+                (f32.le
+                  (f32.load (i32.add (local.get $r5) (i32.shl (i32.and (local.get $w5) (i32.const 255)) (i32.const 2))))
+                  (f32.load (local.get $a5)))))
+              (local.set $a6 (local.get $k6))
+              (local.set $w6 (i32.load offset=4 (local.get $a6)))
+              (local.set $k6 (select
+                (i32.add (local.get $a6) (i32.const 8))
+                (i32.add (local.get $root) (i32.shr_u (local.get $w6) (i32.const 8)))
+                (f32.le
+                  (f32.load (i32.add (local.get $r6) (i32.shl (i32.and (local.get $w6) (i32.const 255)) (i32.const 2))))
+                  (f32.load (local.get $a6)))))
+              (local.set $a7 (local.get $k7))
+              (local.set $w7 (i32.load offset=4 (local.get $a7)))
+              (local.set $k7 (select
+                (i32.add (local.get $a7) (i32.const 8))
+                (i32.add (local.get $root) (i32.shr_u (local.get $w7) (i32.const 8)))
+                (f32.le
+                  (f32.load (i32.add (local.get $r7) (i32.shl (i32.and (local.get $w7) (i32.const 255)) (i32.const 2))))
+                  (f32.load (local.get $a7)))))
               (local.set $a0 (local.get $k0))
               (local.set $w0 (i32.load offset=4 (local.get $a0)))
               (local.set $k0 (select
