@@ -5,12 +5,15 @@ import { Ensemble, type EnsembleParams } from './ensemble';
 import { HybridDetector } from './hybrid';
 import { IsolationForest, loadIsolationForest, ORIGINAL_SYSTEM_PRESET } from './isolation-forest';
 import { KMeansDetector, loadKMeansDetector } from './kmeans-detector';
+import { KnnDetector, loadKnnDetector } from './knn-detector';
 import { LstmAutoencoder, loadLstmAutoencoder } from './lstm-autoencoder';
 
 /** Detectors that learn from benign rows alone. */
-export type DetectorKind = 'iforest' | 'ae' | 'lstm' | 'kmeans' | 'ensemble';
-export const DETECTOR_KINDS: readonly DetectorKind[] = ['iforest', 'ae', 'lstm', 'kmeans', 'ensemble'];
+export type DetectorKind = 'iforest' | 'ae' | 'lstm' | 'kmeans' | 'knn' | 'ensemble';
+export const DETECTOR_KINDS: readonly DetectorKind[] = ['iforest', 'ae', 'lstm', 'kmeans', 'knn', 'ensemble'];
 export type MemberKind = Exclude<DetectorKind, 'ensemble'>;
+/** the detectors an ensemble or a hybrid is made of */
+export const MEMBER_KINDS: readonly MemberKind[] = DETECTOR_KINDS.filter((k): k is MemberKind => k !== 'ensemble');
 
 /** Detectors that learn from labelled rows: a classifier of the comparison, or a hybrid of a detector and a classifier. */
 export type SupervisedKind = ClassifierDetectorKind | 'hybrid';
@@ -30,6 +33,7 @@ export interface DetectorSettings {
   ae?: ConstructorParameters<typeof Autoencoder>[0];
   lstm?: ConstructorParameters<typeof LstmAutoencoder>[0];
   kmeans?: ConstructorParameters<typeof KMeansDetector>[0];
+  knn?: ConstructorParameters<typeof KnnDetector>[0];
   /** the ensemble's members and fusion */
   ensemble?: { members?: MemberKind[]; fusion?: EnsembleParams['fusion'] };
   /** hyperparameters of a classifier detector, scikit-learn's names (n_estimators, max_depth, class_weight, …), over `DETECTOR_DEFAULTS` */
@@ -52,6 +56,8 @@ export function createDetector(kind: DetectorKind, settings: DetectorSettings = 
       return new LstmAutoencoder({ random_state: seed, ...settings.lstm });
     case 'kmeans':
       return new KMeansDetector({ random_state: seed, ...settings.kmeans });
+    case 'knn':
+      return new KnnDetector({ random_state: seed, ...settings.knn });
     case 'ensemble': {
       const members = settings.ensemble?.members ?? ['ae', 'iforest'];
       // each member its own seed, so members of one kind differ (a bagged ensemble)
@@ -87,6 +93,8 @@ export const loadDetector: DetectorLoader = async (json: DetectorJSON, files: Re
       return loadLstmAutoencoder(json, files);
     case 'kmeans':
       return loadKMeansDetector(json, files);
+    case 'knn':
+      return loadKnnDetector(json, files);
     case 'ensemble':
       return Ensemble.fromJSON(json, files, loadDetector);
     case 'hybrid':
