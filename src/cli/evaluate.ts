@@ -52,7 +52,7 @@ options:
   --exclude <column>...  --include <column>...  feature lists
   --scaling standard|minmax|robust   --log auto|none|all   preprocessing
   --timesteps <n>   LSTM window (1 = the original system)   --epochs <n>   autoencoder epochs
-  --members ae iforest ...   ensemble members; hybrid: <detector> <classifier> (default ae random_forest)
+  --members ae iforest ...   ensemble members; hybrid: <detector> <classifier> (default knn random_forest)
   --params n_estimators=300 max_depth=12 ...   the classifier's hyperparameters (scikit-learn's names; their
            defaults, except a forest's min_samples_leaf=3, which ranks rows more smoothly)
   --folds <n>   classifier or hybrid: benign folds scored out of fold for the threshold (default 5; a random

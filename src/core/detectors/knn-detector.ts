@@ -21,7 +21,7 @@ export interface KnnDetectorParams {
   random_state: number;
 }
 
-export const DEFAULT_KNN_DETECTOR: Readonly<KnnDetectorParams> = { n_neighbors: 5, max_reference_rows: 10_000, random_state: 0 };
+export const DEFAULT_KNN_DETECTOR: Readonly<KnnDetectorParams> = { n_neighbors: 5, max_reference_rows: 5_000, random_state: 0 };
 export const KNN_REFERENCE_FILE = 'knn/reference.bin';
 
 interface Fitted {

@@ -44,7 +44,14 @@ export interface DetectorSettings {
   hybrid?: { unsupervised?: MemberKind; classifier?: ClassifierDetectorKind };
 }
 
-export const DEFAULT_HYBRID = { unsupervised: 'ae', classifier: 'random_forest' } as const;
+/**
+ * The hybrid's detector is k nearest neighbours: the classifier knows the attacks of the
+ * training rows, so the detector's work is the attacks it has not seen. On the time split of
+ * the BoT-IoT sample (a UDP DoS after a TCP one) it found 91.5 % at 1.43 % false positives
+ * where the autoencoder's hybrid found 37 % (k-means' 86 % at 2.86 %, and k-means changed
+ * with its seed); on the three CICIoMT2024 tasks it matched the autoencoder's hybrid.
+ */
+export const DEFAULT_HYBRID = { unsupervised: 'knn', classifier: 'random_forest' } as const;
 
 export function createDetector(kind: DetectorKind, settings: DetectorSettings = {}, seed = 0): Detector {
   switch (kind) {

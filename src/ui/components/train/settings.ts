@@ -102,7 +102,7 @@ export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField
     label: 'Hybrid: detector + classifier',
     supervised: true,
     fields: [
-      { name: 'unsupervised', label: 'detector', placeholder: 'ae', hint: 'iforest, ae, lstm, kmeans or knn: flags what was never seen' },
+      { name: 'unsupervised', label: 'detector', placeholder: 'knn', hint: 'iforest, ae, lstm, kmeans or knn: flags what was never seen' },
       { name: 'classifier', label: 'classifier', placeholder: 'random_forest', hint: 'names and catches known attacks' },
       ...FOREST_TREES.filter((f) => f.name !== 'class_weight'),
       ...NETWORK.filter((f) => ['epochs', 'hidden_layers'].includes(f.name)),
