@@ -10,9 +10,10 @@
  *       counters checked to add up and IndexedDB's row count against them;
  *   (c) JS heap of the page and of each worker (CDP Runtime.getHeapUsage) every few
  *       seconds over that replay;
- *   (e) a live MQTT feed: `npm run sensor` publishes a simulated capture's flows (--mqtt-batch
- *       a message, default 12: Debian's Mosquitto 2.0.11 forwards WebSocket messages over
- *       4 KB at a few hundred KB/s, see BENCHMARKS.md) to Mosquitto at max, the page subscribes over WebSocket and
+ *   (e) a live MQTT feed: `npm run sensor` publishes a simulated capture's flows in the
+ *       --mqtt-format (binary by default, or csv) in messages of at most 4,000 bytes
+ *       (Debian's Mosquitto 2.0.11 stalls on WebSocket messages over about 4 KB, see
+ *       BENCHMARKS.md) to Mosquitto at max, the page subscribes over WebSocket and
  *       scores and stores them: flows/s from the sensor's start to the last stored verdict,
  *       counters checked to add up;
  *   (f) the same feed at 1,000 flows/s (10 flows a message, published by this process) for
@@ -22,7 +23,7 @@
  *
  *   npx tsx bench/replay-browser.ts [--rows 2000000] [--dist dir | --out dist-bench]
  *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d,e,f] [--profile]
- *        [--packets 4000000] [--mqtt-batch 12] [--csv file]
+ *        [--packets 4000000] [--mqtt-format binary|csv] [--csv file]
  *
  * --csv replays a file written before by `npx tsx bench/replay-data.ts` instead of writing one
  * (A/B runs of two builds on the same file).
@@ -55,8 +56,8 @@ const opt = (name: string, fallback?: string) => {
 const ROWS = Number(opt('rows', QUICK ? '20000' : '2000000'));
 /** packets in the capture the sensor publishes for (e): about one flow per 10 packets */
 const PACKETS = Number(opt('packets', QUICK ? '20000' : '4000000'));
-/** flows per message the sensor publishes for (e): 12 keep a CSV message under 4 KB */
-const MQTT_BATCH = opt('mqtt-batch', '12')!;
+/** the wire form the sensor publishes for (e), in messages under 4 KB */
+const MQTT_FORMAT = opt('mqtt-format', 'binary')!;
 const LATENCY_S = Number(opt('latency-seconds', QUICK ? '3' : '30'));
 const PROFILE = args.includes('--profile');
 const SKIP = new Set((opt('skip', '') ?? '').split(',').filter(Boolean));
@@ -509,7 +510,7 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
     const t0 = Date.now();
     const sensor = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', file, '--mqtt', broker.url, '--topic', 'bench/sensor', '--batch', MQTT_BATCH],
+      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', file, '--mqtt', broker.url, '--topic', 'bench/sensor', '--format', MQTT_FORMAT, '--max-bytes', '4000'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let said = '';

@@ -4,7 +4,7 @@ import type { Batch } from './batch';
 import { CellKind, parseNumericCell } from './cells';
 import { ClassVocabulary } from './class-vocabulary';
 import { columnIssues, countSkip, newCounters, noteExample, type IngestCounters } from './counters';
-import { ArrayCells, PlainRowCursor, type RowCells } from './row-cells';
+import { ArrayCells, type FloatRowCells, PlainRowCursor, type RowCells } from './row-cells';
 import { RecordSplitter } from './record-splitter';
 import { decodeText, InputError } from './text-stream';
 import { addCaptureCounters, captureClass, CaptureReading, formatCaptureCounters, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
@@ -223,13 +223,25 @@ export class DatasetReader {
 
   /** Rows already cut into cells (NDJSON objects by column name), read like `readText`. */
   readCells(name: string, header: string[], rows: readonly string[][]): Batch | null {
-    const file = this.openText(name, rows.length);
-    file.layout = this.openLayout(name, header, rows.slice(0, SNIFF_ROWS), file.summary);
+    let r = 0;
+    const next = () => r < rows.length && ((this.arrayCells.fields = rows[r++]), true);
+    return this.readRows(name, header, rows.slice(0, SNIFF_ROWS), rows.length, this.arrayCells, next);
+  }
+
+  /** The records of a binary message (float32 values and labels behind `cells`), read like `readText`. */
+  readRecords(name: string, header: string[], cells: FloatRowCells): Batch | null {
+    const sample: string[][] = [];
+    for (let r = 0; r < Math.min(cells.rows, SNIFF_ROWS) && cells.next(); r++) sample.push(header.map((_, j) => cells.text(j)));
+    cells.rewind();
+    return this.readRows(name, header, sample, cells.rows, cells, () => cells.next());
+  }
+
+  /** a whole message's rows: `next` moves `cells` to the next row (false at the end); `sample` holds its first rows as text */
+  private readRows(name: string, header: string[], sample: string[][], rows: number, cells: RowCells, next: () => boolean): Batch | null {
+    const file = this.openText(name, rows);
+    file.layout = this.openLayout(name, header, sample, file.summary);
     file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex);
-    for (const fields of rows) {
-      this.arrayCells.fields = fields;
-      if (this.takeRow(file, this.arrayCells)) throw new Error('a batch sized to the text cannot fill before its end');
-    }
+    while (next()) if (this.takeRow(file, cells)) throw new Error('a batch sized to the text cannot fill before its end');
     return file.builder.size > 0 ? file.builder.take() : null;
   }
 

@@ -1,0 +1,113 @@
+import { binaryMessageBytes, encodeBinaryFlows } from '../core/ingest';
+import { attackTypeLabel, FLOW_CSV_HEADER, flowCsvRows, type PacketFlows } from '../core/packets';
+import { CICIOMT_V2_COLUMNS } from '../core/schema';
+
+export type WireForm = 'csv' | 'binary';
+
+const LABEL_COLUMN = 'attack_type';
+
+/**
+ * The sensor's flows packed into live wire messages (README: "Live wire format") of at
+ * most `maxFlows` flows and `maxBytes` bytes: CSV with its header and every column, or the
+ * binary form with the 39 features and the label (no addresses, device or time: the
+ * consumers number live flows themselves). A flow is offered chunk by chunk (`prepare`),
+ * then one at a time: `fits` says whether it joins the pending message, `take` empties it.
+ */
+export class FlowMessages {
+  private lines: string[] = [];
+  private rows: PacketFlows | null = null;
+  /** pending flows: CSV lines, or float32 values and labels */
+  private pendingLines: string[] = [];
+  private values: Float32Array;
+  private labels: (string | null)[] = [];
+  private labelBytes = new Map<string, number>();
+  private pendingBytes = 0;
+  /** a binary message's bytes without records, and each record's */
+  private readonly binaryBase = binaryMessageBytes(CICIOMT_V2_COLUMNS, 0, LABEL_COLUMN);
+  private readonly binaryPerFlow = binaryMessageBytes(CICIOMT_V2_COLUMNS, 1, LABEL_COLUMN) - this.binaryBase;
+
+  constructor(
+    readonly form: WireForm,
+    private readonly classes: readonly string[],
+    private readonly maxFlows: number,
+    private readonly maxBytes: number,
+  ) {
+    this.values = new Float32Array(form === 'binary' ? Math.min(maxFlows, 1 << 16) * CICIOMT_V2_COLUMNS.length : 0);
+  }
+
+  get size(): number {
+    return this.form === 'csv' ? this.pendingLines.length : this.labels.length;
+  }
+
+  /** the next chunk of flows; `names` are the capture's address texts */
+  prepare(rows: PacketFlows, names: readonly string[]): void {
+    this.rows = rows;
+    if (this.form === 'csv') {
+      this.lines = flowCsvRows(rows, names, this.classes).split('\n');
+      this.lines.pop();
+    }
+  }
+
+  /** whether flow `r` of the chunk fits the pending message (always, when it is empty) */
+  fits(r: number, seq: number): boolean {
+    if (this.size === 0) return true;
+    if (this.size >= this.maxFlows) return false;
+    return this.maxBytes === Infinity || this.bytesWith(r, seq) <= this.maxBytes;
+  }
+
+  add(r: number): void {
+    if (this.form === 'csv') {
+      const line = this.lines[r];
+      this.pendingLines.push(line);
+      this.pendingBytes += Buffer.byteLength(line) + 1;
+      return;
+    }
+    const rows = this.rows!;
+    const d = CICIOMT_V2_COLUMNS.length;
+    const k = this.labels.length;
+    if ((k + 1) * d > this.values.length) {
+      const grown = new Float32Array(this.values.length * 2 || d * 64);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values.set(rows.data.subarray(r * d, (r + 1) * d), k * d);
+    const label = this.labelOf(r);
+    this.labels.push(label);
+    if (label !== null && !this.labelBytes.has(label)) this.labelBytes.set(label, Buffer.byteLength(label) + 1);
+  }
+
+  /** the pending flows as one message numbered `seq`, and an empty pending message */
+  take(seq: number): string | Uint8Array {
+    if (this.form === 'csv') {
+      const text = `#seq=${seq}\n${FLOW_CSV_HEADER}\n${this.pendingLines.join('\n')}\n`;
+      this.pendingLines = [];
+      this.pendingBytes = 0;
+      return text;
+    }
+    const n = this.labels.length;
+    const message = encodeBinaryFlows({
+      columns: CICIOMT_V2_COLUMNS,
+      values: this.values.subarray(0, n * CICIOMT_V2_COLUMNS.length),
+      labels: { column: LABEL_COLUMN, of: this.labels },
+      seq,
+    });
+    this.labels = [];
+    this.labelBytes.clear();
+    return message;
+  }
+
+  private labelOf(r: number): string | null {
+    const c = this.rows!.classIndex[r];
+    return c >= 0 ? attackTypeLabel(this.classes[c]) : null;
+  }
+
+  /** the pending message's bytes with flow `r` added */
+  private bytesWith(r: number, seq: number): number {
+    if (this.form === 'csv') return `#seq=${seq}\n${FLOW_CSV_HEADER}\n`.length + this.pendingBytes + Buffer.byteLength(this.lines[r]) + 1;
+    const label = this.labelOf(r);
+    let table = 0;
+    for (const b of this.labelBytes.values()) table += b;
+    if (label !== null && !this.labelBytes.has(label)) table += Buffer.byteLength(label) + 1;
+    return this.binaryBase + (this.labels.length + 1) * this.binaryPerFlow + table;
+  }
+}
