@@ -507,6 +507,9 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
     for (const chunk of simulateCapture('mixed-day', Math.ceil(PACKETS / 29), 7)) for (const b of chunk.pcap) out.write(b);
     await new Promise<void>((r) => out.end(r));
     const feed = await openFeed(browser, url, broker, 'bench/sensor');
+    const probe = PROFILE ? await HeapProbe.attach(browser, feed.page) : null;
+    let profiled = false;
+    const cpu0 = childrenCpu();
     const t0 = Date.now();
     const sensor = spawn(
       process.execPath,
@@ -526,6 +529,11 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
       const c = await counters(feed.page);
       if (c.stored !== last.stored || c.read !== last.read) lastChange = Date.now();
       last = c;
+      if (probe && !profiled && c.scored > 50_000) {
+        profiled = true;
+        const [detect, source] = await Promise.all([probe.profile('detect', 3000), probe.profile('source', 3000)]);
+        console.log(`    profile:\n    ${detect}\n    ${source}`);
+      }
       if (c.read >= published && c.stored === c.scored) break;
       if (Date.now() - lastChange > 20_000) {
         stalled = true;
@@ -541,6 +549,15 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
     console.log(
       `    ${fmt(c.stored / seconds)} stored verdicts/s from the sensor's start to the last stored verdict (${fmt(seconds, 1)} s); read ${fmt(c.read)} = scored ${fmt(c.scored)} + skipped ${fmt(c.skipped)}: ${c.read === c.scored + c.skipped ? 'adds up' : 'DOES NOT ADD UP'}; stored ${fmt(c.stored)}; published ${fmt(published)}`,
     );
+    const cpu1 = childrenCpu();
+    const threads = cpu0 && cpu1 ? cpuBetween(cpu0, cpu1) : null;
+    if (threads)
+      console.log(
+        `    CPU by thread (sensor, broker, Chromium): ${threads
+          .slice(0, 10)
+          .map(([name, sec]) => `${name} ${fmt(sec, 1)} s (${fmt((sec / Math.max(1, c.stored)) * 1e6, 2)} µs/flow)`)
+          .join(', ')}`,
+      );
     if (feed.problems.length) console.log(`    console errors: ${feed.problems.join(' | ')}`);
     await feed.page.click('[data-testid=stop]');
     await feed.close();
