@@ -4,12 +4,13 @@ import { CICIOMT_V2_COLUMNS } from '../core/schema';
 
 export type WireForm = 'csv' | 'binary';
 
-const LABEL_COLUMN = 'attack_type';
+/** the binary form's text columns: the label and the device, as the CSV names them */
+const TEXT_COLUMNS = ['attack_type', 'device'];
 
 /**
  * The sensor's flows packed into live wire messages (README: "Live wire format") of at
  * most `maxFlows` flows and `maxBytes` bytes: CSV with its header and every column, or the
- * binary form with the 39 features and the label (no addresses, device or time: the
+ * binary form with the 39 features, the label and the device (no addresses or time: the
  * consumers number live flows themselves). A flow is offered chunk by chunk (`prepare`),
  * then one at a time: `fits` says whether it joins the pending message, `take` empties it.
  */
@@ -19,12 +20,14 @@ export class FlowMessages {
   /** pending flows: CSV lines, or float32 values and labels */
   private pendingLines: string[] = [];
   private values: Float32Array;
-  private labels: (string | null)[] = [];
-  private labelBytes = new Map<string, number>();
+  private names: readonly string[] = [];
+  /** per text column: each pending flow's value, and the distinct values' bytes in its table */
+  private texts = TEXT_COLUMNS.map(() => ({ of: [] as (string | null)[], bytes: new Map<string, number>() }));
+  private pendingFlows = 0;
   private pendingBytes = 0;
   /** a binary message's bytes without records, and each record's */
-  private readonly binaryBase = binaryMessageBytes(CICIOMT_V2_COLUMNS, 0, LABEL_COLUMN);
-  private readonly binaryPerFlow = binaryMessageBytes(CICIOMT_V2_COLUMNS, 1, LABEL_COLUMN) - this.binaryBase;
+  private readonly binaryBase = binaryMessageBytes(CICIOMT_V2_COLUMNS, 0, TEXT_COLUMNS);
+  private readonly binaryPerFlow = binaryMessageBytes(CICIOMT_V2_COLUMNS, 1, TEXT_COLUMNS) - this.binaryBase;
 
   constructor(
     readonly form: WireForm,
@@ -36,12 +39,13 @@ export class FlowMessages {
   }
 
   get size(): number {
-    return this.form === 'csv' ? this.pendingLines.length : this.labels.length;
+    return this.form === 'csv' ? this.pendingLines.length : this.pendingFlows;
   }
 
   /** the next chunk of flows; `names` are the capture's address texts */
   prepare(rows: PacketFlows, names: readonly string[]): void {
     this.rows = rows;
+    this.names = names;
     if (this.form === 'csv') {
       this.lines = flowCsvRows(rows, names, this.classes).split('\n');
       this.lines.pop();
@@ -64,16 +68,18 @@ export class FlowMessages {
     }
     const rows = this.rows!;
     const d = CICIOMT_V2_COLUMNS.length;
-    const k = this.labels.length;
+    const k = this.pendingFlows++;
     if ((k + 1) * d > this.values.length) {
       const grown = new Float32Array(this.values.length * 2 || d * 64);
       grown.set(this.values);
       this.values = grown;
     }
     this.values.set(rows.data.subarray(r * d, (r + 1) * d), k * d);
-    const label = this.labelOf(r);
-    this.labels.push(label);
-    if (label !== null && !this.labelBytes.has(label)) this.labelBytes.set(label, Buffer.byteLength(label) + 1);
+    this.textsOf(r).forEach((value, j) => {
+      const { of, bytes } = this.texts[j];
+      of.push(value);
+      if (value !== null && !bytes.has(value)) bytes.set(value, Buffer.byteLength(value) + 1);
+    });
   }
 
   /** the pending flows as one message numbered `seq`, and an empty pending message */
@@ -84,30 +90,33 @@ export class FlowMessages {
       this.pendingBytes = 0;
       return text;
     }
-    const n = this.labels.length;
     const message = encodeBinaryFlows({
       columns: CICIOMT_V2_COLUMNS,
-      values: this.values.subarray(0, n * CICIOMT_V2_COLUMNS.length),
-      labels: { column: LABEL_COLUMN, of: this.labels },
+      values: this.values.subarray(0, this.pendingFlows * CICIOMT_V2_COLUMNS.length),
+      texts: this.texts.map(({ of }, j) => ({ column: TEXT_COLUMNS[j], of })),
       seq,
     });
-    this.labels = [];
-    this.labelBytes.clear();
+    this.pendingFlows = 0;
+    this.texts = TEXT_COLUMNS.map(() => ({ of: [], bytes: new Map() }));
     return message;
   }
 
-  private labelOf(r: number): string | null {
-    const c = this.rows!.classIndex[r];
-    return c >= 0 ? attackTypeLabel(this.classes[c]) : null;
+  /** flow `r`'s label and device */
+  private textsOf(r: number): (string | null)[] {
+    const rows = this.rows!;
+    const c = rows.classIndex[r];
+    return [c >= 0 ? attackTypeLabel(this.classes[c]) : null, this.names[rows.device[r]] ?? null];
   }
 
   /** the pending message's bytes with flow `r` added */
   private bytesWith(r: number, seq: number): number {
     if (this.form === 'csv') return `#seq=${seq}\n${FLOW_CSV_HEADER}\n`.length + this.pendingBytes + Buffer.byteLength(this.lines[r]) + 1;
-    const label = this.labelOf(r);
-    let table = 0;
-    for (const b of this.labelBytes.values()) table += b;
-    if (label !== null && !this.labelBytes.has(label)) table += Buffer.byteLength(label) + 1;
-    return this.binaryBase + (this.labels.length + 1) * this.binaryPerFlow + table;
+    let tables = 0;
+    this.textsOf(r).forEach((value, j) => {
+      const { bytes } = this.texts[j];
+      for (const b of bytes.values()) tables += b;
+      if (value !== null && !bytes.has(value)) tables += Buffer.byteLength(value) + 1;
+    });
+    return this.binaryBase + (this.pendingFlows + 1) * this.binaryPerFlow + tables;
   }
 }

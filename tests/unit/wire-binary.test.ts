@@ -19,7 +19,7 @@ function binary(from: number, to: number, seq?: number): Uint8Array {
   const part = rows.slice(from, to);
   const values = new Float32Array(part.length * features.length);
   part.forEach((r, i) => features.forEach((_, j) => (values[i * features.length + j] = r[j] === 'inf' ? Infinity : Number(r[j]))));
-  return encodeBinaryFlows({ columns: features, values, labels: { column: 'attack_type', of: part.map((r) => r.at(-1)!) }, seq });
+  return encodeBinaryFlows({ columns: features, values, texts: [{ column: 'attack_type', of: part.map((r) => r.at(-1)!) }], seq });
 }
 
 describe('live wire format, binary form', () => {
@@ -46,8 +46,27 @@ describe('live wire format, binary form', () => {
     q.push('t', binary(10, 20, 30)); // 20 flows never arrived
     expect(q.takeLost()).toBe(20);
     // about 160 bytes a flow: 23 v2 flows with labels fit a 4 KB message, where CSV fits 12
-    expect(binaryMessageBytes(features, 23, 'attack_type')).toBeLessThan(4096);
-    expect(binary(0, 23).length).toBeLessThanOrEqual(binaryMessageBytes(features, 23, 'attack_type') + 200);
+    expect(binaryMessageBytes(features, 23, ['attack_type'])).toBeLessThan(4096);
+    expect(binary(0, 23).length).toBeLessThanOrEqual(binaryMessageBytes(features, 23, ['attack_type']) + 200);
+  });
+
+  it('carries text columns: a device column names the flows\' devices as a CSV device column does', () => {
+    const values = new Float32Array(features.length * 3).fill(2);
+    const w = new WireReader();
+    const b = w.read(
+      encodeBinaryFlows({
+        columns: features,
+        values,
+        texts: [
+          { column: 'attack_type', of: ['WiFi_and_MQTT_test_Benign_test.pcap', null, 'WiFi_and_MQTT_test_Benign_test.pcap'] },
+          { column: 'device', of: ['aa:bb:cc:00:00:01', '10.0.0.7', 'aa:bb:cc:00:00:01'] },
+        ],
+      }),
+      'f',
+    )!;
+    expect(b.n).toBe(3);
+    expect(Array.from(b.device!, (k) => w.reader.devices.names[k])).toEqual(['aa:bb:cc:00:00:01', '10.0.0.7', 'aa:bb:cc:00:00:01']);
+    expect(Array.from(b.classIndex).map((k) => k >= 0)).toEqual([true, false, true]);
   });
 
   it('keeps missing values and unlabelled records as the cell policy has them', () => {
@@ -56,7 +75,7 @@ describe('live wire format, binary form', () => {
     values[features.length + 3] = -Infinity;
     const w = new WireReader();
     const b = w.read(
-      encodeBinaryFlows({ columns: features, values, labels: { column: 'attack_type', of: [null, 'WiFi_and_MQTT_test_Benign_test.pcap'] } }),
+      encodeBinaryFlows({ columns: features, values, texts: [{ column: 'attack_type', of: [null, 'WiFi_and_MQTT_test_Benign_test.pcap'] }] }),
       'f',
     )!;
     expect(b.n).toBe(2);
@@ -95,6 +114,6 @@ describe('live wire format, binary form', () => {
   it('refuses to write what it could not read back', () => {
     expect(() => encodeBinaryFlows({ columns: ['a,b'], values: new Float32Array(1) })).toThrow(/commas/);
     expect(() => encodeBinaryFlows({ columns: ['a', 'b'], values: new Float32Array(3) })).toThrow(/whole records/);
-    expect(() => encodeBinaryFlows({ columns: ['a'], values: new Float32Array(1), labels: { column: 'l', of: ['x\ny'] } })).toThrow(/line break/);
+    expect(() => encodeBinaryFlows({ columns: ['a'], values: new Float32Array(1), texts: [{ column: 'l', of: ['x\ny'] }] })).toThrow(/line break/);
   });
 });

@@ -33,7 +33,7 @@ export class ArrayCells implements RowCells {
 
 /**
  * The records of a binary message (wire-binary.ts) as rows: `columns` float32 values each,
- * then the label, if any, as the last field. Values are numbers already, so the cell policy
+ * then the text columns (label, device …) as the last fields. Values are numbers already, so the cell policy
  * only sorts them: NaN is an empty (missing) cell, ±Infinity an infinite one.
  */
 export class FloatRowCells implements RowCells {
@@ -45,9 +45,9 @@ export class FloatRowCells implements RowCells {
     private readonly values: Float32Array,
     private readonly columns: number,
     readonly rows: number,
-    private readonly labels: readonly (string | null)[] | null,
+    private readonly texts: readonly (readonly (string | null)[])[],
   ) {
-    this.count = columns + (labels ? 1 : 0);
+    this.count = columns + texts.length;
   }
 
   /** moves to the next record; false after the last */
@@ -61,7 +61,7 @@ export class FloatRowCells implements RowCells {
   }
 
   text(j: number): string {
-    if (j >= this.columns) return this.labels![this.row] ?? '';
+    if (j >= this.columns) return this.texts[j - this.columns][this.row] ?? '';
     const v = this.values[this.row * this.columns + j];
     return v === Infinity ? 'inf' : v === -Infinity ? '-inf' : v === v ? String(v) : '';
   }

@@ -25,6 +25,8 @@ export class WireReader {
   private badLines = 0;
   /** whether the message's header is one of a known dialect (then a refusal means another dialect, not junk) */
   private looksLikeFlows = false;
+  /** the last binary message's column names and whether they are a known dialect's (a feed repeats them) */
+  private binaryHeader: { key: string; flows: boolean } | null = null;
 
   constructor(options: { dialect?: Dialect } = {}) {
     // no files: messages come in through `readText`/`readCells`
@@ -71,8 +73,10 @@ export class WireReader {
     const counters = this.reader.counters;
     const before = counters.read;
     const flows = decodeBinaryFlows(payload, name);
-    this.looksLikeFlows = detectDialect(cleanHeader(flows.header), name) !== null;
-    const batch = this.reader.readRecords(name, flows.header, new FloatRowCells(flows.values, flows.columns, flows.n, flows.labels));
+    const key = flows.header.join(',');
+    if (this.binaryHeader?.key !== key) this.binaryHeader = { key, flows: detectDialect(cleanHeader(flows.header), name) !== null };
+    this.looksLikeFlows = this.binaryHeader.flows;
+    const batch = this.reader.readRecords(name, flows.header, new FloatRowCells(flows.values, flows.columns, flows.n, flows.texts));
     this.collect();
     // framing counted what the header promised; the reader saw the records there are
     this.received += counters.read - before - records;
