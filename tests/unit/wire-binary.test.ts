@@ -50,7 +50,7 @@ describe('live wire format, binary form', () => {
     expect(binary(0, 23).length).toBeLessThanOrEqual(binaryMessageBytes(features, 23, ['attack_type']) + 200);
   });
 
-  it('carries text columns: a device column names the flows\' devices as a CSV device column does', () => {
+  it("carries text columns: a device column names the flows' devices as a CSV device column does", () => {
     const values = new Float32Array(features.length * 3).fill(2);
     const w = new WireReader();
     const b = w.read(

@@ -94,7 +94,7 @@ function textTable(of: readonly (string | null)[], n: number, encoder: TextEncod
     index[r] = k;
   }
   const table = encoder.encode([...place.keys()].join('\n'));
-  if (table.length > 0xffff) throw new Error('a text column\'s values take more than 65,535 bytes');
+  if (table.length > 0xffff) throw new Error("a text column's values take more than 65,535 bytes");
   return { table, index };
 }
 
