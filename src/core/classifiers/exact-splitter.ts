@@ -286,7 +286,7 @@ export class ClassSplitter implements Splitter {
    * is constant here.
    */
   private sortNode(f: number, start: number, end: number): boolean {
-    const { samples, nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight } = this;
+    const { nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight } = this;
     const values = this.cols.values[f];
     const m = end - start;
     const span = this.span;
