@@ -10,9 +10,10 @@
  *       counters checked to add up and IndexedDB's row count against them;
  *   (c) JS heap of the page and of each worker (CDP Runtime.getHeapUsage) every few
  *       seconds over that replay;
- *   (e) a live MQTT feed: `npm run sensor` publishes a simulated capture's flows (--mqtt-batch
- *       a message, default 12: Debian's Mosquitto 2.0.11 forwards WebSocket messages over
- *       4 KB at a few hundred KB/s, see BENCHMARKS.md) to Mosquitto at max, the page subscribes over WebSocket and
+ *   (e) a live MQTT feed: `npm run sensor` publishes a simulated capture's flows in the
+ *       --mqtt-format (binary by default, or csv) in messages of at most 4,000 bytes
+ *       (Debian's Mosquitto 2.0.11 stalls on WebSocket messages over about 4 KB, see
+ *       BENCHMARKS.md) to Mosquitto at max, the page subscribes over WebSocket and
  *       scores and stores them: flows/s from the sensor's start to the last stored verdict,
  *       counters checked to add up;
  *   (f) the same feed at 1,000 flows/s (10 flows a message, published by this process) for
@@ -22,7 +23,7 @@
  *
  *   npx tsx bench/replay-browser.ts [--rows 2000000] [--dist dir | --out dist-bench]
  *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d,e,f] [--profile]
- *        [--packets 4000000] [--mqtt-batch 12] [--csv file]
+ *        [--packets 4000000] [--mqtt-format binary|csv] [--csv file]
  *
  * --csv replays a file written before by `npx tsx bench/replay-data.ts` instead of writing one
  * (A/B runs of two builds on the same file).
@@ -55,8 +56,8 @@ const opt = (name: string, fallback?: string) => {
 const ROWS = Number(opt('rows', QUICK ? '20000' : '2000000'));
 /** packets in the capture the sensor publishes for (e): about one flow per 10 packets */
 const PACKETS = Number(opt('packets', QUICK ? '20000' : '4000000'));
-/** flows per message the sensor publishes for (e): 12 keep a CSV message under 4 KB */
-const MQTT_BATCH = opt('mqtt-batch', '12')!;
+/** the wire form the sensor publishes for (e), in messages under 4 KB */
+const MQTT_FORMAT = opt('mqtt-format', 'binary')!;
 const LATENCY_S = Number(opt('latency-seconds', QUICK ? '3' : '30'));
 const PROFILE = args.includes('--profile');
 const SKIP = new Set((opt('skip', '') ?? '').split(',').filter(Boolean));
@@ -531,10 +532,13 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
     for (const chunk of simulateCapture('mixed-day', Math.ceil(PACKETS / 29), 7)) for (const b of chunk.pcap) out.write(b);
     await new Promise<void>((r) => out.end(r));
     const feed = await openFeed(browser, url, broker, 'bench/sensor');
+    const probe = PROFILE ? await HeapProbe.attach(browser, feed.page) : null;
+    let profiled = false;
+    const cpu0 = childrenCpu();
     const t0 = Date.now();
     const sensor = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', file, '--mqtt', broker.url, '--topic', 'bench/sensor', '--batch', MQTT_BATCH],
+      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', file, '--mqtt', broker.url, '--topic', 'bench/sensor', '--format', MQTT_FORMAT, '--max-bytes', '4000'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let said = '';
@@ -550,6 +554,11 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
       const c = await counters(feed.page);
       if (c.stored !== last.stored || c.read !== last.read) lastChange = Date.now();
       last = c;
+      if (probe && !profiled && c.scored > 50_000) {
+        profiled = true;
+        const [detect, source] = await Promise.all([probe.profile('detect', 3000), probe.profile('source', 3000)]);
+        console.log(`    profile:\n    ${detect}\n    ${source}`);
+      }
       if (c.read >= published && c.stored === c.scored) break;
       if (Date.now() - lastChange > 20_000) {
         stalled = true;
@@ -565,6 +574,15 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
     console.log(
       `    ${fmt(c.stored / seconds)} stored verdicts/s from the sensor's start to the last stored verdict (${fmt(seconds, 1)} s); read ${fmt(c.read)} = scored ${fmt(c.scored)} + skipped ${fmt(c.skipped)}: ${c.read === c.scored + c.skipped ? 'adds up' : 'DOES NOT ADD UP'}; stored ${fmt(c.stored)}; published ${fmt(published)}`,
     );
+    const cpu1 = childrenCpu();
+    const threads = cpu0 && cpu1 ? cpuBetween(cpu0, cpu1) : null;
+    if (threads)
+      console.log(
+        `    CPU by thread (sensor, broker, Chromium): ${threads
+          .slice(0, 10)
+          .map(([name, sec]) => `${name} ${fmt(sec, 1)} s (${fmt((sec / Math.max(1, c.stored)) * 1e6, 2)} µs/flow)`)
+          .join(', ')}`,
+      );
     if (feed.problems.length) console.log(`    console errors: ${feed.problems.join(' | ')}`);
     await feed.page.click('[data-testid=stop]');
     await feed.close();
