@@ -25,6 +25,9 @@
  *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d,e,f] [--profile]
  *        [--packets 4000000] [--mqtt-format binary|csv] [--csv file]
  *
+ * EXTRA_CHROMIUM_ARGS (environment) adds Chromium flags, for experiments such as
+ * `--js-flags=--single-threaded-gc` (V8's collector on the workers' own threads).
+ *
  * --csv replays a file written before by `npx tsx bench/replay-data.ts` instead of writing one
  * (A/B runs of two builds on the same file).
  *
