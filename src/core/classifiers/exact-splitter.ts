@@ -1,6 +1,6 @@
 import type { Matrix } from '../ingest';
 import { type Random, FEATURE_THRESHOLD } from '../util';
-import { distinctSorted, finiteCount, lowerBound, midpoint } from './column-values';
+import { finiteCount, midpoint } from './column-values';
 import { StablePartition } from './stable-partition';
 import type { Splitter } from './tree-builder';
 import type { TreeWriter } from './tree-storage';
@@ -41,17 +41,9 @@ export class SortedColumns {
     const rank = new Uint32Array(n * d);
     const values: Float32Array[] = [];
     const tight = new Uint8Array(d);
-    const ranker = n <= MAX_PACKED_ROWS ? new PackedRanker(n) : null;
-    const col = new Float64Array(n);
+    const ranker = new RadixRanker(n);
     for (let f = 0; f < d; f++) {
-      let distinct: Float64Array;
-      if (ranker) distinct = ranker.rank(x, f, rank.subarray(f * n, (f + 1) * n));
-      else {
-        for (let i = 0; i < n; i++) col[i] = x.data[i * d + f];
-        distinct = distinctSorted(col);
-        const finite = finiteCount(distinct);
-        for (let i = 0; i < n; i++) rank[f * n + i] = Number.isNaN(col[i]) ? finite : lowerBound(distinct, finite, col[i]);
-      }
+      const distinct = ranker.rank(x, f, rank.subarray(f * n, (f + 1) * n));
       const finite = finiteCount(distinct);
       for (let r = 1; r < finite; r++) if (distinct[r] <= distinct[r - 1] + FEATURE_THRESHOLD) tight[f] = 1;
       // the input is float32, so its distinct values are too
@@ -63,32 +55,37 @@ export class SortedColumns {
   }
 }
 
-/** rows whose index fits beside a 32-bit sort key in a float64's 53 exact bits */
-const MAX_PACKED_ROWS = 2 ** 21;
+/** bits per pass of the radix sort: three passes sort 32-bit keys */
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
 
 /**
- * Ranks a float32 column with one native sort and no searches: each value's bits, made to
- * sort as the values do, packed with its row into a float64 (exact below 2^53).
+ * Ranks a float32 column with a stable least-significant-digit radix sort of its bits,
+ * made to sort as the values do: three counting passes over the column, no comparisons.
  */
-class PackedRanker {
-  private readonly keys: Float64Array;
-  private readonly bits: Uint32Array;
-  private readonly float: Float32Array;
-  private readonly scale: number;
+class RadixRanker {
+  private readonly keys: Uint32Array;
+  private readonly rows: Uint32Array;
+  private readonly keysB: Uint32Array;
+  private readonly rowsB: Uint32Array;
+  private readonly counts = new Uint32Array(3 * RADIX);
+  private readonly float = new Float32Array(1);
+  private readonly bits = new Uint32Array(this.float.buffer);
 
   constructor(n: number) {
-    this.keys = new Float64Array(n);
-    this.float = new Float32Array(1);
-    this.bits = new Uint32Array(this.float.buffer);
-    this.scale = 2 ** (32 - Math.clz32(Math.max(1, n - 1)));
+    this.keys = new Uint32Array(n);
+    this.rows = new Uint32Array(n);
+    this.keysB = new Uint32Array(n);
+    this.rowsB = new Uint32Array(n);
   }
 
   /** writes column f's ranks into `out` and returns its distinct values ascending, NaN last (as `distinctSorted`) */
   rank(x: Matrix, f: number, out: Uint32Array): Float64Array {
     const { n, d, data } = x;
-    const { keys, bits, float, scale } = this;
+    const { keys, rows, float, bits, counts } = this;
     let m = 0;
     let nan = false;
+    counts.fill(0);
     for (let i = 0; i < n; i++) {
       const v = data[i * d + f];
       if (Number.isNaN(v)) {
@@ -97,17 +94,25 @@ class PackedRanker {
       }
       float[0] = v === 0 ? 0 : v; // −0 ranks with 0
       const b = bits[0];
-      keys[m++] = (b >= 0x80000000 ? ~b >>> 0 : b + 0x80000000) * scale + i;
+      const key = b >= 0x80000000 ? ~b >>> 0 : b + 0x80000000;
+      keys[m] = key;
+      rows[m++] = i;
+      counts[key & (RADIX - 1)]++;
+      counts[RADIX + ((key >>> RADIX_BITS) & (RADIX - 1))]++;
+      counts[2 * RADIX + (key >>> (2 * RADIX_BITS))]++;
     }
-    const sorted = keys.subarray(0, m).sort();
+    radixPass(keys, rows, this.keysB, this.rowsB, m, counts, 0, 0);
+    radixPass(this.keysB, this.rowsB, keys, rows, m, counts, RADIX, RADIX_BITS);
+    radixPass(keys, rows, this.keysB, this.rowsB, m, counts, 2 * RADIX, 2 * RADIX_BITS);
+    const sortedKeys = this.keysB;
+    const sortedRows = this.rowsB;
     const distinct = new Float64Array(m + (nan ? 1 : 0));
     let r = -1;
     let last = -1;
     for (let k = 0; k < m; k++) {
-      const key = Math.floor(sorted[k] / scale);
-      const i = sorted[k] - key * scale;
-      if (key !== last) {
-        last = key;
+      const i = sortedRows[k];
+      if (sortedKeys[k] !== last) {
+        last = sortedKeys[k];
         distinct[++r] = data[i * d + f] === 0 ? 0 : data[i * d + f];
       }
       out[i] = r;
@@ -117,6 +122,31 @@ class PackedRanker {
       for (let i = 0; i < n; i++) if (Number.isNaN(data[i * d + f])) out[i] = r;
     }
     return distinct.slice(0, r + 1);
+  }
+}
+
+/** one stable counting pass on the digit of `keys` at `shift`, whose counts start at counts[at] */
+function radixPass(
+  keys: Uint32Array,
+  rows: Uint32Array,
+  toKeys: Uint32Array,
+  toRows: Uint32Array,
+  m: number,
+  counts: Uint32Array,
+  at: number,
+  shift: number,
+): void {
+  let sum = 0;
+  for (let b = at; b < at + RADIX; b++) {
+    const c = counts[b];
+    counts[b] = sum;
+    sum += c;
+  }
+  for (let k = 0; k < m; k++) {
+    const key = keys[k];
+    const to = counts[at + ((key >>> shift) & (RADIX - 1))]++;
+    toKeys[to] = key;
+    toRows[to] = rows[k];
   }
 }
 
