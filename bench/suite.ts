@@ -72,9 +72,16 @@ export const SUITE: readonly BenchEntry[] = [
   {
     name: 'lab',
     script: 'replay-browser.ts',
-    args: ['--skip', 'b,c,d,e,f'],
+    args: ['--skip', 'b,c,d,e,f,g'],
     keys: { lab_flows_per_s: 'flows/s', lab_cpu_us_per_flow: 'µs/flow' },
     about: 'built site in headless Chromium: 2M-row CSV dropped, max rate, AE + forest, every flow stored',
+  },
+  {
+    name: 'lab-pcap',
+    script: 'replay-browser.ts',
+    args: ['--skip', 'a,b,c,d,e,f'],
+    keys: { lab_pcap_packets_per_s: 'packets/s', lab_pcap_flows_per_s: 'flows/s' },
+    about: 'built site in headless Chromium: a 1 GB capture (simulated packets) dropped on Live, max rate, AE + forest, every flow stored',
   },
   {
     name: 'live',
@@ -87,7 +94,7 @@ export const SUITE: readonly BenchEntry[] = [
   {
     name: 'live-lab',
     script: 'replay-browser.ts',
-    args: ['--skip', 'a,b,c,d'],
+    args: ['--skip', 'a,b,c,d,g'],
     keys: { mqtt_lab_flows_per_s: 'flows/s', mqtt_publish_to_stored_p99_ms: 'ms' },
     about:
       'built site in headless Chromium subscribed to mosquitto over WebSocket: npm run sensor at max (12 flows a message) → stored verdicts; 1,000 flows/s publish → stored p99 (page arrival → stored + broker hop)',
