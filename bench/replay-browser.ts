@@ -407,7 +407,8 @@ async function throughput(
   const problems = watchConsole(page, 'max');
   await page.goto(`${url}/?view=live&rate=max`);
   await page.waitForSelector('[data-testid=file-input]', { state: 'attached' });
-  const heap = SKIP.has('c') ? null : await HeapProbe.attach(browser, page);
+  // CDP: the heap samples of (c), and --profile's sampling of the workers
+  const heap = SKIP.has('c') && !PROFILE ? null : await HeapProbe.attach(browser, page);
   const heapSamples: { s: number; rows: number; mb: Record<string, number> }[] = [];
   const t0 = Date.now();
   const cpu0 = childrenCpu();
@@ -435,7 +436,7 @@ async function throughput(
       const [detect, source] = await Promise.all([heap.profile('detect', 4000), heap.profile('source', 4000)]);
       console.log(`    profile:\n    ${detect}\n    ${source}`);
     }
-    if (heap && now >= nextHeap) {
+    if (heap && !SKIP.has('c') && now >= nextHeap) {
       nextHeap = now + 5000;
       heapSamples.push({ s: (now - t0) / 1000, rows: c.scored, mb: await heap.sample() });
     }
