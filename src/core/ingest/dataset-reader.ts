@@ -5,7 +5,7 @@ import { CellKind, parseNumericCell } from './cells';
 import { ClassVocabulary } from './class-vocabulary';
 import { DeviceNames, NO_DEVICE } from './device-names';
 import { columnIssues, countSkip, newCounters, noteExample, type IngestCounters } from './counters';
-import { ArrayCells, PlainRowCursor, type RowCells } from './row-cells';
+import { ArrayCells, type FloatRowCells, PlainRowCursor, type RowCells } from './row-cells';
 import { RecordSplitter } from './record-splitter';
 import { decodeText, InputError } from './text-stream';
 import { addCaptureCounters, captureClass, CaptureReading, formatCaptureCounters, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
@@ -90,6 +90,8 @@ export class DatasetReader {
   private readonly arrayCells = new ArrayCells();
   private readonly plainCells = new PlainRowCursor();
   private lastClass: { name: string | null; index: number } = { name: null, index: -1 };
+  /** the layout of the header `readRows` read last, and the schema it was made for */
+  private recordLayout: { key: string; layout: FileLayout; schema: Schema | null } | null = null;
 
   constructor(
     private readonly sources: readonly SourceFile[],
@@ -232,13 +234,30 @@ export class DatasetReader {
 
   /** Rows already cut into cells (NDJSON objects by column name), read like `readText`. */
   readCells(name: string, header: string[], rows: readonly string[][]): Batch | null {
-    const file = this.openText(name, rows.length);
-    file.layout = this.openLayout(name, header, rows.slice(0, SNIFF_ROWS), file.summary);
+    let r = 0;
+    const next = () => r < rows.length && ((this.arrayCells.fields = rows[r++]), true);
+    return this.readRows(name, header, rows.slice(0, SNIFF_ROWS), rows.length, this.arrayCells, next);
+  }
+
+  /** The records of a binary message (float32 values and labels behind `cells`), read like `readText`. */
+  readRecords(name: string, header: string[], cells: FloatRowCells): Batch | null {
+    // rows as text only where columns are still to be sniffed (the first message)
+    const sample: string[][] = [];
+    if (!this.schema) for (let r = 0; r < SNIFF_ROWS && cells.next(); r++) sample.push(header.map((_, j) => cells.text(j)));
+    cells.rewind();
+    return this.readRows(name, header, sample, cells.rows, cells, () => cells.next());
+  }
+
+  /** a whole message's rows: `next` moves `cells` to the next row (false at the end); `sample` holds its first rows as text */
+  private readRows(name: string, header: string[], sample: string[][], rows: number, cells: RowCells, next: () => boolean): Batch | null {
+    const file = this.openText(name, rows);
+    // a feed repeats one header message after message: its layout is worked out once
+    const key = header.join(',');
+    if (this.recordLayout?.key !== key || this.recordLayout.schema !== this.schema)
+      this.recordLayout = { key, layout: this.openLayout(name, header, sample, file.summary), schema: this.schema };
+    file.layout = this.recordLayout.layout;
     file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex, file.layout.device >= 0);
-    for (const fields of rows) {
-      this.arrayCells.fields = fields;
-      if (this.takeRow(file, this.arrayCells)) throw new Error('a batch sized to the text cannot fill before its end');
-    }
+    while (next()) if (this.takeRow(file, cells)) throw new Error('a batch sized to the text cannot fill before its end');
     return file.builder.size > 0 ? file.builder.take() : null;
   }
 
