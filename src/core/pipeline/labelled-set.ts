@@ -1,5 +1,5 @@
-import { ClassVocabulary, DatasetReader, type ReadProgress, type SourceFile, RowSample, type Matrix, totalSkipped } from '../ingest';
-import type { Dialect, Schema } from '../schema';
+import { DatasetReader, type ReadProgress, type SourceFile, RowSample, type Matrix, totalSkipped } from '../ingest';
+import { type Dialect, type Schema, ClassVocabulary } from '../schema';
 import type { CaptureCounters } from '../packets';
 import { filterBatch } from './row-split';
 
