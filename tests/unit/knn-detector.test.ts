@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KnnDetector, loadDetector } from '../../src/core/detectors';
+import { readModelFileSet } from '../../src/core/pipeline';
 import { matrix } from '../../src/core/ingest';
 import { Random } from '../../src/core/util';
 
@@ -71,5 +72,15 @@ describe('k-nearest-neighbours detector', () => {
     const [name, bytes] = Object.entries(files)[0];
     await expect(loadDetector(d.toJSON(), { [name]: bytes.subarray(4) })).rejects.toThrow(/not the 120×5 float32 values/);
     expect(() => new KnnDetector({ n_neighbors: 0 })).toThrow(/n_neighbors must be a positive integer/);
+  });
+
+  it('its file comes back from a dropped folder and from a download whose folders were flattened into the name', async () => {
+    const d = new KnnDetector();
+    await d.fit(randomRows(30, 2, 10));
+    const [name, data] = Object.entries(await d.artifacts())[0];
+    const pipeline = { path: 'x/pipeline.json', data: new TextEncoder().encode('{}') };
+    expect(Object.keys(readModelFileSet([pipeline, { path: `my-model/${name}`, data }]).artifacts)).toEqual([name]);
+    // a hybrid keeps it under member-0/
+    expect(Object.keys(readModelFileSet([pipeline, { path: `member-0_${name}`, data }]).artifacts)).toEqual([`member-0/${name}`]);
   });
 });

@@ -22,7 +22,8 @@ export interface KnnDetectorParams {
 }
 
 export const DEFAULT_KNN_DETECTOR: Readonly<KnnDetectorParams> = { n_neighbors: 5, max_reference_rows: 5_000, random_state: 0 };
-export const KNN_REFERENCE_FILE = 'knn/reference.bin';
+/** at the top of the model's files, as an autoencoder's weights.bin (an ensemble's or hybrid's member under member-<i>/) */
+export const KNN_REFERENCE_FILE = 'reference.bin';
 
 interface Fitted {
   /** reference rows, row-major */
