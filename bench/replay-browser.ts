@@ -10,9 +10,10 @@
  *       counters checked to add up and IndexedDB's row count against them;
  *   (c) JS heap of the page and of each worker (CDP Runtime.getHeapUsage) every few
  *       seconds over that replay;
- *   (e) a live MQTT feed: `npm run sensor` publishes a simulated capture's flows (--mqtt-batch
- *       a message, default 12: Debian's Mosquitto 2.0.11 forwards WebSocket messages over
- *       4 KB at a few hundred KB/s, see BENCHMARKS.md) to Mosquitto at max, the page subscribes over WebSocket and
+ *   (e) a live MQTT feed: `npm run sensor` publishes a simulated capture's flows in the
+ *       --mqtt-format (binary by default, or csv) in messages of at most 4,000 bytes
+ *       (Debian's Mosquitto 2.0.11 stalls on WebSocket messages over about 4 KB, see
+ *       BENCHMARKS.md) to Mosquitto at max, the page subscribes over WebSocket and
  *       scores and stores them: flows/s from the sensor's start to the last stored verdict,
  *       counters checked to add up;
  *   (f) the same feed at 1,000 flows/s (10 flows a message, published by this process) for
@@ -22,7 +23,7 @@
  *
  *   npx tsx bench/replay-browser.ts [--rows 2000000] [--dist dir | --out dist-bench]
  *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d,e,f] [--profile]
- *        [--packets 4000000] [--mqtt-batch 12] [--csv file]
+ *        [--packets 4000000] [--mqtt-format binary|csv] [--csv file]
  *
  * --csv replays a file written before by `npx tsx bench/replay-data.ts` instead of writing one
  * (A/B runs of two builds on the same file).
@@ -55,12 +56,19 @@ const opt = (name: string, fallback?: string) => {
 const ROWS = Number(opt('rows', QUICK ? '20000' : '2000000'));
 /** packets in the capture the sensor publishes for (e): about one flow per 10 packets */
 const PACKETS = Number(opt('packets', QUICK ? '20000' : '4000000'));
-/** flows per message the sensor publishes for (e): 12 keep a CSV message under 4 KB */
-const MQTT_BATCH = opt('mqtt-batch', '12')!;
+/** the wire form the sensor publishes for (e), in messages under 4 KB */
+const MQTT_FORMAT = opt('mqtt-format', 'binary')!;
 const LATENCY_S = Number(opt('latency-seconds', QUICK ? '3' : '30'));
 const PROFILE = args.includes('--profile');
 const SKIP = new Set((opt('skip', '') ?? '').split(',').filter(Boolean));
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'];
+const CHROMIUM_ARGS = [
+  ...(process.env.EXTRA_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean),
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-gpu',
+];
 
 interface LiveSummaryLike {
   latencyMs: { p50: number; p99: number; max: number };
@@ -128,7 +136,7 @@ async function serve(dir: string): Promise<{ url: string; server: ChildProcess }
  * CPU seconds (user + system) used so far by this process's descendants (Chromium's
  * processes, the preview server), by thread name, from /proc; null where there is none.
  * On a machine shared with other work, CPU time per flow says more than flows per second
- * of wall-clock time, and the threads say which part of Chromium spent it.
+ * of wall-clock time, and the processes and threads say which part of Chromium spent it.
  */
 function childrenCpu(): Map<string, number> | null {
   if (!existsSync('/proc/self/stat')) return null;
@@ -155,10 +163,14 @@ function childrenCpu(): Map<string, number> | null {
   for (const pid of parent.keys()) {
     if (!ours(pid)) continue;
     try {
+      // Chromium's processes by their --type (renderer, gpu-process, utility; none: the browser process)
+      const type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
         const t = stat(`/proc/${pid}/task/${tid}/stat`);
+        // the page's workers share one thread name: told apart by thread id
+        const name = `${type} ${t.name === 'DedicatedWorker' ? `${t.name} ${tid}` : t.name}`;
         // USER_HZ is 100 on Linux
-        byThread.set(t.name, (byThread.get(t.name) ?? 0) + t.ticks / 100);
+        byThread.set(name, (byThread.get(name) ?? 0) + t.ticks / 100);
       }
     } catch {
       /* gone meanwhile */
@@ -281,29 +293,40 @@ class HeapProbe {
     return text ? (JSON.parse(text) as LiveSummaryLike) : null;
   }
 
-  /** self time by function over `ms` of a worker's run (CDP sampling profiler) */
-  async profile(worker: string, ms: number): Promise<string> {
-    await this.workerCommand(worker, 'Profiler.enable');
-    await this.workerCommand(worker, 'Profiler.setSamplingInterval', { interval: 500 });
-    await this.workerCommand(worker, 'Profiler.start');
+  /** self time by function over `ms` of a worker's run, or of the page's main thread (`page`), by CDP's sampling profiler */
+  async profile(target: string, ms: number): Promise<string> {
+    const send =
+      target === 'page'
+        ? (method: string, params: object = {}) => this.pageCdp.send(method as 'Profiler.start', params).catch(() => null) as Promise<unknown>
+        : (method: string, params: object = {}) => this.workerCommand(target, method, params, 30_000);
+    await send('Profiler.enable');
+    await send('Profiler.setSamplingInterval', { interval: 500 });
+    await send('Profiler.start');
     await new Promise((r) => setTimeout(r, ms));
-    const res = (await this.workerCommand(worker, 'Profiler.stop', {}, 30_000)) as {
-      profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+    const res = (await send('Profiler.stop')) as {
+      profile: {
+        nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
+        samples: number[];
+        timeDeltas: number[];
+      };
     } | null;
-    if (!res) return `${worker}: no profile`;
+    if (!res) return `${target}: no profile`;
     const { nodes, samples, timeDeltas } = res.profile;
     const byId = new Map(nodes.map((n) => [n.id, n]));
     const self = new Map<string, number>();
     let total = 0;
     samples.forEach((id, k) => {
       const f = byId.get(id)!.callFrame;
-      const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+      const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber}:${f.columnNumber}`;
       const dt = timeDeltas[k] / 1000;
       self.set(name, (self.get(name) ?? 0) + dt);
       total += dt;
     });
     const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14);
-    return `${worker} worker, ${fmt(total)} ms sampled:\n` + top.map(([n, v]) => `      ${fmt((100 * v) / total, 1).padStart(5)} %  ${n}`).join('\n');
+    return (
+      `${target}${target === 'page' ? '' : ' worker'}, ${fmt(total)} ms sampled:\n` +
+      top.map(([n, v]) => `      ${fmt((100 * v) / total, 1).padStart(5)} %  ${n}`).join('\n')
+    );
   }
 
   /** live heap after a full garbage collection, so growth means something is kept */
@@ -419,15 +442,16 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
     last = c;
     if (heap && PROFILE && !profiled && c.scored > ROWS / 4) {
       profiled = true;
-      const [detect, source] = await Promise.all([heap.profile('detect', 4000), heap.profile('source', 4000)]);
-      console.log(`    profile:\n    ${detect}\n    ${source}`);
+      const [detect, source, main] = await Promise.all([heap.profile('detect', 4000), heap.profile('source', 4000), heap.profile('page', 4000)]);
+      console.log(`    profile:\n    ${detect}\n    ${source}\n    ${main}`);
     }
     if (heap && now >= nextHeap) {
       nextHeap = now + 5000;
       heapSamples.push({ s: (now - t0) / 1000, rows: c.scored, mb: await heap.sample() });
     }
     if ((now - t0) % 10_000 < 500) progress.push(`${fmt((now - t0) / 1000)} s: ${fmt(c.scored)} scored`);
-    const state = await page.evaluate(() => document.body.innerText.match(/\b(PLAYING|PAUSED|ENDED|ERROR|LOADING)\b/)?.[1] ?? '');
+    // the run's state word (textContent: innerText would lay the whole page out twice a second)
+    const state = await page.evaluate(() => document.querySelector('[data-testid=run-state]')?.textContent?.trim().toUpperCase() ?? '');
     if (c.read >= ROWS && c.stored === c.scored && state !== 'PLAYING') break;
     if (now - lastChange > 20_000) {
       console.log(`    stalled: no progress for 20 s (state ${state})`);
@@ -460,7 +484,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
     );
     console.log(
       `    by thread: ${threads
-        .slice(0, 8)
+        .slice(0, 12)
         .map(([name, sec]) => `${name} ${fmt(sec, 1)} s (${fmt((sec / c.scored) * 1e6, 2)} µs/flow)`)
         .join(', ')}`,
     );
@@ -506,10 +530,13 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
     for (const chunk of simulateCapture('mixed-day', Math.ceil(PACKETS / 29), 7)) for (const b of chunk.pcap) out.write(b);
     await new Promise<void>((r) => out.end(r));
     const feed = await openFeed(browser, url, broker, 'bench/sensor');
+    const probe = PROFILE ? await HeapProbe.attach(browser, feed.page) : null;
+    let profiled = false;
+    const cpu0 = childrenCpu();
     const t0 = Date.now();
     const sensor = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', file, '--mqtt', broker.url, '--topic', 'bench/sensor', '--batch', MQTT_BATCH],
+      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', file, '--mqtt', broker.url, '--topic', 'bench/sensor', '--format', MQTT_FORMAT, '--max-bytes', '4000'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let said = '';
@@ -525,6 +552,11 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
       const c = await counters(feed.page);
       if (c.stored !== last.stored || c.read !== last.read) lastChange = Date.now();
       last = c;
+      if (probe && !profiled && c.scored > 50_000) {
+        profiled = true;
+        const [detect, source] = await Promise.all([probe.profile('detect', 3000), probe.profile('source', 3000)]);
+        console.log(`    profile:\n    ${detect}\n    ${source}`);
+      }
       if (c.read >= published && c.stored === c.scored) break;
       if (Date.now() - lastChange > 20_000) {
         stalled = true;
@@ -540,6 +572,15 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
     console.log(
       `    ${fmt(c.stored / seconds)} stored verdicts/s from the sensor's start to the last stored verdict (${fmt(seconds, 1)} s); read ${fmt(c.read)} = scored ${fmt(c.scored)} + skipped ${fmt(c.skipped)}: ${c.read === c.scored + c.skipped ? 'adds up' : 'DOES NOT ADD UP'}; stored ${fmt(c.stored)}; published ${fmt(published)}`,
     );
+    const cpu1 = childrenCpu();
+    const threads = cpu0 && cpu1 ? cpuBetween(cpu0, cpu1) : null;
+    if (threads)
+      console.log(
+        `    CPU by thread (sensor, broker, Chromium): ${threads
+          .slice(0, 10)
+          .map(([name, sec]) => `${name} ${fmt(sec, 1)} s (${fmt((sec / Math.max(1, c.stored)) * 1e6, 2)} µs/flow)`)
+          .join(', ')}`,
+      );
     if (feed.problems.length) console.log(`    console errors: ${feed.problems.join(' | ')}`);
     await feed.page.click('[data-testid=stop]');
     await feed.close();

@@ -90,4 +90,15 @@ test('a SYN flood capture dropped on Live is replayed: every flow made is scored
   await expect(page.getByTestId('live-confusion')).toHaveCount(0);
   await expect(page.getByTestId('live-confusion-unlabelled')).toBeVisible();
   await expect(page.getByTestId('tile-recall')).toHaveText('–');
+  // each alert names the machine that sent the window's packets: an address tshark sees as a source in the capture
+  const sources = new Set(tsharkPackets(file).map((p) => p.device));
+  const devices = await page.getByTestId('alert-device').allTextContents();
+  expect(devices.length, 'the flood raised alerts').toBeGreaterThan(0);
+  for (const device of devices) expect(sources, `alert device ${device}`).toContain(device.trim());
+  // and the Alerts inbox groups them by that device
+  await page.getByTestId('tab-alerts').click();
+  const firstCells = page.locator('[data-testid="alert-group"] td:first-child');
+  await expect(firstCells.first()).toBeVisible({ timeout: 10_000 });
+  const groups = await firstCells.allTextContents();
+  for (const device of groups) expect(sources).toContain(device.trim());
 });

@@ -1,6 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { watch } from './page-problems';
 import { freePort, startInfluxd, startMosquitto, type Mosquitto } from '../support/servers';
@@ -80,6 +82,30 @@ test('a live MQTT feed: flows scored and stored as they arrive; a restarted brok
   // the password is never part of the page's address
   expect(page.url()).not.toMatch(/password/);
   await page.getByTestId('stop').click();
+});
+
+test('the sensor publishes a capture in the binary form under 4 KB a message; the page scores and stores every flow', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'iomt-sensor-'));
+  try {
+    const pcap = join(dir, 'ward.pcap');
+    execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/simulate.ts', '--pcap', pcap, '--out', join(dir, 'ward.csv'), '--rows', '600', '--seed', '3']);
+    await page.goto(`/?view=live&detector=iforest&broker=${encodeURIComponent(broker.wsUrl)}&topic=ward/binary`);
+    await page.getByTestId('start').click();
+    await expect(page.getByTestId('feed-state')).toContainText('waiting for the first flows', { timeout: 30_000 });
+    const said = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', pcap, '--mqtt', broker.url, '--topic', 'ward/binary', '--format', 'binary', '--max-bytes', '4000'],
+      { encoding: 'utf8' },
+    );
+    const [, flows, messages] = /published ([\d,]+) flows in ([\d,]+) messages/.exec(said)!.map((x) => Number(x?.replace(/,/g, '')));
+    // about 23 flows a message of at most 4,000 bytes
+    expect(flows / messages).toBeGreaterThan(20);
+    await expect.poll(async () => (await counters(page)).stored, { timeout: 60_000 }).toBe(flows);
+    expect(await counters(page)).toMatchObject({ read: flows, scored: flows, skipped: 0, lost: 0 });
+    await page.getByTestId('stop').click();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('opt-in outputs: alerts published back to the broker (mosquitto_sub sees them) and every verdict written to InfluxDB, failures counted and shown', async ({

@@ -58,6 +58,31 @@ describe('Preprocessor', () => {
     expect(flag.kind === 'numeric' && flag.log).toBeNull();
   });
 
+  it('logs bit for bit what Math.log gives, whether a value was met before or not (the log cache)', () => {
+    const numeric: Schema = { dialect: 'generic', columns: ['a', 'b', 'c'].map((name) => ({ name, kind: 'numeric' as const })) };
+    const fitRows = rows(Array.from({ length: 200 }, (_, i) => [i % 7, 2 ** (i % 17), (i * 0.37) % 5]));
+    const p = new Preprocessor({ scaling: 'standard', log: 'all', clip: 10, categorical: 'ordinal' }).fit(fitRows, numeric);
+    const steps = p.toJSON().steps.map((s) => (s.kind === 'numeric' ? s : null)!);
+    expect(steps.every((s) => s.log)).toBe(true);
+    // repeats (small integers, ±0, powers of two), fractions, NaN and ±Infinity; and 700 values
+    // taking turns, more than a column's slots, so some share a slot
+    const cells = [0, -0, 1, 2, 3, 0, 1, 2 ** 20, 2 ** 21, 2 ** 22, 2 ** 20, 0.1, 0.1, 1e-7, NaN, Infinity, -Infinity, -5, 123456.789];
+    const batch = rows(Array.from({ length: 3000 }, (_, i) => [cells[i % cells.length], cells[(i * 7 + (i >> 5)) % cells.length], (i % 700) * 0.25]));
+    const expected = (v: number, k: number) => {
+      const s = steps[k];
+      if (v !== v) v = s.median;
+      else if (v === Infinity) return 10;
+      else if (v === -Infinity) return -10;
+      const shifted = v - s.log!.min;
+      const t = (Math.log((shifted > 0 ? shifted : 0) + s.log!.offset) - s.center) / s.scale;
+      return Math.fround(t < -10 ? -10 : t > 10 ? 10 : t);
+    };
+    for (let pass = 0; pass < 2; pass++) {
+      const out = p.transform(batch, numeric).data;
+      for (let i = 0; i < out.length; i++) expect(Object.is(out[i], expected(batch.data[i], i % 3))).toBe(true);
+    }
+  });
+
   it('one-hot encodes categories seen in training, with an "other" slot, whatever codes a later reading uses', () => {
     const p = new Preprocessor({ scaling: 'standard', log: 'none', clip: 10, categorical: 'onehot' }).fit(train, schema);
     expect(p.outputNames).toEqual(['rate', 'flag', 'proto=tcp', 'proto=udp', 'proto=(other)']);
@@ -123,6 +148,20 @@ describe('Preprocessor', () => {
       // Rate*IAT was 1 in every finite training row (a constant scales by its value); an infinite rate lands on the bound
       expect(out[9]).toBeCloseTo((2 - 1) / 1, 5);
       expect(p.transform(windows, cic).data[2 * 10 + 9]).toBe(1 + 1e6);
+    });
+
+    it('logs a ratio from its own value, not from the cached log of its first column', () => {
+      const p = new Preprocessor({ ...plain, log: 'all', ratios: true }).fit(windows, cic);
+      // the same Header_Length (first cell of the ratio) over different sizes: the ratios differ
+      const out = p.transform(
+        rows([
+          [24, 60, 600, 10, 8, 1 / 8],
+          [24, 120, 600, 10, 8, 1 / 8],
+        ]),
+        cic,
+      ).data;
+      expect(out[0]).toBe(out[10]);
+      expect(out[6]).toBeGreaterThan(out[16]);
     });
 
     it('leaves out a ratio of an excluded column, and round-trips through JSON', () => {

@@ -280,7 +280,19 @@ interface NumericPlan {
   logOffset: Float64Array;
   center: Float64Array;
   scale: Float64Array;
+  /**
+   * per logged column, the logs of the values met last: LOG_SLOTS slots keyed by the
+   * float32's bits (flags, counts, ports and TTLs repeat, and Math.log costs ~20 ns)
+   */
+  logKeys: Int32Array;
+  logValues: Float64Array;
 }
+
+/** slots per logged column in the plan's log cache (a power of two) */
+const LOG_SLOTS = 256;
+const LOG_SLOT_SHIFT = 32 - Math.log2(LOG_SLOTS);
+/** a NaN's bits: never a key, as NaN cells are imputed before any log */
+const NO_KEY = 0x7fc00000;
 
 function numericPlan(steps: NumericStep[]): NumericPlan {
   return {
@@ -290,15 +302,22 @@ function numericPlan(steps: NumericStep[]): NumericPlan {
     logOffset: Float64Array.from(steps, (s) => s.log?.offset ?? 0),
     center: Float64Array.from(steps, (s) => s.center),
     scale: Float64Array.from(steps, (s) => s.scale),
+    logKeys: new Int32Array(steps.length * LOG_SLOTS).fill(NO_KEY),
+    logValues: new Float64Array(steps.length * LOG_SLOTS),
   };
 }
 
-/** `transform` for all-numeric steps: the same arithmetic as `scaleValue`, step by step, without per-value objects */
+/**
+ * `transform` for all-numeric steps: the same arithmetic as `scaleValue`, step by step,
+ * without per-value objects; a column's log is looked up by the cell's bits before it is
+ * computed (the same value, so the same result, bit for bit); a derived value's is computed
+ */
 function transformNumeric(x: Matrix, index: Int32Array, index2: Int32Array, ops: Uint8Array, p: NumericPlan, lo: number, hi: number): Matrix {
   const outD = index.length;
   const out = new Float32Array(x.n * outD);
-  const { missing, logged, logMin, logOffset, center, scale } = p;
+  const { missing, logged, logMin, logOffset, center, scale, logKeys, logValues } = p;
   const data = x.data;
+  const bits = new Int32Array(data.buffer, data.byteOffset, data.length);
   for (let i = 0; i < x.n; i++) {
     const row = i * x.d;
     const o = i * outD;
@@ -311,8 +330,17 @@ function transformNumeric(x: Matrix, index: Int32Array, index2: Int32Array, ops:
       else if (v === -Infinity) t = lo;
       else {
         if (logged[k] === 1) {
-          const shifted = v - logMin[k];
-          v = Math.log((shifted > 0 ? shifted : 0) + logOffset[k]);
+          const key = ops[k] === 0 ? bits[row + index[k]] : NO_KEY;
+          const slot = k * LOG_SLOTS + (Math.imul(key, 0x9e3779b1) >>> LOG_SLOT_SHIFT);
+          if (key !== NO_KEY && logKeys[slot] === key) v = logValues[slot];
+          else {
+            const shifted = v - logMin[k];
+            v = Math.log((shifted > 0 ? shifted : 0) + logOffset[k]);
+            if (key !== NO_KEY) {
+              logKeys[slot] = key;
+              logValues[slot] = v;
+            }
+          }
         }
         t = (v - center[k]) / scale[k];
       }

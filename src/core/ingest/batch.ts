@@ -25,6 +25,11 @@ export interface Batch extends Matrix {
   rowNumber: Float64Array;
   /** index of the source file in the reading (several files may be read as one) */
   fileIndex: Uint16Array;
+  /**
+   * index into the reading's `DeviceNames` (NO_DEVICE where the row names none); absent
+   * when the file has no device column (a capture always has one: each window's source)
+   */
+  device?: Uint16Array;
 }
 
 export function matrix(n: number, d: number, data = new Float32Array(n * d)): Matrix {

@@ -5,6 +5,15 @@ import { fnv1a } from '../util';
 export const MAX_CLASS_NAME = 200;
 
 /**
+ * A name as kept: a name longer than MAX_CLASS_NAME becomes its start and a hash of the
+ * whole (`abc…#1a2b3c4d`), so two long names stay two, and no chart, table, run record or
+ * export carries megabytes per name (a label or device cell may be megabytes long).
+ */
+export function boundedName(name: string): string {
+  return name.length > MAX_CLASS_NAME ? `${name.slice(0, MAX_CLASS_NAME - 10)}…#${fnv1a(name)}` : name;
+}
+
+/**
  * Class names met while reading, each with a stable index (what batches carry) and its
  * meaning from the dialect. Shared by the readings of one evaluation so that train and
  * test agree on indices.
@@ -17,15 +26,13 @@ export class ClassVocabulary {
   constructor(private readonly dialect: Pick<Dialect, 'category'>) {}
 
   /**
-   * The index of a class, added when new. A name longer than MAX_CLASS_NAME is kept as its
-   * start and a hash of the whole (`abc…#1a2b3c4d`): two long labels stay two classes,
-   * and no chart, table, run record or export carries megabytes per class.
+   * The index of a class, added when new (a long name kept as `boundedName` makes it).
    */
   indexOf(name: string): number {
     let i = this.index.get(name);
     if (i === undefined) {
       i = this.names.length;
-      this.names.push(name.length > MAX_CLASS_NAME ? `${name.slice(0, MAX_CLASS_NAME - 10)}…#${fnv1a(name)}` : name);
+      this.names.push(boundedName(name));
       this.info.push(this.dialect.category(name));
       this.index.set(name, i);
     }

@@ -3,8 +3,9 @@ import { cleanHeader, type Dialect, detectDialect, type Detection, type Schema, 
 import type { Batch } from './batch';
 import { CellKind, parseNumericCell } from './cells';
 import { ClassVocabulary } from './class-vocabulary';
+import { DeviceNames, NO_DEVICE } from './device-names';
 import { columnIssues, countSkip, newCounters, noteExample, type IngestCounters } from './counters';
-import { ArrayCells, PlainRowCursor, type RowCells } from './row-cells';
+import { ArrayCells, type FloatRowCells, PlainRowCursor, type RowCells } from './row-cells';
 import { RecordSplitter } from './record-splitter';
 import { decodeText, InputError } from './text-stream';
 import { addCaptureCounters, captureClass, CaptureReading, formatCaptureCounters, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
@@ -25,6 +26,8 @@ export interface ReadOptions {
   batchSize?: number;
   /** share one with other readings so that class indices agree */
   vocabulary?: ClassVocabulary;
+  /** share one with other readings so that device indices agree */
+  devices?: DeviceNames;
   signal?: AbortSignal;
   onProgress?: (p: ReadProgress) => void;
   /**
@@ -80,11 +83,15 @@ export class DatasetReader {
   /** the capture being read */
   private capturing: CaptureReading | null = null;
   private vocabulary: ClassVocabulary | null;
+  /** the devices batches' `device` columns index: captures' sources, flow CSVs' `device` cells */
+  readonly devices: DeviceNames;
   readonly files: FileSummary[] = [];
   private readonly batchSize: number;
   private readonly arrayCells = new ArrayCells();
   private readonly plainCells = new PlainRowCursor();
   private lastClass: { name: string | null; index: number } = { name: null, index: -1 };
+  /** the layout of the header `readRows` read last, and the schema it was made for */
+  private recordLayout: { key: string; layout: FileLayout; schema: Schema | null } | null = null;
 
   constructor(
     private readonly sources: readonly SourceFile[],
@@ -93,6 +100,7 @@ export class DatasetReader {
     this.batchSize = options.batchSize ?? 8192;
     this.dialect = options.dialect ?? null;
     this.vocabulary = options.vocabulary ?? null;
+    this.devices = options.devices ?? new DeviceNames();
   }
 
   /**
@@ -174,11 +182,13 @@ export class DatasetReader {
       signal: this.options.signal,
       labelOf: () => classIndex,
     });
-    const builder = new BatchBuilder(order.length, this.batchSize, fileIndex);
+    const builder = new BatchBuilder(order.length, this.batchSize, fileIndex, true);
     const c = this.counters;
+    // the extractor's device names (its own indices) → this reading's device indices
+    const deviceOf: number[] = [];
     this.capturing = reading;
     try {
-      for await (const { rows } of reading.flows()) {
+      for await (const { rows, names } of reading.flows()) {
         for (let r = 0; r < rows.n; r++) {
           const out = builder.data;
           const at = builder.offset;
@@ -186,7 +196,8 @@ export class DatasetReader {
           for (let j = 0; j < order.length; j++) out[at + j] = rows.data[off + order[j]];
           c.read++;
           c.accepted++;
-          builder.commit(rows.classIndex[r], rows.time[r], ++summary.rows);
+          const name = rows.device[r];
+          builder.commit(rows.classIndex[r], rows.time[r], ++summary.rows, (deviceOf[name] ??= this.devices.indexOf(names[name])));
           if (builder.full) yield builder.take();
         }
         this.options.onProgress?.({
@@ -223,13 +234,30 @@ export class DatasetReader {
 
   /** Rows already cut into cells (NDJSON objects by column name), read like `readText`. */
   readCells(name: string, header: string[], rows: readonly string[][]): Batch | null {
-    const file = this.openText(name, rows.length);
-    file.layout = this.openLayout(name, header, rows.slice(0, SNIFF_ROWS), file.summary);
-    file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex);
-    for (const fields of rows) {
-      this.arrayCells.fields = fields;
-      if (this.takeRow(file, this.arrayCells)) throw new Error('a batch sized to the text cannot fill before its end');
-    }
+    let r = 0;
+    const next = () => r < rows.length && ((this.arrayCells.fields = rows[r++]), true);
+    return this.readRows(name, header, rows.slice(0, SNIFF_ROWS), rows.length, this.arrayCells, next);
+  }
+
+  /** The records of a binary message (float32 values and labels behind `cells`), read like `readText`. */
+  readRecords(name: string, header: string[], cells: FloatRowCells): Batch | null {
+    // rows as text only where columns are still to be sniffed (the first message)
+    const sample: string[][] = [];
+    if (!this.schema) for (let r = 0; r < SNIFF_ROWS && cells.next(); r++) sample.push(header.map((_, j) => cells.text(j)));
+    cells.rewind();
+    return this.readRows(name, header, sample, cells.rows, cells, () => cells.next());
+  }
+
+  /** a whole message's rows: `next` moves `cells` to the next row (false at the end); `sample` holds its first rows as text */
+  private readRows(name: string, header: string[], sample: string[][], rows: number, cells: RowCells, next: () => boolean): Batch | null {
+    const file = this.openText(name, rows);
+    // a feed repeats one header message after message: its layout is worked out once
+    const key = header.join(',');
+    if (this.recordLayout?.key !== key || this.recordLayout.schema !== this.schema)
+      this.recordLayout = { key, layout: this.openLayout(name, header, sample, file.summary), schema: this.schema };
+    file.layout = this.recordLayout.layout;
+    file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex, file.layout.device >= 0);
+    while (next()) if (this.takeRow(file, cells)) throw new Error('a batch sized to the text cannot fill before its end');
     return file.builder.size > 0 ? file.builder.take() : null;
   }
 
@@ -281,7 +309,7 @@ export class DatasetReader {
         firstRows.push(fields);
       }
       file.layout = this.openLayout(file.summary.name, header, firstRows, file.summary);
-      file.builder = new BatchBuilder(file.layout.features.length, file.capacity ?? this.batchSize, file.fileIndex);
+      file.builder = new BatchBuilder(file.layout.features.length, file.capacity ?? this.batchSize, file.fileIndex, file.layout.device >= 0);
       // the sniffed rows are data too
       for (const fields of firstRows) {
         this.arrayCells.fields = fields;
@@ -336,6 +364,8 @@ export class DatasetReader {
     }
     const labelColumn = dialect.labelColumn(header);
     const timeColumn = dialect.timeColumn(header);
+    // the flow's device, as `npm run features`, the sensor and the simulator write it (never a feature)
+    const device = header.indexOf('device');
     return {
       dialect,
       width: header.length,
@@ -345,6 +375,9 @@ export class DatasetReader {
       categorical: Uint8Array.from(this.schema.columns, (c) => (c.kind === 'categorical' ? 1 : 0)),
       label: labelColumn === null ? -1 : header.indexOf(labelColumn),
       time: timeColumn === null ? -1 : header.indexOf(timeColumn),
+      device: device >= 0 && !this.schema.columns.some((c) => c.name === 'device') ? device : -1,
+      lastDevice: null,
+      lastDeviceIndex: NO_DEVICE,
       classFromName: labelColumn === null && !this.options.keepUnlabelled ? dialect.labelOf(null, name) : null,
       labels: new Map(),
       lastLabel: null,
@@ -411,8 +444,21 @@ export class DatasetReader {
       return;
     }
     const time = layout.time >= 0 ? cells.numeric(layout.time).value : NaN;
-    builder.commit(className === null ? -1 : this.classIndexOf(className), Number.isFinite(time) ? time : row, row);
+    builder.commit(
+      className === null ? -1 : this.classIndexOf(className),
+      Number.isFinite(time) ? time : row,
+      row,
+      layout.device >= 0 ? this.deviceOfCell(layout, cells) : NO_DEVICE,
+    );
     c.accepted++;
+  }
+
+  /** the device index of a row's device cell; rows of one device come in runs, so the last is remembered */
+  private deviceOfCell(layout: FileLayout, cells: RowCells): number {
+    if (layout.lastDevice !== null && cells.is(layout.device, layout.lastDevice)) return layout.lastDeviceIndex;
+    const cell = cells.text(layout.device);
+    layout.lastDevice = cell;
+    return (layout.lastDeviceIndex = this.devices.indexOf(cell.trim()));
   }
 
   /** the vocabulary index of a class; rows come in runs of one class, so the last is remembered */
@@ -443,6 +489,11 @@ interface FileLayout {
   categorical: Uint8Array;
   label: number;
   time: number;
+  /** the `device` column, -1: none */
+  device: number;
+  /** the previous row's device cell and its index */
+  lastDevice: string | null;
+  lastDeviceIndex: number;
   classFromName: string | null;
   /** label cell → class: a file repeats a handful of labels, so each is worked out once */
   labels: Map<string, string | null>;
@@ -476,11 +527,14 @@ class BatchBuilder {
   private classIndex!: Int32Array;
   private time!: Float64Array;
   private rowNumber!: Float64Array;
+  private device: Uint16Array | null = null;
 
   constructor(
     private readonly d: number,
     private readonly capacity: number,
     private readonly fileIndex: number,
+    /** whether the rows name their device */
+    private readonly withDevice = false,
   ) {
     this.allocate();
   }
@@ -494,7 +548,8 @@ class BatchBuilder {
     return this.size * this.d;
   }
 
-  commit(classIndex: number, time: number, rowNumber: number) {
+  commit(classIndex: number, time: number, rowNumber: number, device = NO_DEVICE) {
+    if (this.device) this.device[this.size] = device;
     this.classIndex[this.size] = classIndex;
     this.time[this.size] = time;
     this.rowNumber[this.size] = rowNumber;
@@ -512,6 +567,7 @@ class BatchBuilder {
       rowNumber: n === this.capacity ? this.rowNumber : this.rowNumber.slice(0, n),
       fileIndex: new Uint16Array(n).fill(this.fileIndex),
     };
+    if (this.device) batch.device = n === this.capacity ? this.device : this.device.slice(0, n);
     this.allocate(); // the batch owns its arrays: they may be transferred to another worker
     return batch;
   }
@@ -522,6 +578,7 @@ class BatchBuilder {
     this.classIndex = new Int32Array(this.capacity);
     this.time = new Float64Array(this.capacity);
     this.rowNumber = new Float64Array(this.capacity);
+    if (this.withDevice) this.device = new Uint16Array(this.capacity);
   }
 }
 

@@ -32,6 +32,56 @@ export class ArrayCells implements RowCells {
 }
 
 /**
+ * The records of a binary message (wire-binary.ts) as rows: `columns` float32 values each,
+ * then the text columns (label, device …) as the last fields. Values are numbers already, so the cell policy
+ * only sorts them: NaN is an empty (missing) cell, ±Infinity an infinite one.
+ */
+export class FloatRowCells implements RowCells {
+  readonly count: number;
+  private row = -1;
+  private readonly cell: ParsedCell = { value: 0, kind: CellKind.Number };
+
+  constructor(
+    private readonly values: Float32Array,
+    private readonly columns: number,
+    readonly rows: number,
+    private readonly texts: readonly (readonly (string | null)[])[],
+  ) {
+    this.count = columns + texts.length;
+  }
+
+  /** moves to the next record; false after the last */
+  next(): boolean {
+    return ++this.row < this.rows;
+  }
+
+  /** back before the first record */
+  rewind(): void {
+    this.row = -1;
+  }
+
+  text(j: number): string {
+    if (j >= this.columns) return this.texts[j - this.columns][this.row] ?? '';
+    const v = this.values[this.row * this.columns + j];
+    return v === Infinity ? 'inf' : v === -Infinity ? '-inf' : v === v ? String(v) : '';
+  }
+
+  is(j: number, s: string): boolean {
+    // a number field can only equal a text that reads as the same number (a header name never does)
+    if (j < this.columns && s !== '' && +s !== this.values[this.row * this.columns + j]) return false;
+    return this.text(j) === s;
+  }
+
+  numeric(j: number): ParsedCell {
+    if (j >= this.columns) return parseNumericCell(this.text(j));
+    const v = this.values[this.row * this.columns + j];
+    this.cell.value = v;
+    this.cell.kind = v !== v ? CellKind.Empty : v === Infinity || v === -Infinity ? CellKind.Infinite : CellKind.Number;
+    return this.cell;
+  }
+}
+
+/**
  * Walks the rows of a block of whole records with no quote character in it. One pass over
  * a row's characters finds its fields and reads each plain decimal (`-12.5`, `6`, `.25`,
  * `2.9e-05`) as it goes (decimal.ts rounds it as `Number` does); anything else (`inf`,

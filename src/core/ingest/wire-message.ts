@@ -6,8 +6,10 @@
  *   <header line>\n     CSV only: the column names (NDJSON lines carry their own)
  *   <record>\n …        one flow per line: CSV cells, or a JSON object keyed by column name
  *
+ * or the binary form of `wire-binary.ts` (its own header holds the sequence and the count).
  * See the README's "Live wire format" section.
  */
+import { binaryFraming, isBinaryFlows } from './wire-binary';
 
 const NEWLINE = 10;
 const CR = 13;
@@ -21,12 +23,15 @@ export interface WireFraming {
   bodyStart: number;
   /** whether the body is NDJSON (its first character is `{`) */
   ndjson: boolean;
+  /** whether the message is in the binary form (wire-binary.ts) */
+  binary: boolean;
   /** flow records in the message: its non-empty lines after the sequence and header lines (at least 1) */
   records: number;
 }
 
 /** The framing of a message (never throws: a message of junk is one record). */
 export function wireFraming(bytes: Uint8Array): WireFraming {
+  if (isBinaryFlows(bytes)) return { ...binaryFraming(bytes), bodyStart: 0, ndjson: false, binary: true };
   let seq: number | null = null;
   let bodyStart = 0;
   if (startsWith(bytes, SEQ_PREFIX)) {
@@ -41,7 +46,7 @@ export function wireFraming(bytes: Uint8Array): WireFraming {
   while (first < bytes.length && (bytes[first] === 32 || bytes[first] === NEWLINE || bytes[first] === CR || bytes[first] === 9)) first++;
   const ndjson = bytes[first] === BRACE;
   const lines = nonEmptyLines(bytes, bodyStart);
-  return { seq, bodyStart, ndjson, records: Math.max(1, ndjson ? lines : lines - 1) };
+  return { seq, bodyStart, ndjson, binary: false, records: Math.max(1, ndjson ? lines : lines - 1) };
 }
 
 /** lines from `from` holding anything but a carriage return */

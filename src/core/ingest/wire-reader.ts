@@ -2,7 +2,9 @@ import type { Batch } from './batch';
 import { DatasetReader } from './dataset-reader';
 import { InputError } from './text-stream';
 import { cleanHeader, type Dialect, detectDialect } from '../schema';
+import { decodeBinaryFlows } from './wire-binary';
 import { wireFraming } from './wire-message';
+import { FloatRowCells } from './row-cells';
 
 /**
  * Reads live messages (the wire format of `wire-message.ts`) into batches with the same
@@ -23,6 +25,8 @@ export class WireReader {
   private badLines = 0;
   /** whether the message's header is one of a known dialect (then a refusal means another dialect, not junk) */
   private looksLikeFlows = false;
+  /** the last binary message's column names and whether they are a known dialect's (a feed repeats them) */
+  private binaryHeader: { key: string; flows: boolean } | null = null;
 
   constructor(options: { dialect?: Dialect } = {}) {
     // no files: messages come in through `readText`/`readCells`
@@ -43,6 +47,7 @@ export class WireReader {
     this.badLines = 0;
     this.looksLikeFlows = false;
     try {
+      if (framing.binary) return this.readBinary(payload, name, framing.records);
       if (payload.subarray(0, 4096).includes(0)) throw new NotFlows(`a message on ${name} holds binary data, not flow records`);
       const text = this.decoder.decode(payload.subarray(framing.bodyStart));
       this.looksLikeFlows = framing.ndjson || detectDialect(cleanHeader(text.slice(0, text.indexOf('\n') >>> 0).split(',')), name) !== null;
@@ -61,6 +66,21 @@ export class WireReader {
       this.lastProblem = e.message;
       return null;
     }
+  }
+
+  /** a message in the binary form: its records straight into the reader, no text on the way */
+  private readBinary(payload: Uint8Array, name: string, records: number): Batch | null {
+    const counters = this.reader.counters;
+    const before = counters.read;
+    const flows = decodeBinaryFlows(payload, name);
+    const key = flows.header.join(',');
+    if (this.binaryHeader?.key !== key) this.binaryHeader = { key, flows: detectDialect(cleanHeader(flows.header), name) !== null };
+    this.looksLikeFlows = this.binaryHeader.flows;
+    const batch = this.reader.readRecords(name, flows.header, new FloatRowCells(flows.values, flows.columns, flows.n, flows.texts));
+    this.collect();
+    // framing counted what the header promised; the reader saw the records there are
+    this.received += counters.read - before - records;
+    return batch;
   }
 
   /** records skipped since the last call, by reason */

@@ -16,9 +16,14 @@ const IS_INTEGER = CICIOMT_V2_COLUMNS.map((c) => INTEGER_COLUMNS.has(c));
 
 export const FLOW_CSV_HEADER = [...CICIOMT_V2_COLUMNS, 'attack_type', 'device', 'time', 'src', 'dst', 'sport', 'dport'].join(',');
 
-/** the label cell of a class, as the release's label column has it (quoted where a typed class name holds a comma, quote or line break) */
+/** the label of a class as the release's label column has it */
+export function attackTypeLabel(className: string): string {
+  return `WiFi_and_MQTT_test_${className}_test.pcap`;
+}
+
+/** the label cell of a class (quoted where a typed class name holds a comma, quote or line break) */
 export function attackTypeCell(className: string): string {
-  const cell = `WiFi_and_MQTT_test_${className}_test.pcap`;
+  const cell = attackTypeLabel(className);
   return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 

@@ -1,4 +1,4 @@
-import { ClassVocabulary, DatasetReader, type SourceFile, InputError, type Batch } from '../ingest';
+import { ClassVocabulary, DatasetReader, DeviceNames, type SourceFile, InputError, type Batch } from '../ingest';
 import { addCaptureCounters, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
 import { nameList } from '../text';
 import type { Schema } from '../schema';
@@ -32,6 +32,8 @@ export class FileFlowSource implements FlowSource {
   /** one class vocabulary and dialect for every reader, so class indices stay stable across seeks and loops */
   private vocabulary: ClassVocabulary | null = null;
   private dialect: DatasetReader['dialect'] = null;
+  /** one device list for every reader, so device indices stay stable across seeks and loops too */
+  private readonly devices = new DeviceNames();
   private reader: DatasetReader | null = null;
   /** null once closed, or after a seek past the last row: the source yields nothing more until a restart */
   private iterator: AsyncIterator<Batch> | null = null;
@@ -86,7 +88,7 @@ export class FileFlowSource implements FlowSource {
     const batch = this.held ?? (await this.pull());
     this.held = null;
     if (!batch) return null;
-    return { ...batch, device: new Uint16Array(batch.n).fill(NO_DEVICE) };
+    return { ...batch, device: batch.device ?? new Uint16Array(batch.n).fill(NO_DEVICE) };
   }
 
   fraction(): number | null {
@@ -181,6 +183,7 @@ export class FileFlowSource implements FlowSource {
       batchSize: this.batchSize,
       vocabulary: this.vocabulary ?? undefined,
       dialect: this.dialect ?? undefined,
+      devices: this.devices,
       onProgress: (p) => {
         this.bytesRead = Math.max(from, base + p.bytesRead);
       },
@@ -230,7 +233,7 @@ export class FileFlowSource implements FlowSource {
   private refreshMeta(reader: DatasetReader): void {
     const schema = reader.schema!;
     const vocab = reader.classes;
-    const key = `${vocab.names.length}|${schema.columns.map((c) => c.categories?.length ?? '').join(',')}|${this.firstFile}:${this.readStart}`;
+    const key = `${vocab.names.length}|${this.devices.names.length}|${schema.columns.map((c) => c.categories?.length ?? '').join(',')}|${this.firstFile}:${this.readStart}`;
     if (key === this.metaKey && this.currentMeta) return;
     this.metaKey = key;
     this.version++;
@@ -239,7 +242,7 @@ export class FileFlowSource implements FlowSource {
       dataset: reader.dialect!.name,
       schema: copySchema(schema),
       classes: vocab.names.map((name, i) => ({ name, ...vocab.info[i] })),
-      devices: [],
+      devices: [...this.devices.names],
       hasOwnTime: this.hasOwnTime ?? false,
     };
   }

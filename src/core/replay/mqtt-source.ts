@@ -165,7 +165,7 @@ export class MqttFlowSource implements FlowSource {
     if (parts.length === 1) return { ...parts[0], arrivedAt };
     const joined = concatRows(parts);
     const n = joined.n;
-    const cat = <T extends Int32Array | Float64Array>(make: (n: number) => T, pick: (b: Batch) => T) => {
+    const cat = <T extends Int32Array | Uint16Array>(make: (n: number) => T, pick: (b: Batch) => T) => {
       const out = make(n);
       let at = 0;
       for (const p of parts) {
@@ -181,27 +181,31 @@ export class MqttFlowSource implements FlowSource {
         (k) => new Int32Array(k),
         (b) => b.classIndex,
       ),
+      device: cat(
+        (k) => new Uint16Array(k),
+        (b) => b.device ?? new Uint16Array(b.n).fill(NO_DEVICE),
+      ),
       time: new Float64Array(n),
       rowNumber: new Float64Array(n),
       fileIndex: new Uint16Array(n),
     };
   }
 
-  /** numbers the flows in arrival order (their row and time) and adds the device column */
+  /** numbers the flows in arrival order (their row and time) and adds the device column where the messages had none */
   private rows(batch: Batch & { arrivedAt?: number }): FlowRows {
     for (let i = 0; i < batch.n; i++) {
       const k = ++this.flows;
       batch.rowNumber[i] = k;
       batch.time[i] = k;
     }
-    return { ...batch, device: new Uint16Array(batch.n).fill(NO_DEVICE) };
+    return { ...batch, device: batch.device ?? new Uint16Array(batch.n).fill(NO_DEVICE) };
   }
 
   private refreshMeta(): void {
     const reader = this.wire.reader;
     const schema = reader.schema!;
     const classes = reader.classes;
-    const key = `${classes.names.length}|${schema.columns.map((c) => c.categories?.length ?? '').join(',')}`;
+    const key = `${classes.names.length}|${reader.devices.names.length}|${schema.columns.map((c) => c.categories?.length ?? '').join(',')}`;
     if (key === this.metaKey && this.currentMeta) return;
     this.metaKey = key;
     this.version++;
@@ -210,7 +214,7 @@ export class MqttFlowSource implements FlowSource {
       dataset: reader.dialect!.name,
       schema: copySchema(schema),
       classes: classes.names.map((name, i) => ({ name, ...classes.info[i] })),
-      devices: [],
+      devices: [...reader.devices.names],
       hasOwnTime: false,
     };
   }

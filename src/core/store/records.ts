@@ -65,8 +65,7 @@ export interface FlowChunk {
   confidence?: Float32Array;
 }
 
-/** a row's device index when its source names no device */
-export const NO_DEVICE = 0xffff;
+export { NO_DEVICE } from '../ingest';
 
 /**
  * Alerts grouped for the inbox: one group per (device, class) of a run; when a

@@ -1,8 +1,9 @@
 /**
  * The page's one replay run: starts, steers and follows it through the ReplayApi, and
  * keeps the newest summary for the views. Summaries are handed on at most four times a
- * second, so the charts redraw at a calm rate whatever the replay speed. It outlives the
- * views (switching tabs does not lose the run).
+ * second, so the charts redraw at a calm rate whatever the replay speed, and less often
+ * when drawing one takes long (a slow machine: the cores are the workers'). It outlives
+ * the views (switching tabs does not lose the run).
  */
 import type { QoS } from '../../core/mqtt';
 import type { AttackInjection, BackendInfo, FeedStatus, RateSpec, ReplayApi, RunRecord, SourceSpec, StartRequest } from '../lab/lab-api';
@@ -19,6 +20,10 @@ export interface Judging {
 }
 
 const PUBLISH_MS = 250;
+/** the main thread's share that drawing summaries may take: a summary that took 50 ms to draw waits 500 ms for the next */
+const DRAW_SHARE = 0.1;
+/** summaries still come at least this often however slow the drawing */
+const MAX_PUBLISH_MS = 1000;
 
 /** this tab, in its InfluxDB points' `monitor` tag */
 const TAB_ID = Math.random().toString(36).slice(2, 8);
@@ -64,6 +69,8 @@ export class LiveRun {
 
   private latest: LiveSummary | null = null;
   private lastPublished = 0;
+  /** ms from handing on the last summary to the frame that showed it (views, charts, layout, paint) */
+  private drawMs = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: () => void;
 
@@ -279,7 +286,8 @@ export class LiveRun {
     this.latest = s;
     // while a start is under way, or for another run than the current one, wait
     if (this.starting || (this.run && s.runId !== this.run.id)) return;
-    const wait = this.lastPublished + PUBLISH_MS - performance.now();
+    const spacing = Math.min(MAX_PUBLISH_MS, Math.max(PUBLISH_MS, this.drawMs / DRAW_SHARE));
+    const wait = this.lastPublished + spacing - performance.now();
     // a run's end or error is shown at once
     if (wait <= 0 || s.state === 'ended' || s.state === 'error') this.publish();
     else if (!this.timer) this.timer = setTimeout(() => this.publish(), wait);
@@ -288,7 +296,12 @@ export class LiveRun {
   private publish(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.lastPublished = performance.now();
-    if (this.latest && (!this.run || this.latest.runId === this.run.id)) this.summary = this.latest;
+    const at = (this.lastPublished = performance.now());
+    if (this.latest && (!this.run || this.latest.runId === this.run.id)) {
+      this.summary = this.latest;
+      // the views update in a microtask, the charts in the next frame; a task after that frame sees them drawn
+      // (a hidden tab has no frames: the last figure stands)
+      requestAnimationFrame(() => setTimeout(() => (this.drawMs = performance.now() - at)));
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FileFlowSource, ReplayPacer } from '../../../src/core/replay';
-import { packetsSkipped } from '../../../src/core/packets';
+import { FileFlowSource, NO_DEVICE, ReplayPacer } from '../../../src/core/replay';
+import { FLOW_CSV_HEADER, packetsSkipped } from '../../../src/core/packets';
 import { bytesFile } from '../sources';
 import { frame, pcapFile, type TestPacket } from './capture-bytes';
 
@@ -45,6 +45,45 @@ describe('a capture as a replay source', () => {
     expect(looped.packets).toBe(82);
     expect(looped.flows).toBe(2 * times.length);
     source.close();
+  });
+
+  it('names each flow’s device (its source MAC, else its IP), with indices that hold across a loop', async () => {
+    const packets: TestPacket[] = [];
+    for (let i = 0; i < 20; i++) packets.push({ link: 1, sec: T0, ns: i * 1000, bytes: frame({ srcMac: i % 2 ? 0x0200000000bb : 0x0200000000aa }) });
+    // raw IPv4 (link type 101): no MAC, the source address names the device
+    for (let i = 0; i < 10; i++) packets.push({ link: 101, sec: T0 + 1, ns: i * 1000, bytes: frame({ src4: 0x0a000007 }).slice(14) });
+    const source = new FileFlowSource([
+      bytesFile('ward.pcap', pcapFile(packets.slice(0, 20)), 100),
+      bytesFile('raw.pcap', pcapFile(packets.slice(20), { link: 101 })),
+    ]);
+    await source.open();
+    const named = async () => {
+      const out: string[] = [];
+      for (let rows = await source.next(); rows; rows = await source.next()) for (const d of rows.device) out.push(source.meta().devices[d]);
+      return out;
+    };
+    const first = await named();
+    expect(first.sort()).toEqual(['02:00:00:00:00:aa', '02:00:00:00:00:bb', '10.0.0.7']);
+    await source.restart();
+    expect((await named()).sort()).toEqual(first);
+    expect(source.meta().devices).toHaveLength(3);
+    source.close();
+  });
+
+  it('reads the device column of a flow CSV (as npm run features writes it); a CSV without one has none', async () => {
+    const row = (device: string) => `${Array(39).fill('1').join(',')},WiFi_and_MQTT_test_Benign_test.pcap,${device},1700000000,10.0.0.1,10.0.0.2,1,2`;
+    const csv = [FLOW_CSV_HEADER, row('02:00:00:00:00:aa'), row('02:00:00:00:00:aa'), row('=cmd()'), row('')].join('\n') + '\n';
+    const source = new FileFlowSource([bytesFile('flows.csv', new TextEncoder().encode(csv))]);
+    await source.open();
+    const rows = (await source.next())!;
+    const devices = source.meta().devices;
+    expect(Array.from(rows.device, (d) => devices[d] ?? null)).toEqual(['02:00:00:00:00:aa', '02:00:00:00:00:aa', '=cmd()', null]);
+    source.close();
+    const plain = new FileFlowSource([bytesFile('plain.csv', new TextEncoder().encode(csv.replace(/,device,/, ',host,')))]);
+    await plain.open();
+    expect(new Set((await plain.next())!.device)).toEqual(new Set([NO_DEVICE]));
+    expect(plain.meta().devices).toEqual([]);
+    plain.close();
   });
 
   it('plays at the capture’s own pace times N: flows a second apart in the capture leave half a second apart at ×2', async () => {

@@ -1,0 +1,122 @@
+import { binaryMessageBytes, encodeBinaryFlows } from '../core/ingest';
+import { attackTypeLabel, FLOW_CSV_HEADER, flowCsvRows, type PacketFlows } from '../core/packets';
+import { CICIOMT_V2_COLUMNS } from '../core/schema';
+
+export type WireForm = 'csv' | 'binary';
+
+/** the binary form's text columns: the label and the device, as the CSV names them */
+const TEXT_COLUMNS = ['attack_type', 'device'];
+
+/**
+ * The sensor's flows packed into live wire messages (README: "Live wire format") of at
+ * most `maxFlows` flows and `maxBytes` bytes: CSV with its header and every column, or the
+ * binary form with the 39 features, the label and the device (no addresses or time: the
+ * consumers number live flows themselves). A flow is offered chunk by chunk (`prepare`),
+ * then one at a time: `fits` says whether it joins the pending message, `take` empties it.
+ */
+export class FlowMessages {
+  private lines: string[] = [];
+  private rows: PacketFlows | null = null;
+  /** pending flows: CSV lines, or float32 values and labels */
+  private pendingLines: string[] = [];
+  private values: Float32Array;
+  private names: readonly string[] = [];
+  /** per text column: each pending flow's value, and the distinct values' bytes in its table */
+  private texts = TEXT_COLUMNS.map(() => ({ of: [] as (string | null)[], bytes: new Map<string, number>() }));
+  private pendingFlows = 0;
+  private pendingBytes = 0;
+  /** a binary message's bytes without records, and each record's */
+  private readonly binaryBase = binaryMessageBytes(CICIOMT_V2_COLUMNS, 0, TEXT_COLUMNS);
+  private readonly binaryPerFlow = binaryMessageBytes(CICIOMT_V2_COLUMNS, 1, TEXT_COLUMNS) - this.binaryBase;
+
+  constructor(
+    readonly form: WireForm,
+    private readonly classes: readonly string[],
+    private readonly maxFlows: number,
+    private readonly maxBytes: number,
+  ) {
+    this.values = new Float32Array(form === 'binary' ? Math.min(maxFlows, 1 << 16) * CICIOMT_V2_COLUMNS.length : 0);
+  }
+
+  get size(): number {
+    return this.form === 'csv' ? this.pendingLines.length : this.pendingFlows;
+  }
+
+  /** the next chunk of flows; `names` are the capture's address texts */
+  prepare(rows: PacketFlows, names: readonly string[]): void {
+    this.rows = rows;
+    this.names = names;
+    if (this.form === 'csv') {
+      this.lines = flowCsvRows(rows, names, this.classes).split('\n');
+      this.lines.pop();
+    }
+  }
+
+  /** whether flow `r` of the chunk fits the pending message (always, when it is empty) */
+  fits(r: number, seq: number): boolean {
+    if (this.size === 0) return true;
+    if (this.size >= this.maxFlows) return false;
+    return this.maxBytes === Infinity || this.bytesWith(r, seq) <= this.maxBytes;
+  }
+
+  add(r: number): void {
+    if (this.form === 'csv') {
+      const line = this.lines[r];
+      this.pendingLines.push(line);
+      this.pendingBytes += Buffer.byteLength(line) + 1;
+      return;
+    }
+    const rows = this.rows!;
+    const d = CICIOMT_V2_COLUMNS.length;
+    const k = this.pendingFlows++;
+    if ((k + 1) * d > this.values.length) {
+      const grown = new Float32Array(this.values.length * 2 || d * 64);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values.set(rows.data.subarray(r * d, (r + 1) * d), k * d);
+    this.textsOf(r).forEach((value, j) => {
+      const { of, bytes } = this.texts[j];
+      of.push(value);
+      if (value !== null && !bytes.has(value)) bytes.set(value, Buffer.byteLength(value) + 1);
+    });
+  }
+
+  /** the pending flows as one message numbered `seq`, and an empty pending message */
+  take(seq: number): string | Uint8Array {
+    if (this.form === 'csv') {
+      const text = `#seq=${seq}\n${FLOW_CSV_HEADER}\n${this.pendingLines.join('\n')}\n`;
+      this.pendingLines = [];
+      this.pendingBytes = 0;
+      return text;
+    }
+    const message = encodeBinaryFlows({
+      columns: CICIOMT_V2_COLUMNS,
+      values: this.values.subarray(0, this.pendingFlows * CICIOMT_V2_COLUMNS.length),
+      texts: this.texts.map(({ of }, j) => ({ column: TEXT_COLUMNS[j], of })),
+      seq,
+    });
+    this.pendingFlows = 0;
+    this.texts = TEXT_COLUMNS.map(() => ({ of: [], bytes: new Map() }));
+    return message;
+  }
+
+  /** flow `r`'s label and device */
+  private textsOf(r: number): (string | null)[] {
+    const rows = this.rows!;
+    const c = rows.classIndex[r];
+    return [c >= 0 ? attackTypeLabel(this.classes[c]) : null, this.names[rows.device[r]] ?? null];
+  }
+
+  /** the pending message's bytes with flow `r` added */
+  private bytesWith(r: number, seq: number): number {
+    if (this.form === 'csv') return `#seq=${seq}\n${FLOW_CSV_HEADER}\n`.length + this.pendingBytes + Buffer.byteLength(this.lines[r]) + 1;
+    let tables = 0;
+    this.textsOf(r).forEach((value, j) => {
+      const { bytes } = this.texts[j];
+      for (const b of bytes.values()) tables += b;
+      if (value !== null && !bytes.has(value)) tables += Buffer.byteLength(value) + 1;
+    });
+    return this.binaryBase + (this.pendingFlows + 1) * this.binaryPerFlow + tables;
+  }
+}

@@ -1,0 +1,26 @@
+import { boundedName } from './class-vocabulary';
+
+/** a row's device index when its source names no device */
+export const NO_DEVICE = 0xffff;
+
+/**
+ * Device names met while reading (a capture's source MACs and addresses, a flow CSV's
+ * `device` cells), each with a stable index that batches carry as a 16-bit number. One
+ * list is shared by the readers of a replay, so seeks and loops keep the indices. Names
+ * past the 65,535th get NO_DEVICE: their flows are kept, shown without a device.
+ */
+export class DeviceNames {
+  readonly names: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** the index of a device, added when new; NO_DEVICE for an empty name or once the list is full */
+  indexOf(name: string): number {
+    let i = this.index.get(name);
+    if (i !== undefined) return i;
+    if (name === '' || this.names.length >= NO_DEVICE) return NO_DEVICE;
+    i = this.names.length;
+    this.names.push(boundedName(name));
+    this.index.set(name, i);
+    return i;
+  }
+}
