@@ -63,6 +63,13 @@ export const SUITE: readonly BenchEntry[] = [
     about: 'random forest, 100 trees, 100k × 39, 19 classes, one thread',
   },
   {
+    name: 'knn',
+    script: 'knn.bench.ts',
+    args: [],
+    keys: { knn_score_rows_per_s: 'rows/CPU-s' },
+    about: 'k nearest neighbours (k = 5, ≤ 5,000 benign reference rows), every row of the BoT-IoT, Wi-Fi/MQTT and newer CICIoMT2024 samples, one thread',
+  },
+  {
     name: 'ctgan',
     script: 'ctgan.bench.ts',
     args: ['2'],
