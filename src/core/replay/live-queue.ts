@@ -43,6 +43,10 @@ export class LiveQueue {
   private lost = 0;
   private lostTotal = 0;
   private waiter: (() => void) | null = null;
+  /** flows the waiter waits for */
+  private wanted = 1;
+  /** flows taken in so far (all time), for the feed's rate */
+  arrived = 0;
 
   constructor(options: LiveQueueOptions = {}) {
     this.capacity = options.capacity ?? DEFAULT_LIVE_CAPACITY;
@@ -82,6 +86,8 @@ export class LiveQueue {
     }
     this.messages.push({ topic, payload, records: framing.records, arrivedAt: performance.timeOrigin + performance.now() });
     this.held += framing.records;
+    this.arrived += framing.records;
+    if (this.held < this.wanted) return;
     const wake = this.waiter;
     this.waiter = null;
     wake?.();
@@ -104,18 +110,22 @@ export class LiveQueue {
     return out;
   }
 
-  /** resolves when a message waits, after `ms`, or on `interrupt` */
-  wait(ms: number): Promise<void> {
-    if (this.held > 0) return Promise.resolve();
+  /** resolves when `flows` flows wait (at least one message), after `ms`, or on `interrupt` */
+  wait(ms: number, flows = 1): Promise<void> {
+    if (this.held >= Math.max(1, flows)) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => done(), ms);
       const done = () => {
         clearTimeout(timer);
-        if (this.waiter === done) this.waiter = null;
+        if (this.waiter === done) {
+          this.waiter = null;
+          this.wanted = 1;
+        }
         resolve();
       };
       this.waiter?.();
       this.waiter = done;
+      this.wanted = Math.max(1, flows);
     });
   }
 
