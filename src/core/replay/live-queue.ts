@@ -1,4 +1,4 @@
-import { wireFraming } from '../ingest';
+import { InflatedTooLarge, inflateWire, InputError, isCompressedWire, wireFraming } from '../ingest';
 
 /** A message as the broker delivered it. */
 export interface LiveMessage {
@@ -65,6 +65,15 @@ export class LiveQueue {
   }
 
   push(topic: string, payload: Uint8Array): void {
+    // a compressed message waits inflated (framing needs its records); one that does not inflate waits as it came, for the reader to say why
+    if (isCompressedWire(payload)) {
+      try {
+        payload = inflateWire(payload, topic, this.maxBytes);
+      } catch (e) {
+        if (e instanceof InflatedTooLarge) return this.skip('message too large', 1);
+        if (!(e instanceof InputError)) throw e;
+      }
+    }
     // framing scans bytes for line breaks only (no decoding), cheap enough for a message too large too
     const framing = wireFraming(payload);
     if (framing.seq !== null && this.countLost) {
