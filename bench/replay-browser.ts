@@ -25,6 +25,9 @@
  *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d,e,f] [--profile]
  *        [--packets 4000000] [--mqtt-format binary|csv] [--mqtt-plain] [--csv file]
  *
+ * EXTRA_CHROMIUM_ARGS (environment) adds Chromium flags, for experiments such as
+ * `--js-flags=--single-threaded-gc` (V8's collector on the workers' own threads).
+ *
  * --csv replays a file written before by `npx tsx bench/replay-data.ts` instead of writing one
  * (A/B runs of two builds on the same file).
  *
@@ -419,6 +422,8 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   const problems = watchConsole(page, 'max');
   await page.goto(`${url}/?view=live&rate=max`);
   await page.waitForSelector('[data-testid=file-input]', { state: 'attached' });
+  // the offline cache fills once per visitor (the whole site, models too): not part of a replay
+  await page.evaluate(() => Promise.race([navigator.serviceWorker?.ready, new Promise((r) => setTimeout(r, 30_000))]));
   const heap = SKIP.has('c') ? null : await HeapProbe.attach(browser, page);
   const heapSamples: { s: number; rows: number; mb: Record<string, number> }[] = [];
   const t0 = Date.now();

@@ -30,7 +30,7 @@ export const SUITE: readonly BenchEntry[] = [
     name: 'ae',
     script: 'autoencoder.bench.ts',
     args: ['--dense'],
-    keys: { ae_score_rows_per_s: 'rows/s', ae_train_rows_per_s: 'rows/s' },
+    keys: { ae_score_rows_per_s: 'rows/s', ae_score_cpu_rows_per_s: 'rows/CPU-s', ae_train_rows_per_s: 'rows/s' },
     about: 'dense autoencoder [32, 16], 100k × 39, TensorFlow.js WASM backend',
   },
   {

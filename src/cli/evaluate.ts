@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Ensemble, ensureBackend } from '../core/detectors';
 import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../core/detectors';
-import { DETECTOR_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors';
+import { DETECTOR_KINDS, MEMBER_KINDS, MODEL_KINDS, type DetectorSettings, type MemberKind, type ModelKind } from '../core/detectors';
 import { DEFAULT_GRID, type GridResult } from '../core/detectors';
 import { formatReport, formatTable } from '../core/metrics';
 import {
@@ -29,7 +29,8 @@ const USAGE = `usage: npm run evaluate -- --train <files or folders> [--test <fi
          --detector <kind> [--threshold p99] [--json <file>] [--save <dir>]
    or: npm run evaluate -- --model <saved dir> --test <files or folders> [--json <file>]
 
-detectors that learn benign rows: ${DETECTOR_KINDS.join(', ')} (kmeans: distance to the nearest benign cluster)
+detectors that learn benign rows: ${DETECTOR_KINDS.join(', ')} (kmeans: distance to the nearest benign cluster;
+  knn: distance to the 5th nearest benign row)
 classifiers that learn labelled rows, replayed as detectors (score 1 − P(benign)):
   ${CLASSIFIER_DETECTORS.join(', ')}
 hybrid: an unsupervised detector and a classifier, fused on the scale of held-back benign rows
@@ -51,7 +52,7 @@ options:
   --exclude <column>...  --include <column>...  feature lists
   --scaling standard|minmax|robust   --log auto|none|all   preprocessing
   --timesteps <n>   LSTM window (1 = the original system)   --epochs <n>   autoencoder epochs
-  --members ae iforest ...   ensemble members; hybrid: <detector> <classifier> (default ae random_forest)
+  --members ae iforest ...   ensemble members; hybrid: <detector> <classifier> (default knn random_forest)
   --params n_estimators=300 max_depth=12 ...   the classifier's hyperparameters (scikit-learn's names; their
            defaults, except a forest's min_samples_leaf=3, which ranks rows more smoothly)
   --folds <n>   classifier or hybrid: benign folds scored out of fold for the threshold (default 5; a random
@@ -167,12 +168,12 @@ function detectorSettings(args: ParsedArgs, kind: ModelKind | 'auto' | undefined
       unsupervised === 'ensemble' ||
       !isClassifierDetector(classifier)
     ) {
-      throw new UsageError(`a hybrid's --members are one detector (iforest, ae, lstm, kmeans) and one classifier (${CLASSIFIER_DETECTORS.join(', ')})`);
+      throw new UsageError(`a hybrid's --members are one detector (${MEMBER_KINDS.join(', ')}) and one classifier (${CLASSIFIER_DETECTORS.join(', ')})`);
     }
     hybrid = { unsupervised: unsupervised as MemberKind, classifier };
   } else if (members) {
     for (const m of members) {
-      if (!DETECTOR_KINDS.includes(m as MemberKind) || m === 'ensemble') throw new UsageError(`--members takes iforest, ae, lstm and kmeans, not "${m}"`);
+      if (!DETECTOR_KINDS.includes(m as MemberKind) || m === 'ensemble') throw new UsageError(`--members takes ${MEMBER_KINDS.join(', ')}, not "${m}"`);
     }
     ensemble = { members: members as MemberKind[] };
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { DatasetReader, totalSkipped, type SourceFile } from '../../src/core/ingest';
 import { RecordSplitter } from '../../src/core/ingest/record-splitter';
-import { MAX_CLASS_NAME } from '../../src/core/ingest/class-vocabulary';
+import { MAX_CLASS_NAME } from '../../src/core/schema';
 import { parseNumericCell } from '../../src/core/ingest/cells';
 import { genericDialect, CICIOMT_V2_COLUMNS } from '../../src/core/schema';
 import { memoryFile, shared } from './sources';

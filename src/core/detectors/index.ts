@@ -20,6 +20,7 @@ export {
   DETECTOR_KINDS,
   isSupervised,
   loadDetector,
+  MEMBER_KINDS,
   MODEL_KINDS,
   SUPERVISED_KINDS,
   type DetectorKind,
@@ -67,5 +68,6 @@ export {
   type ClassifierDetectorKind,
 } from './classifier-detector';
 export { DEFAULT_KMEANS_DETECTOR, KMeansDetector, loadKMeansDetector, type KMeansDetectorParams } from './kmeans-detector';
+export { DEFAULT_KNN_DETECTOR, KnnDetector, loadKnnDetector, type KnnDetectorParams } from './knn-detector';
 export { HybridDetector, type HybridJSON } from './hybrid';
 export { ensureBackend, seededGlorot, type BackendInfo, type BackendName, type WasmPaths, type WeightInitializer } from './tf-backend';

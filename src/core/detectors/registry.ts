@@ -5,12 +5,15 @@ import { Ensemble, type EnsembleParams } from './ensemble';
 import { HybridDetector } from './hybrid';
 import { IsolationForest, loadIsolationForest, ORIGINAL_SYSTEM_PRESET } from './isolation-forest';
 import { KMeansDetector, loadKMeansDetector } from './kmeans-detector';
+import { KnnDetector, loadKnnDetector } from './knn-detector';
 import { LstmAutoencoder, loadLstmAutoencoder } from './lstm-autoencoder';
 
 /** Detectors that learn from benign rows alone. */
-export type DetectorKind = 'iforest' | 'ae' | 'lstm' | 'kmeans' | 'ensemble';
-export const DETECTOR_KINDS: readonly DetectorKind[] = ['iforest', 'ae', 'lstm', 'kmeans', 'ensemble'];
+export type DetectorKind = 'iforest' | 'ae' | 'lstm' | 'kmeans' | 'knn' | 'ensemble';
+export const DETECTOR_KINDS: readonly DetectorKind[] = ['iforest', 'ae', 'lstm', 'kmeans', 'knn', 'ensemble'];
 export type MemberKind = Exclude<DetectorKind, 'ensemble'>;
+/** the detectors an ensemble or a hybrid is made of */
+export const MEMBER_KINDS: readonly MemberKind[] = DETECTOR_KINDS.filter((k): k is MemberKind => k !== 'ensemble');
 
 /** Detectors that learn from labelled rows: a classifier of the comparison, or a hybrid of a detector and a classifier. */
 export type SupervisedKind = ClassifierDetectorKind | 'hybrid';
@@ -30,6 +33,7 @@ export interface DetectorSettings {
   ae?: ConstructorParameters<typeof Autoencoder>[0];
   lstm?: ConstructorParameters<typeof LstmAutoencoder>[0];
   kmeans?: ConstructorParameters<typeof KMeansDetector>[0];
+  knn?: ConstructorParameters<typeof KnnDetector>[0];
   /** the ensemble's members and fusion */
   ensemble?: { members?: MemberKind[]; fusion?: EnsembleParams['fusion'] };
   /** hyperparameters of a classifier detector, scikit-learn's names (n_estimators, max_depth, class_weight, …), over `DETECTOR_DEFAULTS` */
@@ -40,7 +44,14 @@ export interface DetectorSettings {
   hybrid?: { unsupervised?: MemberKind; classifier?: ClassifierDetectorKind };
 }
 
-export const DEFAULT_HYBRID = { unsupervised: 'ae', classifier: 'random_forest' } as const;
+/**
+ * The hybrid's detector is k nearest neighbours: the classifier knows the attacks of the
+ * training rows, so the detector's work is the attacks it has not seen. On the time split of
+ * the BoT-IoT sample (a UDP DoS after a TCP one) it found 91.5 % at 1.43 % false positives
+ * where the autoencoder's hybrid found 37 % (k-means' 86 % at 2.86 %, and k-means changed
+ * with its seed); on the three CICIoMT2024 tasks it matched the autoencoder's hybrid.
+ */
+export const DEFAULT_HYBRID = { unsupervised: 'knn', classifier: 'random_forest' } as const;
 
 export function createDetector(kind: DetectorKind, settings: DetectorSettings = {}, seed = 0): Detector {
   switch (kind) {
@@ -52,6 +63,8 @@ export function createDetector(kind: DetectorKind, settings: DetectorSettings = 
       return new LstmAutoencoder({ random_state: seed, ...settings.lstm });
     case 'kmeans':
       return new KMeansDetector({ random_state: seed, ...settings.kmeans });
+    case 'knn':
+      return new KnnDetector({ random_state: seed, ...settings.knn });
     case 'ensemble': {
       const members = settings.ensemble?.members ?? ['ae', 'iforest'];
       // each member its own seed, so members of one kind differ (a bagged ensemble)
@@ -87,6 +100,8 @@ export const loadDetector: DetectorLoader = async (json: DetectorJSON, files: Re
       return loadLstmAutoencoder(json, files);
     case 'kmeans':
       return loadKMeansDetector(json, files);
+    case 'knn':
+      return loadKnnDetector(json, files);
     case 'ensemble':
       return Ensemble.fromJSON(json, files, loadDetector);
     case 'hybrid':

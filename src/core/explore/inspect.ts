@@ -1,5 +1,5 @@
-import { type ColumnIssues, type SkipReason, totalSkipped, type ClassVocabulary, DatasetReader, type ReadProgress, type SourceFile } from '../ingest';
-import type { Dialect, Schema } from '../schema';
+import { type ColumnIssues, type SkipReason, totalSkipped, DatasetReader, type ReadProgress, type SourceFile } from '../ingest';
+import type { Dialect, Schema, ClassVocabulary } from '../schema';
 import type { CaptureCounters } from '../packets';
 import { HistogramScan, RangeScan } from './feature-profile';
 

@@ -1,8 +1,17 @@
 import Papa from 'papaparse';
-import { cleanHeader, type Dialect, detectDialect, type Detection, type Schema, type SchemaColumn, CICIOMT_V2_COLUMNS, ciciomtV2 } from '../schema';
+import {
+  ClassVocabulary,
+  cleanHeader,
+  type Dialect,
+  detectDialect,
+  type Detection,
+  type Schema,
+  type SchemaColumn,
+  CICIOMT_V2_COLUMNS,
+  ciciomtV2,
+} from '../schema';
 import type { Batch } from './batch';
 import { CellKind, parseNumericCell } from './cells';
-import { ClassVocabulary } from './class-vocabulary';
 import { DeviceNames, NO_DEVICE } from './device-names';
 import { columnIssues, countSkip, newCounters, noteExample, type IngestCounters } from './counters';
 import { ArrayCells, type FloatRowCells, PlainRowCursor, type RowCells } from './row-cells';

@@ -1,4 +1,4 @@
-import { boundedName } from './class-vocabulary';
+import { boundedName } from '../schema';
 
 /** a row's device index when its source names no device */
 export const NO_DEVICE = 0xffff;

@@ -1,5 +1,5 @@
-import type { Matrix, ClassVocabulary } from '../ingest';
-import type { Schema } from '../schema';
+import type { Matrix } from '../ingest';
+import type { Schema, ClassVocabulary } from '../schema';
 import type { FittedPipeline } from './fitted-pipeline';
 
 /** How often the second stage named the class and the family of true alerts. */

@@ -1,7 +1,7 @@
 import type { ModelKind } from '../detectors';
-import { type ClassVocabulary, DatasetReader, type SourceFile } from '../ingest';
+import { DatasetReader, type SourceFile } from '../ingest';
 import { RankedScores } from '../metrics';
-import type { Dialect } from '../schema';
+import type { Dialect, ClassVocabulary } from '../schema';
 import type { FittedPipeline } from './fitted-pipeline';
 import { countTimeSplit, splitPart, type RowPredicate } from './row-split';
 import { ScoreLog } from './score-log';

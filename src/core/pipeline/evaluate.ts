@@ -1,9 +1,9 @@
-import { type SourceFile, DatasetReader, ClassVocabulary, totalSkipped, type IngestCounters, InputError } from '../ingest';
+import { type SourceFile, DatasetReader, totalSkipped, type IngestCounters, InputError } from '../ingest';
 import type { CaptureCounters } from '../packets';
 import type { GridResult } from '../detectors';
 import { evaluateBinary, type BinaryReport } from '../metrics';
 import { verdicts, AdaptiveThreshold, type AdaptiveThresholdOptions } from '../threshold';
-import type { Dialect } from '../schema';
+import { type Dialect, ClassVocabulary } from '../schema';
 import { fitPipeline, type FitPipelineOptions } from './fit';
 import type { FittedPipeline } from './fitted-pipeline';
 import { countTimeSplit, randomSplit, splitPart, type RowSplit, type SplitKind } from './row-split';

@@ -2,20 +2,9 @@ import { createDetector, type DetectorKind, type DetectorSettings } from '../det
 import { Ensemble, type Detector } from '../detectors';
 import type { FitProgress } from '../util';
 import { gridSearchIsolationForest, type GridResult, type IsolationForestGrid } from '../detectors';
-import {
-  concatRows,
-  fileStretches,
-  takeRows,
-  type Matrix,
-  ClassVocabulary,
-  DatasetReader,
-  type ReadProgress,
-  type SourceFile,
-  InputError,
-  RowSample,
-} from '../ingest';
+import { concatRows, fileStretches, takeRows, type Matrix, DatasetReader, type ReadProgress, type SourceFile, InputError, RowSample } from '../ingest';
 import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams, captureTimeColumns } from '../features';
-import type { Dialect, Schema } from '../schema';
+import { ClassVocabulary, type Dialect, type Schema } from '../schema';
 import { calibrate, type ThresholdSpec } from '../threshold';
 import { FittedPipeline } from './fitted-pipeline';
 import { filterBatch } from './row-split';

@@ -1,5 +1,6 @@
 import type { HybridDetector } from '../detectors';
-import type { Matrix, ClassVocabulary } from '../ingest';
+import type { ClassVocabulary } from '../schema';
+import type { Matrix } from '../ingest';
 import { evaluateBinary, type BinaryReport } from '../metrics';
 import { ScoreLog } from './score-log';
 

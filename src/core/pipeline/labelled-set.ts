@@ -1,5 +1,5 @@
-import { ClassVocabulary, DatasetReader, type ReadProgress, type SourceFile, RowSample, type Matrix, totalSkipped } from '../ingest';
-import type { Dialect, Schema } from '../schema';
+import { DatasetReader, type ReadProgress, type SourceFile, RowSample, type Matrix, totalSkipped } from '../ingest';
+import { type Dialect, type Schema, ClassVocabulary } from '../schema';
 import { filterBatch } from './row-split';
 
 /** What the models learn to tell apart: benign/attack, every class, or every attack family. */

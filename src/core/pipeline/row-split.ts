@@ -1,5 +1,5 @@
-import { type Batch, type ClassVocabulary, DatasetReader, type ReadOptions, type SourceFile } from '../ingest';
-import type { Dialect } from '../schema';
+import { type Batch, DatasetReader, type ReadOptions, type SourceFile } from '../ingest';
+import type { Dialect, ClassVocabulary } from '../schema';
 
 /**
  * How the rows of the training files are split when no test files are given.

@@ -1,7 +1,7 @@
-import { ClassVocabulary, DatasetReader, DeviceNames, type SourceFile, InputError, type Batch } from '../ingest';
+import { DatasetReader, DeviceNames, type SourceFile, InputError, type Batch } from '../ingest';
 import { addCaptureCounters, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
 import { nameList } from '../text';
-import type { Schema } from '../schema';
+import { type Schema, ClassVocabulary } from '../schema';
 import { NO_DEVICE, type SourceMeta } from './flow-batch';
 import type { FlowRows, FlowSource } from './flow-source';
 import type { ByteFile } from '../util';

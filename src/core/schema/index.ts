@@ -1,5 +1,6 @@
 export type { ClassInfo, ColumnKind, Dialect, DialectId } from './dialect';
 export { cleanHeader } from './dialect';
+export { ClassVocabulary, MAX_CLASS_NAME, boundedName } from './class-vocabulary';
 export type { Schema, SchemaColumn } from './schema';
 export { incompatibility } from './schema';
 export { detectDialect, dialectById, KNOWN_DIALECTS, MIN_CONFIDENCE, type Detection } from './detect';

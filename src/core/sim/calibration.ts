@@ -3,9 +3,9 @@
  * Kolmogorov–Smirnov statistic between simulated rows and the real rows of that class
  * (∞ counts as a value above every finite one, in both samples).
  */
-import type { Batch, ClassVocabulary } from '../ingest';
+import type { Batch } from '../ingest';
 import { formatTable, ksStatistic, quantileOf } from '../metrics';
-import { CICIOMT_V2_COLUMNS } from '../schema';
+import { CICIOMT_V2_COLUMNS, type ClassVocabulary } from '../schema';
 import { SIM_CLASSES } from './attacks';
 import { FEATURE_COUNT } from '../packets';
 import { sampleClass } from './simulator';

@@ -1,5 +1,5 @@
-import { type Batch, ClassVocabulary } from '../ingest';
-import { CICIOMT_V2_COLUMNS, ciciomtV2, type Schema } from '../schema';
+import type { Batch } from '../ingest';
+import { CICIOMT_V2_COLUMNS, ciciomtV2, type Schema, ClassVocabulary } from '../schema';
 import { ATTACKS, attackFamily, SIM_CLASSES, type AttackClass } from './attacks';
 import { FEATURE_COUNT } from '../packets';
 import { WindowMix, type PacketSink } from './packets';

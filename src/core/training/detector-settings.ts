@@ -1,6 +1,6 @@
 import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../detectors';
 import type { DetectorKind, DetectorSettings, MemberKind, ModelKind } from '../detectors';
-import { DETECTOR_KINDS, isSupervised } from '../detectors';
+import { DETECTOR_KINDS, isSupervised, MEMBER_KINDS } from '../detectors';
 import { InputError } from '../ingest';
 
 /**
@@ -20,6 +20,7 @@ const SETTING_NAMES: Record<DetectorKind, readonly string[]> = {
   ae: NETWORK,
   lstm: [...NETWORK, ...LSTM_ONLY],
   kmeans: ['n_clusters'],
+  knn: ['n_neighbors'],
   ensemble: [...ENSEMBLE, ...FOREST, ...NETWORK, ...LSTM_ONLY],
 };
 
@@ -35,6 +36,7 @@ export function detectorSettings(kind: ModelKind, flat: Record<string, number | 
   const lstm: Record<string, unknown> = {};
   const ensemble: Record<string, unknown> = {};
   const kmeans: Record<string, unknown> = {};
+  const knn: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(flat)) {
     if (raw === '' || raw === undefined || raw === null) continue;
     if (!allowed.includes(name)) throw new InputError(`"${name}" is not a setting of the ${kind} detector (it takes ${allowed.join(', ')})`);
@@ -90,6 +92,9 @@ export function detectorSettings(kind: ModelKind, flat: Record<string, number | 
       case 'n_clusters':
         kmeans[name] = integer(name, raw, 1);
         break;
+      case 'n_neighbors':
+        knn[name] = integer(name, raw, 1);
+        break;
       case 'timesteps':
         lstm[name] = integer(name, raw, 1);
         break;
@@ -98,7 +103,7 @@ export function detectorSettings(kind: ModelKind, flat: Record<string, number | 
           .split(/[\s,]+/)
           .filter(Boolean);
         for (const m of members)
-          if (!['iforest', 'ae', 'lstm', 'kmeans'].includes(m)) throw new InputError(`ensemble members are iforest, ae, lstm and kmeans, not "${m}"`);
+          if (!(MEMBER_KINDS as readonly string[]).includes(m)) throw new InputError(`ensemble members are ${MEMBER_KINDS.join(', ')}, not "${m}"`);
         if (members.length < 2) throw new InputError('an ensemble needs at least two members, e.g. "ae,iforest"');
         ensemble[name] = members;
         break;
@@ -114,6 +119,7 @@ export function detectorSettings(kind: ModelKind, flat: Record<string, number | 
     ae: network,
     lstm: { ...network, ...lstm },
     kmeans,
+    knn,
     ensemble,
   } as DetectorSettings;
 }
@@ -126,8 +132,8 @@ function supervisedSettings(kind: ModelKind, flat: Record<string, number | strin
   for (const [name, raw] of Object.entries(flat)) {
     if (raw === '' || raw === undefined || raw === null) continue;
     if (kind === 'hybrid' && name === 'unsupervised') {
-      if (!['iforest', 'ae', 'lstm', 'kmeans'].includes(String(raw)))
-        throw new InputError(`a hybrid's detector is iforest, ae, lstm or kmeans, not "${String(raw)}"`);
+      if (!(MEMBER_KINDS as readonly string[]).includes(String(raw)))
+        throw new InputError(`a hybrid's detector is one of ${MEMBER_KINDS.join(', ')}, not "${String(raw)}"`);
       hybrid.unsupervised = String(raw) as MemberKind;
     } else if (kind === 'hybrid' && name === 'classifier') {
       if (!isClassifierDetector(String(raw))) throw new InputError(`a hybrid's classifier is one of ${CLASSIFIER_DETECTORS.join(', ')}, not "${String(raw)}"`);

@@ -11,10 +11,10 @@ import {
   ScoreLog,
 } from '../pipeline';
 import type { TrainingHistory } from '../detectors';
-import { DatasetReader, type SourceFile, type ClassVocabulary, totalSkipped } from '../ingest';
+import { DatasetReader, type SourceFile, totalSkipped } from '../ingest';
 import { evaluateBinary, type BinaryReport } from '../metrics';
 import type { CaptureCounters } from '../packets';
-import type { Dialect } from '../schema';
+import type { Dialect, ClassVocabulary } from '../schema';
 import type { ThresholdSpec } from '../threshold';
 import { Eta } from './eta';
 import { scoreDistributions, type ScoreDistributions } from '../explore';

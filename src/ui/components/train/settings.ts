@@ -79,6 +79,10 @@ export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField
     label: 'k-means (distance to benign clusters)',
     fields: [{ name: 'n_clusters', label: 'n_clusters', placeholder: '8', hint: 'clusters of benign traffic' }],
   },
+  knn: {
+    label: 'k nearest neighbours (distance to benign rows)',
+    fields: [{ name: 'n_neighbors', label: 'n_neighbors', placeholder: '5', hint: 'the score is the distance to the k-th nearest benign row' }],
+  },
   random_forest: { label: 'Random forest (classifier)', fields: FOREST_TREES, supervised: true },
   gradient_boosting: {
     label: 'Gradient boosting (classifier)',
@@ -98,7 +102,7 @@ export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField
     label: 'Hybrid: detector + classifier',
     supervised: true,
     fields: [
-      { name: 'unsupervised', label: 'detector', placeholder: 'ae', hint: 'iforest, ae, lstm or kmeans: flags what was never seen' },
+      { name: 'unsupervised', label: 'detector', placeholder: 'knn', hint: 'iforest, ae, lstm, kmeans or knn: flags what was never seen' },
       { name: 'classifier', label: 'classifier', placeholder: 'random_forest', hint: 'names and catches known attacks' },
       ...FOREST_TREES.filter((f) => f.name !== 'class_weight'),
       ...NETWORK.filter((f) => ['epochs', 'hidden_layers'].includes(f.name)),

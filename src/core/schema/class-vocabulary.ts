@@ -1,4 +1,4 @@
-import type { ClassInfo, Dialect } from '../schema';
+import type { ClassInfo, Dialect } from './dialect';
 import { fnv1a } from '../util';
 
 /** the longest class name kept whole; a label cell may be megabytes long */
