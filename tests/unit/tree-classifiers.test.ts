@@ -58,6 +58,13 @@ async function macroF1(model: Classifier, s: Split): Promise<number> {
   return multiclassScores(multiclassConfusion(s.yTest, model.predict(s.test), s.k)).macro_f1;
 }
 
+/** the JavaScript walk: each tree's leaf values added in tree order, then the mean (what the WebAssembly kernel must give) */
+function walked(trees: Tree[], x: Matrix, classes: number): Float32Array {
+  const sum = new Float64Array(x.n * classes);
+  for (const t of trees) addTreeValues(t, x, sum, classes, 0, 1);
+  return Float32Array.from(sum, (v) => v / trees.length);
+}
+
 const roundTrip = <T>(json: T): T => JSON.parse(JSON.stringify(json)) as T;
 
 describe('tree models on the CICIoMT2024 v2 sample, 19 classes', () => {
@@ -76,6 +83,13 @@ describe('tree models on the CICIoMT2024 v2 sample, 19 classes', () => {
   // these models 0.776, 0.740, 0.790; chance is ≈ 0.05
   it('random forest: macro-F1 ≥ 0.70', async () => {
     expect(await macroF1(new RandomForestClassifier(), v2)).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it('the WebAssembly kernel gives exactly the probabilities of walking the trees, on the rows they learnt and on new ones', async () => {
+    const forest = new RandomForestClassifier({ n_estimators: 20, random_state: 5 });
+    await forest.fit(v2.train, v2.yTrain, v2.k);
+    const trees = forest.toJSON().trees.map((t) => treeFromJSON(t, v2.train.d, v2.k, 'test'));
+    for (const x of [v2.train, v2.test]) expect(forest.predictProba(x)).toEqual(walked(trees, x, v2.k));
   });
 
   it('decision tree: macro-F1 ≥ 0.60', async () => {
@@ -288,13 +302,6 @@ describe('tree models on awkward inputs', () => {
 });
 
 describe('decision-forest prediction kernel (WebAssembly)', () => {
-  /** the JavaScript walk: each tree's leaf values added in tree order, then the mean */
-  function walked(trees: Tree[], x: Matrix, classes: number): Float32Array {
-    const sum = new Float64Array(x.n * classes);
-    for (const t of trees) addTreeValues(t, x, sum, classes, 0, 1);
-    return Float32Array.from(sum, (v) => v / trees.length);
-  }
-
   /** three noisy classes over 4 columns, with NaN, ±Infinity, −0 and copies of training values (ties with thresholds) */
   function awkward(n: number, seed: number): { x: Matrix; y: Int32Array } {
     const rng = new Random(seed);

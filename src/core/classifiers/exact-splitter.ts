@@ -13,6 +13,8 @@ import type { TreeWriter } from './tree-storage';
 
 /** nodes up to this many rows are sorted by insertion */
 const SMALL_SORT = 16;
+/** nodes up to this many rows read their ranks row by row (`SortedColumns.rowRank`), larger ones column by column */
+const ROW_MAJOR_ROWS = 4096;
 /** moves per row the bucket sort's insertion pass may make before the node is sorted natively instead */
 const INSERTION_BUDGET = 8;
 
@@ -27,6 +29,8 @@ export class SortedColumns {
     readonly n: number,
     readonly d: number,
     readonly rank: Uint32Array,
+    /** the same ranks row by row (`rowRank[i·d + f]`): a small node's rows then share cache lines across features */
+    readonly rowRank: Uint32Array,
     readonly values: Float32Array[],
     /** 1 where a column has consecutive distinct values closer than sklearn's tolerance */
     readonly tight: Uint8Array,
@@ -53,7 +57,9 @@ export class SortedColumns {
       // the input is float32, so its distinct values are too
       values.push(Float32Array.from(distinct));
     }
-    return new SortedColumns(n, d, rank, values, tight);
+    const rowRank = new Uint32Array(n * d);
+    for (let f = 0; f < d; f++) for (let i = 0; i < n; i++) rowRank[i * d + f] = rank[f * n + i];
+    return new SortedColumns(n, d, rank, rowRank, values, tight);
   }
 }
 
@@ -280,12 +286,11 @@ export class ClassSplitter implements Splitter {
    * is constant here.
    */
   private sortNode(f: number, start: number, end: number): boolean {
-    const { samples, nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight } = this;
-    const { n, rank } = this.cols;
+    const { nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight } = this;
     const values = this.cols.values[f];
     const m = end - start;
     const span = this.span;
-    gatherRanks(rank, f * n, samples, start, end, nodeRank, span);
+    this.gather(f, start, end, nodeRank, span);
     const lo = span[0];
     const hi = span[1];
     if (lo === hi || values[hi] <= values[lo] + FEATURE_THRESHOLD) return false;
@@ -430,11 +435,19 @@ export class ClassSplitter implements Splitter {
     return best;
   }
 
+  /** the node's ranks in feature f, from whichever layout its size reads fastest */
+  private gather(f: number, start: number, end: number, out: Uint32Array, span: Uint32Array): void {
+    const { n, d, rank, rowRank } = this.cols;
+    if (end - start > ROW_MAJOR_ROWS) gatherRanks(rank, f * n, 1, this.samples, start, end, out, span);
+    else gatherRanks(rowRank, f, d, this.samples, start, end, out, span);
+  }
+
   /** moves the node's rows with rank ≤ `lastLeft` in feature f to the front; returns where the rest start */
   private partition(start: number, end: number, f: number, lastLeft: number): number {
     const { samples, stable, sampleClass, sampleWeight } = this;
-    const { n, rank } = this.cols;
-    markLeft(stable.goesLeft, rank, f * n, samples, start, end, lastLeft);
+    const { n, d, rank, rowRank } = this.cols;
+    if (end - start > ROW_MAJOR_ROWS) markLeft(stable.goesLeft, rank, f * n, 1, samples, start, end, lastLeft);
+    else markLeft(stable.goesLeft, rowRank, f, d, samples, start, end, lastLeft);
     return stable.apply(start, end, [samples, sampleClass, sampleWeight]);
   }
 }
@@ -456,12 +469,21 @@ function impurity(criterion: Criterion, counts: Float64Array, w: number): number
 
 /* The hot loops are functions of their own, each whole: V8 would otherwise optimise their method from inside the loop (on-stack replacement) and fall back to the interpreter at every call where the code after the loop had not yet run. */
 
-/** out[0, end − start) = the ranks of samples[start, end) at `base`; span = their lowest and highest */
-function gatherRanks(rank: Uint32Array, base: number, samples: Uint32Array, start: number, end: number, out: Uint32Array, span: Uint32Array): void {
+/** out[0, end − start) = the ranks of samples[start, end), row i's at rank[base + i·stride]; span = their lowest and highest */
+function gatherRanks(
+  rank: Uint32Array,
+  base: number,
+  stride: number,
+  samples: Uint32Array,
+  start: number,
+  end: number,
+  out: Uint32Array,
+  span: Uint32Array,
+): void {
   let lo = 0xffffffff;
   let hi = 0;
   for (let p = start; p < end; p++) {
-    const r = rank[base + samples[p]];
+    const r = rank[base + samples[p] * stride];
     out[p - start] = r;
     if (r < lo) lo = r;
     if (r > hi) hi = r;
@@ -481,9 +503,18 @@ function addClassWeights(counts: Float64Array, sampleClass: Int32Array, sampleWe
   return w;
 }
 
-/** goesLeft[p − start] = 1 where the rank of samples[p] at `base` is at most lastLeft */
-function markLeft(goesLeft: Uint8Array, rank: Uint32Array, base: number, samples: Uint32Array, start: number, end: number, lastLeft: number): void {
-  for (let p = start; p < end; p++) goesLeft[p - start] = rank[base + samples[p]] <= lastLeft ? 1 : 0;
+/** goesLeft[p − start] = 1 where the rank of samples[p] (as in `gatherRanks`) is at most lastLeft */
+function markLeft(
+  goesLeft: Uint8Array,
+  rank: Uint32Array,
+  base: number,
+  stride: number,
+  samples: Uint32Array,
+  start: number,
+  end: number,
+  lastLeft: number,
+): void {
+  for (let p = start; p < end; p++) goesLeft[p - start] = rank[base + samples[p] * stride] <= lastLeft ? 1 : 0;
 }
 
 function countBuckets(ranks: Uint32Array, m: number, lo: number, shift: number, buckets: Uint32Array): void {

@@ -382,6 +382,7 @@ export class DatasetReader {
       features: this.schema.columns.map((c) => ({ index: header.indexOf(c.name), column: c })),
       featureIndex: Int32Array.from(this.schema.columns, (c) => header.indexOf(c.name)),
       categorical: Uint8Array.from(this.schema.columns, (c) => (c.kind === 'categorical' ? 1 : 0)),
+      numeric: this.schema.columns.every((c) => c.kind !== 'categorical'),
       label: labelColumn === null ? -1 : header.indexOf(labelColumn),
       time: timeColumn === null ? -1 : header.indexOf(timeColumn),
       device: device >= 0 && !this.schema.columns.some((c) => c.name === 'device') ? device : -1,
@@ -422,6 +423,9 @@ export class DatasetReader {
     const out = builder.data;
     const at = builder.offset;
     const { featureIndex, categorical } = layout;
+    // the common row: every feature a plain decimal the cursor has already read
+    if (layout.numeric && cells instanceof PlainRowCursor && cells.plainInto(featureIndex, out, at))
+      return this.commitRow(cells, layout, builder, className, row);
     let present = 0;
     for (let j = 0; j < featureIndex.length; j++) {
       const index = featureIndex[j];
@@ -452,6 +456,11 @@ export class DatasetReader {
       countSkip(c, 'no feature values', file, row, 'every feature cell is empty or not a number');
       return;
     }
+    this.commitRow(cells, layout, builder, className, row);
+  }
+
+  /** a row whose features are in the batch: its class, time, row number and device too */
+  private commitRow(cells: RowCells, layout: FileLayout, builder: BatchBuilder, className: string | null, row: number): void {
     const time = layout.time >= 0 ? cells.numeric(layout.time).value : NaN;
     builder.commit(
       className === null ? -1 : this.classIndexOf(className),
@@ -459,7 +468,7 @@ export class DatasetReader {
       row,
       layout.device >= 0 ? this.deviceOfCell(layout, cells) : NO_DEVICE,
     );
-    c.accepted++;
+    this.counters.accepted++;
   }
 
   /** the device index of a row's device cell; rows of one device come in runs, so the last is remembered */
@@ -496,6 +505,8 @@ interface FileLayout {
   featureIndex: Int32Array;
   /** 1 where features[j] is categorical */
   categorical: Uint8Array;
+  /** no feature is categorical */
+  numeric: boolean;
   label: number;
   time: number;
   /** the `device` column, -1: none */

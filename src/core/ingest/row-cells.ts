@@ -134,6 +134,20 @@ export class PlainRowCursor implements RowCells {
     return parseNumericCell(this.text(j));
   }
 
+  /**
+   * Writes fields `index[j]` of the row, all plain decimals, to `out[at + j]`; false as soon
+   * as one is not (`out` is then partly written: the caller goes through the cells one by one)
+   */
+  plainInto(index: Int32Array, out: Float32Array, at: number): boolean {
+    const values = this.values;
+    for (let j = 0; j < index.length; j++) {
+      const v = values[index[j]];
+      if (v !== v) return false;
+      out[at + j] = v;
+    }
+    return true;
+  }
+
   /** the fields of the row [start, stop): their offsets and plain decimal values; returns their count */
   private readFields(s: string, start: number, stop: number): number {
     let count = 0;

@@ -5,7 +5,7 @@ import { WASM_BASE64 } from './decision-forest.wasm';
 
 /**
  * The WebAssembly prediction kernel of decision-forest.wat, holding a forest's trees in
- * its own memory as 16-byte node records. Rows are copied in chunks into that memory, so
+ * its own memory as 8-byte node records. Rows are copied in chunks into that memory, so
  * it stays the size of the trees plus a few MB however many rows are predicted.
  */
 
@@ -14,9 +14,21 @@ interface KernelExports {
   addLeafValues(roots: number, trees: number, values: number, classes: number, data: number, n: number, d: number, sums: number): void;
 }
 
-/** rows per call (a multiple of 8: the kernel walks eight rows at a time) */
+/**
+ * rows per call (a multiple of 8: the kernel walks eight rows at a time): every tree
+ * walks them all before the next, so few enough that their f32 values, their sums and
+ * one tree's nodes share the L2 cache, and enough that a tree is read from memory
+ * once for many rows
+ */
 const CHUNK = 4096;
-const RECORD = 16;
+const RECORD = 8;
+/** a leaf's threshold: a NaN, whose low 22 bits hold its code (`leafCode`) */
+const QUIET_NAN = 0x7fc00000;
+/** leaf codes from here on are value rows */
+const VALUE_ROW = 2 ** 21;
+/** what the 8-byte record holds: a column below 256, a right child within 2^24 bytes of its root */
+const MAX_COLUMNS = 256;
+const MAX_TREE_BYTES = 2 ** 24;
 
 const align = (bytes: number, to: number) => Math.ceil(bytes / to) * to;
 
@@ -56,9 +68,15 @@ export class DecisionForestKernel {
     });
   }
 
-  /** the kernel for `trees`, or null where WebAssembly is missing */
+  /** the kernel for `trees`, or null where WebAssembly is missing or the forest does not fit its records */
   static create(trees: readonly Tree[], classes: number): DecisionForestKernel | null {
-    return typeof WebAssembly === 'object' ? new DecisionForestKernel(trees, classes) : null;
+    if (typeof WebAssembly !== 'object') return null;
+    let valueRows = 0;
+    for (const t of trees) {
+      if (t.feature.length * RECORD > MAX_TREE_BYTES || t.feature.some((f) => f >= MAX_COLUMNS)) return null;
+      valueRows += t.values.length / classes;
+    }
+    return valueRows < VALUE_ROW && classes < VALUE_ROW ? new DecisionForestKernel(trees, classes) : null;
   }
 
   /** sums[i·classes + c] += every tree's leaf value c for row i of x, trees in order */
@@ -96,40 +114,37 @@ export class DecisionForestKernel {
  */
 function writeTree(view: DataView, t: Tree, at: number, firstRow: number, classes: number): number {
   const size = t.feature.length;
-  const address = new Int32Array(size);
+  /** each node's offset from the root record */
+  const offset = new Int32Array(size);
   const order: number[] = [];
   const stack = [0];
   while (stack.length) {
     const k = stack.pop()!;
-    address[k] = at + order.length * RECORD;
+    offset[k] = order.length * RECORD;
     order.push(k);
     if (t.feature[k] >= 0) stack.push(t.right[k], t.left[k]);
   }
   for (const k of order) {
-    const a = address[k];
+    const a = at + offset[k];
     if (t.feature[k] >= 0) {
-      view.setInt32(a, t.feature[k] * 4, true);
-      view.setFloat32(a + 4, floorToFloat32(t.threshold[k]), true);
-      view.setInt32(a + 8, address[t.right[k]], true);
-      view.setInt32(a + 12, 0, true);
+      view.setFloat32(a, floorToFloat32(t.threshold[k]), true);
+      view.setUint32(a + 4, offset[t.right[k]] * 256 + t.feature[k], true);
     } else {
-      view.setInt32(a, 0, true);
-      view.setFloat32(a + 4, NaN, true);
-      view.setInt32(a + 8, a, true);
-      view.setInt32(a + 12, leafCode(t, k, firstRow, classes), true);
+      view.setUint32(a, QUIET_NAN | leafCode(t, k, firstRow, classes), true);
+      view.setUint32(a + 4, offset[k] * 256, true);
     }
   }
   return at + order.length * RECORD;
 }
 
-/** the class c ≥ 0 whose value is 1 and every other 0, or −1 − (its row among all the forest's value rows) */
+/** c < 2^21 when all of the leaf's weight is class c, else 2^21 + (its row among all the forest's value rows) */
 function leafCode(t: Tree, k: number, firstRow: number, classes: number): number {
   const row = t.value[k];
   let one = -1;
   for (let c = 0; c < classes; c++) {
     const v = t.values[row * classes + c];
     if (v === 1 && one < 0) one = c;
-    else if (v !== 0) return -1 - (firstRow + row);
+    else if (v !== 0) return VALUE_ROW + firstRow + row;
   }
-  return one >= 0 ? one : -1 - (firstRow + row);
+  return one >= 0 ? one : VALUE_ROW + firstRow + row;
 }
