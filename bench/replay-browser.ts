@@ -19,11 +19,14 @@
  *   (f) the same feed at 1,000 flows/s (10 flows a message, published by this process) for
  *       --latency-seconds: arrival in the page → stored verdict p50/p99 (the detect worker's
  *       summary), and publish → arrival at a Node subscriber of the same broker (the hop
- *       the page cannot see), whose p99s together bound publish → stored.
+ *       the page cannot see), whose p99s together bound publish → stored;
+ *   (g) a large packet capture (the simulator's packets, --capture-mb, default 1,000 MB) dropped
+ *       on Live at max: packets/s and flows/s end to end (read, decode, window, AE + forest,
+ *       store), every flow the capture makes (counted in Node first) scored and stored.
  *
  *   npx tsx bench/replay-browser.ts [--rows 2000000] [--dist dir | --out dist-bench]
  *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d,e,f] [--profile]
- *        [--packets 4000000] [--mqtt-format binary|csv] [--mqtt-plain] [--csv file]
+ *        [--packets 4000000] [--mqtt-format binary|csv] [--mqtt-plain] [--csv file] [--capture-mb 1000]
  *
  * EXTRA_CHROMIUM_ARGS (environment) adds Chromium flags, for experiments such as
  * `--js-flags=--single-threaded-gc` (V8's collector on the workers' own threads).
@@ -37,12 +40,14 @@
  * back to an isolation forest trained on the spot, which the output says.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, createReadStream, createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { MqttConnection } from '../src/core/mqtt';
+import { CaptureReading } from '../src/core/packets';
 import { simulateCapture } from '../src/core/sim';
 import { quantileOf } from '../src/core/util';
 import { startMosquitto, type Mosquitto } from '../tests/support/servers';
@@ -63,6 +68,8 @@ const PACKETS = Number(opt('packets', QUICK ? '20000' : '4000000'));
 const MQTT_FORMAT = opt('mqtt-format', 'binary')!;
 /** publish uncompressed messages for (e) (default: deflated, `npm run sensor -- --compress`) */
 const MQTT_PLAIN = args.includes('--mqtt-plain');
+/** size of the capture dropped in (g) */
+const CAPTURE_MB = Number(opt('capture-mb', QUICK ? '20' : '1000'));
 const LATENCY_S = Number(opt('latency-seconds', QUICK ? '3' : '30'));
 const PROFILE = args.includes('--profile');
 const SKIP = new Set((opt('skip', '') ?? '').split(',').filter(Boolean));
@@ -416,7 +423,13 @@ async function latency(browser: Browser, url: string): Promise<void> {
  * (a); returns flows/s from the drop to the last stored flow and Chromium's CPU µs per flow,
  * or null if the run stalled or its counters do not add up
  */
-async function throughput(browser: Browser, url: string, file: string): Promise<{ flowsPerS: number; cpuPerFlow: number | null } | null> {
+async function throughput(
+  browser: Browser,
+  url: string,
+  file: string,
+  rows: number,
+  what: string,
+): Promise<{ flowsPerS: number; cpuPerFlow: number | null; seconds: number } | null> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const problems = watchConsole(page, 'max');
@@ -424,7 +437,8 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   await page.waitForSelector('[data-testid=file-input]', { state: 'attached' });
   // the offline cache fills once per visitor (the whole site, models too): not part of a replay
   await page.evaluate(() => Promise.race([navigator.serviceWorker?.ready, new Promise((r) => setTimeout(r, 30_000))]));
-  const heap = SKIP.has('c') ? null : await HeapProbe.attach(browser, page);
+  // CDP: the heap samples of (c), and --profile's sampling of the workers
+  const heap = SKIP.has('c') && !PROFILE ? null : await HeapProbe.attach(browser, page);
   const heapSamples: { s: number; rows: number; mb: Record<string, number> }[] = [];
   const t0 = Date.now();
   const cpu0 = childrenCpu();
@@ -447,19 +461,19 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
       lastChange = now;
     }
     last = c;
-    if (heap && PROFILE && !profiled && c.scored > ROWS / 4) {
+    if (heap && PROFILE && !profiled && c.scored > rows / 4) {
       profiled = true;
       const [detect, source, main] = await Promise.all([heap.profile('detect', 4000), heap.profile('source', 4000), heap.profile('page', 4000)]);
       console.log(`    profile:\n    ${detect}\n    ${source}\n    ${main}`);
     }
-    if (heap && now >= nextHeap) {
+    if (heap && !SKIP.has('c') && now >= nextHeap) {
       nextHeap = now + 5000;
       heapSamples.push({ s: (now - t0) / 1000, rows: c.scored, mb: await heap.sample() });
     }
     if ((now - t0) % 10_000 < 500) progress.push(`${fmt((now - t0) / 1000)} s: ${fmt(c.scored)} scored`);
     // the run's state word (textContent: innerText would lay the whole page out twice a second)
     const state = await page.evaluate(() => document.querySelector('[data-testid=run-state]')?.textContent?.trim().toUpperCase() ?? '');
-    if (c.read >= ROWS && c.stored === c.scored && state !== 'PLAYING') break;
+    if (c.read >= rows && c.stored === c.scored && state !== 'PLAYING') break;
     if (now - lastChange > 20_000) {
       console.log(`    stalled: no progress for 20 s (state ${state})`);
       stalled = true;
@@ -475,7 +489,7 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   const inDb = run ? await storedRows(page, run.id) : NaN;
   const c = await counters(page);
   const mb = statSync(file).size / 1e6;
-  console.log(`(a) ${fmt(ROWS)}-row v2 CSV (${fmt(mb)} MB) dropped, replayed at max with ${run?.detector}${run?.summary ? '' : ''} as the verdict model:`);
+  console.log(`${what} (${fmt(mb)} MB) dropped, replayed at max with ${run?.detector} as the verdict model:`);
   console.log(
     `    ${fmt(c.scored / elapsed)} flows/s from the drop to the last stored flow (${fmt(elapsed, 1)} s); ${fmt(c.scored / scoring)} flows/s from the first scored flow (${fmt(scoring, 1)} s); best half-second ${fmt(peakRate)} flows/s`,
   );
@@ -506,8 +520,45 @@ async function throughput(browser: Browser, url: string, file: string): Promise<
   }
   if (problems.length) console.log(`    console errors: ${problems.join(' | ')}`);
   await context.close();
-  const whole = !stalled && c.read === ROWS && c.read === c.scored + c.skipped && c.stored === c.scored && inDb === c.stored;
-  return whole ? { flowsPerS: Math.round(c.scored / elapsed), cpuPerFlow: cpuPerFlow && Math.round(cpuPerFlow * 100) / 100 } : null;
+  const whole = !stalled && c.read === rows && c.read === c.scored + c.skipped && c.stored === c.scored && inDb === c.stored;
+  return whole ? { flowsPerS: Math.round(c.scored / elapsed), cpuPerFlow: cpuPerFlow && Math.round(cpuPerFlow * 100) / 100, seconds: elapsed } : null;
+}
+
+/**
+ * (g): the simulator's packets written to a capture of about CAPTURE_MB, its packets and flows
+ * counted by the lab's reader in Node, then dropped on Live at max; packets/s and flows/s from
+ * the drop to the last stored flow (null when a flow was not stored or the packets read differ)
+ */
+async function captureThroughput(browser: Browser, url: string): Promise<{ lab_pcap_packets_per_s: number | null; lab_pcap_flows_per_s: number | null }> {
+  const dir = mkdtempSync(join(tmpdir(), 'iomt-bench-pcap-'));
+  try {
+    const file = join(dir, 'ward.pcap');
+    const out = createWriteStream(file);
+    const target = CAPTURE_MB * 1e6;
+    let bytes = 0;
+    const started = Date.now();
+    // about 29 packets of about 150 bytes per simulated row; the generator is left as soon as the file is big enough
+    for (const chunk of simulateCapture('mixed-day', Math.ceil(target / 1500), 11)) {
+      for (const b of chunk.pcap) {
+        bytes += b.length;
+        if (!out.write(b)) await new Promise((r) => out.once('drain', r));
+      }
+      if (bytes >= target) break;
+    }
+    await new Promise<void>((r) => out.end(r));
+    const stream = () => Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 })) as ReadableStream<Uint8Array>;
+    const reading = new CaptureReading([{ name: file, stream }]);
+    for await (const _ of reading.flows());
+    const { packets, flows } = reading.counters;
+    console.log(
+      `wrote a ${fmt(bytes / 1e6)} MB capture (${fmt(packets)} packets, ${fmt(flows)} flows) to ${file} in ${fmt((Date.now() - started) / 1000, 1)} s`,
+    );
+    const lab = await throughput(browser, url, file, flows, `(g) ${fmt(packets)}-packet capture`);
+    if (lab) console.log(`    ${fmt(packets / lab.seconds)} packets/s from the drop to the last stored flow (every one of the ${fmt(flows)} flows stored)`);
+    return { lab_pcap_packets_per_s: lab && Math.round(packets / lab.seconds), lab_pcap_flows_per_s: lab && lab.flowsPerS };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** a live feed's page: open the Live view on `broker`'s WebSocket listener and start; resolves once it waits for flows */
@@ -682,10 +733,11 @@ async function main() {
       const given = opt('csv');
       const data = given ? { path: given, bytes: statSync(given).size } : await writeV2Csv(ROWS);
       if (!given) console.log(`wrote ${fmt(ROWS)} rows (${fmt(data.bytes / 1e6)} MB) to ${data.path} in ${fmt((Date.now() - started) / 1000, 1)} s`);
-      const lab = await throughput(browser, url, data.path);
+      const lab = await throughput(browser, url, data.path, ROWS, `(a) ${fmt(ROWS)}-row v2 CSV`);
       figures.lab_flows_per_s = lab?.flowsPerS ?? null;
       figures.lab_cpu_us_per_flow = lab?.cpuPerFlow ?? null;
     }
+    if (!SKIP.has('g')) Object.assign(figures, await captureThroughput(browser, url));
     if (!SKIP.has('e')) figures.mqtt_lab_flows_per_s = await mqttThroughput(browser, url, broker!);
     if (!SKIP.has('f')) figures.mqtt_publish_to_stored_p99_ms = await mqttLatency(browser, url, broker!);
     report(figures);

@@ -16,6 +16,7 @@ const PROMISED = [
   'lab_flows_per_s',
   'ctgan_step_ms',
   'rf_fit_s',
+  'knn_score_rows_per_s',
 ];
 
 describe('npm run bench', () => {

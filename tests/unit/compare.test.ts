@@ -4,8 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBackend } from '../../src/core/detectors';
 import { compareModels, formatCompare, studyReportHtml } from '../../src/core/study';
-import { shared, SHARED } from './sources';
 import { TempFolders } from '../support/temp-folders';
+import { bytesFile, shared, SHARED } from './sources';
+import { frame, pcapFile, type TestPacket } from './packets/capture-bytes';
+
+const T0 = 1_700_000_000;
 
 const temp = new TempFolders();
 afterAll(() => temp.removeAll());
@@ -115,5 +118,28 @@ describe('npm run compare', () => {
     );
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--balance must be one of none, oversample, smote, ctgan');
+  });
+});
+
+describe('compareModels on packet captures', () => {
+  it('reports what the captures held, training and test side apart (packets read = used + skipped, flows made)', async () => {
+    // benign: one device's MQTT packets; attack: another's SYNs, smaller and closer together
+    const capture = (name: string, syn: boolean, packets: number) => {
+      const list: TestPacket[] = [];
+      for (let i = 0; i < packets; i++) {
+        const bytes = syn ? frame({ srcMac: 0x0200000000cc, flags: 0x02, dport: 80, size: 60 }) : frame({ size: 80 + (i % 7) });
+        list.push({ link: 1, sec: T0 + Math.floor(i / (syn ? 500 : 20)), ns: (i % 20) * 1000, bytes });
+      }
+      return bytesFile(name, pcapFile(list));
+    };
+    const train = [capture('Benign_train.pcap', false, 600), capture('TCP_IP-DDoS-SYN1_train.pcap', true, 600)];
+    const test = [capture('Benign_test.pcap', false, 300), capture('TCP_IP-DDoS-SYN1_test.pcap', true, 300)];
+    const split = await compareModels({ train, task: 'binary', balance: 'none', models: ['decision_tree'], detectors: [] });
+    expect(split.train.packets).toMatchObject({ packets: 1200, used: 1200, flows: 120 });
+    expect(split.test.packets).toBeNull();
+    const apart = await compareModels({ train, test, task: 'binary', balance: 'none', models: ['decision_tree'], detectors: [] });
+    expect(apart.train.packets).toMatchObject({ packets: 1200, flows: 120 });
+    expect(apart.test.packets).toMatchObject({ packets: 600, used: 600, flows: 60 });
+    expect(apart.models.decision_tree.macro_f1).toBe(1);
   });
 });

@@ -71,3 +71,4 @@ export { DEFAULT_KMEANS_DETECTOR, KMeansDetector, loadKMeansDetector, type KMean
 export { DEFAULT_KNN_DETECTOR, KnnDetector, loadKnnDetector, type KnnDetectorParams } from './knn-detector';
 export { HybridDetector, type HybridJSON } from './hybrid';
 export { ensureBackend, seededGlorot, type BackendInfo, type BackendName, type WasmPaths, type WeightInitializer } from './tf-backend';
+export { ScanSearch, TreeSearch, type NeighbourSearch } from './knn-search';

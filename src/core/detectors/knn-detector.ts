@@ -1,6 +1,7 @@
 import type { Matrix } from '../ingest';
 import { Random, throwIfAborted, yielder } from '../util';
 import type { Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
+import { TreeSearch } from './knn-search';
 
 /**
  * k nearest neighbours as PyOD's `KNN` (method "largest"): a row's score is its Euclidean
@@ -36,6 +37,8 @@ export class KnnDetector implements Detector {
   readonly kind = 'knn';
   readonly params: KnnDetectorParams;
   private fitted: Fitted | null = null;
+  /** built from the reference rows on the first score */
+  private search: TreeSearch | null = null;
 
   constructor(params: Partial<KnnDetectorParams> = {}) {
     this.params = { ...DEFAULT_KNN_DETECTOR, ...params };
@@ -57,6 +60,7 @@ export class KnnDetector implements Detector {
     if (keep) keep.forEach((r, i) => rows.set(x.data.subarray(r * x.d, (r + 1) * x.d), i * x.d));
     else rows.set(x.data.subarray(0, n * x.d));
     this.fitted = { rows, n, d: x.d };
+    this.search = null;
     options.progress?.({ stage: 'reference rows', done: 1, total: 1 });
   }
 
@@ -65,28 +69,12 @@ export class KnnDetector implements Detector {
     const { rows, n, d } = this.require();
     if (x.d !== d) throw new Error(`the k-nearest-neighbours detector was fitted on ${d} columns, got ${x.d}`);
     const k = Math.min(this.params.n_neighbors, n);
-    const nearest = new Float64Array(k);
+    const search = (this.search ??= new TreeSearch(rows, n, d));
     const out = new Float32Array(x.n);
     const pause = yielder();
     for (let i = 0; i < x.n; i++) {
-      nearest.fill(Infinity);
-      const row = i * d;
-      for (let r = 0; r < n; r++) {
-        const ref = r * d;
-        let sum = 0;
-        // the k-th distance so far bounds the sum: most reference rows are given up part way
-        const bound = nearest[k - 1];
-        for (let j = 0; j < d && sum < bound; j++) {
-          const diff = x.data[row + j] - rows[ref + j];
-          sum += diff * diff;
-        }
-        if (sum >= bound) continue;
-        let p = k - 1;
-        while (p > 0 && nearest[p - 1] > sum) nearest[p] = nearest[--p];
-        nearest[p] = sum;
-      }
-      out[i] = Math.sqrt(nearest[k - 1]);
-      await pause();
+      out[i] = Math.sqrt(search.kthSquared(x.data, i * d, k));
+      if ((i & 255) === 255) await pause();
     }
     return out;
   }

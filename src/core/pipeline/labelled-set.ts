@@ -1,5 +1,6 @@
 import { DatasetReader, type ReadProgress, type SourceFile, RowSample, type Matrix, totalSkipped } from '../ingest';
 import { type Dialect, type Schema, ClassVocabulary } from '../schema';
+import type { CaptureCounters } from '../packets';
 import { filterBatch } from './row-split';
 
 /** What the models learn to tell apart: benign/attack, every class, or every attack family. */
@@ -16,6 +17,8 @@ export interface LabelledSet {
   schema: Schema;
   dialect: Dialect;
   rows: { read: number; used: number; skipped: number; unlabelled: number; sampled_out: number };
+  /** what the packet captures among the files held (packets read, used, skipped by reason, flows made); null: no captures */
+  packets: CaptureCounters | null;
 }
 
 /**
@@ -55,6 +58,7 @@ export async function readLabelled(
       schema: reader.schema!,
       dialect: reader.dialect!,
       rows: { read: reader.counters.read, used: kept, skipped: totalSkipped(reader.counters), unlabelled, sampled_out: sample.seen - kept },
+      packets: reader.captures,
     },
     vocabulary: reader.classes,
   };

@@ -72,8 +72,16 @@ export interface CompareResult {
   balance: BalanceMethod;
   dataset: { dialect: string; name: string };
   classes: string[];
-  train: { files: string[]; rows: LabelledSet['rows']; per_class: Record<string, number>; after_balancing: Record<string, number> | null };
-  test: { files: string[]; rows: LabelledSet['rows'] | null; per_class: Record<string, number> };
+  /** `packets`: what the captures among the files held (null: no captures) */
+  train: {
+    files: string[];
+    rows: LabelledSet['rows'];
+    per_class: Record<string, number>;
+    after_balancing: Record<string, number> | null;
+    packets: LabelledSet['packets'];
+  };
+  /** `packets`: of the test files; null when the training files were split (their counters are the training side's) */
+  test: { files: string[]; rows: LabelledSet['rows'] | null; per_class: Record<string, number>; packets: LabelledSet['packets'] };
   models: Record<string, ModelResult>;
   /** synthetic training rows against the real ones of their class: median and worst KS statistic over the features */
   synthetic_quality: Record<string, { rows: number; median_ks: number; max_ks: number; worst_feature: string }> | null;
@@ -196,8 +204,19 @@ export async function compareModels(options: CompareOptions): Promise<CompareRes
     balance: options.balance,
     dataset: { dialect: trainSet.dialect.id, name: trainSet.dialect.name },
     classes: names,
-    train: { files: options.train.map((f) => f.name), rows: read.set.rows, per_class: countBy(yTrain, names), after_balancing: afterBalancing },
-    test: { files: (splitting ? options.train : options.test!).map((f) => f.name), rows: testSet.rows, per_class: countBy(yTest, names) },
+    train: {
+      files: options.train.map((f) => f.name),
+      rows: read.set.rows,
+      per_class: countBy(yTrain, names),
+      after_balancing: afterBalancing,
+      packets: read.set.packets,
+    },
+    test: {
+      files: (splitting ? options.train : options.test!).map((f) => f.name),
+      rows: testSet.rows,
+      per_class: countBy(yTest, names),
+      packets: splitting ? null : testSet.packets,
+    },
     models,
     synthetic_quality: syntheticQuality,
     notes,

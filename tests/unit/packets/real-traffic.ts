@@ -1,6 +1,6 @@
 /**
  * Real traffic for the capture tests, made by real programs over the loopback interface
- * only (to 127.9.9.9, an address nothing else here uses, so the capture filter keeps other
+ * only (to an address block of this test run's own, so the capture filter keeps other
  * programs' loopback traffic out) and recorded by tcpdump. Every generator is bounded in
  * count and time. The captures are made once per test file run, in a temporary folder.
  */
@@ -10,8 +10,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const TARGET = '127.9.9.9';
-const FILTER = `net 127.9.9.0/24`;
+/**
+ * A /24 of loopback for this run alone (all of 127/8 is loopback on Linux): test runs side by
+ * side (several worktrees, a re-run while one is going) would otherwise record each other's
+ * broker, floods and scans into their captures, which made the detection figures swing.
+ */
+const BLOCK = `127.${10 + (process.pid % 200)}.${1 + Math.floor(Math.random() * 250)}`;
+export const TARGET = `${BLOCK}.9`;
+const FILTER = `net ${BLOCK}.0/24`;
 
 const TOOLS: Record<string, string> = {
   tcpdump: 'tcpdump',
@@ -123,9 +129,10 @@ function exec(cmd: string, args: string[], timeoutMs = 20_000, input?: (p: Child
   });
 }
 
-const VETH_NET = '10.99.9';
+/** the veth pair's /24, this run's own too */
+const VETH_NET = `10.99.${1 + Math.floor(Math.random() * 250)}`;
 
-/** runs `body` with a veth pair: our end (named to `body`) 10.99.9.1, the other end 10.99.9.2 in a namespace made for it, removed after */
+/** runs `body` with a veth pair: our end (named to `body`) VETH_NET.1, the other end VETH_NET.2 in a namespace made for it, removed after */
 async function withVeth(body: (iface: string) => Promise<void>): Promise<void> {
   const tag = `i${process.pid % 100000}`;
   const ns = `iomt-${tag}`;
@@ -161,29 +168,44 @@ export interface RealCaptures {
 /** where the monitors' sequence numbers stand when a capture starts */
 const SEQ_BASE = 40_000;
 
-/**
- * MQTT telemetry: a subscriber listening, and a monitor publishing a line of vitals every
- * `intervalMs` (jittered) over `sessions` connections in turn (devices reconnect: sleep,
- * roaming, broker keep-alive), `messages` lines each.
- */
-async function telemetry(port: number, sessions: number, messages: number, intervalMs: number, seed: number): Promise<void> {
-  const sub = spawn('mosquitto_sub', ['-h', TARGET, '-p', String(port), '-t', 'ward/#', '-q', '1'], { stdio: 'ignore' });
+/** the ward on loopback: the broker at TARGET, a nurse station subscribing, bedside monitors each on an address of its own (each its own device, as on a LAN) */
+const STATION = `${BLOCK}.10`;
+const monitorAddress = (k: number) => `${BLOCK}.${20 + k}`;
+
+interface Telemetry {
+  monitors: number;
+  /** connections each monitor makes in turn (devices reconnect: sleep, roaming, broker keep-alive) */
+  sessions: number;
+  /** lines of vitals per session */
+  messages: number;
+  intervalMs: number;
+  seed: number;
+}
+
+/** MQTT telemetry: the station listening, and monitors publishing a line of vitals every `intervalMs` (jittered) at once, each over `sessions` connections with a pause between */
+async function telemetry(port: number, t: Telemetry): Promise<void> {
+  const sub = spawn('mosquitto_sub', ['-h', TARGET, '-A', STATION, '-p', String(port), '-t', 'ward/#', '-q', '1'], { stdio: 'ignore' });
   await sleep(200);
-  for (let s = 0; s < sessions; s++) {
-    await exec(
-      'mosquitto_pub',
-      ['-h', TARGET, '-p', String(port), '-t', `ward/monitor-${seed}/vitals`, '-q', '1', '-l', '-i', `monitor-${seed}`],
-      30_000,
-      async (p) => {
-        for (let i = 0; i < messages; i++) {
-          // a monitor that has been running a while: its sequence number does not gain a digit during the capture
-          // (one that counted from 0 would make the message sizes grow with time, which the trainer rightly drops as drift)
-          p.stdin!.write(`{"hr":${60 + ((i * seed) % 40)},"spo2":${95 + (i % 5)},"seq":${SEQ_BASE + i}}\n`);
-          await sleep(intervalMs * (0.8 + 0.4 * (((i * 7919 + seed + s) % 100) / 100)));
-        }
-      },
-    );
-  }
+  const monitor = async (m: number) => {
+    const seed = t.seed + m;
+    for (let s = 0; s < t.sessions; s++) {
+      if (s > 0) await sleep(200 + ((seed * 37 + s * 91) % 200));
+      await exec(
+        'mosquitto_pub',
+        ['-h', TARGET, '-A', monitorAddress(m), '-p', String(port), '-t', `ward/monitor-${seed}/vitals`, '-q', '1', '-l', '-i', `monitor-${seed}`],
+        30_000,
+        async (p) => {
+          for (let i = 0; i < t.messages; i++) {
+            // a monitor that has been running a while: its sequence number does not gain a digit during the capture
+            // (one that counted from 0 would make the message sizes grow with time, which the trainer rightly drops as drift)
+            p.stdin!.write(`{"hr":${60 + ((i * seed) % 40)},"spo2":${95 + (i % 5)},"seq":${SEQ_BASE + s * t.messages + i}}\n`);
+            await sleep(t.intervalMs * (0.8 + 0.4 * (((i * 7919 + seed + s) % 100) / 100)));
+          }
+        },
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: t.monitors }, (_, m) => monitor(m)));
   await stop(sub);
 }
 
@@ -196,8 +218,11 @@ interface MakerContext {
 
 /** one maker per capture (some make two files); each bounded in count and time */
 const MAKERS = {
-  'benign-telemetry': ({ f, port }: MakerContext) => record(f('benign-telemetry.pcap'), () => telemetry(port, 1, 500, 10, 1)),
-  'benign-telemetry-2': ({ f, port }: MakerContext) => record(f('benign-telemetry-2.pcap'), () => telemetry(port, 1, 600, 10, 7)),
+  // about 5 s each: three monitors, each reconnecting a few times, so sessions' starts and ends are part of normal traffic
+  'benign-telemetry': ({ f, port }: MakerContext) =>
+    record(f('benign-telemetry.pcap'), () => telemetry(port, { monitors: 3, sessions: 2, messages: 200, intervalMs: 10, seed: 1 })),
+  'benign-telemetry-2': ({ f, port }: MakerContext) =>
+    record(f('benign-telemetry-2.pcap'), () => telemetry(port, { monitors: 3, sessions: 2, messages: 250, intervalMs: 10, seed: 7 })),
   'mqtt-publish-flood': ({ f, port }: MakerContext) =>
     record(f('mqtt-publish-flood.pcap'), () =>
       exec('mosquitto_pub', ['-h', TARGET, '-p', String(port), '-t', 'ward/flood', '-q', '0', '-l'], 30_000, async (p) => {
@@ -215,7 +240,7 @@ const MAKERS = {
       }
     }),
   'port-scan': ({ f }: MakerContext) =>
-    record(f('port-scan.pcap'), () => exec('nmap', ['-sS', '-n', '-Pn', '-T5', '--max-retries', '0', '-p', '1-3000', TARGET], 30_000)),
+    record(f('port-scan.pcap'), () => exec('nmap', ['-sS', '-n', '-Pn', '-T5', '--max-retries', '0', '--min-rate', '3000', '-p', '1-3000', TARGET], 30_000)),
   // nmap answers for loopback addresses without probing: the sweep runs over a veth pair into a namespace of ours (real Ethernet and ARP)
   'ping-sweep': ({ f }: MakerContext) =>
     withVeth((iface) =>
