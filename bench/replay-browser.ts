@@ -11,7 +11,7 @@
  *   (c) JS heap of the page and of each worker (CDP Runtime.getHeapUsage) every few
  *       seconds over that replay;
  *   (e) a live MQTT feed: `npm run sensor` publishes a simulated capture's flows in the
- *       --mqtt-format (binary by default, or csv) in messages of at most 4,000 bytes
+ *       --mqtt-format (binary by default, or csv), deflated (unless --mqtt-plain), in messages of at most 4,000 bytes
  *       (Debian's Mosquitto 2.0.11 stalls on WebSocket messages over about 4 KB, see
  *       BENCHMARKS.md) to Mosquitto at max, the page subscribes over WebSocket and
  *       scores and stores them: flows/s from the sensor's start to the last stored verdict,
@@ -26,7 +26,7 @@
  *
  *   npx tsx bench/replay-browser.ts [--rows 2000000] [--dist dir | --out dist-bench]
  *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d,e,f] [--profile]
- *        [--packets 4000000] [--mqtt-format binary|csv] [--csv file] [--capture-mb 1000]
+ *        [--packets 4000000] [--mqtt-format binary|csv] [--mqtt-plain] [--csv file] [--capture-mb 1000]
  *
  * EXTRA_CHROMIUM_ARGS (environment) adds Chromium flags, for experiments such as
  * `--js-flags=--single-threaded-gc` (V8's collector on the workers' own threads).
@@ -66,6 +66,8 @@ const ROWS = Number(opt('rows', QUICK ? '20000' : '2000000'));
 const PACKETS = Number(opt('packets', QUICK ? '20000' : '4000000'));
 /** the wire form the sensor publishes for (e), in messages under 4 KB */
 const MQTT_FORMAT = opt('mqtt-format', 'binary')!;
+/** publish uncompressed messages for (e) (default: deflated, `npm run sensor -- --compress`) */
+const MQTT_PLAIN = args.includes('--mqtt-plain');
 /** size of the capture dropped in (g) */
 const CAPTURE_MB = Number(opt('capture-mb', QUICK ? '20' : '1000'));
 const LATENCY_S = Number(opt('latency-seconds', QUICK ? '3' : '30'));
@@ -592,7 +594,22 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
     const t0 = Date.now();
     const sensor = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', file, '--mqtt', broker.url, '--topic', 'bench/sensor', '--format', MQTT_FORMAT, '--max-bytes', '4000'],
+      [
+        '--import',
+        'tsx',
+        'src/cli/sensor.ts',
+        '--pcap',
+        file,
+        '--mqtt',
+        broker.url,
+        '--topic',
+        'bench/sensor',
+        '--format',
+        MQTT_FORMAT,
+        '--max-bytes',
+        '4000',
+        ...(MQTT_PLAIN ? [] : ['--compress']),
+      ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let said = '';

@@ -104,7 +104,7 @@ export const SUITE: readonly BenchEntry[] = [
     args: ['--skip', 'a,b,c,d,g'],
     keys: { mqtt_lab_flows_per_s: 'flows/s', mqtt_publish_to_stored_p99_ms: 'ms' },
     about:
-      'built site in headless Chromium subscribed to mosquitto over WebSocket: npm run sensor at max (binary form, messages ≤ 4,000 bytes) → stored verdicts; 1,000 flows/s publish → stored p99 (page arrival → stored + broker hop)',
+      'built site in headless Chromium subscribed to mosquitto over WebSocket: npm run sensor at max (binary form deflated, messages ≤ 4,000 bytes) → stored verdicts; 1,000 flows/s publish → stored p99 (page arrival → stored + broker hop)',
   },
 ];
 

@@ -54,7 +54,7 @@ options:
   --timesteps <n>   LSTM window (1 = the original system)   --epochs <n>   autoencoder epochs
   --members ae iforest ...   ensemble members; hybrid: <detector> <classifier> (default knn random_forest)
   --params n_estimators=300 max_depth=12 ...   the classifier's hyperparameters (scikit-learn's names; their
-           defaults, except a forest's min_samples_leaf=3, which ranks rows more smoothly)
+           defaults, except a forest's min_samples_leaf=3, which ranks rows more smoothly, and max_features=0.5)
   --folds <n>   classifier or hybrid: benign folds scored out of fold for the threshold (default 5; a random
            forest, alone or in a hybrid, is scored out of bag unless --folds is given)
   --seed <n>   --test-fraction <0-1>

@@ -1,4 +1,5 @@
-import { binaryMessageBytes, encodeBinaryFlows } from '../core/ingest';
+import { deflateRawSync } from 'node:zlib';
+import { binaryMessageBytes, encodeBinaryFlows, wrapCompressed } from '../core/ingest';
 import { attackTypeLabel, FLOW_CSV_HEADER, flowCsvRows, type PacketFlows } from '../core/packets';
 import { CICIOMT_V2_COLUMNS } from '../core/schema';
 
@@ -13,6 +14,7 @@ const TEXT_COLUMNS = ['attack_type', 'device'];
  * binary form with the 39 features, the label and the device (no addresses or time: the
  * consumers number live flows themselves). A flow is offered chunk by chunk (`prepare`),
  * then one at a time: `fits` says whether it joins the pending message, `take` empties it.
+ * Compressed messages (the `\0FLZ` envelope) are sized by the last one's ratio.
  */
 export class FlowMessages {
   private lines: string[] = [];
@@ -25,6 +27,8 @@ export class FlowMessages {
   private texts = TEXT_COLUMNS.map(() => ({ of: [] as (string | null)[], bytes: new Map<string, number>() }));
   private pendingFlows = 0;
   private pendingBytes = 0;
+  /** compressed bytes per raw byte of the last message (1 until one was compressed) */
+  private ratio = 1;
   /** a binary message's bytes without records, and each record's */
   private readonly binaryBase = binaryMessageBytes(CICIOMT_V2_COLUMNS, 0, TEXT_COLUMNS);
   private readonly binaryPerFlow = binaryMessageBytes(CICIOMT_V2_COLUMNS, 1, TEXT_COLUMNS) - this.binaryBase;
@@ -34,6 +38,8 @@ export class FlowMessages {
     private readonly classes: readonly string[],
     private readonly maxFlows: number,
     private readonly maxBytes: number,
+    /** deflate each message into the compressed envelope */
+    private readonly compress = false,
   ) {
     this.values = new Float32Array(form === 'binary' ? Math.min(maxFlows, 1 << 16) * CICIOMT_V2_COLUMNS.length : 0);
   }
@@ -56,7 +62,9 @@ export class FlowMessages {
   fits(r: number, seq: number): boolean {
     if (this.size === 0) return true;
     if (this.size >= this.maxFlows) return false;
-    return this.maxBytes === Infinity || this.bytesWith(r, seq) <= this.maxBytes;
+    if (this.maxBytes === Infinity) return true;
+    // compressed: the size the last message's ratio promises, with a margin (`take` trims a message that still overflows)
+    return this.compress ? 4 + this.bytesWith(r, seq) * this.ratio * 1.05 <= this.maxBytes : this.bytesWith(r, seq) <= this.maxBytes;
   }
 
   add(r: number): void {
@@ -75,30 +83,58 @@ export class FlowMessages {
       this.values = grown;
     }
     this.values.set(rows.data.subarray(r * d, (r + 1) * d), k * d);
-    this.textsOf(r).forEach((value, j) => {
-      const { of, bytes } = this.texts[j];
-      of.push(value);
-      if (value !== null && !bytes.has(value)) bytes.set(value, Buffer.byteLength(value) + 1);
+    this.textsOf(r).forEach((value, j) => this.noteText(j, value));
+  }
+
+  /**
+   * The first pending flows as one message numbered `seq`: all of them, unless compressed
+   * they would pass `maxBytes` (then as many as fit; the rest stay pending).
+   */
+  take(seq: number): { payload: string | Uint8Array; flows: number } {
+    let flows = this.size;
+    if (!this.compress) return { payload: this.encode(flows, seq), flows: this.drop(flows) };
+    for (;;) {
+      const raw = this.encode(flows, seq);
+      const payload = wrapCompressed(deflateRawSync(raw, { level: 1 }));
+      this.ratio = payload.length / Buffer.byteLength(raw);
+      if (payload.length <= this.maxBytes || flows === 1) return { payload, flows: this.drop(flows) };
+      flows = Math.max(1, Math.floor(((flows * this.maxBytes) / payload.length) * 0.95));
+    }
+  }
+
+  /** the first `flows` pending flows as one message */
+  private encode(flows: number, seq: number): string | Uint8Array {
+    if (this.form === 'csv') return `#seq=${seq}\n${FLOW_CSV_HEADER}\n${this.pendingLines.slice(0, flows).join('\n')}\n`;
+    return encodeBinaryFlows({
+      columns: CICIOMT_V2_COLUMNS,
+      values: this.values.subarray(0, flows * CICIOMT_V2_COLUMNS.length),
+      texts: this.texts.map(({ of }, j) => ({ column: TEXT_COLUMNS[j], of: of.slice(0, flows) })),
+      seq,
     });
   }
 
-  /** the pending flows as one message numbered `seq`, and an empty pending message */
-  take(seq: number): string | Uint8Array {
+  /** forgets the first `flows` pending flows; returns `flows` */
+  private drop(flows: number): number {
     if (this.form === 'csv') {
-      const text = `#seq=${seq}\n${FLOW_CSV_HEADER}\n${this.pendingLines.join('\n')}\n`;
-      this.pendingLines = [];
-      this.pendingBytes = 0;
-      return text;
+      this.pendingLines.splice(0, flows);
+      this.pendingBytes = this.pendingLines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+      return flows;
     }
-    const message = encodeBinaryFlows({
-      columns: CICIOMT_V2_COLUMNS,
-      values: this.values.subarray(0, this.pendingFlows * CICIOMT_V2_COLUMNS.length),
-      texts: this.texts.map(({ of }, j) => ({ column: TEXT_COLUMNS[j], of })),
-      seq,
-    });
-    this.pendingFlows = 0;
+    const d = CICIOMT_V2_COLUMNS.length;
+    this.values.copyWithin(0, flows * d, this.pendingFlows * d);
+    this.pendingFlows -= flows;
+    const texts = this.texts.map(({ of }) => of.slice(flows));
     this.texts = TEXT_COLUMNS.map(() => ({ of: [], bytes: new Map() }));
-    return message;
+    texts.forEach((of, j) => {
+      for (const value of of) this.noteText(j, value);
+    });
+    return flows;
+  }
+
+  private noteText(j: number, value: string | null): void {
+    const { of, bytes } = this.texts[j];
+    of.push(value);
+    if (value !== null && !bytes.has(value)) bytes.set(value, Buffer.byteLength(value) + 1);
   }
 
   /** flow `r`'s label and device */

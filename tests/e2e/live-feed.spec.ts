@@ -84,22 +84,29 @@ test('a live MQTT feed: flows scored and stored as they arrive; a restarted brok
   await page.getByTestId('stop').click();
 });
 
-test('the sensor publishes a capture in the binary form under 4 KB a message; the page scores and stores every flow', async ({ page }) => {
+test('the sensor publishes a capture in the binary form under 4 KB a message, plain and deflated; the page scores and stores every flow', async ({ page }) => {
   const dir = mkdtempSync(join(tmpdir(), 'iomt-sensor-'));
   try {
     const pcap = join(dir, 'ward.pcap');
     execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/simulate.ts', '--pcap', pcap, '--out', join(dir, 'ward.csv'), '--rows', '600', '--seed', '3']);
-    await page.goto(`/?view=live&detector=iforest&broker=${encodeURIComponent(broker.wsUrl)}&topic=ward/binary`);
+    await page.goto(`/?view=live&detector=iforest&broker=${encodeURIComponent(broker.wsUrl)}&topic=${encodeURIComponent('ward/binary/+')}`);
     await page.getByTestId('start').click();
     await expect(page.getByTestId('feed-state')).toContainText('waiting for the first flows', { timeout: 30_000 });
-    const said = execFileSync(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', pcap, '--mqtt', broker.url, '--topic', 'ward/binary', '--format', 'binary', '--max-bytes', '4000'],
-      { encoding: 'utf8' },
-    );
-    const [, flows, messages] = /published ([\d,]+) flows in ([\d,]+) messages/.exec(said)!.map((x) => Number(x?.replace(/,/g, '')));
-    // about 23 flows a message of at most 4,000 bytes
-    expect(flows / messages).toBeGreaterThan(20);
+    const sensor = (topic: string, extra: string[]) => {
+      const said = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', pcap, '--mqtt', broker.url, '--topic', topic, '--format', 'binary', '--max-bytes', '4000', ...extra],
+        { encoding: 'utf8' },
+      );
+      const [, flows, messages] = /published ([\d,]+) flows in ([\d,]+) messages/.exec(said)!.map((x) => Number(x?.replace(/,/g, '')));
+      return { flows, perMessage: flows / messages };
+    };
+    const plain = sensor('ward/binary/plain', []);
+    const deflated = sensor('ward/binary/deflated', ['--compress']);
+    // about 21 flows in a plain message of at most 4,000 bytes; several times more deflated
+    expect(plain.perMessage).toBeGreaterThan(18);
+    expect(deflated.perMessage).toBeGreaterThan(2 * plain.perMessage);
+    const flows = plain.flows + deflated.flows;
     await expect.poll(async () => (await counters(page)).stored, { timeout: 60_000 }).toBe(flows);
     expect(await counters(page)).toMatchObject({ read: flows, scored: flows, skipped: 0, lost: 0 });
     await page.getByTestId('stop').click();

@@ -25,3 +25,24 @@ describe('LiveQueue', () => {
     expect(queue.takeSkipped()).toEqual({});
   });
 });
+
+describe('LiveQueue waiting for a fuller batch', () => {
+  it('wakes once the flows asked for wait, not at the first message; after the time given otherwise', async () => {
+    const q = new LiveQueue();
+    let woke = false;
+    const waiting = q.wait(10_000, 25).then(() => (woke = true));
+    q.push('t', message(0, 10));
+    q.push('t', message(10, 10));
+    await Promise.resolve();
+    expect(woke).toBe(false);
+    q.push('t', message(20, 10));
+    await waiting;
+    expect(q.size).toBe(30);
+    expect(q.arrived).toBe(30);
+    // too few arrive: the wait ends after its time with what there is
+    const q2 = new LiveQueue();
+    q2.push('t', message(0, 3));
+    await q2.wait(20, 100);
+    expect(q2.take(100).length).toBe(1);
+  });
+});

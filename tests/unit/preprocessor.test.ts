@@ -123,6 +123,63 @@ describe('Preprocessor', () => {
     const p = new Preprocessor().fit(train, schema);
     expect(() => p.transform(rows([[1, 2]]), { dialect: 'generic', columns: schema.columns.slice(0, 2) })).toThrow(/no column "proto"/);
   });
+
+  describe('row ratios', () => {
+    const cic: Schema = {
+      dialect: 'generic',
+      columns: ['Header_Length', 'Tot size', 'Tot sum', 'Number', 'Rate', 'IAT'].map((name) => ({ name, kind: 'numeric' as const })),
+    };
+    const windows = rows([
+      [20, 60, 600, 10, 1024, 1 / 1024],
+      [32, 80, 800, 10, 512, 1 / 512],
+      [24, 0, 0, 10, Infinity, 0.5],
+      [28, 400, 4000, 10, 8, 1 / 8],
+    ]);
+    const plain = { scaling: 'minmax', log: 'none', clip: 1e6, categorical: 'onehot' } as const;
+
+    it('derives each ratio from the raw cells of its row, on the same scale as the data it learned', () => {
+      const p = new Preprocessor({ ...plain, ratios: true }).fit(windows, cic);
+      expect(p.outputNames.slice(6)).toEqual(['Header_Length/Tot size', 'Tot sum/Tot size', 'Tot sum/Number', 'Rate*IAT']);
+      expect(p.inputNames).toEqual(cic.columns.map((c) => c.name));
+      const out = p.transform(rows([[30, 60, 1200, 10, 2048, 1 / 1024]]), cic).data;
+      // minmax over the training ratios: Header_Length/Tot size ran from 28/400 to 24 (Tot size 0 divides by 1)
+      expect(out[6]).toBeCloseTo((0.5 - 0.07) / (24 - 0.07), 5);
+      expect(out[8]).toBeCloseTo((120 - 0) / (400 - 0), 5);
+      // Rate*IAT was 1 in every finite training row (a constant scales by its value); an infinite rate lands on the bound
+      expect(out[9]).toBeCloseTo((2 - 1) / 1, 5);
+      expect(p.transform(windows, cic).data[2 * 10 + 9]).toBe(1 + 1e6);
+    });
+
+    it('logs a ratio from its own value, not from the cached log of its first column', () => {
+      const p = new Preprocessor({ ...plain, log: 'all', ratios: true }).fit(windows, cic);
+      // the same Header_Length (first cell of the ratio) over different sizes: the ratios differ
+      const out = p.transform(
+        rows([
+          [24, 60, 600, 10, 8, 1 / 8],
+          [24, 120, 600, 10, 8, 1 / 8],
+        ]),
+        cic,
+      ).data;
+      expect(out[0]).toBe(out[10]);
+      expect(out[6]).toBeGreaterThan(out[16]);
+    });
+
+    it('leaves out a ratio of an excluded column, and round-trips through JSON', () => {
+      const p = new Preprocessor({ ...plain, ratios: true, exclude: { Header_Length: 'drifts' } }).fit(windows, cic);
+      expect(p.outputNames).not.toContain('Header_Length/Tot size');
+      expect(p.inputNames).not.toContain('Header_Length');
+      const copy = Preprocessor.fromJSON(JSON.parse(JSON.stringify(p.toJSON())));
+      expect(Array.from(copy.transform(windows, cic).data)).toEqual(Array.from(p.transform(windows, cic).data));
+      expect(new Preprocessor(plain).fit(windows, cic).outputDim).toBe(6);
+    });
+
+    it('refuses a saved ratio it does not know how to derive', () => {
+      const json = new Preprocessor({ ...plain, ratios: true }).fit(windows, cic).toJSON();
+      const step = json.steps.at(-1) as { derived: { op: string } };
+      step.derived.op = 'log-ratio';
+      expect(() => Preprocessor.fromJSON(json)).toThrow(/derives "Rate\*IAT"/);
+    });
+  });
 });
 
 describe('findRunningCounters', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { binaryMessageBytes, encodeBinaryFlows, WireReader, wireFraming } from '../../src/core/ingest';
+import { deflateRawSync } from 'node:zlib';
+import { binaryMessageBytes, encodeBinaryFlows, WireReader, wireFraming, wrapCompressed } from '../../src/core/ingest';
 import { LiveQueue } from '../../src/core/replay';
 import { SHARED } from './sources';
 
@@ -115,5 +116,40 @@ describe('live wire format, binary form', () => {
     expect(() => encodeBinaryFlows({ columns: ['a,b'], values: new Float32Array(1) })).toThrow(/commas/);
     expect(() => encodeBinaryFlows({ columns: ['a', 'b'], values: new Float32Array(3) })).toThrow(/whole records/);
     expect(() => encodeBinaryFlows({ columns: ['a'], values: new Float32Array(1), texts: [{ column: 'l', of: ['x\ny'] }] })).toThrow(/line break/);
+  });
+});
+
+describe('live wire format, compressed envelope', () => {
+  const deflated = (message: Uint8Array | string) => wrapCompressed(deflateRawSync(typeof message === 'string' ? enc(message) : message));
+
+  it('inflates binary and CSV messages to the same flows, framed (sequence, count) once inflated in the queue', () => {
+    const plain = new WireReader().read(binary(0, 200), 'flows')!;
+    const w = new WireReader();
+    const b = w.read(deflated(binary(0, 200)), 'flows')!;
+    expect(Array.from(b.data)).toEqual(Array.from(plain.data));
+    expect(w.read(deflated(`${lines[0]}\n${lines.slice(1, 11).join('\n')}\n`), 'flows')!.n).toBe(10);
+    expect(w.records).toBe(210);
+    const q = new LiveQueue();
+    q.push('t', deflated(binary(0, 10, 0)));
+    q.push('t', deflated(binary(10, 20, 25))); // 15 never arrived
+    expect(q.size).toBe(20);
+    expect(q.takeLost()).toBe(15);
+    expect(wireFraming(q.take(10)[0].payload)).toMatchObject({ binary: true, records: 10 });
+    // about 4 times fewer bytes for real rows
+    expect(deflated(binary(0, 200)).length * 3).toBeLessThan(binary(0, 200).length);
+  });
+
+  it('a cut or corrupt envelope is one record that is not a flow, with one sentence; one that inflates past the limit is too large', () => {
+    const w = new WireReader();
+    w.read(binary(0, 5), 'flows');
+    const whole = deflated(binary(5, 100));
+    expect(w.read(whole.subarray(0, whole.length >> 1), 'flows')).toBeNull();
+    expect(w.lastProblem).toMatch(/compressed message on flows (is cut short|does not inflate)/);
+    expect(w.read(wrapCompressed(new Uint8Array([0xff, 0xff, 0xff, 0xff])), 'flows')).toBeNull();
+    expect(w.takeSkipped()).toEqual({ 'not a flow record': 2 });
+    expect(w.records).toBe(5 + 2);
+    const q = new LiveQueue({ maxMessageBytes: 100_000 });
+    q.push('t', deflated(new Uint8Array(5_000_000)));
+    expect(q.takeSkipped()).toEqual({ 'message too large': 1 });
   });
 });

@@ -1,6 +1,7 @@
 import type { Matrix } from '../ingest';
 import type { Schema } from '../schema';
 import { robustStats } from './column-stats';
+import { RATIO_OP, ROW_RATIOS, rowRatio, type RowRatio } from './row-ratios';
 
 /**
  * Fit/transform preprocessing, fitted on benign training rows only: median imputation,
@@ -18,6 +19,8 @@ export interface PreprocessorParams {
   /** never these columns (name → why) */
   exclude?: Record<string, string>;
   categorical: 'onehot' | 'ordinal';
+  /** also derive the per-row ratios of `ROW_RATIOS` whose two columns are both used (absent in older saved models: off) */
+  ratios?: boolean;
 }
 
 export const DEFAULT_PREPROCESSOR: PreprocessorParams = {
@@ -36,6 +39,8 @@ interface NumericStep {
   log: { min: number; offset: number } | null;
   center: number;
   scale: number;
+  /** a value derived from two input columns of the row (`ROW_RATIOS`) rather than the column `name` */
+  derived?: Pick<RowRatio, 'of' | 'op'>;
 }
 
 /** How one categorical input column becomes one-hot columns (or one ordinal code). */
@@ -63,7 +68,15 @@ export class Preprocessor {
   private steps: Step[] = [];
   private excludedColumns: Record<string, string> = {};
   /** input column index per step, for the schema last transformed (schemas are long-lived) */
-  private plan: { schema: Schema; index: Int32Array; categoryMaps: (Int32Array | null)[]; numeric: NumericPlan | null } | null = null;
+  private plan: {
+    schema: Schema;
+    index: Int32Array;
+    /** a derived step's second input column, and its `RATIO_OP` (0: the column as it is) */
+    index2: Int32Array;
+    ops: Uint8Array;
+    categoryMaps: (Int32Array | null)[];
+    numeric: NumericPlan | null;
+  } | null = null;
 
   constructor(readonly params: PreprocessorParams = DEFAULT_PREPROCESSOR) {}
 
@@ -86,7 +99,7 @@ export class Preprocessor {
 
   /** The input columns actually used, in order. */
   get inputNames(): string[] {
-    return this.steps.map((s) => s.name);
+    return [...new Set(this.steps.flatMap((s) => (s.kind === 'numeric' && s.derived ? s.derived.of : [s.name])))];
   }
 
   /** Learns every step from benign rows `x` laid out as `schema`. */
@@ -110,8 +123,22 @@ export class Preprocessor {
       }
     });
     if (this.steps.length === 0) throw new Error('every feature column was excluded: nothing left to learn from');
+    if (this.params.ratios) this.fitRatios(x, schema);
     this.plan = null;
     return this;
+  }
+
+  /** Adds a step per row ratio whose two columns are numeric steps already (so never from an excluded column). */
+  private fitRatios(x: Matrix, schema: Schema): void {
+    const used = new Set(this.steps.filter((s) => s.kind === 'numeric').map((s) => s.name));
+    for (const r of ROW_RATIOS) {
+      if (!r.of.every((n) => used.has(n))) continue;
+      const [a, b] = r.of.map((n) => schema.columns.findIndex((c) => c.name === n));
+      const op = RATIO_OP[r.op];
+      const values = new Float64Array(x.n);
+      for (let i = 0; i < x.n; i++) values[i] = rowRatio(op, x.data[i * x.d + a], x.data[i * x.d + b]);
+      this.steps.push({ ...this.fitNumeric(r.name, values), derived: { of: r.of, op: r.op } });
+    }
   }
 
   private fitNumeric(name: string, raw: Float64Array): NumericStep {
@@ -156,7 +183,7 @@ export class Preprocessor {
     const clip = this.params.clip;
     const lo = -clip;
     const hi = this.params.scaling === 'minmax' ? 1 + clip : clip;
-    if (plan.numeric) return transformNumeric(x, plan.index, plan.numeric, lo, hi);
+    if (plan.numeric) return transformNumeric(x, plan.index, plan.index2, plan.ops, plan.numeric, lo, hi);
     const outD = this.outputDim;
     const out = new Float32Array(x.n * outD);
     const ordinal = this.params.categorical === 'ordinal';
@@ -165,7 +192,8 @@ export class Preprocessor {
       let o = i * outD;
       for (let k = 0; k < this.steps.length; k++) {
         const step = this.steps[k];
-        const v = x.data[row + plan.index[k]];
+        const op = plan.ops[k];
+        const v = op === 0 ? x.data[row + plan.index[k]] : rowRatio(op, x.data[row + plan.index[k]], x.data[row + plan.index2[k]]);
         if (step.kind === 'categorical') {
           const map = plan.categoryMaps[k]!;
           const slot = v === v && v >= 0 && v < map.length ? map[v] : step.values.length;
@@ -192,11 +220,20 @@ export class Preprocessor {
       return this.plan;
     }
     const index = new Int32Array(this.steps.length);
+    const index2 = new Int32Array(this.steps.length);
+    const ops = new Uint8Array(this.steps.length);
     const categoryMaps: (Int32Array | null)[] = [];
+    const columnOf = (name: string) => {
+      const j = schema.columns.findIndex((c) => c.name === name);
+      if (j === -1) throw new Error(`the data has no column "${name}", which the preprocessor was fitted on`);
+      return j;
+    };
     this.steps.forEach((step, k) => {
-      const j = schema.columns.findIndex((c) => c.name === step.name);
-      if (j === -1) throw new Error(`the data has no column "${step.name}", which the preprocessor was fitted on`);
-      index[k] = j;
+      if (step.kind === 'numeric' && step.derived) {
+        index[k] = columnOf(step.derived.of[0]);
+        index2[k] = columnOf(step.derived.of[1]);
+        ops[k] = RATIO_OP[step.derived.op];
+      } else index[k] = columnOf(step.name);
       if (step.kind === 'categorical') {
         const cats = categoriesOf(schema, step);
         categoryMaps.push(
@@ -207,7 +244,14 @@ export class Preprocessor {
         );
       } else categoryMaps.push(null);
     });
-    this.plan = { schema, index, categoryMaps, numeric: this.steps.every((st) => st.kind === 'numeric') ? numericPlan(this.steps as NumericStep[]) : null };
+    this.plan = {
+      schema,
+      index,
+      index2,
+      ops,
+      categoryMaps,
+      numeric: this.steps.every((st) => st.kind === 'numeric') ? numericPlan(this.steps as NumericStep[]) : null,
+    };
     return this.plan;
   }
 
@@ -217,6 +261,9 @@ export class Preprocessor {
 
   static fromJSON(json: PreprocessorJSON): Preprocessor {
     if (json.kind !== 'preprocessor') throw new Error(`not a preprocessor: ${json.kind}`);
+    for (const s of json.steps)
+      if (s.kind === 'numeric' && s.derived && !(s.derived.op in RATIO_OP && s.derived.of?.length === 2))
+        throw new Error(`the preprocessor derives "${s.name}" in a way this version does not know`);
     const p = new Preprocessor(json.params);
     p.steps = json.steps;
     p.excludedColumns = json.excluded;
@@ -262,10 +309,10 @@ function numericPlan(steps: NumericStep[]): NumericPlan {
 
 /**
  * `transform` for all-numeric steps: the same arithmetic as `scaleValue`, step by step,
- * without per-value objects; a log is looked up by the cell's bits before it is computed
- * (the same value, so the same result, bit for bit)
+ * without per-value objects; a column's log is looked up by the cell's bits before it is
+ * computed (the same value, so the same result, bit for bit); a derived value's is computed
  */
-function transformNumeric(x: Matrix, index: Int32Array, p: NumericPlan, lo: number, hi: number): Matrix {
+function transformNumeric(x: Matrix, index: Int32Array, index2: Int32Array, ops: Uint8Array, p: NumericPlan, lo: number, hi: number): Matrix {
   const outD = index.length;
   const out = new Float32Array(x.n * outD);
   const { missing, logged, logMin, logOffset, center, scale, logKeys, logValues } = p;
@@ -276,20 +323,23 @@ function transformNumeric(x: Matrix, index: Int32Array, p: NumericPlan, lo: numb
     const o = i * outD;
     for (let k = 0; k < outD; k++) {
       let v = data[row + index[k]];
+      if (ops[k] !== 0) v = rowRatio(ops[k], v, data[row + index2[k]]);
       let t: number;
       if (v !== v) t = missing[k];
       else if (v === Infinity) t = hi;
       else if (v === -Infinity) t = lo;
       else {
         if (logged[k] === 1) {
-          const key = bits[row + index[k]];
+          const key = ops[k] === 0 ? bits[row + index[k]] : NO_KEY;
           const slot = k * LOG_SLOTS + (Math.imul(key, 0x9e3779b1) >>> LOG_SLOT_SHIFT);
-          if (logKeys[slot] === key) v = logValues[slot];
+          if (key !== NO_KEY && logKeys[slot] === key) v = logValues[slot];
           else {
             const shifted = v - logMin[k];
             v = Math.log((shifted > 0 ? shifted : 0) + logOffset[k]);
-            logKeys[slot] = key;
-            logValues[slot] = v;
+            if (key !== NO_KEY) {
+              logKeys[slot] = key;
+              logValues[slot] = v;
+            }
           }
         }
         t = (v - center[k]) / scale[k];

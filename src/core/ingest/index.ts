@@ -8,3 +8,4 @@ export { WireReader } from './wire-reader';
 export { wireFraming, type WireFraming } from './wire-message';
 export { fileStretches } from './file-stretches';
 export { binaryMessageBytes, encodeBinaryFlows, type BinaryFlows } from './wire-binary';
+export { InflatedTooLarge, inflateWire, isCompressedWire, wrapCompressed, MAX_INFLATED_BYTES } from './wire-compressed';

@@ -6,10 +6,12 @@
  *   <header line>\n     CSV only: the column names (NDJSON lines carry their own)
  *   <record>\n …        one flow per line: CSV cells, or a JSON object keyed by column name
  *
- * or the binary form of `wire-binary.ts` (its own header holds the sequence and the count).
+ * or the binary form of `wire-binary.ts` (its own header holds the sequence and the count);
+ * a compressed message (wire-compressed.ts) is framed once inflated (as one record before).
  * See the README's "Live wire format" section.
  */
 import { binaryFraming, isBinaryFlows } from './wire-binary';
+import { isCompressedWire } from './wire-compressed';
 
 const NEWLINE = 10;
 const CR = 13;
@@ -31,6 +33,7 @@ export interface WireFraming {
 
 /** The framing of a message (never throws: a message of junk is one record). */
 export function wireFraming(bytes: Uint8Array): WireFraming {
+  if (isCompressedWire(bytes)) return { seq: null, bodyStart: 0, ndjson: false, binary: false, records: 1 };
   if (isBinaryFlows(bytes)) return { ...binaryFraming(bytes), bodyStart: 0, ndjson: false, binary: true };
   let seq: number | null = null;
   let bodyStart = 0;

@@ -3,6 +3,7 @@ import { DatasetReader } from './dataset-reader';
 import { InputError } from './text-stream';
 import { cleanHeader, type Dialect, detectDialect } from '../schema';
 import { decodeBinaryFlows } from './wire-binary';
+import { inflateWire, isCompressedWire, MAX_INFLATED_BYTES } from './wire-compressed';
 import { wireFraming } from './wire-message';
 import { FloatRowCells } from './row-cells';
 
@@ -40,6 +41,17 @@ export class WireReader {
 
   /** one message's flows, or null when none of them could be used (counted) */
   read(payload: Uint8Array, name: string): Batch | null {
+    if (isCompressedWire(payload)) {
+      try {
+        payload = inflateWire(payload, name, MAX_INFLATED_BYTES);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        this.received++;
+        this.count('not a flow record', 1);
+        this.lastProblem = e.message;
+        return null;
+      }
+    }
     const framing = wireFraming(payload);
     this.received += framing.records;
     const counters = this.reader.counters;

@@ -103,7 +103,7 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
   };
   const hybrid = options.detector === 'hybrid';
   // a hybrid's autoencoder needs benign-scaled inputs; a classifier alone is scaled on everything it learns from
-  const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, clip: SUPERVISED_CLIP, ...options.preprocessor }).fit(
+  const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, clip: SUPERVISED_CLIP, ratios: true, ...options.preprocessor }).fit(
     hybrid ? takeRows(set.x, benign) : set.x,
     set.schema,
     exclusions,

@@ -1,4 +1,4 @@
-import { wireFraming } from '../ingest';
+import { InflatedTooLarge, inflateWire, InputError, isCompressedWire, wireFraming } from '../ingest';
 
 /** A message as the broker delivered it. */
 export interface LiveMessage {
@@ -43,6 +43,10 @@ export class LiveQueue {
   private lost = 0;
   private lostTotal = 0;
   private waiter: (() => void) | null = null;
+  /** flows the waiter waits for */
+  private wanted = 1;
+  /** flows taken in so far (all time), for the feed's rate */
+  arrived = 0;
 
   constructor(options: LiveQueueOptions = {}) {
     this.capacity = options.capacity ?? DEFAULT_LIVE_CAPACITY;
@@ -61,6 +65,15 @@ export class LiveQueue {
   }
 
   push(topic: string, payload: Uint8Array): void {
+    // a compressed message waits inflated (framing needs its records); one that does not inflate waits as it came, for the reader to say why
+    if (isCompressedWire(payload)) {
+      try {
+        payload = inflateWire(payload, topic, this.maxBytes);
+      } catch (e) {
+        if (e instanceof InflatedTooLarge) return this.skip('message too large', 1);
+        if (!(e instanceof InputError)) throw e;
+      }
+    }
     // framing scans bytes for line breaks only (no decoding), cheap enough for a message too large too
     const framing = wireFraming(payload);
     if (framing.seq !== null && this.countLost) {
@@ -82,6 +95,8 @@ export class LiveQueue {
     }
     this.messages.push({ topic, payload, records: framing.records, arrivedAt: performance.timeOrigin + performance.now() });
     this.held += framing.records;
+    this.arrived += framing.records;
+    if (this.held < this.wanted) return;
     const wake = this.waiter;
     this.waiter = null;
     wake?.();
@@ -104,18 +119,22 @@ export class LiveQueue {
     return out;
   }
 
-  /** resolves when a message waits, after `ms`, or on `interrupt` */
-  wait(ms: number): Promise<void> {
-    if (this.held > 0) return Promise.resolve();
+  /** resolves when `flows` flows wait (at least one message), after `ms`, or on `interrupt` */
+  wait(ms: number, flows = 1): Promise<void> {
+    if (this.held >= Math.max(1, flows)) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => done(), ms);
       const done = () => {
         clearTimeout(timer);
-        if (this.waiter === done) this.waiter = null;
+        if (this.waiter === done) {
+          this.waiter = null;
+          this.wanted = 1;
+        }
         resolve();
       };
       this.waiter?.();
       this.waiter = done;
+      this.wanted = Math.max(1, flows);
     });
   }
 

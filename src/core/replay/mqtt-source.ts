@@ -19,6 +19,15 @@ export interface MqttSourceOptions extends Omit<MqttConnectionOptions, 'onState'
 
 /** how long `next` waits for a message before it hands the replay loop an empty batch (so it can stop, pause, report) */
 const IDLE_MS = 100;
+/**
+ * On a feed faster than GATHER_RATE flows/s, `next` waits up to GATHER_MS for a fuller
+ * batch: a batch per message (20 flows, say) costs the detect worker and the store more per
+ * flow than the wait. Slower feeds (the latency case) are handed on as they come.
+ */
+const GATHER_RATE = 5_000;
+const GATHER_MS = 25;
+/** the feed's rate is measured over at least this long */
+const RATE_WINDOW_MS = 500;
 
 /**
  * A live MQTT feed as a flow source: messages in the live wire format wait in a bounded
@@ -40,6 +49,8 @@ export class MqttFlowSource implements FlowSource {
   private metaKey = '';
   private currentMeta: SourceMeta | null = null;
   private closed = false;
+  /** flows arrived by `at` (ms), and the feed's rate (flows/s) over the window before */
+  private feed = { at: 0, arrived: 0, rate: 0 };
 
   constructor(private readonly options: MqttSourceOptions) {
     if (!options.topic.trim()) throw new InputError('name a topic to subscribe to');
@@ -86,6 +97,8 @@ export class MqttFlowSource implements FlowSource {
       return this.rows(rows);
     }
     if (this.closed) return null;
+    const rate = this.feedRate();
+    if (rate > GATHER_RATE && this.queue.size < hint) await this.queue.wait(GATHER_MS, Math.min(hint, Math.ceil((rate * GATHER_MS) / 1000)));
     let batch = this.readQueued(hint);
     // closed for good (refused on a reconnect, or `finish`): what waited has been read
     if (!batch && this.connection.state.state === 'closed' && this.queue.size === 0) return null;
@@ -105,6 +118,18 @@ export class MqttFlowSource implements FlowSource {
         fileIndex: new Uint16Array(0),
       },
     );
+  }
+
+  /** flows/s arrived over the last RATE_WINDOW_MS or more */
+  private feedRate(): number {
+    const now = performance.now();
+    const f = this.feed;
+    if (now - f.at >= RATE_WINDOW_MS) {
+      f.rate = f.at ? ((this.queue.arrived - f.arrived) * 1000) / (now - f.at) : 0;
+      f.at = now;
+      f.arrived = this.queue.arrived;
+    }
+    return f.rate;
   }
 
   /** a live feed has no position */

@@ -47,8 +47,11 @@ const TREES: SettingField[] = [
   { name: 'min_samples_leaf', label: 'min_samples_leaf', placeholder: '1', hint: 'rows per leaf at least; more gives smoother probabilities' },
   { name: 'class_weight', label: 'class_weight', placeholder: 'none', hint: '"balanced": rare classes weigh more' },
 ];
-/** the forest as a detector: leaves of 3 rows at least (the core's DETECTOR_DEFAULTS) */
-const FOREST_TREES = TREES.map((f) => (f.name === 'min_samples_leaf' ? { ...f, placeholder: '3' } : f));
+/** the forest as a detector: leaves of 3 rows at least, half the features per split (the core's DETECTOR_DEFAULTS) */
+const FOREST_TREES: SettingField[] = [
+  ...TREES.map((f) => (f.name === 'min_samples_leaf' ? { ...f, placeholder: '3' } : f)),
+  { name: 'max_features', label: 'max_features', placeholder: '0.5', hint: 'features tried per split: a share, a count, sqrt or log2' },
+];
 export const CLASSIFIER_NOTE = 'learns every labelled row; threshold on 1 − P(benign) from out-of-fold benign scores (a random forest: out-of-bag)';
 
 export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField[]; supervised?: boolean }> = {
