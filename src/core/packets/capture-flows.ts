@@ -31,15 +31,25 @@ export interface CaptureRows {
 }
 
 export class CaptureReading {
-  /** totals over every file read so far */
-  readonly counters: CaptureCounters = newCaptureCounters();
   /** per file, in order */
   readonly files: { name: string; counters: CaptureCounters }[] = [];
+  /** totals over the files read to their end */
+  private readonly finished: CaptureCounters = newCaptureCounters();
+  /** the file being read and its extractor, so the totals include it while it is read */
+  private current: { counters: CaptureCounters; extractor: FlowExtractor } | null = null;
 
   constructor(
     private readonly sources: readonly CaptureFile[],
     private readonly options: CaptureOptions = {},
   ) {}
+
+  /** totals over every file read so far, the one being read included (a copy) */
+  get counters(): CaptureCounters {
+    const sum = newCaptureCounters();
+    addCaptureCounters(sum, this.finished);
+    if (this.current) addCaptureCounters(sum, { ...this.current.counters, flows: this.current.extractor.flows });
+    return sum;
+  }
 
   async *flows(): AsyncGenerator<CaptureRows> {
     for (let f = 0; f < this.sources.length; f++) {
@@ -48,6 +58,7 @@ export class CaptureReading {
       this.files.push({ name: source.name, counters });
       const ready: PacketFlows[] = [];
       const extractor = new FlowExtractor((rows) => ready.push(rows), this.options);
+      this.current = { counters, extractor };
       const label = this.options.labelOf?.(source.name, f) ?? -1;
       const p = new Decoded();
       // packets per link type, folded into the counters after each chunk (a name lookup per packet costs)
@@ -92,7 +103,8 @@ export class CaptureReading {
         while (ready.length) yield { fileIndex: f, rows: ready.shift()!, names: extractor.names };
       } finally {
         counters.flows = extractor.flows;
-        addCaptureCounters(this.counters, counters);
+        addCaptureCounters(this.finished, counters);
+        this.current = null;
       }
     }
   }

@@ -157,6 +157,21 @@ describe('capture reader: bad input, one sentence, nothing lost', () => {
     expect(c.flows).toBe(0);
     addsUp(c);
   });
+
+  it('counts the file being read while it is read, not only once it ends (a paced Live replay shows them)', async () => {
+    const many: TestPacket[] = Array.from({ length: 4000 }, (_, i) => ({ link: 1, sec: T0 + i, ns: 0, bytes: frame({ size: 60 + (i % 7) }) }));
+    const r = new CaptureReading([{ name: 'x.pcap', stream: () => streamOf(pcapFile(many), 512) }], { window: 10, batchSize: 50 });
+    const during: number[] = [];
+    for await (const _ of r.flows()) {
+      const c = r.counters;
+      addsUp(c);
+      during.push(c.packets);
+    }
+    expect(during[0]).toBeGreaterThan(0);
+    expect(during[0]).toBeLessThan(4000);
+    expect(r.counters.packets).toBe(4000);
+    expect(r.counters.flows).toBe(400);
+  });
 });
 
 describe('packet decoder', () => {
