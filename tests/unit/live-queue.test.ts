@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { deflateRawSync } from 'node:zlib';
+import { wrapCompressed } from '../../src/core/ingest';
 import { LiveQueue } from '../../src/core/replay';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -14,6 +16,16 @@ describe('LiveQueue', () => {
     expect(queue.takeSkipped()).toEqual({ 'message too large': 40 });
     expect(queue.takeLost()).toBe(0);
     expect(queue.take(Infinity).reduce((n, m) => n + m.records, 0)).toBe(5);
+  });
+
+  it('a deflated message that inflates too large is skipped as one message, and its flows are not counted as lost', () => {
+    const queue = new LiveQueue({ maxMessageBytes: 5000 });
+    queue.push('t', message(0, 10));
+    queue.push('t', wrapCompressed(deflateRawSync(message(10, 5000))));
+    queue.push('t', message(5010, 3));
+    expect(queue.takeSkipped()).toEqual({ 'message too large': 1 });
+    expect(queue.takeLost()).toBe(0);
+    expect(queue.take(Infinity).reduce((n, m) => n + m.records, 0)).toBe(13);
   });
 
   it('a gap in the sequence is lost; a sequence that goes back starts over', () => {

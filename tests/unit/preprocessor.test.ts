@@ -176,8 +176,10 @@ describe('Preprocessor', () => {
     it('refuses a saved ratio it does not know how to derive', () => {
       const json = new Preprocessor({ ...plain, ratios: true }).fit(windows, cic).toJSON();
       const step = json.steps.at(-1) as { derived: { op: string } };
-      step.derived.op = 'log-ratio';
-      expect(() => Preprocessor.fromJSON(json)).toThrow(/derives "Rate\*IAT"/);
+      for (const op of ['log-ratio', 'toString', '__proto__', 'constructor']) {
+        step.derived.op = op;
+        expect(() => Preprocessor.fromJSON(json)).toThrow(/derives "Rate\*IAT"/);
+      }
     });
   });
 });

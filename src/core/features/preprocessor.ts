@@ -262,7 +262,11 @@ export class Preprocessor {
   static fromJSON(json: PreprocessorJSON): Preprocessor {
     if (json.kind !== 'preprocessor') throw new Error(`not a preprocessor: ${json.kind}`);
     for (const s of json.steps)
-      if (s.kind === 'numeric' && s.derived && !(s.derived.op in RATIO_OP && s.derived.of?.length === 2))
+      if (
+        s.kind === 'numeric' &&
+        s.derived &&
+        !(Object.hasOwn(RATIO_OP, s.derived.op) && s.derived.of?.length === 2 && s.derived.of.every((c) => typeof c === 'string'))
+      )
         throw new Error(`the preprocessor derives "${s.name}" in a way this version does not know`);
     const p = new Preprocessor(json.params);
     p.steps = json.steps;

@@ -19,8 +19,10 @@ export class DeviceNames {
     if (i !== undefined) return i;
     if (name === '' || this.names.length >= NO_DEVICE) return NO_DEVICE;
     i = this.names.length;
-    this.names.push(boundedName(name));
-    this.index.set(name, i);
+    // a copy, not a slice: a slice of a file's or a message's text would keep that whole text alive
+    const own = (' ' + name).slice(1);
+    this.names.push(boundedName(own));
+    this.index.set(own, i);
     return i;
   }
 }

@@ -205,8 +205,11 @@ async function telemetry(port: number, t: Telemetry): Promise<void> {
       );
     }
   };
-  await Promise.all(Array.from({ length: t.monitors }, (_, m) => monitor(m)));
-  await stop(sub);
+  try {
+    await Promise.all(Array.from({ length: t.monitors }, (_, m) => monitor(m)));
+  } finally {
+    await stop(sub);
+  }
 }
 
 /** where a capture maker writes, and the servers it may talk to */
