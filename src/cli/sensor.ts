@@ -106,6 +106,9 @@ runCommand(USAGE, OPTIONS, async (args) => {
   let seq = 0;
   let failed = 0;
   let messages = 0;
+  /** one-flow messages that still passed --max-bytes (a form's header alone can pass a small limit) */
+  let oversized = 0;
+  let smallest = Infinity;
   const pending = new FlowMessages(form, classes, batch, maxBytes, args.has('compress'));
   const started = performance.now();
   let firstFlowTime = NaN;
@@ -114,6 +117,11 @@ runCommand(USAGE, OPTIONS, async (args) => {
   const send = async () => {
     if (pending.size === 0) return;
     const { payload, flows } = pending.take(seq);
+    const bytes = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+    if (bytes > maxBytes) {
+      oversized++;
+      smallest = Math.min(smallest, bytes);
+    }
     const p: Promise<void> = connection
       .publish(topic, payload, qos)
       .then(
@@ -159,5 +167,9 @@ runCommand(USAGE, OPTIONS, async (args) => {
   console.log(
     `published ${(seq - failed).toLocaleString('en-US')} flows in ${messages.toLocaleString('en-US')} messages to ${topic} in ${seconds.toFixed(1)} s (${Math.round((seq - failed) / Math.max(seconds, 1e-3)).toLocaleString('en-US')} flows/s)${failed ? `; ${failed} not published` : ''}`,
   );
+  if (oversized > 0)
+    console.error(
+      `${oversized.toLocaleString('en-US')} messages of one flow were larger than --max-bytes ${maxBytes} (the smallest ${smallest} bytes: the ${form} form's header alone needs about that); give --max-bytes ${smallest} or more, or --compress`,
+    );
   return failed ? 1 : 0;
 });

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,4 +164,18 @@ describe('npm run monitor (real mosquitto and influxd)', () => {
     const { counters } = await m.stop();
     expect(counters).toMatchObject({ received: published, scored: published, skipped: 0, lost: 0 });
   }, 120_000);
+
+  it('the sensor says so when --max-bytes is below what one flow with its header needs', async () => {
+    const pcap = join(dir, 'small.pcap');
+    execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/simulate.ts', '--pcap', pcap, '--out', join(dir, 'small.csv'), '--rows', '30', '--seed', '3']);
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/sensor.ts', '--pcap', pcap, '--mqtt', broker.url, '--topic', 'sensor/small', '--format', 'binary', '--max-bytes', '200'],
+      { encoding: 'utf8' },
+    );
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(
+      /^[\d,]+ messages of one flow were larger than --max-bytes 200 \(the smallest \d+ bytes: the binary form's header alone needs about that\); give --max-bytes \d+ or more, or --compress$/m,
+    );
+  }, 60_000);
 });
