@@ -231,20 +231,12 @@ export class FileFlowSource implements FlowSource {
   }
 
   private refreshMeta(reader: DatasetReader): void {
-    const schema = reader.schema!;
-    const vocab = reader.classes;
-    const key = `${vocab.names.length}|${this.devices.names.length}|${schema.columns.map((c) => c.categories?.length ?? '').join(',')}|${this.firstFile}:${this.readStart}`;
+    const key = `${vocabulariesKey(reader)}|${this.firstFile}:${this.readStart}`;
     if (key === this.metaKey && this.currentMeta) return;
     this.metaKey = key;
     this.version++;
-    this.currentMeta = {
-      label: this.files.length === 1 ? this.files[0].name : `${this.files.length} files (${this.files[0].name}, …)`,
-      dataset: reader.dialect!.name,
-      schema: copySchema(schema),
-      classes: vocab.names.map((name, i) => ({ name, ...vocab.info[i] })),
-      devices: [...this.devices.names],
-      hasOwnTime: this.hasOwnTime ?? false,
-    };
+    const label = this.files.length === 1 ? this.files[0].name : `${this.files.length} files (${this.files[0].name}, …)`;
+    this.currentMeta = readerMeta(reader, label, this.hasOwnTime ?? false);
   }
 
   private collectSkipped(reader: DatasetReader): void {
@@ -305,6 +297,25 @@ function prepend(head: Uint8Array, rest: ReadableStream<Uint8Array>): ReadableSt
 }
 
 /** a snapshot: the reader keeps growing its categories */
-export function copySchema(schema: Schema): Schema {
+/** changes whenever a reader's classes, devices or category lists grow, so a source knows to send its meta again */
+export function vocabulariesKey(reader: DatasetReader): string {
+  const categories = reader.schema!.columns.map((c) => c.categories?.length ?? '').join(',');
+  return `${reader.classes.names.length}|${reader.devices.names.length}|${categories}`;
+}
+
+/** a source's meta from what its reader has met so far (copies: the meta is posted while the reader goes on) */
+export function readerMeta(reader: DatasetReader, label: string, hasOwnTime: boolean): SourceMeta {
+  const classes = reader.classes;
+  return {
+    label,
+    dataset: reader.dialect!.name,
+    schema: copySchema(reader.schema!),
+    classes: classes.names.map((name, i) => ({ name, ...classes.info[i] })),
+    devices: [...reader.devices.names],
+    hasOwnTime,
+  };
+}
+
+function copySchema(schema: Schema): Schema {
   return { dialect: schema.dialect, columns: schema.columns.map((c) => ({ ...c, categories: c.categories ? [...c.categories] : undefined })) };
 }

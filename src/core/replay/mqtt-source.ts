@@ -1,7 +1,7 @@
 import { concatRows, type Batch, InputError, WireReader } from '../ingest';
 import { MqttConnection, type ConnectionState, type MqttConnectionOptions, type QoS } from '../mqtt';
 import type { Dialect } from '../schema';
-import { copySchema } from './file-source';
+import { readerMeta, vocabulariesKey } from './file-source';
 import { NO_DEVICE, type SourceMeta } from './flow-batch';
 import type { FlowRows, FlowSource } from './flow-source';
 import { LiveQueue, type LiveQueueOptions } from './live-queue';
@@ -228,19 +228,10 @@ export class MqttFlowSource implements FlowSource {
 
   private refreshMeta(): void {
     const reader = this.wire.reader;
-    const schema = reader.schema!;
-    const classes = reader.classes;
-    const key = `${classes.names.length}|${reader.devices.names.length}|${schema.columns.map((c) => c.categories?.length ?? '').join(',')}`;
+    const key = vocabulariesKey(reader);
     if (key === this.metaKey && this.currentMeta) return;
     this.metaKey = key;
     this.version++;
-    this.currentMeta = {
-      label: `MQTT ${this.label}`,
-      dataset: reader.dialect!.name,
-      schema: copySchema(schema),
-      classes: classes.names.map((name, i) => ({ name, ...classes.info[i] })),
-      devices: [...reader.devices.names],
-      hasOwnTime: false,
-    };
+    this.currentMeta = readerMeta(reader, `MQTT ${this.label}`, false);
   }
 }
