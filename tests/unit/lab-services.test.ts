@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureBackend } from '../../src/core/detectors';
 import { TrainService } from '../../src/core/lab';
-import { FittedPipeline } from '../../src/core/pipeline';
+import { FittedPipeline, type PipelineJSON } from '../../src/core/pipeline';
 import { IndexedDbStore } from '../../src/core/store';
 import { SHARED } from './sources';
 import { backend, nodeDetectService, openRun } from './node-lab';
@@ -39,7 +39,7 @@ describe('the lab services hosted in Node (as the workers host them in the brows
     try {
       const detect = await nodeDetectService('lab-services-warm');
       await detect.init();
-      expect(loads.mock.calls.map(([json]) => json.detector.kind).sort()).toEqual(['ae', 'iforest']);
+      expect(loads.mock.calls.map(([json]) => (json as PipelineJSON).detector.kind).sort()).toEqual(['ae', 'iforest']);
       const { run, playUntilStored } = await openRun(detect, { kind: 'simulation', scenario: 'mixed-day', seed: 3 });
       expect(run.modelId).toBe('default-ae');
       const last = await playUntilStored(500);
