@@ -33,6 +33,11 @@ export interface ReadOptions {
   dialect?: Dialect;
   /** rows per batch */
   batchSize?: number;
+  /**
+   * rows in each CSV file's first batch (default: `batchSize`): a replay that waits for the
+   * first batch before anything is scored gets it after a few hundred rows, not thousands
+   */
+  firstBatchSize?: number;
   /** share one with other readings so that class indices agree */
   vocabulary?: ClassVocabulary;
   /** share one with other readings so that device indices agree */
@@ -318,7 +323,10 @@ export class DatasetReader {
         firstRows.push(fields);
       }
       file.layout = this.openLayout(file.summary.name, header, firstRows, file.summary);
-      file.builder = new BatchBuilder(file.layout.features.length, file.capacity ?? this.batchSize, file.fileIndex, file.layout.device >= 0);
+      // a text read at once (file.capacity) is one batch, never cut
+      const capacity = file.capacity ?? this.batchSize;
+      const first = file.capacity ?? Math.min(capacity, this.options.firstBatchSize ?? capacity);
+      file.builder = new BatchBuilder(file.layout.features.length, capacity, file.fileIndex, file.layout.device >= 0, first);
       // the sniffed rows are data too
       for (const fields of firstRows) {
         this.arrayCells.fields = fields;
@@ -548,6 +556,8 @@ class BatchBuilder {
   private time!: Float64Array;
   private rowNumber!: Float64Array;
   private device: Uint16Array | null = null;
+  /** rows the arrays being filled hold: `first` for the first batch, `capacity` after */
+  private rows: number;
 
   constructor(
     private readonly d: number,
@@ -555,12 +565,14 @@ class BatchBuilder {
     private readonly fileIndex: number,
     /** whether the rows name their device */
     private readonly withDevice = false,
+    first = capacity,
   ) {
+    this.rows = first;
     this.allocate();
   }
 
   get full() {
-    return this.size === this.capacity;
+    return this.size === this.rows;
   }
 
   /** where the next row's feature slots start in `data`; they are kept only if `commit` follows */
@@ -578,27 +590,30 @@ class BatchBuilder {
 
   take(): Batch {
     const n = this.size;
+    const whole = n === this.rows;
     const batch: Batch = {
       n,
       d: this.d,
-      data: n === this.capacity ? this.data : this.data.slice(0, n * this.d),
-      classIndex: n === this.capacity ? this.classIndex : this.classIndex.slice(0, n),
-      time: n === this.capacity ? this.time : this.time.slice(0, n),
-      rowNumber: n === this.capacity ? this.rowNumber : this.rowNumber.slice(0, n),
+      data: whole ? this.data : this.data.slice(0, n * this.d),
+      classIndex: whole ? this.classIndex : this.classIndex.slice(0, n),
+      time: whole ? this.time : this.time.slice(0, n),
+      rowNumber: whole ? this.rowNumber : this.rowNumber.slice(0, n),
       fileIndex: new Uint16Array(n).fill(this.fileIndex),
     };
-    if (this.device) batch.device = n === this.capacity ? this.device : this.device.slice(0, n);
+    if (this.device) batch.device = whole ? this.device : this.device.slice(0, n);
+    this.rows = this.capacity;
     this.allocate(); // the batch owns its arrays: they may be transferred to another worker
     return batch;
   }
 
   private allocate() {
+    const rows = this.rows;
     this.size = 0;
-    this.data = new Float32Array(this.capacity * this.d);
-    this.classIndex = new Int32Array(this.capacity);
-    this.time = new Float64Array(this.capacity);
-    this.rowNumber = new Float64Array(this.capacity);
-    if (this.withDevice) this.device = new Uint16Array(this.capacity);
+    this.data = new Float32Array(rows * this.d);
+    this.classIndex = new Int32Array(rows);
+    this.time = new Float64Array(rows);
+    this.rowNumber = new Float64Array(rows);
+    if (this.withDevice) this.device = new Uint16Array(rows);
   }
 }
 
