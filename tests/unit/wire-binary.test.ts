@@ -152,4 +152,19 @@ describe('live wire format, compressed envelope', () => {
     q.push('t', deflated(new Uint8Array(5_000_000)));
     expect(q.takeSkipped()).toEqual({ 'message too large': 1 });
   });
+
+  it('refuses an envelope inside an envelope, in the reader and through the queue, with one sentence', () => {
+    const nested = deflated(deflated(binary(0, 10)));
+    const w = new WireReader();
+    expect(w.read(nested, 'flows')).toBeNull();
+    expect(w.lastProblem).toBe('a compressed message on flows holds another compressed message; the wire format allows one envelope');
+    expect(w.takeSkipped()).toEqual({ 'not a flow record': 1 });
+    const q = new LiveQueue({ maxMessageBytes: 100_000 });
+    q.push('t', nested);
+    const held = q.take(100);
+    expect(held.length).toBe(1);
+    const r = new WireReader();
+    expect(r.read(held[0].payload, 't')).toBeNull();
+    expect(r.takeSkipped()).toEqual({ 'not a flow record': 1 });
+  });
 });
