@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { MqttConnection, type QoS } from '../core/mqtt';
-import { parseRate, type RateSpec } from '../core/replay';
+import { parseRate, type RateSpec } from '../core/rate';
 import { captureClass, CaptureReading, formatCaptureCounters, type CaptureFile } from '../core/packets';
 import { numberArg, one, UsageError } from './args';
 import { sourceFiles } from './files';
