@@ -246,7 +246,7 @@ export class DatasetReader {
     if (repeated) {
       file.layout = known.layout;
       file.newline = headerEnd > 0 && body.charCodeAt(headerEnd - 1) === 13 ? '\r\n' : '\n';
-      file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex, file.layout.device >= 0);
+      file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex, file.layout.device >= 0, true);
     }
     const batches = [...this.readBlock(file, repeated ? body.slice(headerEnd + 1) : body)];
     if (!file.layout) throw new InputError(`${name} has no header row`);
@@ -281,7 +281,7 @@ export class DatasetReader {
     if (this.recordLayout?.key !== key || this.recordLayout.schema !== this.schema)
       this.recordLayout = { key, layout: this.openLayout(name, header, sample, file.summary), schema: this.schema };
     file.layout = this.recordLayout.layout;
-    file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex, file.layout.device >= 0);
+    file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex, file.layout.device >= 0, true);
     for (let r = 1; next(); r++) if (this.takeRow(file, cells) && r < rows) throw new Error('a batch sized to the rows cannot fill before the last');
     return file.builder.size > 0 ? file.builder.take() : null;
   }
@@ -337,7 +337,14 @@ export class DatasetReader {
         firstRows.push(fields);
       }
       file.layout = this.openLayout(file.summary.name, header, firstRows, file.summary);
-      file.builder = new BatchBuilder(file.layout.features.length, file.capacity ?? this.batchSize, file.fileIndex, file.layout.device >= 0);
+      // a text read at once (it has a capacity) is one batch: no arrays are made for a next one
+      file.builder = new BatchBuilder(
+        file.layout.features.length,
+        file.capacity ?? this.batchSize,
+        file.fileIndex,
+        file.layout.device >= 0,
+        file.capacity !== undefined,
+      );
       // the sniffed rows are data too
       for (const fields of firstRows) {
         this.arrayCells.fields = fields;
@@ -573,8 +580,10 @@ class BatchBuilder {
     private readonly fileIndex: number,
     /** whether the rows name their device */
     private readonly withDevice = false,
+    /** one batch only (a message): after `take` no arrays are made for another */
+    private readonly once = false,
   ) {
-    this.allocate();
+    this.allocate(capacity);
   }
 
   get full() {
@@ -606,17 +615,17 @@ class BatchBuilder {
       fileIndex: new Uint16Array(n).fill(this.fileIndex),
     };
     if (this.device) batch.device = n === this.capacity ? this.device : this.device.slice(0, n);
-    this.allocate(); // the batch owns its arrays: they may be transferred to another worker
+    this.allocate(this.once ? 0 : this.capacity); // the batch owns its arrays: they may be transferred to another worker
     return batch;
   }
 
-  private allocate() {
+  private allocate(rows: number) {
     this.size = 0;
-    this.data = new Float32Array(this.capacity * this.d);
-    this.classIndex = new Int32Array(this.capacity);
-    this.time = new Float64Array(this.capacity);
-    this.rowNumber = new Float64Array(this.capacity);
-    if (this.withDevice) this.device = new Uint16Array(this.capacity);
+    this.data = new Float32Array(rows * this.d);
+    this.classIndex = new Int32Array(rows);
+    this.time = new Float64Array(rows);
+    this.rowNumber = new Float64Array(rows);
+    if (this.withDevice) this.device = new Uint16Array(rows);
   }
 }
 
