@@ -213,4 +213,19 @@ describe('live wire format, compressed envelope', () => {
     expect(Buffer.from(first).equals(Buffer.from(binary(0, 100)))).toBe(true);
     expect(Buffer.from(second).equals(Buffer.from(binary(100, 110)))).toBe(true);
   });
+
+  it('refuses an envelope inside an envelope, in the reader and through the queue, with one sentence', () => {
+    const nested = deflated(deflated(binary(0, 10)));
+    const w = new WireReader();
+    expect(w.read(nested, 'flows')).toBeNull();
+    expect(w.lastProblem).toBe('a compressed message on flows holds another compressed message; the wire format allows one envelope');
+    expect(w.takeSkipped()).toEqual({ 'not a flow record': 1 });
+    const q = new LiveQueue({ maxMessageBytes: 100_000 });
+    q.push('t', nested);
+    const held = q.take(100);
+    expect(held.length).toBe(1);
+    const r = new WireReader();
+    expect(r.read(held[0].payload, 't')).toBeNull();
+    expect(r.takeSkipped()).toEqual({ 'not a flow record': 1 });
+  });
 });

@@ -40,14 +40,17 @@ export function wrapCompressed(deflated: Uint8Array): Uint8Array {
 /** The message inside an envelope; throws an `InputError` (one sentence) when it does not inflate or inflates past `maxBytes`. */
 export function inflateWire(bytes: Uint8Array, name: string, maxBytes: number): Uint8Array {
   const stream = bytes.subarray(4);
+  let inner: Uint8Array;
   try {
     // small enough that even the most a DEFLATE stream can expand stays under the limit: at once
-    if (stream.length * MAX_EXPANSION <= maxBytes) return inflateAtOnce(stream);
-    return inflateBounded(stream, name, maxBytes);
+    inner = stream.length * MAX_EXPANSION <= maxBytes ? inflateAtOnce(stream) : inflateBounded(stream, name, maxBytes);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`a compressed message on ${name} does not inflate (${(e as Error).message})`);
   }
+  // one envelope only: nesting gains nothing and would let each level expand ~1,000 times again
+  if (isCompressedWire(inner)) throw new InputError(`a compressed message on ${name} holds another compressed message; the wire format allows one envelope`);
+  return inner;
 }
 
 /**
