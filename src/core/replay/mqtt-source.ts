@@ -25,7 +25,7 @@ const IDLE_MS = 100;
  * flow than the wait. Slower feeds (the latency case) are handed on as they come.
  */
 const GATHER_RATE = 5_000;
-const GATHER_MS = 25;
+const GATHER_MS = 50;
 /** the feed's rate is measured over at least this long */
 const RATE_WINDOW_MS = 500;
 
