@@ -191,7 +191,7 @@ export class DatasetReader {
       signal: this.options.signal,
       labelOf: () => classIndex,
     });
-    const builder = new BatchBuilder(order.length, this.batchSize, fileIndex, true);
+    const builder = new BatchBuilder(order.length, this.batchSize, fileIndex, true, true);
     const c = this.counters;
     // the extractor's device names (its own indices) → this reading's device indices
     const deviceOf: number[] = [];
@@ -206,7 +206,7 @@ export class DatasetReader {
           c.read++;
           c.accepted++;
           const name = rows.device[r];
-          builder.commit(rows.classIndex[r], rows.time[r], ++summary.rows, (deviceOf[name] ??= this.devices.indexOf(names[name])));
+          builder.commit(rows.classIndex[r], rows.time[r], ++summary.rows, (deviceOf[name] ??= this.devices.indexOf(names[name])), rows.cut[r]);
           if (builder.full) yield builder.take();
         }
         this.options.onProgress?.({
@@ -548,6 +548,7 @@ class BatchBuilder {
   private time!: Float64Array;
   private rowNumber!: Float64Array;
   private device: Uint16Array | null = null;
+  private cut: Uint8Array | null = null;
 
   constructor(
     private readonly d: number,
@@ -555,6 +556,8 @@ class BatchBuilder {
     private readonly fileIndex: number,
     /** whether the rows name their device */
     private readonly withDevice = false,
+    /** whether they say if the end of their capture cut their window (a capture's rows) */
+    private readonly withCut = false,
   ) {
     this.allocate();
   }
@@ -568,8 +571,9 @@ class BatchBuilder {
     return this.size * this.d;
   }
 
-  commit(classIndex: number, time: number, rowNumber: number, device = NO_DEVICE) {
+  commit(classIndex: number, time: number, rowNumber: number, device = NO_DEVICE, cut = 0) {
     if (this.device) this.device[this.size] = device;
+    if (this.cut) this.cut[this.size] = cut;
     this.classIndex[this.size] = classIndex;
     this.time[this.size] = time;
     this.rowNumber[this.size] = rowNumber;
@@ -588,6 +592,7 @@ class BatchBuilder {
       fileIndex: new Uint16Array(n).fill(this.fileIndex),
     };
     if (this.device) batch.device = n === this.capacity ? this.device : this.device.slice(0, n);
+    if (this.cut) batch.cut = n === this.capacity ? this.cut : this.cut.slice(0, n);
     this.allocate(); // the batch owns its arrays: they may be transferred to another worker
     return batch;
   }
@@ -599,6 +604,7 @@ class BatchBuilder {
     this.time = new Float64Array(this.capacity);
     this.rowNumber = new Float64Array(this.capacity);
     if (this.withDevice) this.device = new Uint16Array(this.capacity);
+    if (this.withCut) this.cut = new Uint8Array(this.capacity);
   }
 }
 

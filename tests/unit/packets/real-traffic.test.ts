@@ -150,39 +150,38 @@ describe('real captures, against tshark', () => {
 });
 
 describe('detection on the real captures', () => {
-  // The issue asks ≥ 95 % of the SYN, UDP and ICMP floods', the port scan's and the MQTT connect flood's windows
-  // flagged and ≤ 2 % of a second benign capture's. Asserted: the floods and the scan (100 % in every measured run).
-  // Printed, not asserted (README, "Packet captures", has the runs): the second benign capture (0.3–2.2 %: at the
-  // line), the connect flood (about 40 %: its windows, a SYN, a CONNECT, a DISCONNECT and a FIN each, are what a
-  // monitor's reconnect looks like, only faster, and the benign captures now hold reconnects), the publish flood
-  // and the ping sweep. Both benign captures hold three monitors, each on its own address, reconnecting once, so
-  // sessions' first and last windows are normal traffic the detector learns and calibrates on. (With one session,
-  // the session's end fell only among the held-back windows, whose p99.9 is their largest score; when that window
-  // scored high the threshold rose tenfold and each flood lost its weaker direction's windows: exactly 50 %.)
-  it('a detector trained on benign telemetry flags every window of the floods and the port scan (all figures printed)', async () => {
-    const source = (name: string) => ({ name: captures.files[name], stream: () => streamOf(fileBytes(captures.files[name])) });
-    // An autoencoder: its reconstruction error keeps growing away from the benign windows, while an isolation
-    // forest ranks a flood (sizes, gaps, protocols outside anything seen) no higher than the edge of benign
-    // traffic (measured: 0–50 % of flood windows). p99.9: a short capture's held-back windows are few.
-    const { pipeline } = await fitPipeline([source('benign-telemetry')], { detector: 'ae', seed: 1, threshold: parseThreshold('p99.9') });
-    const flaggedShare = async (name: string) => {
-      const reader = new DatasetReader([source(name)]);
-      let flagged = 0;
-      let n = 0;
-      for await (const b of reader.batches() as AsyncIterable<Batch>) {
-        const { scores } = await pipeline.score(b, reader.schema!);
-        for (const s of scores) if (s > pipeline.threshold.value) flagged++;
-        n += b.n;
-      }
-      return { share: flagged / n, windows: n };
-    };
-    const results: Record<string, { share: number; windows: number }> = {};
-    for (const name of ['benign-telemetry-2', 'syn-flood', 'udp-flood', 'icmp-flood', 'port-scan', 'mqtt-connect-flood', 'mqtt-publish-flood', 'ping-sweep'])
-      results[name] = await flaggedShare(name);
-    console.log(
-      'flagged share of windows:',
-      Object.fromEntries(Object.entries(results).map(([k, v]) => [k, `${(100 * v.share).toFixed(1)} % of ${v.windows}`])),
-    );
-    for (const attack of ['syn-flood', 'udp-flood', 'icmp-flood', 'port-scan']) expect(results[attack].share, attack).toBeGreaterThanOrEqual(0.95);
-  });
+  // The issue: ≥ 95 % of the SYN, UDP and ICMP floods', the port scan's and the MQTT connect flood's windows flagged,
+  // ≤ 2 % of a second benign capture's. Both benign captures are slices of a running ward (README, "Packet captures"):
+  // three monitors connected before tcpdump starts and after it stops, one reconnecting once while recorded. The
+  // threshold is the 99th percentile of the held-back windows (the Train default): p99.9 of the ~110 held-back windows
+  // of a 5 s capture would be about their highest score, which the one reconnect or session end among them sets far
+  // above every flood (thresholdCaveat says so). The windows the capture's end cut short are left out of training and
+  // calibration (fitPipeline); the second capture's are scored like the rest. Printed too: the publish flood and the ping sweep.
+  for (const detector of ['ae', 'knn'] as const) {
+    it(`${detector}: trained on benign telemetry, flags ≥ 95 % of every flood's, the scan's and the connect flood's windows and ≤ 2 % of benign ones (all figures printed)`, async () => {
+      const source = (name: string) => ({ name: captures.files[name], stream: () => streamOf(fileBytes(captures.files[name])) });
+      const { pipeline } = await fitPipeline([source('benign-telemetry')], { detector, seed: 1, threshold: parseThreshold('p99') });
+      const flaggedShare = async (name: string) => {
+        const reader = new DatasetReader([source(name)]);
+        let flagged = 0;
+        let n = 0;
+        for await (const b of reader.batches() as AsyncIterable<Batch>) {
+          const { scores } = await pipeline.score(b, reader.schema!);
+          for (const s of scores) if (s > pipeline.threshold.value) flagged++;
+          n += b.n;
+        }
+        return { share: flagged / n, windows: n };
+      };
+      const results: Record<string, { share: number; windows: number }> = {};
+      for (const name of ['benign-telemetry-2', 'syn-flood', 'udp-flood', 'icmp-flood', 'port-scan', 'mqtt-connect-flood', 'mqtt-publish-flood', 'ping-sweep'])
+        results[name] = await flaggedShare(name);
+      console.log(
+        `${detector}: flagged share of windows (threshold from ${pipeline.threshold.calibratedOn} held-back windows):`,
+        Object.fromEntries(Object.entries(results).map(([k, v]) => [k, `${(100 * v.share).toFixed(1)} % of ${v.windows}`])),
+      );
+      for (const attack of ['syn-flood', 'udp-flood', 'icmp-flood', 'port-scan', 'mqtt-connect-flood'])
+        expect(results[attack].share, attack).toBeGreaterThanOrEqual(0.95);
+      expect(results['benign-telemetry-2'].share).toBeLessThanOrEqual(0.02);
+    });
+  }
 });
