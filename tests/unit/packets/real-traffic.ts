@@ -174,60 +174,41 @@ const monitorAddress = (k: number) => `${BLOCK}.${20 + k}`;
 
 interface Telemetry {
   monitors: number;
-  /** how many of the monitors reconnect once while recorded (devices do: sleep, roaming, a broker's keep-alive) */
-  reconnecting: number;
-  /** how long tcpdump records */
-  recordMs: number;
+  /** connections each monitor makes in turn (devices reconnect: sleep, roaming, broker keep-alive) */
+  sessions: number;
+  /** lines of vitals per session */
+  messages: number;
   intervalMs: number;
   seed: number;
 }
 
-/**
- * MQTT telemetry recorded the way a ward's capture is taken: the station and the monitors are
- * connected before tcpdump starts and stay connected after it stops (a capture is a slice of a
- * running network; its sessions began long before and go on after), each monitor publishing a
- * line of vitals every `intervalMs` (jittered); `reconnecting` monitors drop their session once
- * while recorded and open a new one.
- */
-async function telemetry(file: string, port: number, t: Telemetry): Promise<void> {
+/** MQTT telemetry: the station listening, and monitors publishing a line of vitals every `intervalMs` (jittered) at once, each over `sessions` connections with a pause between */
+async function telemetry(port: number, t: Telemetry): Promise<void> {
   const sub = spawn('mosquitto_sub', ['-h', TARGET, '-A', STATION, '-p', String(port), '-t', 'ward/#', '-q', '1'], { stdio: 'ignore' });
-  const lead = { done: false, started: 0 };
-  let recordingAt = Infinity;
+  await sleep(200);
   const monitor = async (m: number) => {
     const seed = t.seed + m;
-    // the moment this monitor reconnects, in ms after the recording starts (never for most)
-    const reconnectAfter = m < t.reconnecting ? t.recordMs * (0.3 + ((seed * 37) % 40) / 100) : Infinity;
-    let seq = SEQ_BASE;
-    for (let session = 0; !lead.done && session < 2; session++) {
-      if (session > 0) await sleep(200 + ((seed * 91) % 200));
+    for (let s = 0; s < t.sessions; s++) {
+      if (s > 0) await sleep(200 + ((seed * 37 + s * 91) % 200));
       await exec(
         'mosquitto_pub',
         ['-h', TARGET, '-A', monitorAddress(m), '-p', String(port), '-t', `ward/monitor-${seed}/vitals`, '-q', '1', '-l', '-i', `monitor-${seed}`],
-        t.recordMs + 30_000,
+        30_000,
         async (p) => {
-          if (session === 0) lead.started++;
-          for (let i = 0; !lead.done && (session > 0 || Date.now() - recordingAt < reconnectAfter); i++, seq++) {
+          for (let i = 0; i < t.messages; i++) {
             // a monitor that has been running a while: its sequence number does not gain a digit during the capture
             // (one that counted from 0 would make the message sizes grow with time, which the trainer rightly drops as drift)
-            p.stdin!.write(`{"hr":${60 + ((i * seed) % 40)},"spo2":${95 + (i % 5)},"seq":${seq}}\n`);
-            await sleep(t.intervalMs * (0.8 + 0.4 * (((i * 7919 + seed + session) % 100) / 100)));
+            p.stdin!.write(`{"hr":${60 + ((i * seed) % 40)},"spo2":${95 + (i % 5)},"seq":${SEQ_BASE + s * t.messages + i}}\n`);
+            await sleep(t.intervalMs * (0.8 + 0.4 * (((i * 7919 + seed + s) % 100) / 100)));
           }
         },
       );
     }
   };
-  const monitors = Promise.all(Array.from({ length: t.monitors }, (_, m) => monitor(m)));
   try {
-    // every session open and publishing before the recording starts
-    for (let waited = 0; lead.started < t.monitors && waited < 10_000; waited += 50) await sleep(50);
-    await sleep(300);
-    await record(file, async () => {
-      recordingAt = Date.now();
-      await sleep(t.recordMs);
-    });
+    await Promise.all(Array.from({ length: t.monitors }, (_, m) => monitor(m)));
   } finally {
-    lead.done = true;
-    await monitors.finally(() => stop(sub));
+    await stop(sub);
   }
 }
 
@@ -240,11 +221,11 @@ interface MakerContext {
 
 /** one maker per capture (some make two files); each bounded in count and time */
 const MAKERS = {
-  // 12 s each (about 1,400 windows, so the threshold rests on ~280 held-back ones): three monitors publishing, one reconnecting once
+  // about 5 s each: three monitors, each reconnecting a few times, so sessions' starts and ends are part of normal traffic
   'benign-telemetry': ({ f, port }: MakerContext) =>
-    telemetry(f('benign-telemetry.pcap'), port, { monitors: 3, reconnecting: 1, recordMs: 12_000, intervalMs: 10, seed: 1 }),
+    record(f('benign-telemetry.pcap'), () => telemetry(port, { monitors: 3, sessions: 2, messages: 200, intervalMs: 10, seed: 1 })),
   'benign-telemetry-2': ({ f, port }: MakerContext) =>
-    telemetry(f('benign-telemetry-2.pcap'), port, { monitors: 3, reconnecting: 1, recordMs: 12_000, intervalMs: 10, seed: 7 }),
+    record(f('benign-telemetry-2.pcap'), () => telemetry(port, { monitors: 3, sessions: 2, messages: 250, intervalMs: 10, seed: 7 })),
   'mqtt-publish-flood': ({ f, port }: MakerContext) =>
     record(f('mqtt-publish-flood.pcap'), () =>
       exec('mosquitto_pub', ['-h', TARGET, '-p', String(port), '-t', 'ward/flood', '-q', '0', '-l'], 30_000, async (p) => {
@@ -325,7 +306,11 @@ export async function makeRealCaptures(names: readonly CaptureName[] = Object.ke
     throw e;
   }
   const made = names.flatMap((n) => [`${n}.pcap`, ...(ALSO[n] ?? [])]);
-  return { dir, files: Object.fromEntries(made.map((n) => [n.replace(/\.pcap$/, ''), f(n)])), close: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    files: Object.fromEntries(made.map((n) => [n.replace(/\.pcap$/, ''), f(n)])),
+    close: () => (process.env.KEEP_CAPTURES ? console.log(`captures kept in ${dir} (KEEP_CAPTURES)`) : rmSync(dir, { recursive: true, force: true })),
+  };
 }
 
 /** One packet as tshark dissects it (the reference, software nobody here wrote). */
