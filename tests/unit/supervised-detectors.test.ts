@@ -157,6 +157,14 @@ describe('hybrid: an unsupervised detector and a classifier fused on the benign 
     const x = { n: 2, d: r.pipeline.schema.columns.length, data: Float32Array.from({ length: 2 * r.pipeline.schema.columns.length }, (_, i) => i % 3) };
     expect(Array.from((await again.score(x, r.pipeline.schema)).scores)).toEqual(Array.from((await r.pipeline.score(x, r.pipeline.schema)).scores));
   }, 120_000);
+  it('asked for a 2 % false-positive budget (p98), it meets the newer CICIoMT2024 target on the time split: recall ≥ 95 % at ≤ 2 % benign false positives', async () => {
+    await ensureBackend('wasm');
+    // one benign test row is 0.37 %: 2 % allows 5 of the 270; the target is the issue's, seed 0 as BENCHMARKS records it
+    const r = await evaluate({ train: shared(V2), detector: 'hybrid', threshold: { kind: 'percentile', p: 98 }, seed: 0 });
+    expect(r.hybridParts!.unsupervised.kind).toBe('knn');
+    expect(r.report.tpr).toBeGreaterThanOrEqual(0.95);
+    expect(r.report.fpr).toBeLessThanOrEqual(0.02);
+  }, 240_000);
 });
 
 async function smallSet() {
