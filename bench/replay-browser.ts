@@ -627,8 +627,8 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
       last = c;
       if (probe && !profiled && c.scored > 50_000) {
         profiled = true;
-        const [detect, source] = await Promise.all([probe.profile('detect', 3000), probe.profile('source', 3000)]);
-        console.log(`    profile:\n    ${detect}\n    ${source}`);
+        const [detect, source, main] = await Promise.all([probe.profile('detect', 3000), probe.profile('source', 3000), probe.profile('page', 3000)]);
+        console.log(`    profile:\n    ${detect}\n    ${source}\n    ${main}`);
       }
       if (c.read >= published && c.stored === c.scored) break;
       if (Date.now() - lastChange > 20_000) {

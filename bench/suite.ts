@@ -94,9 +94,16 @@ export const SUITE: readonly BenchEntry[] = [
     name: 'live',
     script: 'live-feed.bench.ts',
     args: [],
-    keys: { monitor_flows_per_s: 'flows/s', influx_points_per_s: 'points/s', influx_feature_points_per_s: 'points/s' },
+    keys: {
+      monitor_flows_per_s: 'flows/s',
+      monitor_cpu_flows_per_s: 'flows/CPU-s',
+      monitor_binary_flows_per_s: 'flows/s',
+      monitor_binary_cpu_flows_per_s: 'flows/CPU-s',
+      influx_points_per_s: 'points/s',
+      influx_feature_points_per_s: 'points/s',
+    },
     about:
-      'npm run monitor fed 400k flows through mosquitto (isolation forest); InfluxDB sink into influxd 1.x: verdict points (default) and with every feature',
+      "npm run monitor fed 400k flows through mosquitto (isolation forest) in CSV and in binary messages (flows/s, and flows per second of the monitor's CPU); InfluxDB sink into influxd 1.x: verdict points (default) and with every feature",
   },
   {
     name: 'live-lab',

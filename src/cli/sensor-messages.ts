@@ -23,8 +23,10 @@ export class FlowMessages {
   private pendingLines: string[] = [];
   private values: Float32Array;
   private names: readonly string[] = [];
-  /** per text column: each pending flow's value, and the distinct values' bytes in its table */
-  private texts = TEXT_COLUMNS.map(() => ({ of: [] as (string | null)[], bytes: new Map<string, number>() }));
+  /** per text column: each pending flow's value, the distinct values' bytes in its table, and their sum */
+  private texts = TEXT_COLUMNS.map(() => ({ of: [] as (string | null)[], bytes: new Map<string, number>(), tableBytes: 0 }));
+  /** each class's label text, made once */
+  private readonly labels: string[] = [];
   private pendingFlows = 0;
   private pendingBytes = 0;
   /** compressed bytes per raw byte of the last message (1 until one was compressed) */
@@ -83,7 +85,8 @@ export class FlowMessages {
       this.values = grown;
     }
     this.values.set(rows.data.subarray(r * d, (r + 1) * d), k * d);
-    this.textsOf(r).forEach((value, j) => this.noteText(j, value));
+    this.noteText(0, this.labelOf(r));
+    this.noteText(1, this.deviceOf(r));
   }
 
   /**
@@ -124,7 +127,7 @@ export class FlowMessages {
     this.values.copyWithin(0, flows * d, this.pendingFlows * d);
     this.pendingFlows -= flows;
     const texts = this.texts.map(({ of }) => of.slice(flows));
-    this.texts = TEXT_COLUMNS.map(() => ({ of: [], bytes: new Map() }));
+    this.texts = TEXT_COLUMNS.map(() => ({ of: [], bytes: new Map(), tableBytes: 0 }));
     texts.forEach((of, j) => {
       for (const value of of) this.noteText(j, value);
     });
@@ -132,27 +135,35 @@ export class FlowMessages {
   }
 
   private noteText(j: number, value: string | null): void {
-    const { of, bytes } = this.texts[j];
-    of.push(value);
-    if (value !== null && !bytes.has(value)) bytes.set(value, Buffer.byteLength(value) + 1);
+    const text = this.texts[j];
+    text.of.push(value);
+    if (value !== null && !text.bytes.has(value)) {
+      const b = Buffer.byteLength(value) + 1;
+      text.bytes.set(value, b);
+      text.tableBytes += b;
+    }
   }
 
-  /** flow `r`'s label and device */
-  private textsOf(r: number): (string | null)[] {
-    const rows = this.rows!;
-    const c = rows.classIndex[r];
-    return [c >= 0 ? attackTypeLabel(this.classes[c]) : null, this.names[rows.device[r]] ?? null];
+  /** flow `r`'s label (the first text column) */
+  private labelOf(r: number): string | null {
+    const c = this.rows!.classIndex[r];
+    return c >= 0 ? (this.labels[c] ??= attackTypeLabel(this.classes[c])) : null;
   }
 
-  /** the pending message's bytes with flow `r` added */
+  /** flow `r`'s device (the second text column) */
+  private deviceOf(r: number): string | null {
+    return this.names[this.rows!.device[r]] ?? null;
+  }
+
+  /** the pending message's bytes with flow `r` added (once per flow: no text made or measured twice) */
   private bytesWith(r: number, seq: number): number {
     if (this.form === 'csv') return `#seq=${seq}\n${FLOW_CSV_HEADER}\n`.length + this.pendingBytes + Buffer.byteLength(this.lines[r]) + 1;
-    let tables = 0;
-    this.textsOf(r).forEach((value, j) => {
-      const { bytes } = this.texts[j];
-      for (const b of bytes.values()) tables += b;
-      if (value !== null && !bytes.has(value)) tables += Buffer.byteLength(value) + 1;
-    });
-    return this.binaryBase + (this.pendingFlows + 1) * this.binaryPerFlow + tables;
+    return this.binaryBase + (this.pendingFlows + 1) * this.binaryPerFlow + this.tableBytesWith(0, this.labelOf(r)) + this.tableBytesWith(1, this.deviceOf(r));
+  }
+
+  /** text column j's table bytes with `value` in it */
+  private tableBytesWith(j: number, value: string | null): number {
+    const { bytes, tableBytes } = this.texts[j];
+    return value === null || bytes.has(value) ? tableBytes : tableBytes + Buffer.byteLength(value) + 1;
   }
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { MqttConnection, type QoS } from '../core/mqtt';
-import { parseRate, type RateSpec } from '../core/replay';
+import { parseRate, type RateSpec } from '../core/rate';
 import { captureClass, CaptureReading, formatCaptureCounters, type CaptureFile } from '../core/packets';
 import { numberArg, one, UsageError } from './args';
 import { sourceFiles } from './files';
@@ -163,9 +163,11 @@ runCommand(USAGE, OPTIONS, async (args) => {
   await Promise.all(inFlight);
   await connection.end();
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage();
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   console.log(`${formatCaptureCounters(reading.counters)}`);
   console.log(
-    `published ${(seq - failed).toLocaleString('en-US')} flows in ${messages.toLocaleString('en-US')} messages to ${topic} in ${seconds.toFixed(1)} s (${Math.round((seq - failed) / Math.max(seconds, 1e-3)).toLocaleString('en-US')} flows/s)${failed ? `; ${failed} not published` : ''}`,
+    `published ${(seq - failed).toLocaleString('en-US')} flows in ${messages.toLocaleString('en-US')} messages to ${topic} in ${seconds.toFixed(1)} s (${Math.round((seq - failed) / Math.max(seconds, 1e-3)).toLocaleString('en-US')} flows/s)${failed ? `; ${failed} not published` : ''}; CPU ${cpuSeconds.toFixed(1)} s since start (${((cpuSeconds * 1e6) / Math.max(1, seq)).toFixed(1)} µs a flow)`,
   );
   if (oversized > 0)
     console.error(

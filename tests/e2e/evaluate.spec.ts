@@ -35,6 +35,17 @@ test('a real CICIoMT2024 sample is detected, trained on, scored, and the counter
   expect(problems).toEqual([]);
 });
 
+test('the k-nearest-neighbours detector is offered and judged on a time split of real BoT-IoT rows', async ({ page }) => {
+  const problems = watch(page);
+  await page.goto('/?view=detectors');
+  await page.getByTestId('detector').selectOption('knn');
+  await page.getByTestId('file-input').setInputFiles(SHARED + 'botiot_12col_subset_sample.csv');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('split-kind')).toContainText('time', { timeout: 90_000 });
+  expect(Number(await page.getByTestId('roc-auc').innerText())).toBeGreaterThan(0.95);
+  expect(problems).toEqual([]);
+});
+
 test('a bad file gets a clear message, not a crash', async ({ page }) => {
   const problems = watch(page);
   const dir = temp.make('lab-');

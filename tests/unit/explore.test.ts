@@ -202,6 +202,18 @@ describe('detector settings by their CLI names', () => {
     expect(() => detectorSettings('iforest', { n_estimators: '1.5' })).toThrow(/whole number/);
     expect(() => detectorSettings('ae', { dropout: 1 })).toThrow(/dropout/);
   });
+
+  it("gives a hybrid's default detector (k-NN) and an ensemble's k-NN or k-means members their own settings", () => {
+    expect(detectorSettings('hybrid', { n_neighbors: 9, n_estimators: 30 })).toMatchObject({ knn: { n_neighbors: 9 }, classifier: { n_estimators: 30 } });
+    expect(detectorSettings('hybrid', { unsupervised: 'kmeans', n_clusters: 4 })).toMatchObject({
+      kmeans: { n_clusters: 4 },
+      hybrid: { unsupervised: 'kmeans' },
+    });
+    expect(() => detectorSettings('hybrid', { epochs: 3 })).toThrow(/not a setting of the knn detector/);
+    const s = detectorSettings('ensemble', { members: 'knn,kmeans', n_neighbors: '7', n_clusters: '3' });
+    expect(s.knn).toEqual({ n_neighbors: 7 });
+    expect(s.kmeans).toEqual({ n_clusters: 3 });
+  });
 });
 
 describe('training for the Train view', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { deflateRawSync } from 'node:zlib';
-import { binaryMessageBytes, encodeBinaryFlows, WireReader, wireFraming, wrapCompressed } from '../../src/core/ingest';
+import { binaryMessageBytes, encodeBinaryFlows, inflateWire, WireReader, wireFraming, wrapCompressed } from '../../src/core/ingest';
 import { LiveQueue } from '../../src/core/replay';
 import { SHARED } from './sources';
 
@@ -112,6 +112,50 @@ describe('live wire format, binary form', () => {
     expect(w.records).toBe(5 + 1 + 10 + 3);
   });
 
+  it('a feed of messages: each binary message gives the batch and the counters its CSV gives, damaged cells and rows included', () => {
+    // the sample's rows with cells taken out (empty), made infinite, and one row with no feature at all
+    const damaged = rows.slice(0, 160).map((r, i) => {
+      const cells = [...r];
+      if (i % 7 === 0) cells[i % features.length] = '';
+      if (i % 11 === 0) cells[(i * 3) % features.length] = i % 2 ? '-inf' : 'inf';
+      if (i === 45) features.forEach((_, j) => (cells[j] = ''));
+      return cells;
+    });
+    const value = (cell: string) => (cell === '' ? NaN : cell === 'inf' ? Infinity : cell === '-inf' ? -Infinity : Number(cell));
+    const csvFeed = new WireReader();
+    const binaryFeed = new WireReader();
+    for (let from = 0; from < damaged.length; from += 40) {
+      const part = damaged.slice(from, from + 40);
+      const csv = csvFeed.read(enc(`${lines[0]}\n${part.map((r) => r.join(',')).join('\n')}\n`), 'flows')!;
+      const values = Float32Array.from(part.flatMap((r) => features.map((_, j) => value(r[j]))));
+      const message = encodeBinaryFlows({ columns: features, values, texts: [{ column: 'attack_type', of: part.map((r) => r.at(-1)!) }] });
+      // the values read in place where they sit at a multiple of 4, copied where not: the same either way
+      const unaligned = new Uint8Array(message.length + 1).subarray(1);
+      unaligned.set(message);
+      for (const [reader, bytes] of [
+        [binaryFeed, message],
+        [new WireReader(), unaligned],
+      ] as const) {
+        const bin = reader.read(bytes, 'flows')!;
+        expect(bin.n).toBe(csv.n);
+        expect(Array.from(bin.data).every((v, k) => Object.is(v, csv.data[k]))).toBe(true);
+        expect(Array.from(bin.classIndex)).toEqual(Array.from(csv.classIndex));
+      }
+      // a message read after others is read as a reader reading it alone reads it (the feed's layout is kept, not stale)
+      const alone = new WireReader().read(enc(`${lines[0]}\n${part.map((r) => r.join(',')).join('\n')}\n`), 'flows')!;
+      expect(Array.from(alone.data).every((v, k) => Object.is(v, csv.data[k]))).toBe(true);
+    }
+    const [c, b] = [csvFeed.reader.counters, binaryFeed.reader.counters];
+    expect(b.read).toBe(160);
+    expect(b.accepted).toBe(159);
+    expect(b.skipped).toEqual({ 'no feature values': 1 });
+    expect(c.skipped).toEqual(b.skipped);
+    expect(c.accepted).toBe(b.accepted);
+    const issues = (x: typeof c) => Object.fromEntries(Object.entries(x.cells).map(([k, v]) => [k, [v.empty, v.infinite, v.notANumber, v.text]]));
+    expect(issues(b)).toEqual(issues(c));
+    expect(Object.values(b.cells).some((v) => v.empty > 0 && v.infinite > 0)).toBe(true);
+  });
+
   it('refuses to write what it could not read back', () => {
     expect(() => encodeBinaryFlows({ columns: ['a,b'], values: new Float32Array(1) })).toThrow(/commas/);
     expect(() => encodeBinaryFlows({ columns: ['a', 'b'], values: new Float32Array(3) })).toThrow(/whole records/);
@@ -151,5 +195,37 @@ describe('live wire format, compressed envelope', () => {
     const q = new LiveQueue({ maxMessageBytes: 100_000 });
     q.push('t', deflated(new Uint8Array(5_000_000)));
     expect(q.takeSkipped()).toEqual({ 'message too large': 1 });
+  });
+
+  it('inflates messages of any size whole: smaller, exactly as large as and larger than the buffer it inflates into, stored blocks too', () => {
+    const random = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 2654435761) >>> 24);
+    for (const size of [0, 1, 1000, (1 << 18) - 1, 1 << 18, (1 << 18) + 1, 3 << 18]) {
+      const message = random(size);
+      for (const level of [0, 1, 9]) {
+        const out = inflateWire(wrapCompressed(deflateRawSync(message, { level })), 'flows', 64 << 20);
+        expect(out.length, `${size} bytes, level ${level}`).toBe(size);
+        expect(Buffer.from(out).equals(Buffer.from(message))).toBe(true);
+      }
+    }
+    // what was inflated before is not what comes out next
+    const first = inflateWire(deflated(binary(0, 100)), 'flows', 1 << 20);
+    const second = inflateWire(deflated(binary(100, 110)), 'flows', 1 << 20);
+    expect(Buffer.from(first).equals(Buffer.from(binary(0, 100)))).toBe(true);
+    expect(Buffer.from(second).equals(Buffer.from(binary(100, 110)))).toBe(true);
+  });
+
+  it('refuses an envelope inside an envelope, in the reader and through the queue, with one sentence', () => {
+    const nested = deflated(deflated(binary(0, 10)));
+    const w = new WireReader();
+    expect(w.read(nested, 'flows')).toBeNull();
+    expect(w.lastProblem).toBe('a compressed message on flows holds another compressed message; the wire format allows one envelope');
+    expect(w.takeSkipped()).toEqual({ 'not a flow record': 1 });
+    const q = new LiveQueue({ maxMessageBytes: 100_000 });
+    q.push('t', nested);
+    const held = q.take(100);
+    expect(held.length).toBe(1);
+    const r = new WireReader();
+    expect(r.read(held[0].payload, 't')).toBeNull();
+    expect(r.takeSkipped()).toEqual({ 'not a flow record': 1 });
   });
 });

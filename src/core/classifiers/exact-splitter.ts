@@ -185,8 +185,8 @@ export class ClassSplitter implements Splitter {
   private readonly nodeRank: Uint32Array;
   /** the node's rows sorted by one feature: their ranks, classes and weights */
   private readonly sortedRank: Uint32Array;
-  private readonly sortedClass: Int32Array;
-  private readonly sortedWeight: Float64Array;
+  /** their positions in the sample array (where their classes and weights are) */
+  private readonly sortedPos: Uint32Array;
   private readonly keys32: Uint32Array;
   private readonly keys64: Float64Array;
   private readonly buckets: Uint32Array;
@@ -214,8 +214,7 @@ export class ClassSplitter implements Splitter {
     this.pureRow = new Int32Array(nClasses);
     this.nodeRank = new Uint32Array(n);
     this.sortedRank = new Uint32Array(n);
-    this.sortedClass = new Int32Array(n);
-    this.sortedWeight = new Float64Array(n);
+    this.sortedPos = new Uint32Array(n);
     this.keys32 = new Uint32Array(n);
     this.keys64 = new Float64Array(n);
     this.buckets = new Uint32Array(n + 1);
@@ -310,13 +309,13 @@ export class ClassSplitter implements Splitter {
   }
 
   /**
-   * Sorts the node's rows by feature f into sortedRank/Class/Weight[0, m), ties in row
+   * Sorts the node's rows by feature f into sortedRank/Pos[0, m), ties in row
    * order: by rank buckets (`bucketSort`), or, where those come out too unsorted, by one
    * native sort of packed (rank, position) keys. Returns false, without sorting, when f
    * is constant here.
    */
   private sortNode(f: number, start: number, end: number): boolean {
-    const { nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight } = this;
+    const { nodeRank, sortedRank, sortedPos } = this;
     const values = this.cols.values[f];
     const m = end - start;
     const span = this.span;
@@ -337,8 +336,7 @@ export class ClassSplitter implements Splitter {
         const k = keys[i];
         const p = start + (k & mask);
         sortedRank[i] = (k >>> shift) + lo;
-        sortedClass[i] = sampleClass[p];
-        sortedWeight[i] = sampleWeight[p];
+        sortedPos[i] = p;
       }
     } else {
       const keys = this.keys64.subarray(0, m);
@@ -348,8 +346,7 @@ export class ClassSplitter implements Splitter {
         const q = Math.floor(keys[i] / m);
         const p = start + keys[i] - q * m;
         sortedRank[i] = q + lo;
-        sortedClass[i] = sampleClass[p];
-        sortedWeight[i] = sampleWeight[p];
+        sortedPos[i] = p;
       }
     }
     return true;
@@ -357,7 +354,7 @@ export class ClassSplitter implements Splitter {
 
   /**
    * Sorts the node's rows, whose ranks nodeRank[0, m) lie in lo..hi, into
-   * sortedRank/Class/Weight, ties in row order: counted into at most about m buckets of 2^shift
+   * sortedRank/Pos, ties in row order: counted into at most about m buckets of 2^shift
    * consecutive ranks (one rank each where the range allows: a counting sort), then an
    * insertion pass puts each bucket in order. Ranks are spread about evenly over a
    * column, so buckets hold few rows and the whole costs a few passes over m; returns
@@ -376,35 +373,31 @@ export class ClassSplitter implements Splitter {
 
   /** moves the node's rows into their buckets, whose starts `buckets` holds, in row order within each */
   private scatter(start: number, m: number, lo: number, shift: number): void {
-    const { nodeRank, sortedRank, sortedClass, sortedWeight, sampleClass, sampleWeight, buckets } = this;
+    const { nodeRank, sortedRank, sortedPos, buckets } = this;
     for (let i = 0; i < m; i++) {
       const r = nodeRank[i];
       const at = buckets[(r - lo) >>> shift]++;
       sortedRank[at] = r;
-      sortedClass[at] = sampleClass[start + i];
-      sortedWeight[at] = sampleWeight[start + i];
+      sortedPos[at] = start + i;
     }
   }
 
-  /** sorts sortedRank/Class/Weight[0, m) by rank, stably; false if it would take more than the budget's moves */
+  /** sorts sortedRank/Pos[0, m) by rank, stably; false if it would take more than the budget's moves */
   private insertionPass(m: number): boolean {
-    const { sortedRank, sortedClass, sortedWeight } = this;
+    const { sortedRank, sortedPos } = this;
     let budget = INSERTION_BUDGET * m;
     for (let i = 1; i < m; i++) {
       const r = sortedRank[i];
       if (sortedRank[i - 1] <= r) continue;
-      const c = sortedClass[i];
-      const w = sortedWeight[i];
+      const q = sortedPos[i];
       let j = i - 1;
       while (j >= 0 && sortedRank[j] > r) {
         sortedRank[j + 1] = sortedRank[j];
-        sortedClass[j + 1] = sortedClass[j];
-        sortedWeight[j + 1] = sortedWeight[j];
+        sortedPos[j + 1] = sortedPos[j];
         j--;
       }
       sortedRank[j + 1] = r;
-      sortedClass[j + 1] = c;
-      sortedWeight[j + 1] = w;
+      sortedPos[j + 1] = q;
       budget -= i - j;
       if (budget < 0) return false;
     }
@@ -417,7 +410,7 @@ export class ClassSplitter implements Splitter {
    * or returns `floor` if none beats it.
    */
   private bestThreshold(f: number, m: number, floor: number): number {
-    const { sortedRank, sortedClass, sortedWeight, leftCounts: left, rightCounts: right, counts } = this;
+    const { sortedRank, sortedPos, sampleClass, sampleWeight, leftCounts: left, rightCounts: right, counts } = this;
     const values = this.cols.values[f];
     // only columns with values closer than the tolerance need it checked per boundary
     const tight = this.cols.tight[f] === 1;
@@ -433,8 +426,8 @@ export class ClassSplitter implements Splitter {
     for (let c = 0; c < counts.length; c++) sqr += counts[c] * counts[c];
     let best = floor;
     for (let i = 0; i < m - 1; i++) {
-      const c = sortedClass[i];
-      const w = sortedWeight[i];
+      const c = sampleClass[sortedPos[i]];
+      const w = sampleWeight[sortedPos[i]];
       sql += w * (2 * left[c] + w);
       sqr += w * (w - 2 * right[c]);
       left[c] += w;

@@ -235,10 +235,26 @@ export class DatasetReader {
    * Its rows are counted in `counters` like a file's; null when it holds no accepted row.
    */
   readText(name: string, text: string): Batch | null {
-    const file = this.openText(name, lineCount(text));
-    for (const _ of this.readBlock(file, text.endsWith('\n') ? text : text + '\n')) throw new Error('a batch sized to the text cannot fill before its end');
+    // at most one row a line after the header: a batch that size fills, if at all, with the last row
+    const file = this.openText(name, Math.max(1, lineCount(text) - 1));
+    const body = text.endsWith('\n') ? text : text + '\n';
+    const headerEnd = body.indexOf('\n');
+    const headerLine = body.slice(0, body.charCodeAt(headerEnd - 1) === 13 ? headerEnd - 1 : headerEnd);
+    const known = this.recordLayout;
+    // a feed repeats one header message after message: a known one is not judged again from rows read as text
+    const repeated = known?.key === headerLine && known.schema === this.schema && !headerLine.includes('"');
+    if (repeated) {
+      file.layout = known.layout;
+      file.newline = headerEnd > 0 && body.charCodeAt(headerEnd - 1) === 13 ? '\r\n' : '\n';
+      file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex, file.layout.device >= 0, true);
+    }
+    const batches = [...this.readBlock(file, repeated ? body.slice(headerEnd + 1) : body)];
     if (!file.layout) throw new InputError(`${name} has no header row`);
-    return file.builder!.size > 0 ? file.builder!.take() : null;
+    if (!repeated && headerLine && !headerLine.includes('"') && headerLine.split(',').length === file.layout.width)
+      this.recordLayout = { key: headerLine, layout: file.layout, schema: this.schema };
+    if (file.builder!.size > 0) batches.push(file.builder!.take());
+    if (batches.length > 1) throw new Error('a batch sized to the text cannot fill before its end');
+    return batches[0] ?? null;
   }
 
   /** Rows already cut into cells (NDJSON objects by column name), read like `readText`. */
@@ -265,14 +281,17 @@ export class DatasetReader {
     if (this.recordLayout?.key !== key || this.recordLayout.schema !== this.schema)
       this.recordLayout = { key, layout: this.openLayout(name, header, sample, file.summary), schema: this.schema };
     file.layout = this.recordLayout.layout;
-    file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex, file.layout.device >= 0);
-    while (next()) if (this.takeRow(file, cells)) throw new Error('a batch sized to the text cannot fill before its end');
+    file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex, file.layout.device >= 0, true);
+    for (let r = 1; next(); r++) if (this.takeRow(file, cells) && r < rows) throw new Error('a batch sized to the rows cannot fill before the last');
     return file.builder.size > 0 ? file.builder.take() : null;
   }
 
-  /** a text read at once: not listed in `files` (a feed reads millions); one row more than it can hold, so the batch never fills before the end */
+  /**
+   * A text read at once: not listed in `files` (a feed reads millions); its batch holds
+   * `rows` rows, so when every row is kept the batch's arrays are handed on without a copy.
+   */
   private openText(name: string, rows: number): OpenFile {
-    return { summary: { name, rows: 0, detection: null }, fileIndex: 0, layout: null, builder: null, newline: '\n', capacity: rows + 1 };
+    return { summary: { name, rows: 0, detection: null }, fileIndex: 0, layout: null, builder: null, newline: '\n', capacity: rows };
   }
 
   private async *readFile(name: string, fileIndex: number, chunks: AsyncIterable<string>, report: (rows: number) => void): AsyncGenerator<Batch> {
@@ -318,7 +337,14 @@ export class DatasetReader {
         firstRows.push(fields);
       }
       file.layout = this.openLayout(file.summary.name, header, firstRows, file.summary);
-      file.builder = new BatchBuilder(file.layout.features.length, file.capacity ?? this.batchSize, file.fileIndex, file.layout.device >= 0);
+      // a text read at once (it has a capacity) is one batch: no arrays are made for a next one
+      file.builder = new BatchBuilder(
+        file.layout.features.length,
+        file.capacity ?? this.batchSize,
+        file.fileIndex,
+        file.layout.device >= 0,
+        file.capacity !== undefined,
+      );
       // the sniffed rows are data too
       for (const fields of firstRows) {
         this.arrayCells.fields = fields;
@@ -423,9 +449,8 @@ export class DatasetReader {
     const out = builder.data;
     const at = builder.offset;
     const { featureIndex, categorical } = layout;
-    // the common row: every feature a plain decimal the cursor has already read
-    if (layout.numeric && cells instanceof PlainRowCursor && cells.plainInto(featureIndex, out, at))
-      return this.commitRow(cells, layout, builder, className, row);
+    // the common row: every feature a plain finite number the cells have already read
+    if (layout.numeric && cells.plainInto?.(featureIndex, out, at)) return this.commitRow(cells, layout, builder, className, row);
     let present = 0;
     for (let j = 0; j < featureIndex.length; j++) {
       const index = featureIndex[j];
@@ -555,8 +580,10 @@ class BatchBuilder {
     private readonly fileIndex: number,
     /** whether the rows name their device */
     private readonly withDevice = false,
+    /** one batch only (a message): after `take` no arrays are made for another */
+    private readonly once = false,
   ) {
-    this.allocate();
+    this.allocate(capacity);
   }
 
   get full() {
@@ -588,17 +615,17 @@ class BatchBuilder {
       fileIndex: new Uint16Array(n).fill(this.fileIndex),
     };
     if (this.device) batch.device = n === this.capacity ? this.device : this.device.slice(0, n);
-    this.allocate(); // the batch owns its arrays: they may be transferred to another worker
+    this.allocate(this.once ? 0 : this.capacity); // the batch owns its arrays: they may be transferred to another worker
     return batch;
   }
 
-  private allocate() {
+  private allocate(rows: number) {
     this.size = 0;
-    this.data = new Float32Array(this.capacity * this.d);
-    this.classIndex = new Int32Array(this.capacity);
-    this.time = new Float64Array(this.capacity);
-    this.rowNumber = new Float64Array(this.capacity);
-    if (this.withDevice) this.device = new Uint16Array(this.capacity);
+    this.data = new Float32Array(rows * this.d);
+    this.classIndex = new Int32Array(rows);
+    this.time = new Float64Array(rows);
+    this.rowNumber = new Float64Array(rows);
+    if (this.withDevice) this.device = new Uint16Array(rows);
   }
 }
 

@@ -1,5 +1,6 @@
 import { CellKind, parseNumericCell, type ParsedCell } from './cells';
 import { decimalValue } from './decimal';
+import { NO_TEXT, type TextColumn } from './wire-binary';
 
 /**
  * One CSV row as the reader sees it: a field count, each field's text, and each field's
@@ -13,6 +14,12 @@ export interface RowCells {
   /** whether field j is exactly `s` */
   is(j: number, s: string): boolean;
   numeric(j: number): ParsedCell;
+  /**
+   * The fast path of a row whose fields `index[j]` are all plain finite numbers: writes them
+   * to `out[at + j]`; false as soon as one is not (`out` is then partly written and the
+   * caller goes through the cells one by one, counting what each is). Absent: no fast path.
+   */
+  plainInto?(index: Int32Array, out: Float32Array, at: number): boolean;
 }
 
 export class ArrayCells implements RowCells {
@@ -45,7 +52,7 @@ export class FloatRowCells implements RowCells {
     private readonly values: Float32Array,
     private readonly columns: number,
     readonly rows: number,
-    private readonly texts: readonly (readonly (string | null)[])[],
+    private readonly texts: readonly TextColumn[],
   ) {
     this.count = columns + texts.length;
   }
@@ -61,7 +68,11 @@ export class FloatRowCells implements RowCells {
   }
 
   text(j: number): string {
-    if (j >= this.columns) return this.texts[j - this.columns][this.row] ?? '';
+    if (j >= this.columns) {
+      const { table, index } = this.texts[j - this.columns];
+      const i = index[this.row];
+      return i === NO_TEXT ? '' : table[i];
+    }
     const v = this.values[this.row * this.columns + j];
     return v === Infinity ? 'inf' : v === -Infinity ? '-inf' : v === v ? String(v) : '';
   }
@@ -78,6 +89,19 @@ export class FloatRowCells implements RowCells {
     this.cell.value = v;
     this.cell.kind = v !== v ? CellKind.Empty : v === Infinity || v === -Infinity ? CellKind.Infinite : CellKind.Number;
     return this.cell;
+  }
+
+  plainInto(index: Int32Array, out: Float32Array, at: number): boolean {
+    const { values, columns } = this;
+    const base = this.row * columns;
+    for (let j = 0; j < index.length; j++) {
+      const k = index[j];
+      if (k >= columns) return false; // a feature among the text columns
+      const v = values[base + k];
+      if (v - v !== 0) return false; // NaN or ±Infinity
+      out[at + j] = v;
+    }
+    return true;
   }
 }
 

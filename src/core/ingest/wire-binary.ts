@@ -132,10 +132,20 @@ export interface DecodedFlows {
   /** numeric columns: the first `columns` names of the header */
   columns: number;
   n: number;
+  /** n × columns values, record after record; a view of the message's bytes where they sit at a multiple of 4 (read it before the message is let go) */
   values: Float32Array;
-  /** each text column's values by record (null: none) */
-  texts: (string | null)[][];
+  /** each text column's distinct values and each record's place in them */
+  texts: TextColumn[];
 }
+
+/** A text column of a binary message: its distinct values, and per record its value's place in `table` (NO_TEXT: none). */
+export interface TextColumn {
+  table: string[];
+  index: Uint16Array;
+}
+
+/** a record's place in a text column's table when it has no value (an empty cell) */
+export const NO_TEXT = NONE;
 
 /** Reads a binary message; throws an `InputError` with one sentence when it is not a well-formed one. */
 export function decodeBinaryFlows(bytes: Uint8Array, name: string): DecodedFlows {
@@ -155,11 +165,8 @@ export function decodeBinaryFlows(bytes: Uint8Array, name: string): DecodedFlows
   const valuesAt = align4(FIXED + h);
   let at = valuesAt + n * c * 4;
   if (at > bytes.length) throw bad(`is cut short: ${n} records of ${c} values need ${at} bytes, it has ${bytes.length}`);
-  // a copy: the payload's bytes need not sit at a multiple of 4, and the batch outlives the message
-  const values = new Float32Array(n * c);
-  if (LITTLE_ENDIAN) new Uint8Array(values.buffer).set(bytes.subarray(valuesAt, at));
-  else for (let i = 0; i < n * c; i++) values[i] = view.getFloat32(valuesAt + i * 4, true);
-  const texts: (string | null)[][] = [];
+  const values = floatValues(bytes, valuesAt, n * c, view);
+  const texts: TextColumn[] = [];
   for (let k = 0; k < t; k++) {
     const column = header[c + k];
     if (at + 2 > bytes.length) throw bad(`is cut short before its ${column} values`);
@@ -167,16 +174,24 @@ export function decodeBinaryFlows(bytes: Uint8Array, name: string): DecodedFlows
     const indexAt = at + 2 + b;
     if (indexAt + n * 2 > bytes.length) throw bad(`is cut short inside its ${column} values`);
     const table = b ? decoder.decode(bytes.subarray(at + 2, indexAt)).split('\n') : [];
-    const of = new Array<string | null>(n);
+    const index = new Uint16Array(n);
     for (let r = 0; r < n; r++) {
-      const i = view.getUint16(indexAt + r * 2, true);
+      const i = (index[r] = view.getUint16(indexAt + r * 2, true));
       if (i !== NONE && i >= table.length) throw bad(`gives record ${r + 1} ${column} value ${i} of a table of ${table.length}`);
-      of[r] = i === NONE ? null : table[i];
     }
-    texts.push(of);
+    texts.push({ table, index });
     at = indexAt + n * 2;
   }
   return { header, columns: c, n, values, texts };
+}
+
+/** `count` float32 values at `at`: a view where they sit at a multiple of 4 (an inflated message always does), else a copy */
+function floatValues(bytes: Uint8Array, at: number, count: number, view: DataView): Float32Array {
+  if (LITTLE_ENDIAN && (bytes.byteOffset + at) % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset + at, count);
+  const values = new Float32Array(count);
+  if (LITTLE_ENDIAN) new Uint8Array(values.buffer).set(bytes.subarray(at, at + count * 4));
+  else for (let i = 0; i < count; i++) values[i] = view.getFloat32(at + i * 4, true);
+  return values;
 }
 
 function align4(x: number): number {

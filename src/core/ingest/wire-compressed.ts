@@ -14,6 +14,8 @@ export const MAX_INFLATED_BYTES = 16 * 1024 * 1024;
 
 /** DEFLATE expands its input at most about 1,032 times */
 const MAX_EXPANSION = 1032;
+/** the buffer messages are inflated into (a feed's messages inflate to tens of KB) */
+const SCRATCH_BYTES = 1 << 18;
 /** input fed to the bounded inflater at a time: the limit is overshot by at most ~8 MB */
 const STEP = 8192;
 
@@ -38,15 +40,33 @@ export function wrapCompressed(deflated: Uint8Array): Uint8Array {
 /** The message inside an envelope; throws an `InputError` (one sentence) when it does not inflate or inflates past `maxBytes`. */
 export function inflateWire(bytes: Uint8Array, name: string, maxBytes: number): Uint8Array {
   const stream = bytes.subarray(4);
+  let inner: Uint8Array;
   try {
     // small enough that even the most a DEFLATE stream can expand stays under the limit: at once
-    if (stream.length * MAX_EXPANSION <= maxBytes) return inflateSync(stream);
-    return inflateBounded(stream, name, maxBytes);
+    inner = stream.length * MAX_EXPANSION <= maxBytes ? inflateAtOnce(stream) : inflateBounded(stream, name, maxBytes);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`a compressed message on ${name} does not inflate (${(e as Error).message})`);
   }
+  // one envelope only: nesting gains nothing and would let each level expand ~1,000 times again
+  if (isCompressedWire(inner)) throw new InputError(`a compressed message on ${name} holds another compressed message; the wire format allows one envelope`);
+  return inner;
 }
+
+/**
+ * A stream inflated into a buffer kept for the next message, then copied out at its size:
+ * fflate on its own guesses three times the input and doubles a copy at a time (most of a
+ * feed message's inflating time went to that). Given a buffer it does not grow it, so an
+ * output that fills the buffer whole may be cut: that one is inflated again on its own.
+ */
+function inflateAtOnce(stream: Uint8Array): Uint8Array {
+  // (a stored block longer than the buffer would not fit it at all)
+  if (stream.length > scratch.length) return inflateSync(stream);
+  const out = inflateSync(stream, { out: scratch });
+  return out.length < scratch.length ? out.slice() : inflateSync(stream);
+}
+
+const scratch = new Uint8Array(SCRATCH_BYTES);
 
 /** a stream that could expand past the limit, inflated a step at a time so it stops soon after passing it */
 function inflateBounded(stream: Uint8Array, name: string, maxBytes: number): Uint8Array {

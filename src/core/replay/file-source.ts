@@ -296,7 +296,6 @@ function prepend(head: Uint8Array, rest: ReadableStream<Uint8Array>): ReadableSt
   });
 }
 
-/** a snapshot: the reader keeps growing its categories */
 /** changes whenever a reader's classes, devices or category lists grow, so a source knows to send its meta again */
 export function vocabulariesKey(reader: DatasetReader): string {
   const categories = reader.schema!.columns.map((c) => c.categories?.length ?? '').join(',');
@@ -316,6 +315,7 @@ export function readerMeta(reader: DatasetReader, label: string, hasOwnTime: boo
   };
 }
 
+/** a snapshot: the reader keeps growing its categories */
 function copySchema(schema: Schema): Schema {
   return { dialect: schema.dialect, columns: schema.columns.map((c) => ({ ...c, categories: c.categories ? [...c.categories] : undefined })) };
 }

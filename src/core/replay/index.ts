@@ -31,7 +31,7 @@ export {
   type FetchBytes,
   type ModelChoice,
 } from './model-catalog';
-export { plainRate, ReplayPacer, UNTIMED_RATE, type PacerPlan, type RateSpec } from './pacer';
+export { plainRate, ReplayPacer, UNTIMED_RATE, type PacerPlan } from './pacer';
 export { ReplayLoop, wallClock, type LoopState, type ReplayClock, type SendMessage } from './replay-loop';
 export { SimFlowSource } from './sim-source';
 export { MqttFlowSource, type MqttSourceOptions } from './mqtt-source';
@@ -42,4 +42,4 @@ export { linkedPorts, type DetectPort, type RunPort, type SourcePort } from './r
 export { openFlowSource, plainSource, sourceLabel, sourceRecord, type MqttSpec, type SourceSpec } from './source-spec';
 export { LearningPeriod, LEARNING_REASON, MIN_LEARNING_FLOWS, type LearningOptions } from './learning-period';
 export { closeInterruptedRuns, NOT_STORED, type InterruptedRunsOptions } from './interrupted-runs';
-export { describeRate, parseRate, rateText, sameRate, trimNumber } from './rate-text';
+export { describeRate, parseRate, rateText, sameRate, trimNumber, type RateSpec } from '../rate';

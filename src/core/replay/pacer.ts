@@ -1,3 +1,5 @@
+import type { RateSpec } from '../rate';
+
 /**
  * The replay clock: given the wall-clock time and the rows waiting to be emitted, says
  * how many rows go out now and how long to wait before asking again.
@@ -16,7 +18,6 @@
  * the consumer falls behind by more than `maxLagMs`, the clock is re-anchored rather
  * than bursting to catch up (the rate is a ceiling, never a debt).
  */
-export type RateSpec = { kind: 'flows'; perSecond: number } | { kind: 'speed'; multiplier: number } | { kind: 'max' };
 
 /** a plain copy of a rate (views hand over reactive proxies, which cannot cross to a worker) */
 export function plainRate(rate: RateSpec): RateSpec {

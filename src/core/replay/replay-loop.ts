@@ -1,7 +1,8 @@
 import { CreditGate } from './credits';
 import { transferablesOf, type FlowBatch, type SourceMessage } from './flow-batch';
 import type { FlowRows, FlowSource } from './flow-source';
-import { ReplayPacer, type RateSpec } from './pacer';
+import type { RateSpec } from '../rate';
+import { ReplayPacer } from './pacer';
 import { messageOf } from '../util';
 
 export interface ReplayClock {

@@ -1,6 +1,6 @@
 import { CLASSIFIER_DETECTORS, isClassifierDetector } from '../detectors';
 import type { DetectorKind, DetectorSettings, MemberKind, ModelKind } from '../detectors';
-import { DETECTOR_KINDS, isSupervised, MEMBER_KINDS } from '../detectors';
+import { DEFAULT_HYBRID, DETECTOR_KINDS, isSupervised, MEMBER_KINDS } from '../detectors';
 import { InputError } from '../ingest';
 
 /**
@@ -14,14 +14,17 @@ const FOREST = ['n_estimators', 'max_samples', 'max_features', 'contamination', 
 const NETWORK = ['epochs', 'batch_size', 'hidden_layers', 'learning_rate', 'patience', 'validation_fraction', 'dropout', 'l2', 'activation'] as const;
 const LSTM_ONLY = ['timesteps'] as const;
 const ENSEMBLE = ['members', 'fusion'] as const;
+const KMEANS = ['n_clusters'] as const;
+const KNN = ['n_neighbors'] as const;
 
 const SETTING_NAMES: Record<DetectorKind, readonly string[]> = {
   iforest: FOREST,
   ae: NETWORK,
   lstm: [...NETWORK, ...LSTM_ONLY],
-  kmeans: ['n_clusters'],
-  knn: ['n_neighbors'],
-  ensemble: [...ENSEMBLE, ...FOREST, ...NETWORK, ...LSTM_ONLY],
+  kmeans: KMEANS,
+  knn: KNN,
+  // an ensemble's members take their own kind's settings
+  ensemble: [...ENSEMBLE, ...FOREST, ...NETWORK, ...LSTM_ONLY, ...KMEANS, ...KNN],
 };
 
 /** hyperparameters of the classifiers (scikit-learn's names) the Train view offers */
@@ -148,7 +151,7 @@ function supervisedSettings(kind: ModelKind, flat: Record<string, number | strin
     else throw new InputError(`"${name}" is not a setting of the ${kind} classifier (it takes ${CLASSIFIER.join(', ')})`);
   }
   // a hybrid's detector part takes its own settings (epochs, hidden_layers, n_clusters, …)
-  const part = hybrid.unsupervised ?? 'ae';
+  const part = hybrid.unsupervised ?? DEFAULT_HYBRID.unsupervised;
   const own = kind === 'hybrid' ? detectorSettings(part, rest) : {};
   return { ...own, classifier, ...(kind === 'hybrid' ? { hybrid } : {}) };
 }

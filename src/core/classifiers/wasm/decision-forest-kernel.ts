@@ -50,20 +50,22 @@ export class DecisionForestKernel {
       nodes += t.feature.length;
       valueRows += t.values.length / classes;
     }
-    this.valuesAt = align(trees.length * 4, RECORD);
+    // per tree its root and end, then the kernel's scratch word
+    this.valuesAt = align(trees.length * 8 + 4, RECORD);
     const nodesAt = align(this.valuesAt + valueRows * classes * 4, RECORD);
     this.rowsAt = nodesAt + nodes * RECORD;
     this.reserve(this.rowsAt);
     const buffer = this.exports.memory.buffer;
-    const roots = new Int32Array(buffer, 0, trees.length);
+    const roots = new Int32Array(buffer, 0, trees.length * 2);
     const values = new Float32Array(buffer, this.valuesAt, valueRows * classes);
     const view = new DataView(buffer);
     let node = nodesAt;
     let valueRow = 0;
     trees.forEach((t, i) => {
-      roots[i] = node;
+      roots[2 * i] = node;
       values.set(t.values, valueRow * classes);
       node = writeTree(view, t, node, valueRow, classes);
+      roots[2 * i + 1] = node;
       valueRow += t.values.length / classes;
     });
   }

@@ -3,7 +3,8 @@
 ;; so the CPU neither mispredicts the way down nor waits on one row's chain of loads.
 ;; Each call takes every tree over all its rows in turn (a few thousand): one tree and the
 ;; rows stay in the L2 cache together, so the deep nodes are read from memory once per
-;; call rather than once per row that reaches them.
+;; call rather than once per row that reaches them; and the tree is read in order before
+;; its walk, so that those reads stream instead of stalling the walk.
 ;; Compiled into decision-forest.wasm.ts by `npm run build:wasm`; edit this file.
 ;;
 ;; Memory, laid out by the caller (decision-forest-kernel.ts; offsets in bytes):
@@ -13,7 +14,8 @@
 ;;           the other seven walk on. The NaN's low 22 bits hold the leaf's code: c < 2^21:
 ;;           all of the leaf's weight is class c; otherwise its class values are row
 ;;           (c − 2^21) of `values`.
-;;   roots:  per tree the address of its root record (i32)
+;;   roots:  per tree the address of its root record and of the end of its records (i32
+;;           pairs), then one i32 the kernel writes (the sum of the prefetching reads)
 ;;   values: rows of `classes` f32
 ;;   data:   n rows × d f32, row-major, n a multiple of 8
 ;;   sums:   n × classes f64, to which every tree adds, in tree order, its leaf's values
@@ -56,7 +58,21 @@
     (block $treesDone
       (loop $trees
         (br_if $treesDone (i32.ge_u (local.get $t) (local.get $trees)))
-        (local.set $root (i32.load (i32.add (local.get $roots) (i32.shl (local.get $t) (i32.const 2)))))
+        (local.set $root (i32.load (i32.add (local.get $roots) (i32.shl (local.get $t) (i32.const 3)))))
+        ;; the tree's records read in address order first, one load per 64-byte line: the
+        ;; hardware prefetcher streams them into the cache, where the walk's scattered reads
+        ;; would wait for each line in turn
+        (local.set $a1 (i32.load offset=4 (i32.add (local.get $roots) (i32.shl (local.get $t) (i32.const 3)))))
+        (local.set $a0 (local.get $root))
+        (local.set $w0 (i32.const 0))
+        (block $touched
+          (loop $touch
+            (br_if $touched (i32.ge_u (local.get $a0) (local.get $a1)))
+            (local.set $w0 (i32.add (local.get $w0) (i32.load (local.get $a0))))
+            (local.set $a0 (i32.add (local.get $a0) (i32.const 64)))
+            (br $touch)))
+        ;; kept, so that the reads are not optimised away
+        (i32.store (i32.add (local.get $roots) (i32.shl (local.get $trees) (i32.const 3))) (local.get $w0))
         (local.set $i (i32.const 0))
         (block $eightsDone
           (loop $eights

@@ -52,6 +52,13 @@ const FOREST_TREES: SettingField[] = [
   ...TREES.map((f) => (f.name === 'min_samples_leaf' ? { ...f, placeholder: '3' } : f)),
   { name: 'max_features', label: 'max_features', placeholder: '0.5', hint: 'features tried per split: a share, a count, sqrt or log2' },
 ];
+const N_CLUSTERS: SettingField = { name: 'n_clusters', label: 'n_clusters', placeholder: '8', hint: 'clusters of benign traffic (k-means)' };
+const N_NEIGHBORS: SettingField = {
+  name: 'n_neighbors',
+  label: 'n_neighbors',
+  placeholder: '5',
+  hint: 'the score is the distance to the k-th nearest benign row (k nearest neighbours)',
+};
 export const CLASSIFIER_NOTE = 'learns every labelled row; threshold on 1 − P(benign) from out-of-fold benign scores (a random forest: out-of-bag)';
 
 export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField[]; supervised?: boolean }> = {
@@ -76,16 +83,12 @@ export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField
       },
       ...NETWORK.filter((f) => ['epochs', 'hidden_layers'].includes(f.name)),
       ...FOREST.filter((f) => ['n_estimators', 'max_samples'].includes(f.name)),
+      N_NEIGHBORS,
+      N_CLUSTERS,
     ],
   },
-  kmeans: {
-    label: 'k-means (distance to benign clusters)',
-    fields: [{ name: 'n_clusters', label: 'n_clusters', placeholder: '8', hint: 'clusters of benign traffic' }],
-  },
-  knn: {
-    label: 'k nearest neighbours (distance to benign rows)',
-    fields: [{ name: 'n_neighbors', label: 'n_neighbors', placeholder: '5', hint: 'the score is the distance to the k-th nearest benign row' }],
-  },
+  kmeans: { label: 'k-means (distance to benign clusters)', fields: [N_CLUSTERS] },
+  knn: { label: 'k nearest neighbours (distance to benign rows)', fields: [N_NEIGHBORS] },
   random_forest: { label: 'Random forest (classifier)', fields: FOREST_TREES, supervised: true },
   gradient_boosting: {
     label: 'Gradient boosting (classifier)',
@@ -107,8 +110,10 @@ export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField
     fields: [
       { name: 'unsupervised', label: 'detector', placeholder: 'knn', hint: 'iforest, ae, lstm, kmeans or knn: flags what was never seen' },
       { name: 'classifier', label: 'classifier', placeholder: 'random_forest', hint: 'names and catches known attacks' },
+      N_NEIGHBORS,
       ...FOREST_TREES.filter((f) => f.name !== 'class_weight'),
       ...NETWORK.filter((f) => ['epochs', 'hidden_layers'].includes(f.name)),
+      N_CLUSTERS,
     ],
   },
 };

@@ -2,7 +2,7 @@
  * A replay rate as people type it (the page's `?rate=`, the sensor's `--rate`): "100" or "10k"
  * flows/s, "x4" (or "4x") times the file's own speed, "max" as fast as possible.
  */
-import type { RateSpec } from './pacer';
+import type { RateSpec } from './rate-spec';
 
 /** null when the text is not a rate */
 export function parseRate(text: string | null | undefined): RateSpec | null {
