@@ -59,7 +59,7 @@ export const SUITE: readonly BenchEntry[] = [
     name: 'forest',
     script: 'random-forest.bench.ts',
     args: [],
-    keys: { rf_fit_s: 's', forest_predict_rows_per_s: 'rows/s' },
+    keys: { rf_fit_s: 's', forest_predict_rows_per_s: 'rows/s', forest_predict_cpu_rows_per_s: 'rows/CPU-s' },
     about: 'random forest, 100 trees, 100k × 39, 19 classes, one thread',
   },
   {

@@ -100,7 +100,10 @@ describe('tree models on the CICIoMT2024 v2 sample, 19 classes', () => {
     expect(await macroF1(new GradientBoostingClassifier(), v2)).toBeGreaterThanOrEqual(0.7);
   });
 
-  // fingerprints of trees grown by the splitter before its sorts were made faster: speed-ups must grow the same trees
+  // fingerprints of trees grown by the splitter before its sorts were made faster: speed-ups must grow the same trees.
+  // The entropy / balanced one moved once, on purpose: the scan now takes the right side's weights as the node's less
+  // the left's, as sklearn's ClassificationCriterion.update does, instead of subtracting row by row; with fractional
+  // class weights the last bits differ, which flips near-ties between features (integer bootstrap weights are unchanged).
   it('the exact splitter grows the same trees, threshold for threshold, as before it was sped up', async () => {
     const grown = async (model: Classifier & { toJSON(): object }) => {
       await model.fit(v2.train, v2.yTrain, v2.k);
@@ -116,7 +119,7 @@ describe('tree models on the CICIoMT2024 v2 sample, 19 classes', () => {
       await grown(
         new RandomForestClassifier({ ...settings, n_estimators: 4, criterion: 'entropy', class_weight: 'balanced', min_samples_leaf: 2, random_state: 0 }),
       ),
-    ).toBe('4a6d1264');
+    ).toBe('3c73107b');
     expect(await grown(new DecisionTreeClassifier({ ...tree, random_state: 3 }))).toBe('8c97d545');
   });
 });

@@ -1,7 +1,6 @@
 import type { Matrix } from '../ingest';
 import { type Random, FEATURE_THRESHOLD } from '../util';
 import { finiteCount, midpoint } from './column-values';
-import { StablePartition } from './stable-partition';
 import type { Splitter } from './tree-builder';
 import type { TreeWriter } from './tree-storage';
 
@@ -192,7 +191,12 @@ export class ClassSplitter implements Splitter {
   private readonly buckets: Uint32Array;
   private readonly features: Int32Array;
   private readonly constantFeatures: Int32Array;
-  private readonly stable: StablePartition;
+  /** 1 where position start + i of the node being split goes left */
+  private readonly goesLeft: Uint8Array;
+  /** the right side's samples, classes and weights while a node is partitioned */
+  private readonly rightSamples: Uint32Array;
+  private readonly rightClass: Int32Array;
+  private readonly rightWeight: Float64Array;
   /** the lowest and highest rank `gatherRanks` saw */
   private readonly span = new Uint32Array(2);
   /** where the last `bestThreshold` found its split: the last row going left, in sorted order */
@@ -220,7 +224,10 @@ export class ClassSplitter implements Splitter {
     this.buckets = new Uint32Array(n + 1);
     this.features = Int32Array.from({ length: d }, (_, f) => f);
     this.constantFeatures = new Int32Array(d);
-    this.stable = new StablePartition(n);
+    this.goesLeft = new Uint8Array(n);
+    this.rightSamples = new Uint32Array(n);
+    this.rightClass = new Int32Array(n);
+    this.rightWeight = new Float64Array(n);
   }
 
   /** starts a tree on the rows `samples` (ascending; reordered as it grows), each with weight[row] > 0 */
@@ -354,14 +361,15 @@ export class ClassSplitter implements Splitter {
 
   /**
    * Sorts the node's rows, whose ranks nodeRank[0, m) lie in lo..hi, into
-   * sortedRank/Pos, ties in row order: counted into at most about m buckets of 2^shift
+   * sortedRank/Pos, ties in row order: counted into at most about 2m buckets of 2^shift
    * consecutive ranks (one rank each where the range allows: a counting sort), then an
    * insertion pass puts each bucket in order. Ranks are spread about evenly over a
    * column, so buckets hold few rows and the whole costs a few passes over m; returns
    * false, leaving the sort half done, if the insertions exceed their budget.
    */
   private bucketSort(start: number, m: number, lo: number, hi: number): boolean {
-    const shift = Math.max(0, 32 - Math.clz32(Math.ceil((hi - lo + 1) / m) - 1));
+    // about two buckets a row: fewer rows share one, so the insertion pass moves fewer
+    const shift = Math.max(0, 32 - Math.clz32(Math.ceil((hi - lo + 1) / (2 * m)) - 1));
     const nBuckets = ((hi - lo) >>> shift) + 1;
     const { buckets } = this;
     buckets.fill(0, 0, nBuckets + 1);
@@ -410,16 +418,14 @@ export class ClassSplitter implements Splitter {
    * or returns `floor` if none beats it.
    */
   private bestThreshold(f: number, m: number, floor: number): number {
-    const { sortedRank, sortedPos, sampleClass, sampleWeight, leftCounts: left, rightCounts: right, counts } = this;
+    const { sortedRank, sortedPos, sampleClass, sampleWeight, leftCounts: left, counts } = this;
     const values = this.cols.values[f];
     // only columns with values closer than the tolerance need it checked per boundary
     const tight = this.cols.tight[f] === 1;
     const minLeaf = this.options.minSamplesLeaf;
     const gini = this.options.criterion === 'gini';
     left.fill(0);
-    right.set(counts);
     let wl = 0;
-    let wr = this.nodeWeight;
     // gini's proxy needs only the sums of squared class weights, updated in O(1) per row
     let sql = 0;
     let sqr = 0;
@@ -428,17 +434,18 @@ export class ClassSplitter implements Splitter {
     for (let i = 0; i < m - 1; i++) {
       const c = sampleClass[sortedPos[i]];
       const w = sampleWeight[sortedPos[i]];
-      sql += w * (2 * left[c] + w);
-      sqr += w * (w - 2 * right[c]);
-      left[c] += w;
-      right[c] -= w;
+      // the right side's weights are the node's less the left's, as sklearn's criterion takes them
+      const l = left[c];
+      sql += w * (2 * l + w);
+      sqr += w * (w - 2 * (counts[c] - l));
+      left[c] = l + w;
       wl += w;
-      wr -= w;
       const r = sortedRank[i];
       const next = sortedRank[i + 1];
       if (next === r || i + 1 < minLeaf) continue;
       if (m - i - 1 < minLeaf) break;
       if (tight && values[next] <= values[r] + FEATURE_THRESHOLD) continue;
+      const wr = this.nodeWeight - wl;
       if (gini) {
         // sql/wl + sqr/wr > best, without dividing at every boundary
         const num = sql * wr + sqr * wl;
@@ -448,7 +455,7 @@ export class ClassSplitter implements Splitter {
           this.foundAt = i;
         }
       } else {
-        const proxy = -(wl * impurity('entropy', left, wl) + wr * impurity('entropy', right, wr));
+        const proxy = -(wl * impurity('entropy', left, wl) + wr * impurity('entropy', this.rightOf(left), wr));
         if (proxy > best) {
           best = proxy;
           this.foundAt = i;
@@ -456,6 +463,13 @@ export class ClassSplitter implements Splitter {
       }
     }
     return best;
+  }
+
+  /** the right side's class weights when the left side's are `left` */
+  private rightOf(left: Float64Array): Float64Array {
+    const { rightCounts: right, counts } = this;
+    for (let c = 0; c < counts.length; c++) right[c] = counts[c] - left[c];
+    return right;
   }
 
   /** the node's ranks in feature f, from whichever layout its size reads fastest */
@@ -467,11 +481,11 @@ export class ClassSplitter implements Splitter {
 
   /** moves the node's rows with rank ≤ `lastLeft` in feature f to the front; returns where the rest start */
   private partition(start: number, end: number, f: number, lastLeft: number): number {
-    const { samples, stable, sampleClass, sampleWeight } = this;
+    const { samples, goesLeft } = this;
     const { n, d, rank, rowRank } = this.cols;
-    if (end - start > ROW_MAJOR_ROWS) markLeft(stable.goesLeft, rank, f * n, 1, samples, start, end, lastLeft);
-    else markLeft(stable.goesLeft, rowRank, f, d, samples, start, end, lastLeft);
-    return stable.apply(start, end, [samples, sampleClass, sampleWeight]);
+    if (end - start > ROW_MAJOR_ROWS) markLeft(goesLeft, rank, f * n, 1, samples, start, end, lastLeft);
+    else markLeft(goesLeft, rowRank, f, d, samples, start, end, lastLeft);
+    return partitionSamples(goesLeft, start, end, samples, this.sampleClass, this.sampleWeight, this.rightSamples, this.rightClass, this.rightWeight);
   }
 }
 
@@ -538,6 +552,48 @@ function markLeft(
   lastLeft: number,
 ): void {
   for (let p = start; p < end; p++) goesLeft[p - start] = rank[base + samples[p] * stride] <= lastLeft ? 1 : 0;
+}
+
+/**
+ * Moves the node's samples that go left (`goesLeft`) to the front of [start, end), their
+ * classes and weights with them, each side in its order (rows stay ascending, so gathering
+ * by row walks memory forwards); returns where the right side starts. One pass for the
+ * three arrays, where `StablePartition` takes one per array: the branch on the side is a
+ * coin toss, mispredicted once a row instead of three times.
+ */
+function partitionSamples(
+  goesLeft: Uint8Array,
+  start: number,
+  end: number,
+  samples: Uint32Array,
+  sampleClass: Int32Array,
+  sampleWeight: Float64Array,
+  rightSamples: Uint32Array,
+  rightClass: Int32Array,
+  rightWeight: Float64Array,
+): number {
+  let at = start;
+  let right = 0;
+  for (let p = start; p < end; p++) {
+    const row = samples[p];
+    const c = sampleClass[p];
+    const w = sampleWeight[p];
+    if (goesLeft[p - start] === 1) {
+      samples[at] = row;
+      sampleClass[at] = c;
+      sampleWeight[at] = w;
+      at++;
+    } else {
+      rightSamples[right] = row;
+      rightClass[right] = c;
+      rightWeight[right] = w;
+      right++;
+    }
+  }
+  samples.set(rightSamples.subarray(0, right), at);
+  sampleClass.set(rightClass.subarray(0, right), at);
+  sampleWeight.set(rightWeight.subarray(0, right), at);
+  return at;
 }
 
 function countBuckets(ranks: Uint32Array, m: number, lo: number, shift: number, buckets: Uint32Array): void {
