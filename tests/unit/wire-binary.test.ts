@@ -126,7 +126,10 @@ describe('live wire format, binary form', () => {
     const binaryFeed = new WireReader();
     for (let from = 0; from < damaged.length; from += 40) {
       const part = damaged.slice(from, from + 40);
-      const csv = csvFeed.read(enc(`${lines[0]}\n${part.map((r) => r.join(',')).join('\n')}\n`), 'flows')!;
+      // line ends as producers write them: \n, and \r\n every other message
+      const eol = from % 80 ? '\r\n' : '\n';
+      const text = `${lines[0]}${eol}${part.map((r) => r.join(',')).join(eol)}${eol}`;
+      const csv = csvFeed.read(enc(text), 'flows')!;
       const values = Float32Array.from(part.flatMap((r) => features.map((_, j) => value(r[j]))));
       const message = encodeBinaryFlows({ columns: features, values, texts: [{ column: 'attack_type', of: part.map((r) => r.at(-1)!) }] });
       // the values read in place where they sit at a multiple of 4, copied where not: the same either way
@@ -142,7 +145,7 @@ describe('live wire format, binary form', () => {
         expect(Array.from(bin.classIndex)).toEqual(Array.from(csv.classIndex));
       }
       // a message read after others is read as a reader reading it alone reads it (the feed's layout is kept, not stale)
-      const alone = new WireReader().read(enc(`${lines[0]}\n${part.map((r) => r.join(',')).join('\n')}\n`), 'flows')!;
+      const alone = new WireReader().read(enc(text), 'flows')!;
       expect(Array.from(alone.data).every((v, k) => Object.is(v, csv.data[k]))).toBe(true);
     }
     const [c, b] = [csvFeed.reader.counters, binaryFeed.reader.counters];

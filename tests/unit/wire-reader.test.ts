@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { WireReader, wireFraming } from '../../src/core/ingest';
+import { deflateRawSync } from 'node:zlib';
+import { encodeBinaryFlows, NO_DEVICE, WireReader, wireFraming, wrapCompressed } from '../../src/core/ingest';
 import { SHARED } from './sources';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -66,5 +67,49 @@ describe('live wire format', () => {
     expect(skipped['not a flow record']).toBe(1);
     expect(w.records).toBe(1 + 5 + 1 + 1);
     expect(w.records).toBe(w.reader.counters.accepted + sum(skipped));
+  });
+
+  it('gathers many messages into one batch: the rows, classes, devices and counters of reading them one by one', () => {
+    const names = v2Header.split(',');
+    const d = names.length - 1;
+    const csv = (from: number, to: number) => enc(`${v2Header}\n${v2Lines.slice(from, to).join('\n')}\n`);
+    const binary = (from: number, to: number, device: boolean) => {
+      const rows = v2Lines.slice(from, to).map((l) => l.split(','));
+      const values = Float32Array.from(rows.flatMap((r) => r.slice(0, d).map((c) => (c === 'inf' ? Infinity : Number(c)))));
+      const texts = [{ column: names[d], of: rows.map((r) => r[d]) }];
+      if (device) texts.push({ column: 'device', of: rows.map((_, i) => `10.0.0.${i % 3}`) });
+      return encodeBinaryFlows({ columns: names.slice(0, d), values, texts });
+    };
+    const messages = [
+      csv(1, 41),
+      binary(41, 81, true),
+      enc(iot2023.slice(0, 4).join('\n')), // another dialect: skipped whole
+      wrapCompressed(deflateRawSync(binary(81, 141, false))),
+      new Uint8Array([0, 1, 2, 3, 4]), // junk
+      csv(141, 151),
+    ];
+    const single = new WireReader();
+    const parts = messages.map((m) => single.read(m, 'flows')).filter((b) => b !== null);
+    const gathering = new WireReader();
+    // a bound that is too small: the batch grows
+    gathering.reader.gather(7);
+    for (const m of messages) expect(gathering.read(m, 'flows')).toBeNull();
+    expect(gathering.reader.gathered).toBe(150);
+    const batch = gathering.reader.takeGathered()!;
+    expect(gathering.reader.gathered).toBe(0);
+    expect(batch.n).toBe(150);
+    expect(Array.from(batch.data)).toEqual(parts.flatMap((p) => Array.from(p.data)));
+    expect(Array.from(batch.classIndex)).toEqual(parts.flatMap((p) => Array.from(p.classIndex)));
+    // rows of messages without a device column name none
+    const devices = Array.from(batch.device!, (k) => (k === NO_DEVICE ? null : gathering.reader.devices.names[k]));
+    expect(devices.slice(0, 40).every((x) => x === null)).toBe(true);
+    expect(devices.slice(40, 43)).toEqual(['10.0.0.0', '10.0.0.1', '10.0.0.2']);
+    expect(devices.slice(80).every((x) => x === null)).toBe(true);
+    expect(gathering.takeSkipped()).toEqual(single.takeSkipped());
+    expect(gathering.records).toBe(single.records);
+    expect(gathering.reader.counters.accepted).toBe(150);
+    // after taking, reading is one batch a message again
+    expect(gathering.read(csv(1, 6), 'flows')!.n).toBe(5);
+    expect(gathering.reader.takeGathered()).toBeNull();
   });
 });

@@ -99,6 +99,8 @@ export class DatasetReader {
   private readonly arrayCells = new ArrayCells();
   private readonly plainCells = new PlainRowCursor();
   private lastClass: { name: string | null; index: number } = { name: null, index: -1 };
+  /** the batch texts read at once go into between `gather` and `takeGathered` (made with the first row) */
+  private gathering: { rows: number; builder: BatchBuilder | null } | null = null;
   /** the layout of the header `readRows` read last, and the schema it was made for */
   private recordLayout: { key: string; layout: FileLayout; schema: Schema | null } | null = null;
 
@@ -191,7 +193,7 @@ export class DatasetReader {
       signal: this.options.signal,
       labelOf: () => classIndex,
     });
-    const builder = new BatchBuilder(order.length, this.batchSize, fileIndex, true);
+    const builder = new BatchBuilder(order.length, this.batchSize, fileIndex, { withDevice: true, withCut: true });
     const c = this.counters;
     // the extractor's device names (its own indices) → this reading's device indices
     const deviceOf: number[] = [];
@@ -199,14 +201,14 @@ export class DatasetReader {
     try {
       for await (const { rows, names } of reading.flows()) {
         for (let r = 0; r < rows.n; r++) {
-          const out = builder.data;
           const at = builder.offset;
+          const out = builder.data;
           const off = r * rows.d;
           for (let j = 0; j < order.length; j++) out[at + j] = rows.data[off + order[j]];
           c.read++;
           c.accepted++;
           const name = rows.device[r];
-          builder.commit(rows.classIndex[r], rows.time[r], ++summary.rows, (deviceOf[name] ??= this.devices.indexOf(names[name])));
+          builder.commit(rows.classIndex[r], rows.time[r], ++summary.rows, (deviceOf[name] ??= this.devices.indexOf(names[name])), rows.cut[r]);
           if (builder.full) yield builder.take();
         }
         this.options.onProgress?.({
@@ -246,12 +248,13 @@ export class DatasetReader {
     if (repeated) {
       file.layout = known.layout;
       file.newline = headerEnd > 0 && body.charCodeAt(headerEnd - 1) === 13 ? '\r\n' : '\n';
-      file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex, file.layout.device >= 0, true);
+      file.builder = this.textBuilder(file, file.layout);
     }
     const batches = [...this.readBlock(file, repeated ? body.slice(headerEnd + 1) : body)];
     if (!file.layout) throw new InputError(`${name} has no header row`);
     if (!repeated && headerLine && !headerLine.includes('"') && headerLine.split(',').length === file.layout.width)
       this.recordLayout = { key: headerLine, layout: file.layout, schema: this.schema };
+    if (this.gathering) return null;
     if (file.builder!.size > 0) batches.push(file.builder!.take());
     if (batches.length > 1) throw new Error('a batch sized to the text cannot fill before its end');
     return batches[0] ?? null;
@@ -281,9 +284,42 @@ export class DatasetReader {
     if (this.recordLayout?.key !== key || this.recordLayout.schema !== this.schema)
       this.recordLayout = { key, layout: this.openLayout(name, header, sample, file.summary), schema: this.schema };
     file.layout = this.recordLayout.layout;
-    file.builder = new BatchBuilder(file.layout.features.length, file.capacity!, file.fileIndex, file.layout.device >= 0, true);
+    file.builder = this.textBuilder(file, file.layout);
     for (let r = 1; next(); r++) if (this.takeRow(file, cells) && r < rows) throw new Error('a batch sized to the rows cannot fill before the last');
+    if (this.gathering) return null;
     return file.builder.size > 0 ? file.builder.take() : null;
+  }
+
+  /**
+   * Until `takeGathered`, the rows of `readText`, `readCells` and `readRecords` all go into
+   * one batch (about `rows` rows, larger if need be) and those return null: a live source
+   * reads many messages into one batch without a batch for each and a copy to join them.
+   */
+  gather(rows: number): void {
+    this.gathering = { rows, builder: null };
+  }
+
+  /** rows gathered since `gather` */
+  get gathered(): number {
+    return this.gathering?.builder?.size ?? 0;
+  }
+
+  /** the rows gathered since `gather` as one batch (null: none); gathering stops */
+  takeGathered(): Batch | null {
+    const builder = this.gathering?.builder;
+    this.gathering = null;
+    return builder && builder.size > 0 ? builder.take() : null;
+  }
+
+  /** the batch a text read at once fills: its own, sized to it, or the one being gathered */
+  private textBuilder(file: OpenFile, layout: FileLayout): BatchBuilder {
+    const d = layout.features.length;
+    const g = this.gathering;
+    if (!g) return new BatchBuilder(d, file.capacity!, file.fileIndex, { withDevice: layout.device >= 0, once: true });
+    g.builder ??= new BatchBuilder(d, Math.max(1, g.rows), 0, { withDevice: true, once: true, grows: true });
+    // the schema, and with it the width, is fixed by the first text read
+    if (g.builder.d !== d) throw new Error(`a batch of ${g.builder.d} features cannot gather rows of ${d}`);
+    return g.builder;
   }
 
   /**
@@ -337,14 +373,10 @@ export class DatasetReader {
         firstRows.push(fields);
       }
       file.layout = this.openLayout(file.summary.name, header, firstRows, file.summary);
-      // a text read at once (it has a capacity) is one batch: no arrays are made for a next one
-      file.builder = new BatchBuilder(
-        file.layout.features.length,
-        file.capacity ?? this.batchSize,
-        file.fileIndex,
-        file.layout.device >= 0,
-        file.capacity !== undefined,
-      );
+      file.builder =
+        file.capacity === undefined
+          ? new BatchBuilder(file.layout.features.length, this.batchSize, file.fileIndex, { withDevice: file.layout.device >= 0 })
+          : this.textBuilder(file, file.layout);
       // the sniffed rows are data too
       for (const fields of firstRows) {
         this.arrayCells.fields = fields;
@@ -446,8 +478,8 @@ export class DatasetReader {
       return;
     }
     // the row's values go straight into the batch's matrix; a skipped row is overwritten by the next
-    const out = builder.data;
     const at = builder.offset;
+    const out = builder.data;
     const { featureIndex, categorical } = layout;
     // the common row: every feature a plain finite number the cells have already read
     if (layout.numeric && cells.plainInto?.(featureIndex, out, at)) return this.commitRow(cells, layout, builder, className, row);
@@ -573,30 +605,49 @@ class BatchBuilder {
   private time!: Float64Array;
   private rowNumber!: Float64Array;
   private device: Uint16Array | null = null;
+  private cut: Uint8Array | null = null;
+  private capacity: number;
+  private readonly withDevice: boolean;
+  private readonly withCut: boolean;
+  private readonly once: boolean;
+  private readonly grows: boolean;
 
   constructor(
-    private readonly d: number,
-    private readonly capacity: number,
+    readonly d: number,
+    capacity: number,
     private readonly fileIndex: number,
-    /** whether the rows name their device */
-    private readonly withDevice = false,
-    /** one batch only (a message): after `take` no arrays are made for another */
-    private readonly once = false,
+    options: {
+      /** whether the rows name their device */
+      withDevice?: boolean;
+      /** whether they say if the end of their capture cut their window (a capture's rows) */
+      withCut?: boolean;
+      /** one batch only (a message): after `take` no arrays are made for another */
+      once?: boolean;
+      /** never full: rows past `capacity` make it larger (a batch gathered from messages whose counts are bounds) */
+      grows?: boolean;
+    } = {},
   ) {
+    this.capacity = capacity;
+    this.withDevice = options.withDevice ?? false;
+    this.withCut = options.withCut ?? false;
+    this.once = options.once ?? false;
+    this.grows = options.grows ?? false;
     this.allocate(capacity);
   }
 
   get full() {
-    return this.size === this.capacity;
+    return !this.grows && this.size === this.capacity;
   }
 
-  /** where the next row's feature slots start in `data`; they are kept only if `commit` follows */
+  /** where the next row's feature slots start in `data` (ask before reading `data`: a growing batch moves); they are kept only if `commit` follows */
   get offset(): number {
+    if (this.grows && this.size === this.capacity) this.grow();
     return this.size * this.d;
   }
 
-  commit(classIndex: number, time: number, rowNumber: number, device = NO_DEVICE) {
+  commit(classIndex: number, time: number, rowNumber: number, device = NO_DEVICE, cut = 0) {
     if (this.device) this.device[this.size] = device;
+    if (this.cut) this.cut[this.size] = cut;
     this.classIndex[this.size] = classIndex;
     this.time[this.size] = time;
     this.rowNumber[this.size] = rowNumber;
@@ -615,6 +666,7 @@ class BatchBuilder {
       fileIndex: new Uint16Array(n).fill(this.fileIndex),
     };
     if (this.device) batch.device = n === this.capacity ? this.device : this.device.slice(0, n);
+    if (this.cut) batch.cut = n === this.capacity ? this.cut : this.cut.slice(0, n);
     this.allocate(this.once ? 0 : this.capacity); // the batch owns its arrays: they may be transferred to another worker
     return batch;
   }
@@ -626,6 +678,21 @@ class BatchBuilder {
     this.time = new Float64Array(rows);
     this.rowNumber = new Float64Array(rows);
     if (this.withDevice) this.device = new Uint16Array(rows);
+    if (this.withCut) this.cut = new Uint8Array(rows);
+  }
+
+  /** twice the room, the rows so far kept */
+  private grow() {
+    const { data, classIndex, time, rowNumber, device, cut, size } = this;
+    this.capacity = Math.max(1, this.capacity * 2);
+    this.allocate(this.capacity);
+    this.size = size;
+    this.data.set(data);
+    this.classIndex.set(classIndex);
+    this.time.set(time);
+    this.rowNumber.set(rowNumber);
+    if (device) this.device!.set(device);
+    if (cut) this.cut!.set(cut);
   }
 }
 

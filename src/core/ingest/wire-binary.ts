@@ -26,6 +26,8 @@ const VERSION = 1;
 const FIXED = 20;
 const NONE = 0xffff;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** one for every message, not one made per message */
+const decoder = new TextDecoder('utf-8');
 
 export interface BinaryFlows {
   /** the numeric columns' names, in the order of each record's values */
@@ -158,7 +160,6 @@ export function decodeBinaryFlows(bytes: Uint8Array, name: string): DecodedFlows
   const n = view.getUint32(8, true);
   if (n === 0) throw bad('holds no records');
   if (FIXED + h > bytes.length) throw bad('is cut short inside its column names');
-  const decoder = new TextDecoder('utf-8');
   const header = decoder.decode(bytes.subarray(FIXED, FIXED + h)).split(',');
   const c = header.length - t;
   if (c < 1 || header.some((s) => !s)) throw bad('names no numeric column');

@@ -1,4 +1,4 @@
-import { concatRows, type Batch, InputError, WireReader } from '../ingest';
+import { type Batch, InputError, WireReader } from '../ingest';
 import { MqttConnection, type ConnectionState, type MqttConnectionOptions, type QoS } from '../mqtt';
 import type { Dialect } from '../schema';
 import { readerMeta, vocabulariesKey } from './file-source';
@@ -25,14 +25,14 @@ const IDLE_MS = 100;
  * flow than the wait. Slower feeds (the latency case) are handed on as they come.
  */
 const GATHER_RATE = 5_000;
-const GATHER_MS = 25;
+const GATHER_MS = 50;
 /** the feed's rate is measured over at least this long */
 const RATE_WINDOW_MS = 500;
 
 /**
  * A live MQTT feed as a flow source: messages in the live wire format wait in a bounded
  * `LiveQueue` (a broker cannot be slowed down; overflow is counted, never buffered
- * without bound) and are read on demand by a `WireReader`, many messages into one batch.
+ * without bound) and are read on demand by a `WireReader`, many messages straight into one batch.
  * Flows get a running number as their row and time (the run's axis is wall-clock time:
  * `hasOwnTime` is false). Opening connects, subscribes and waits for the first readable
  * message, which fixes the schema. There is no end: `next` returns null only once the
@@ -176,44 +176,25 @@ export class MqttFlowSource implements FlowSource {
 
   /** the queued messages of about `flows` flows, read into one batch (with the arrival of its oldest); null when none gave a flow */
   private readQueued(flows: number): (Batch & { arrivedAt: number }) | null {
-    const parts: Batch[] = [];
+    const messages = this.queue.take(flows);
+    if (messages.length === 0) return null;
+    const reader = this.wire.reader;
+    // every message's flows straight into one batch, sized by the messages' framing (a bound: it grows if one was short)
+    reader.gather(messages.reduce((sum, m) => sum + m.records, 0));
     let arrivedAt = Infinity;
-    for (const m of this.queue.take(flows)) {
-      const b = this.wire.read(m.payload, m.topic);
-      if (b && b.n > 0) {
-        parts.push(b);
-        arrivedAt = Math.min(arrivedAt, m.arrivedAt);
+    let batch: Batch | null;
+    try {
+      for (const m of messages) {
+        const before = reader.gathered;
+        this.wire.read(m.payload, m.topic);
+        if (reader.gathered > before) arrivedAt = Math.min(arrivedAt, m.arrivedAt);
       }
+    } finally {
+      batch = reader.takeGathered();
     }
-    if (parts.length === 0) return null;
+    if (!batch) return null;
     this.refreshMeta();
-    if (parts.length === 1) return { ...parts[0], arrivedAt };
-    const joined = concatRows(parts);
-    const n = joined.n;
-    const cat = <T extends Int32Array | Uint16Array>(make: (n: number) => T, pick: (b: Batch) => T) => {
-      const out = make(n);
-      let at = 0;
-      for (const p of parts) {
-        out.set(pick(p), at);
-        at += p.n;
-      }
-      return out;
-    };
-    return {
-      ...joined,
-      arrivedAt,
-      classIndex: cat(
-        (k) => new Int32Array(k),
-        (b) => b.classIndex,
-      ),
-      device: cat(
-        (k) => new Uint16Array(k),
-        (b) => b.device ?? new Uint16Array(b.n).fill(NO_DEVICE),
-      ),
-      time: new Float64Array(n),
-      rowNumber: new Float64Array(n),
-      fileIndex: new Uint16Array(n),
-    };
+    return { ...batch, arrivedAt };
   }
 
   /** numbers the flows in arrival order (their row and time) and adds the device column where the messages had none */
