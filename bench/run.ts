@@ -143,9 +143,10 @@ async function main(argv: string[]): Promise<number> {
   const ran = new Set(entries.flatMap((e) => Object.keys(e.keys)));
   for (const e of SUITE) for (const k of Object.keys(e.keys)) if (!ran.has(k)) notes[k] = 'not run (--only)';
 
-  console.log(`\n${'figure'.padEnd(28)} ${'value'.padStart(14)}  unit`);
+  const width = Math.max(28, ...Object.keys(figures).map((k) => k.length));
+  console.log(`\n${'figure'.padEnd(width)} ${'value'.padStart(14)}  unit`);
   for (const [key, value] of Object.entries(figures))
-    console.log(`${key.padEnd(28)} ${fmt(value).padStart(14)}  ${units[key] ?? ''}${value === null ? `  (${notes[key]})` : ''}`);
+    console.log(`${key.padEnd(width)} ${fmt(value).padStart(14)}  ${units[key] ?? ''}${value === null ? `  (${notes[key]})` : ''}`);
   const load1 = loadavg()[0];
   console.log(`load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end, on ${cpus().length} cores: figures on a busy machine are low`);
 

@@ -26,7 +26,7 @@ const VERSION = 1;
 const FIXED = 20;
 const NONE = 0xffff;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-/** one for every message: making a decoder costs Chromium more than decoding a message's names */
+/** one for every message, not one made per message */
 const decoder = new TextDecoder('utf-8');
 
 export interface BinaryFlows {
