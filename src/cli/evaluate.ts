@@ -17,7 +17,7 @@ import {
 } from '../core/pipeline';
 import { formatCaptureCounters } from '../core/packets';
 import { KNOWN_DIALECTS } from '../core/schema';
-import { describeExpectedFpr, describeThreshold, parseThreshold } from '../core/threshold';
+import { describeExpectedFpr, describeThreshold, parseThreshold, thresholdCaveat } from '../core/threshold';
 import { numberArg, one, UsageError, type ParsedArgs } from './args';
 import { sourceFiles } from './files';
 import { dialectArg, DIALECT_OPTIONS } from './dialect-arg';
@@ -221,10 +221,11 @@ function summary(r: Evaluation, seconds: number): string {
     ...(r.pipeline.threshold.expectedFpr && Number.isFinite(r.report.fpr)
       ? [`calibrated ${describeExpectedFpr(r.pipeline.threshold.expectedFpr)}; measured here ${(100 * r.report.fpr).toFixed(2)} %`]
       : []),
+    ...[thresholdCaveat(r.pipeline.threshold)].filter((c) => c !== null).map((c) => `caveat     ${c}`),
     `split      ${r.split ? describeSplit(r.split) : 'the --test files'}`,
     r.pipeline.detector.classes
       ? `training   ${t.trainRows} labelled rows of ${t.rowsRead} read; threshold from ${t.calibration ?? 'out-of-fold'} scores of ${t.holdoutRows} of the ${t.benignRows} benign rows`
-      : `training   ${t.trainRows} benign rows (${t.holdoutRows} held back for the threshold) of ${t.rowsRead} read`,
+      : `training   ${t.trainRows} benign rows (${t.holdoutRows} held back for the threshold) of ${t.rowsRead} read${t.cutRows ? `; ${t.cutRows} windows cut short by the end of a capture left out` : ''}`,
     `excluded   ${
       Object.entries(r.pipeline.preprocessor.excluded)
         .map(([c, why]) => `${c}: ${why}`)
@@ -312,6 +313,7 @@ function toJSON(r: Evaluation, seconds: number) {
     threshold_spec: r.pipeline.threshold.spec,
     threshold: r.pipeline.threshold.value,
     expected_fpr: r.pipeline.threshold.expectedFpr ?? null,
+    threshold_caveat: thresholdCaveat(r.pipeline.threshold),
     adaptive: r.adaptive,
     excluded_columns: r.pipeline.preprocessor.excluded,
     training: r.pipeline.training,

@@ -30,6 +30,11 @@ export interface Batch extends Matrix {
    * when the file has no device column (a capture always has one: each window's source)
    */
   device?: Uint16Array;
+  /**
+   * a capture's rows only: 1 where the end of the capture closed the row's window before it
+   * filled (the capture stopped, not the device: a fragment of a window, see FlowExtractor)
+   */
+  cut?: Uint8Array;
 }
 
 export function matrix(n: number, d: number, data = new Float32Array(n * d)): Matrix {

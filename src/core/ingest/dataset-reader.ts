@@ -33,6 +33,11 @@ export interface ReadOptions {
   dialect?: Dialect;
   /** rows per batch */
   batchSize?: number;
+  /**
+   * rows in each CSV file's first batch (default: `batchSize`): a replay that waits for the
+   * first batch before anything is scored gets it after a few hundred rows, not thousands
+   */
+  firstBatchSize?: number;
   /** share one with other readings so that class indices agree */
   vocabulary?: ClassVocabulary;
   /** share one with other readings so that device indices agree */
@@ -193,7 +198,7 @@ export class DatasetReader {
       signal: this.options.signal,
       labelOf: () => classIndex,
     });
-    const builder = new BatchBuilder(order.length, this.batchSize, fileIndex, { withDevice: true });
+    const builder = new BatchBuilder(order.length, this.batchSize, fileIndex, { withDevice: true, withCut: true });
     const c = this.counters;
     // the extractor's device names (its own indices) → this reading's device indices
     const deviceOf: number[] = [];
@@ -208,7 +213,7 @@ export class DatasetReader {
           c.read++;
           c.accepted++;
           const name = rows.device[r];
-          builder.commit(rows.classIndex[r], rows.time[r], ++summary.rows, (deviceOf[name] ??= this.devices.indexOf(names[name])));
+          builder.commit(rows.classIndex[r], rows.time[r], ++summary.rows, (deviceOf[name] ??= this.devices.indexOf(names[name])), rows.cut[r]);
           if (builder.full) yield builder.take();
         }
         this.options.onProgress?.({
@@ -375,7 +380,10 @@ export class DatasetReader {
       file.layout = this.openLayout(file.summary.name, header, firstRows, file.summary);
       file.builder =
         file.capacity === undefined
-          ? new BatchBuilder(file.layout.features.length, this.batchSize, file.fileIndex, { withDevice: file.layout.device >= 0 })
+          ? new BatchBuilder(file.layout.features.length, this.batchSize, file.fileIndex, {
+              withDevice: file.layout.device >= 0,
+              first: this.options.firstBatchSize,
+            })
           : this.textBuilder(file, file.layout);
       // the sniffed rows are data too
       for (const fields of firstRows) {
@@ -605,10 +613,14 @@ class BatchBuilder {
   private time!: Float64Array;
   private rowNumber!: Float64Array;
   private device: Uint16Array | null = null;
+  private cut: Uint8Array | null = null;
   private capacity: number;
   private readonly withDevice: boolean;
+  private readonly withCut: boolean;
   private readonly once: boolean;
   private readonly grows: boolean;
+  /** rows of the batches after the first */
+  private readonly later: number;
 
   constructor(
     readonly d: number,
@@ -617,17 +629,23 @@ class BatchBuilder {
     options: {
       /** whether the rows name their device */
       withDevice?: boolean;
+      /** whether they say if the end of their capture cut their window (a capture's rows) */
+      withCut?: boolean;
       /** one batch only (a message): after `take` no arrays are made for another */
       once?: boolean;
       /** never full: rows past `capacity` make it larger (a batch gathered from messages whose counts are bounds) */
       grows?: boolean;
+      /** rows of the first batch where fewer than `capacity` */
+      first?: number;
     } = {},
   ) {
-    this.capacity = capacity;
+    this.later = capacity;
+    this.capacity = Math.min(capacity, options.first ?? capacity);
     this.withDevice = options.withDevice ?? false;
+    this.withCut = options.withCut ?? false;
     this.once = options.once ?? false;
     this.grows = options.grows ?? false;
-    this.allocate(capacity);
+    this.allocate(this.capacity);
   }
 
   get full() {
@@ -640,8 +658,9 @@ class BatchBuilder {
     return this.size * this.d;
   }
 
-  commit(classIndex: number, time: number, rowNumber: number, device = NO_DEVICE) {
+  commit(classIndex: number, time: number, rowNumber: number, device = NO_DEVICE, cut = 0) {
     if (this.device) this.device[this.size] = device;
+    if (this.cut) this.cut[this.size] = cut;
     this.classIndex[this.size] = classIndex;
     this.time[this.size] = time;
     this.rowNumber[this.size] = rowNumber;
@@ -660,6 +679,9 @@ class BatchBuilder {
       fileIndex: new Uint16Array(n).fill(this.fileIndex),
     };
     if (this.device) batch.device = n === this.capacity ? this.device : this.device.slice(0, n);
+    if (this.cut) batch.cut = n === this.capacity ? this.cut : this.cut.slice(0, n);
+    // after a smaller first batch, full ones (a grown batch keeps its room)
+    this.capacity = Math.max(this.capacity, this.later);
     this.allocate(this.once ? 0 : this.capacity); // the batch owns its arrays: they may be transferred to another worker
     return batch;
   }
@@ -671,11 +693,12 @@ class BatchBuilder {
     this.time = new Float64Array(rows);
     this.rowNumber = new Float64Array(rows);
     if (this.withDevice) this.device = new Uint16Array(rows);
+    if (this.withCut) this.cut = new Uint8Array(rows);
   }
 
   /** twice the room, the rows so far kept */
   private grow() {
-    const { data, classIndex, time, rowNumber, device, size } = this;
+    const { data, classIndex, time, rowNumber, device, cut, size } = this;
     this.capacity = Math.max(1, this.capacity * 2);
     this.allocate(this.capacity);
     this.size = size;
@@ -684,6 +707,7 @@ class BatchBuilder {
     this.time.set(time);
     this.rowNumber.set(rowNumber);
     if (device) this.device!.set(device);
+    if (cut) this.cut!.set(cut);
   }
 }
 

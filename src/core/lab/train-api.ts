@@ -106,12 +106,14 @@ export interface TrainResult {
   scores: ScoreDistributions;
   /** whether the model is in the store yet (Save puts it there) */
   saved: boolean;
-  threshold: { value: number; spec: string };
+  /** `caveat`: a sentence when the held-back rows were too few for the percentile asked (see thresholdCaveat) */
+  threshold: { value: number; spec: string; caveat: string | null };
   /** figures on the held-out rows at the calibrated threshold */
   report: { roc_auc: number; pr_auc: number; tpr: number; fpr: number; precision: number; f1: number; per_class: Record<string, number> };
   /** held-out rows: benign + attack + unlabelled (a capture's rows without a label) */
   heldOut: { rows: number; benign: number; attack: number; unlabelled: number };
-  training: { rowsRead: number; benignRows: number; trainRows: number; holdoutRows: number; fitMs: number; skipped: number };
+  /** `cutRows`: capture windows the end of their capture cut short, left out of training */
+  training: { rowsRead: number; benignRows: number; trainRows: number; holdoutRows: number; cutRows: number; fitMs: number; skipped: number };
   /** per-epoch losses of an autoencoder (the ensemble's first), in full */
   history: { loss: number[]; valLoss: number[]; bestEpoch: number } | null;
   excluded: Record<string, string>;

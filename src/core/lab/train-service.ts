@@ -5,7 +5,7 @@ import { evaluate, type PipelineProgress, type FittedPipeline, fitSupervisedPipe
 import { simulationSource } from '../sim';
 import type { LabStore } from '../store';
 import { compareModels, studyReportHtml, type CompareProgress } from '../study';
-import { describeThreshold, parseThreshold } from '../threshold';
+import { describeThreshold, parseThreshold, thresholdCaveat } from '../threshold';
 import { blobFile, throttle } from '../util';
 import { DatasetExplorer } from './dataset-explorer';
 import { Jobs } from './jobs';
@@ -167,6 +167,7 @@ export class TrainService implements TrainWorkerApi {
           benignRows: t.benignRows,
           trainRows: t.trainRows,
           holdoutRows: t.holdoutRows,
+          cutRows: t.cutRows ?? 0,
           fitMs: t.fitMs,
           skipped: run.read.skipped,
         },
@@ -229,8 +230,8 @@ export class TrainService implements TrainWorkerApi {
   }
 }
 
-function thresholdOf(pipeline: FittedPipeline): { value: number; spec: string } {
-  return { value: pipeline.threshold.value, spec: describeThreshold(pipeline.threshold.spec) };
+function thresholdOf(pipeline: FittedPipeline): { value: number; spec: string; caveat: string | null } {
+  return { value: pipeline.threshold.value, spec: describeThreshold(pipeline.threshold.spec), caveat: thresholdCaveat(pipeline.threshold) };
 }
 
 /** the request's dropped files as the core reads them; no test files means "split the training files" */

@@ -5,7 +5,8 @@
  * window arithmetic (`WindowStats`). A packet's gap is the time since the same device's
  * previous packet. A window left open closes early (a row with fewer packets) when its
  * device has been silent for `idleS` seconds of capture time, and at the end of the input,
- * so no packet is lost.
+ * so no packet is lost. A window the end of the input closed is marked `cut`: where the
+ * capture stopped, not the device, so its counts and sizes describe a fragment of a window.
  */
 import { ipv4Text, macText, type Decoded } from './decode';
 import { FEATURE_COUNT, WindowStats } from './window-stats';
@@ -41,6 +42,8 @@ export interface PacketFlows {
   dst: Uint32Array;
   sport: Uint16Array;
   dport: Uint16Array;
+  /** 1 where the end of the input closed the window before it filled (the capture stopped, not the device) */
+  cut: Uint8Array;
 }
 
 /** one device's open window */
@@ -114,7 +117,7 @@ export class FlowExtractor {
 
   /** Closes every open window (the end of the input). */
   flush(): void {
-    for (const w of this.open.values()) if (w.stats.n > 0) this.close(w, w.lastSec + w.lastNs * 1e-9);
+    for (const w of this.open.values()) if (w.stats.n > 0) this.close(w, w.lastSec + w.lastNs * 1e-9, true);
     this.open.clear();
     this.emit();
   }
@@ -134,7 +137,7 @@ export class FlowExtractor {
     }
   }
 
-  private close(w: OpenWindow, time: number): void {
+  private close(w: OpenWindow, time: number, cut = false): void {
     const t = this.table;
     const r = this.size;
     w.stats.write(t.data, r * FEATURE_COUNT);
@@ -145,6 +148,7 @@ export class FlowExtractor {
     t.dst[r] = w.dst;
     t.sport[r] = w.sport;
     t.dport[r] = w.dport;
+    t.cut[r] = cut ? 1 : 0;
     w.stats.reset();
     this.flows++;
     if (++this.size === this.batchSize) this.emit();
@@ -168,6 +172,7 @@ export class FlowExtractor {
             dst: t.dst.slice(0, n),
             sport: t.sport.slice(0, n),
             dport: t.dport.slice(0, n),
+            cut: t.cut.slice(0, n),
           },
     );
     this.table = this.allocate();
@@ -187,6 +192,7 @@ export class FlowExtractor {
       dst: new Uint32Array(n),
       sport: new Uint16Array(n),
       dport: new Uint16Array(n),
+      cut: new Uint8Array(n),
     };
   }
 

@@ -66,8 +66,17 @@ export async function fitPipeline(
   });
   let benignSample: RowSample | null = null;
   let attackSample: RowSample | null = null;
+  let cutRows = 0;
   for await (const raw of reader.batches()) {
-    const batch = options.excludeRow ? filterBatch(raw, (i) => !options.excludeRow!(raw.fileIndex[i], raw.rowNumber[i], raw.classIndex[i])) : raw;
+    // a window the end of its capture cut short is a fragment of one (where the capture stopped, not the device): it is
+    // neither learned nor used to set the threshold. Short captures end in one per device, all among the latest rows the
+    // threshold is calibrated on, where their few packets' counts and sizes outscored every attack.
+    const keep = (i: number) => {
+      if (options.excludeRow?.(raw.fileIndex[i], raw.rowNumber[i], raw.classIndex[i])) return false;
+      if (raw.cut?.[i]) return (cutRows++, false);
+      return true;
+    };
+    const batch = options.excludeRow || raw.cut ? filterBatch(raw, keep) : raw;
     benignSample ??= new RowSample(batch.d, options.maxTrainRows ?? DEFAULT_MAX_TRAIN_ROWS, seed);
     // an unlabelled capture given to train on is the user's own normal traffic: the detector learns it as such
     benignSample.add(batch, (c) => c < 0 || reader.classes.isBenign(c));
@@ -99,6 +108,7 @@ export async function fitPipeline(
       files: files.map((f) => f.name),
       rowsRead: reader.counters.read,
       benignRows: benignSeen,
+      cutRows,
       started,
     },
     attacks,
@@ -117,7 +127,7 @@ export async function fitBenignRows(
   schema: Schema,
   dialect: Pick<Dialect, 'name' | 'defaultExclusions'>,
   options: Omit<FitPipelineOptions, 'excludeRow' | 'vocabulary' | 'dialect'>,
-  source: { files: string[]; rowsRead: number; benignRows: number; started: number },
+  source: { files: string[]; rowsRead: number; benignRows: number; cutRows?: number; started: number },
   trainingAttacks: Matrix | null = null,
 ): Promise<{ pipeline: FittedPipeline; grid: GridResult[] | null }> {
   const seed = options.seed ?? 0;
@@ -160,6 +170,7 @@ export async function fitBenignRows(
     benignRows: source.benignRows,
     trainRows: trainIdx.length,
     holdoutRows: holdoutIdx.length,
+    ...(source.cutRows && { cutRows: source.cutRows }),
     fitMs: Date.now() - source.started,
     createdAt: new Date().toISOString(),
   });

@@ -15,6 +15,8 @@ export interface TrainingSummary {
   benignRows: number;
   trainRows: number;
   holdoutRows: number;
+  /** capture windows the end of their capture cut short, left out of training and calibration (absent: none) */
+  cutRows?: number;
   /**
    * a classifier's or hybrid's threshold: from scores of benign rows each scored by models
    * that did not learn it (folds refitted, a forest's out-of-bag trees, or a hybrid's detector

@@ -4,6 +4,8 @@ export {
   describeThreshold,
   flaggedShare,
   parseThreshold,
+  rowsForPercentile,
+  thresholdCaveat,
   thresholdText,
   verdicts,
   type Threshold,

@@ -90,6 +90,28 @@ export function flaggedShare(scores: ArrayLike<number>, threshold: number): Rate
   return clopperPearson(k, scores.length);
 }
 
+/** held-back benign rows a percentile needs to be measured (one row expected above it); with fewer it is about their highest score */
+export function rowsForPercentile(p: number): number {
+  return Math.ceil(1 / (1 - p / 100) - 1e-9);
+}
+
+/**
+ * One sentence when a percentile threshold rests on too few held-back rows to measure it (a
+ * short capture: p99.9 of 100 windows is their highest score, so the one unusual benign window
+ * among them, a reconnect or a session's end, sets it, far above the rest), else null.
+ */
+export function thresholdCaveat(t: Threshold): string | null {
+  if (t.spec.kind !== 'percentile' || !t.calibratedOn) return null;
+  const n = t.calibratedOn;
+  const p = t.spec.p;
+  if (n >= rowsForPercentile(p)) return null;
+  const fits = [99.5, 99, 98, 95, 90].find((q) => q < p && n >= rowsForPercentile(q));
+  return (
+    `the ${p}th percentile needs ${rowsForPercentile(p).toLocaleString('en')} held-back benign rows to be measured; from ${n} it is about their highest score, ` +
+    `which the one most unusual benign row sets: ${fits ? `p${fits} fits ${n} rows, ` : ''}more benign traffic fits p${p}`
+  );
+}
+
 /** "1.0 % expected false positives (95 % interval 0.1–3.6 %, from 280 benign rows)" */
 export function describeExpectedFpr(e: RateInterval): string {
   const pct = (v: number) => (100 * v).toFixed(v < 0.001 && v > 0 ? 2 : 1);

@@ -53,6 +53,7 @@ describe('flow extractor', () => {
     expect(names[batch.device[2]]).toBe('02:00:00:00:00:bb');
     expect([udp[F.Number], udp[F.UDP], udp[F.DNS], udp[F.Header_Length], udp[F.ProtocolType], udp[F.IAT], udp[F.Rate]]).toEqual([1, 1, 1, 8, 17, 0, 0]);
     expect(reading.counters.flows).toBe(3);
+    expect(Array.from(batch.cut)).toEqual([0, 1, 1]); // the last two: cut by the end of the capture
   });
 
   it('closes a window early when its device has been silent for the idle time', async () => {
@@ -61,6 +62,8 @@ describe('flow extractor', () => {
     const { rows } = await flowsOf(pcapFile([p(0), p(1), p(100), p(101), p(102)]), 3, 30);
     const numbers = rows.flatMap((b) => Array.from({ length: b.n }, (_, i) => row(b, i)[F.Number]));
     expect(numbers).toEqual([2, 3]);
+    // the device's silence closed the first, a full window the second: neither was cut by the capture's end
+    expect(rows.flatMap((b) => Array.from(b.cut))).toEqual([0, 0]);
   });
 });
 
@@ -110,6 +113,7 @@ describe('flow CSV', () => {
       dst: new Uint32Array([1]),
       sport: new Uint16Array([1]),
       dport: new Uint16Array([2]),
+      cut: new Uint8Array(1),
     };
     const line = flowCsvRows(rows, ['aa:bb', '10.0.0.1'], ['Odd, "quoted" class']).trimEnd();
     const cells = Papa.parse<string[]>(line).data[0];

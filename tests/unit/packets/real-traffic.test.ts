@@ -150,39 +150,38 @@ describe('real captures, against tshark', () => {
 });
 
 describe('detection on the real captures', () => {
-  // The issue asks ≥ 95 % of the SYN, UDP and ICMP floods', the port scan's and the MQTT connect flood's windows
-  // flagged and ≤ 2 % of a second benign capture's. Asserted: the floods and the scan (100 % in every measured run).
-  // Printed, not asserted (README, "Packet captures", has the runs): the second benign capture (0.3–2.2 %: at the
-  // line), the connect flood (about 40 %: its windows, a SYN, a CONNECT, a DISCONNECT and a FIN each, are what a
-  // monitor's reconnect looks like, only faster, and the benign captures now hold reconnects), the publish flood
-  // and the ping sweep. Both benign captures hold three monitors, each on its own address, reconnecting once, so
-  // sessions' first and last windows are normal traffic the detector learns and calibrates on. (With one session,
-  // the session's end fell only among the held-back windows, whose p99.9 is their largest score; when that window
-  // scored high the threshold rose tenfold and each flood lost its weaker direction's windows: exactly 50 %.)
-  it('a detector trained on benign telemetry flags every window of the floods and the port scan (all figures printed)', async () => {
-    const source = (name: string) => ({ name: captures.files[name], stream: () => streamOf(fileBytes(captures.files[name])) });
-    // An autoencoder: its reconstruction error keeps growing away from the benign windows, while an isolation
-    // forest ranks a flood (sizes, gaps, protocols outside anything seen) no higher than the edge of benign
-    // traffic (measured: 0–50 % of flood windows). p99.9: a short capture's held-back windows are few.
-    const { pipeline } = await fitPipeline([source('benign-telemetry')], { detector: 'ae', seed: 1, threshold: parseThreshold('p99.9') });
-    const flaggedShare = async (name: string) => {
-      const reader = new DatasetReader([source(name)]);
-      let flagged = 0;
-      let n = 0;
-      for await (const b of reader.batches() as AsyncIterable<Batch>) {
-        const { scores } = await pipeline.score(b, reader.schema!);
-        for (const s of scores) if (s > pipeline.threshold.value) flagged++;
-        n += b.n;
-      }
-      return { share: flagged / n, windows: n };
-    };
-    const results: Record<string, { share: number; windows: number }> = {};
-    for (const name of ['benign-telemetry-2', 'syn-flood', 'udp-flood', 'icmp-flood', 'port-scan', 'mqtt-connect-flood', 'mqtt-publish-flood', 'ping-sweep'])
-      results[name] = await flaggedShare(name);
-    console.log(
-      'flagged share of windows:',
-      Object.fromEntries(Object.entries(results).map(([k, v]) => [k, `${(100 * v.share).toFixed(1)} % of ${v.windows}`])),
-    );
-    for (const attack of ['syn-flood', 'udp-flood', 'icmp-flood', 'port-scan']) expect(results[attack].share, attack).toBeGreaterThanOrEqual(0.95);
-  });
+  // The issue: ≥ 95 % of the SYN, UDP and ICMP floods', the port scan's and the MQTT connect flood's windows flagged,
+  // ≤ 2 % of a second benign capture's. Asserted: the floods and the scan, by the autoencoder (100 % in every measured
+  // run). Printed (BENCHMARKS.md, "Detection on the real captures (issue 9, session 4)", has the runs): the second benign
+  // capture and the connect flood (met in most runs, not all: a per-window threshold from ~100 held-back windows of a
+  // 5 s capture swings with the one reconnect or odd window among them), the k-NN detector's figures, the publish flood
+  // and the ping sweep. The windows the capture's end cut short are left out of training and calibration (fitPipeline):
+  // they sat among the held-back windows and set the threshold above most of the connect flood. Threshold: the 99th
+  // percentile (the Train default); p99.9 of ~100 windows is their highest score (thresholdCaveat says so).
+  for (const detector of ['ae', 'knn'] as const) {
+    it(`${detector}: trained on benign telemetry${detector === 'ae' ? ", flags ≥ 95 % of every flood's and the scan's windows" : ''} (all figures printed)`, async () => {
+      const source = (name: string) => ({ name: captures.files[name], stream: () => streamOf(fileBytes(captures.files[name])) });
+      const { pipeline } = await fitPipeline([source('benign-telemetry')], { detector, seed: 1, threshold: parseThreshold('p99') });
+      const flaggedShare = async (name: string) => {
+        const reader = new DatasetReader([source(name)]);
+        let flagged = 0;
+        let n = 0;
+        for await (const b of reader.batches() as AsyncIterable<Batch>) {
+          const { scores } = await pipeline.score(b, reader.schema!);
+          for (const s of scores) if (s > pipeline.threshold.value) flagged++;
+          n += b.n;
+        }
+        return { share: flagged / n, windows: n };
+      };
+      const results: Record<string, { share: number; windows: number }> = {};
+      for (const name of ['benign-telemetry-2', 'syn-flood', 'udp-flood', 'icmp-flood', 'port-scan', 'mqtt-connect-flood', 'mqtt-publish-flood', 'ping-sweep'])
+        results[name] = await flaggedShare(name);
+      console.log(
+        `${detector}: flagged share of windows (threshold from ${pipeline.threshold.calibratedOn} held-back windows):`,
+        Object.fromEntries(Object.entries(results).map(([k, v]) => [k, `${(100 * v.share).toFixed(1)} % of ${v.windows}`])),
+      );
+      if (detector === 'ae')
+        for (const attack of ['syn-flood', 'udp-flood', 'icmp-flood', 'port-scan']) expect(results[attack].share, attack).toBeGreaterThanOrEqual(0.95);
+    });
+  }
 });

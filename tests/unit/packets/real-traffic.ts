@@ -306,7 +306,11 @@ export async function makeRealCaptures(names: readonly CaptureName[] = Object.ke
     throw e;
   }
   const made = names.flatMap((n) => [`${n}.pcap`, ...(ALSO[n] ?? [])]);
-  return { dir, files: Object.fromEntries(made.map((n) => [n.replace(/\.pcap$/, ''), f(n)])), close: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    files: Object.fromEntries(made.map((n) => [n.replace(/\.pcap$/, ''), f(n)])),
+    close: () => (process.env.KEEP_CAPTURES ? console.log(`captures kept in ${dir} (KEEP_CAPTURES)`) : rmSync(dir, { recursive: true, force: true })),
+  };
 }
 
 /** One packet as tshark dissects it (the reference, software nobody here wrote). */

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { fitPipeline } from '../../../src/core/pipeline';
+import { calibrate, parseThreshold, rowsForPercentile, thresholdCaveat } from '../../../src/core/threshold';
+import { bytesFile } from '../sources';
+import { frame, pcapFile, type TestPacket } from './capture-bytes';
+
+/**
+ * Training on a capture: the window each device has open when the capture stops is a
+ * fragment (the capture's end cut it, not the device) and is neither learned nor used to set
+ * the threshold; and a percentile the held-back rows cannot measure is said to be so.
+ */
+const T0 = 1_700_000_000;
+
+/** three devices taking turns, 1,003 packets: 33 full windows of 10 each, and 4, 3, 3 packets left when the capture ends */
+function ward(): Uint8Array {
+  const packets: TestPacket[] = Array.from({ length: 1003 }, (_, i) => ({
+    link: 1,
+    sec: T0 + Math.floor(i / 50),
+    ns: (i % 50) * 20_000_000,
+    bytes: frame({ srcMac: 0x020000000001 + (i % 3), sport: 40000 + (i % 3), size: 80 + ((i * 7) % 5) * 20 }),
+  }));
+  return pcapFile(packets);
+}
+
+describe('training on a capture', () => {
+  it('leaves the windows the end of the capture cut short out of training and calibration, and counts them', async () => {
+    const { pipeline } = await fitPipeline([bytesFile('ward.pcap', ward())], { detector: 'knn', threshold: parseThreshold('p95') });
+    const t = pipeline.training;
+    expect(t.rowsRead).toBe(102);
+    expect(t.cutRows).toBe(3);
+    expect(t.benignRows).toBe(99);
+    expect(t.trainRows + t.holdoutRows).toBe(99);
+  });
+
+  it('says when the held-back rows are too few to measure the percentile asked for, and which one they fit', () => {
+    expect([rowsForPercentile(99.9), rowsForPercentile(99), rowsForPercentile(95)]).toEqual([1000, 100, 20]);
+    const scores = Float32Array.from({ length: 120 }, (_, i) => i);
+    const caveat = thresholdCaveat(calibrate(parseThreshold('p99.9'), scores, []));
+    expect(caveat).toBe(
+      'the 99.9th percentile needs 1,000 held-back benign rows to be measured; from 120 it is about their highest score, which the one most unusual benign row sets: p99 fits 120 rows, more benign traffic fits p99.9',
+    );
+    expect(thresholdCaveat(calibrate(parseThreshold('p99'), scores, []))).toBeNull();
+    expect(thresholdCaveat(calibrate(parseThreshold('c0.01'), scores, scores))).toBeNull();
+  });
+});
