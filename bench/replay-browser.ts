@@ -25,8 +25,12 @@
  *       store), every flow the capture makes (counted in Node first) scored and stored.
  *
  *   npx tsx bench/replay-browser.ts [--rows 2000000] [--dist dir | --out dist-bench]
- *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d,e,f] [--profile]
+ *        [--models dir] [--latency-seconds 30] [--skip a,b,c,d,e,f] [--profile] [--trace]
  *        [--packets 4000000] [--mqtt-format binary|csv] [--mqtt-plain] [--csv file] [--capture-mb 1000]
+ *
+ * --trace records a Chromium trace over (a) and (g) and prints how busy the source worker, the
+ * detect worker, the page and the thread pools were, by wall clock, over the run and in slices of
+ * it: where a worker waits (startup, credits, the tail) rather than what it computes (--profile).
  *
  * EXTRA_CHROMIUM_ARGS (environment) adds Chromium flags, for experiments such as
  * `--js-flags=--single-threaded-gc` (V8's collector on the workers' own threads).
@@ -72,6 +76,8 @@ const MQTT_PLAIN = args.includes('--mqtt-plain');
 const CAPTURE_MB = Number(opt('capture-mb', QUICK ? '20' : '1000'));
 const LATENCY_S = Number(opt('latency-seconds', QUICK ? '3' : '30'));
 const PROFILE = args.includes('--profile');
+/** (a) and (g): a Chromium trace of the run, read back as each thread's busy share of the wall clock */
+const TRACE = args.includes('--trace');
 const SKIP = new Set((opt('skip', '') ?? '').split(',').filter(Boolean));
 const CHROMIUM_ARGS = [
   ...(process.env.EXTRA_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean),
@@ -367,6 +373,87 @@ class HeapProbe {
   }
 }
 
+/**
+ * --trace: how much of the wall clock each thread of interest spent running tasks, over the
+ * whole run (`seconds` from the drop to the last stored flow) and in about 20 slices of it. The
+ * workers are told apart by their script (Chromium's TracingSessionIdForWorker events); the
+ * thread pools of the renderer and of the browser are summed (so they may exceed 100 %).
+ */
+function busyTimeline(trace: Buffer, seconds: number): string {
+  interface TraceEvent {
+    ph: string;
+    name: string;
+    pid: number;
+    tid: number;
+    ts: number;
+    dur?: number;
+    args?: { name?: string; data?: { url?: string; workerThreadId?: number } };
+  }
+  const json = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
+  const events = Array.isArray(json) ? json : json.traceEvents;
+  const threadNames = new Map<string, string>();
+  const processNames = new Map<number, string>();
+  const workers = new Map<string, string>();
+  for (const e of events) {
+    if (e.ph === 'M' && e.name === 'thread_name') threadNames.set(`${e.pid}/${e.tid}`, e.args?.name ?? '');
+    if (e.ph === 'M' && e.name === 'process_name') processNames.set(e.pid, e.args?.name ?? '');
+    const url = e.args?.data?.url;
+    if (e.name === 'TracingSessionIdForWorker' && url)
+      workers.set(`${e.pid}/${e.args!.data!.workerThreadId}`, /source\.worker/.test(url) ? 'source' : /detect\.worker/.test(url) ? 'detect' : '');
+  }
+  const role = (pid: number, tid: number): string | null => {
+    const key = `${pid}/${tid}`;
+    const worker = workers.get(key);
+    if (worker !== undefined) return worker || null;
+    const thread = threadNames.get(key) ?? '';
+    const renderer = /renderer/i.test(processNames.get(pid) ?? '');
+    if (thread === 'CrRendererMain') return 'page';
+    if (thread.startsWith('ThreadPoolForeground')) return renderer ? 'renderer pool' : /browser/i.test(processNames.get(pid) ?? '') ? 'browser pool' : null;
+    return null;
+  };
+  // top-level tasks per thread (nested ones merged into their parent)
+  const tasks = new Map<string, [number, number][]>();
+  let start = Infinity;
+  for (const e of events) {
+    if (e.ph !== 'X' || !(e.name === 'ThreadControllerImpl::RunTask' || e.name === 'ThreadPool_RunTask')) continue;
+    start = Math.min(start, e.ts);
+    const who = role(e.pid, e.tid);
+    if (!who) continue;
+    const key = `${who}|${e.pid}/${e.tid}`;
+    if (!tasks.has(key)) tasks.set(key, []);
+    tasks.get(key)!.push([e.ts, e.ts + (e.dur ?? 0)]);
+  }
+  const span = seconds * 1e6;
+  const slices = Math.max(1, Math.min(20, Math.round(seconds / 0.25)));
+  const roles = ['source', 'detect', 'page', 'renderer pool', 'browser pool'];
+  const busy = new Map(roles.map((r) => [r, new Float64Array(slices)]));
+  for (const [key, list] of tasks) {
+    const b = busy.get(key.split('|')[0])!;
+    list.sort((x, y) => x[0] - y[0]);
+    let end = -Infinity;
+    for (const [s0, e0] of list) {
+      const from = Math.max(s0, end, start);
+      const to = Math.min(e0, start + span);
+      end = Math.max(end, e0);
+      if (to <= from) continue;
+      const width = span / slices;
+      const last = Math.min(slices - 1, Math.floor((to - start) / width));
+      for (let k = Math.floor((from - start) / width); k <= last; k++) {
+        b[k] += Math.max(0, Math.min(to, start + (k + 1) * width) - Math.max(from, start + k * width));
+      }
+    }
+  }
+  const pct = (x: number, of: number) => `${fmt((100 * x) / of)} %`.padStart(7);
+  const whole = roles.map((r) => `${r} ${fmt((100 * busy.get(r)!.reduce((a, x) => a + x, 0)) / span)} %`).join(', ');
+  const lines = [
+    `    busy share of the wall clock from the drop to the last stored flow (trace): ${whole}`,
+    `    ${'s'.padStart(6)} ${roles.map((r) => r.padStart(14)).join('')}`,
+  ];
+  for (let k = 0; k < slices; k++)
+    lines.push(`    ${fmt(((k + 1) * seconds) / slices, 2).padStart(6)} ${roles.map((r) => pct(busy.get(r)![k], span / slices).padStart(14)).join('')}`);
+  return lines.join('\n');
+}
+
 const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function watchConsole(page: Page, label: string): string[] {
@@ -440,6 +527,7 @@ async function throughput(
   // CDP: the heap samples of (c), and --profile's sampling of the workers
   const heap = SKIP.has('c') && !PROFILE ? null : await HeapProbe.attach(browser, page);
   const heapSamples: { s: number; rows: number; mb: Record<string, number> }[] = [];
+  if (TRACE) await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline'] });
   const t0 = Date.now();
   const cpu0 = childrenCpu();
   await page.setInputFiles('[data-testid=file-input]', file);
@@ -449,16 +537,18 @@ async function throughput(
   let lastChange = Date.now();
   let nextHeap = 0;
   let peakRate = 0;
+  let peakFrom = { at: tFirst, scored: last.scored };
   let profiled = false;
   let stalled = false;
-  const progress: string[] = [];
   for (;;) {
-    await page.waitForTimeout(500);
+    // every 500 ms, then every 25 ms once every row is read, so the end is timed to the tens of ms
+    await page.waitForTimeout(last.read >= rows ? 25 : 500);
     const c = await counters(page);
     const now = Date.now();
-    if (c.stored !== last.stored || c.scored !== last.scored) {
-      peakRate = Math.max(peakRate, ((c.scored - last.scored) / (now - lastChange)) * 1000);
-      lastChange = now;
+    if (c.stored !== last.stored || c.scored !== last.scored) lastChange = now;
+    if (now - peakFrom.at >= 500) {
+      peakRate = Math.max(peakRate, ((c.scored - peakFrom.scored) / (now - peakFrom.at)) * 1000);
+      peakFrom = { at: now, scored: c.scored };
     }
     last = c;
     if (heap && PROFILE && !profiled && c.scored > rows / 4) {
@@ -470,7 +560,6 @@ async function throughput(
       nextHeap = now + 5000;
       heapSamples.push({ s: (now - t0) / 1000, rows: c.scored, mb: await heap.sample() });
     }
-    if ((now - t0) % 10_000 < 500) progress.push(`${fmt((now - t0) / 1000)} s: ${fmt(c.scored)} scored`);
     // the run's state word (textContent: innerText would lay the whole page out twice a second)
     const state = await page.evaluate(() => document.querySelector('[data-testid=run-state]')?.textContent?.trim().toUpperCase() ?? '');
     if (c.read >= rows && c.stored === c.scored && state !== 'PLAYING') break;
@@ -482,6 +571,7 @@ async function throughput(
   }
   const tEnd = lastChange;
   const cpu1 = childrenCpu();
+  const trace = TRACE ? await browser.stopTracing() : null;
   const elapsed = (tEnd - t0) / 1000;
   const scoring = (tEnd - tFirst) / 1000;
   await page.waitForTimeout(3500);
@@ -510,6 +600,7 @@ async function throughput(
         .join(', ')}`,
     );
   }
+  if (trace) console.log(busyTimeline(trace, (tEnd - t0) / 1000));
   if (run?.summary)
     console.log(`    latency at max (emission → stored): p50 ${fmt(run.summary.latencyMs.p50, 1)} ms, p99 ${fmt(run.summary.latencyMs.p99, 1)} ms`);
   if (heapSamples.length) {

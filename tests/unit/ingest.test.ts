@@ -64,6 +64,27 @@ describe('real samples', () => {
     expectCountersAddUp(reader, rows);
   });
 
+  it('gives each file a smaller first batch when asked (firstBatchSize), then full batches, the same rows in the same order', async () => {
+    const files = () => [...shared('ciciomt2024_v2_39feat_sample.csv'), ...shared('ciciomt2024_v2_39feat_sample.csv')];
+    const read = async (options: object) => {
+      const reader = new DatasetReader(files(), { batchSize: 4096, ...options });
+      const sizes: number[] = [];
+      const bytes: Buffer[] = [];
+      for await (const b of reader.batches()) {
+        sizes.push(b.n);
+        bytes.push(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength));
+      }
+      return { sizes, data: Buffer.concat(bytes), reader };
+    };
+    const plain = await read({});
+    const first = await read({ firstBatchSize: 100 });
+    // 17,684 rows a file: 4 full batches and 1,300 rows; with a first batch of 100, 100 + 4 × 4096 + 1,200
+    expect(plain.sizes).toEqual([4096, 4096, 4096, 4096, 1300, 4096, 4096, 4096, 4096, 1300]);
+    expect(first.sizes).toEqual([100, 4096, 4096, 4096, 4096, 1200, 100, 4096, 4096, 4096, 4096, 1200]);
+    expect(first.data.equals(plain.data)).toBe(true);
+    expectCountersAddUp(first.reader, 2 * 17684);
+  });
+
   it('reads BoT-IoT (CRLF, categorical flgs with spaces, empty ports, stime as time)', async () => {
     const { reader, rows } = await readAll(shared('botiot_35col_sample.csv'));
     expect(rows).toBe(555);

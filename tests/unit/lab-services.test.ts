@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureBackend } from '../../src/core/detectors';
 import { TrainService } from '../../src/core/lab';
+import { FittedPipeline, type PipelineJSON } from '../../src/core/pipeline';
 import { IndexedDbStore } from '../../src/core/store';
 import { SHARED } from './sources';
 import { backend, nodeDetectService, openRun } from './node-lab';
@@ -31,6 +32,22 @@ describe('the lab services hosted in Node (as the workers host them in the brows
     const stored = await detect.getRun(run.id);
     expect(stored?.summary?.counters.stored).toBe(c.stored);
     expect((await detect.storage()).retentionRows).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('init loads and warms the models a default run uses before any run, and the first run scores with those very pipelines', async () => {
+    const loads = vi.spyOn(FittedPipeline, 'fromJSON');
+    try {
+      const detect = await nodeDetectService('lab-services-warm');
+      await detect.init();
+      expect(loads.mock.calls.map(([json]) => (json as PipelineJSON).detector.kind).sort()).toEqual(['ae', 'iforest']);
+      const { run, playUntilStored } = await openRun(detect, { kind: 'simulation', scenario: 'mixed-day', seed: 3 });
+      expect(run.modelId).toBe('default-ae');
+      const last = await playUntilStored(500);
+      expect(last.counters.stored).toBeGreaterThanOrEqual(500);
+      expect(loads).toHaveBeenCalledTimes(2);
+    } finally {
+      loads.mockRestore();
+    }
   }, 120_000);
 
   it('a trained model waits for Save, keeps a moved threshold, downloads as files, and loads back only against data it can score', async () => {

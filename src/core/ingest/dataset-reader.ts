@@ -33,6 +33,11 @@ export interface ReadOptions {
   dialect?: Dialect;
   /** rows per batch */
   batchSize?: number;
+  /**
+   * rows in each CSV file's first batch (default: `batchSize`): a replay that waits for the
+   * first batch before anything is scored gets it after a few hundred rows, not thousands
+   */
+  firstBatchSize?: number;
   /** share one with other readings so that class indices agree */
   vocabulary?: ClassVocabulary;
   /** share one with other readings so that device indices agree */
@@ -375,7 +380,10 @@ export class DatasetReader {
       file.layout = this.openLayout(file.summary.name, header, firstRows, file.summary);
       file.builder =
         file.capacity === undefined
-          ? new BatchBuilder(file.layout.features.length, this.batchSize, file.fileIndex, { withDevice: file.layout.device >= 0 })
+          ? new BatchBuilder(file.layout.features.length, this.batchSize, file.fileIndex, {
+              withDevice: file.layout.device >= 0,
+              first: this.options.firstBatchSize,
+            })
           : this.textBuilder(file, file.layout);
       // the sniffed rows are data too
       for (const fields of firstRows) {
@@ -611,6 +619,8 @@ class BatchBuilder {
   private readonly withCut: boolean;
   private readonly once: boolean;
   private readonly grows: boolean;
+  /** rows of the batches after the first */
+  private readonly later: number;
 
   constructor(
     readonly d: number,
@@ -625,14 +635,17 @@ class BatchBuilder {
       once?: boolean;
       /** never full: rows past `capacity` make it larger (a batch gathered from messages whose counts are bounds) */
       grows?: boolean;
+      /** rows of the first batch where fewer than `capacity` */
+      first?: number;
     } = {},
   ) {
-    this.capacity = capacity;
+    this.later = capacity;
+    this.capacity = Math.min(capacity, options.first ?? capacity);
     this.withDevice = options.withDevice ?? false;
     this.withCut = options.withCut ?? false;
     this.once = options.once ?? false;
     this.grows = options.grows ?? false;
-    this.allocate(capacity);
+    this.allocate(this.capacity);
   }
 
   get full() {
@@ -667,6 +680,8 @@ class BatchBuilder {
     };
     if (this.device) batch.device = n === this.capacity ? this.device : this.device.slice(0, n);
     if (this.cut) batch.cut = n === this.capacity ? this.cut : this.cut.slice(0, n);
+    // after a smaller first batch, full ones (a grown batch keeps its room)
+    this.capacity = Math.max(this.capacity, this.later);
     this.allocate(this.once ? 0 : this.capacity); // the batch owns its arrays: they may be transferred to another worker
     return batch;
   }

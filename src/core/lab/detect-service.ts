@@ -7,6 +7,7 @@ import {
   type ScoringModel,
   closeInterruptedRuns,
   chooseModels,
+  defaultModelId,
   ensureDefaultModels,
   pipelineOf,
   trainOnTheSpot,
@@ -56,6 +57,9 @@ export interface RunLocks {
   live(): Promise<ReadonlySet<string> | null>;
 }
 
+/** rows of the warm-up batch: enough loop turns for the JIT's optimising tiers */
+const WARM_UP_ROWS = 4096;
+
 /** summaries about four times a second: live enough for the charts, few enough to draw */
 export const SUMMARY_MS = 250;
 
@@ -85,6 +89,7 @@ export class DetectService implements DetectWorkerApi {
 
   async init(): Promise<void> {
     await Promise.all([this.host.backend(), this.store().then(() => this.defaults())]);
+    await this.warmUp();
   }
 
   backend(): Promise<BackendInfo> {
@@ -264,6 +269,29 @@ export class DetectService implements DetectWorkerApi {
         this.warn(`default models could not be loaded: ${messageOf(e)}`);
       }),
     ));
+  }
+
+  /**
+   * Loads the models a run on the default models' kind of flows would choose and scores one
+   * batch of zeros with each, before any run: the first run's first batch then meets code the
+   * JIT has compiled and a TensorFlow.js backend that has run its kernels (in Node, the first
+   * batch of the autoencoder took ~10 × a later one). A failure here is left to `prepare` to
+   * meet and report.
+   */
+  private async warmUp(): Promise<void> {
+    try {
+      const db = await this.store();
+      const model = await db.getModel(defaultModelId('ae'));
+      if (!model) return;
+      const schema = model.pipeline.schema;
+      const choice = await chooseModels(db, schema, {});
+      if (!choice) return;
+      const rows = WARM_UP_ROWS;
+      const zeros = { n: rows, d: schema.columns.length, data: new Float32Array(rows * schema.columns.length) };
+      for (const m of [choice.verdict, ...choice.alongside]) await (await this.pipeline(m)).score(zeros, schema);
+    } catch {
+      // nothing is lost: a run that needs these models loads them itself and says what failed
+    }
   }
 
   /** a model's pipeline, loaded once per service */

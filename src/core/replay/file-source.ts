@@ -13,6 +13,8 @@ export type { ByteFile };
 /** how far the first line may run before a seek gives up looking for it */
 const MAX_HEADER_BYTES = 1 << 20;
 const NEWLINE = 10;
+/** rows of each file's first batch: `open` waits for it, so a drop shows scored flows sooner */
+const FIRST_BATCH_ROWS = 512;
 
 /**
  * Dropped files as a flow source, through the core's streaming `DatasetReader`.
@@ -181,6 +183,8 @@ export class FileFlowSource implements FlowSource {
     const base = from - (start === 0 ? 0 : header!.length);
     const reader = new DatasetReader(sources, {
       batchSize: this.batchSize,
+      // the run's first flows go out (and are scored) while the rest of the first batch's worth is still being read
+      firstBatchSize: Math.min(this.batchSize, FIRST_BATCH_ROWS),
       vocabulary: this.vocabulary ?? undefined,
       dialect: this.dialect ?? undefined,
       devices: this.devices,
