@@ -46,7 +46,7 @@ Without --test, the last ${DEFAULT_TEST_FRACTION * 100} % of the rows of each --
 which is capture order where the file keeps it) is held out and scored instead: a time split.
 
 options:
-  --threshold p99 | p99.5 | c0.1 | <number>   benign percentile (default p99), contamination, or fixed
+  --threshold p99 | p98 | p99.5 | c0.1 | <number>   benign percentile (default p99), contamination, or fixed
   --dialect ${KNOWN_DIALECTS.map((d) => d.id).join('|')}   skip detection
   --label-column <name> [--benign <value>...]  read any other CSV (numeric columns are features)
   --exclude <column>...  --include <column>...  feature lists

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RandomForestClassifier } from '../../src/core/classifiers';
 import { ClassifierDetector, HybridDetector, KMeansDetector, loadDetector, ensureBackend } from '../../src/core/detectors';
 import { evaluate, FittedPipeline, fitSupervisedPipeline } from '../../src/core/pipeline';
@@ -147,7 +147,11 @@ describe('hybrid: an unsupervised detector and a classifier fused on the benign 
   it('with its default parts (k nearest neighbours and a forest) it meets the BoT-IoT target on the time split: a DoS of another protocol than the training rows held', async () => {
     await ensureBackend('wasm');
     // the training rows' DoS is TCP, the later rows' mostly UDP: the forest knows only the former
+    const forestFits = vi.spyOn(RandomForestClassifier.prototype, 'fit');
     const r = await evaluate({ train: shared('botiot_12col_subset_sample.csv'), detector: 'hybrid', seed: 0 });
+    // calibrated out of bag, the forest is fitted once: the folds fit only the detector part
+    expect(forestFits).toHaveBeenCalledTimes(1);
+    forestFits.mockRestore();
     expect(r.hybridParts!.unsupervised.kind).toBe('knn');
     expect(r.report.tpr).toBeGreaterThanOrEqual(0.9);
     expect(r.report.fpr).toBeLessThanOrEqual(0.02);
@@ -157,6 +161,14 @@ describe('hybrid: an unsupervised detector and a classifier fused on the benign 
     const x = { n: 2, d: r.pipeline.schema.columns.length, data: Float32Array.from({ length: 2 * r.pipeline.schema.columns.length }, (_, i) => i % 3) };
     expect(Array.from((await again.score(x, r.pipeline.schema)).scores)).toEqual(Array.from((await r.pipeline.score(x, r.pipeline.schema)).scores));
   }, 120_000);
+  it('asked for a 2 % false-positive budget (p98), it meets the newer CICIoMT2024 target on the time split: recall ≥ 95 % at ≤ 2 % benign false positives', async () => {
+    await ensureBackend('wasm');
+    // one benign test row is 0.37 %: 2 % allows 5 of the 270; the target is the issue's, seed 0 as BENCHMARKS records it
+    const r = await evaluate({ train: shared(V2), detector: 'hybrid', threshold: { kind: 'percentile', p: 98 }, seed: 0 });
+    expect(r.hybridParts!.unsupervised.kind).toBe('knn');
+    expect(r.report.tpr).toBeGreaterThanOrEqual(0.95);
+    expect(r.report.fpr).toBeLessThanOrEqual(0.02);
+  }, 240_000);
 });
 
 async function smallSet() {

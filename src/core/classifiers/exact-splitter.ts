@@ -424,6 +424,8 @@ export class ClassSplitter implements Splitter {
     const tight = this.cols.tight[f] === 1;
     const minLeaf = this.options.minSamplesLeaf;
     const gini = this.options.criterion === 'gini';
+    // a local: an imported binding is re-read at every use (through a getter where modules are CommonJS)
+    const tolerance = FEATURE_THRESHOLD;
     left.fill(0);
     let wl = 0;
     // gini's proxy needs only the sums of squared class weights, updated in O(1) per row
@@ -444,7 +446,7 @@ export class ClassSplitter implements Splitter {
       const next = sortedRank[i + 1];
       if (next === r || i + 1 < minLeaf) continue;
       if (m - i - 1 < minLeaf) break;
-      if (tight && values[next] <= values[r] + FEATURE_THRESHOLD) continue;
+      if (tight && values[next] <= values[r] + tolerance) continue;
       const wr = this.nodeWeight - wl;
       if (gini) {
         // sql/wl + sqr/wr > best, without dividing at every boundary

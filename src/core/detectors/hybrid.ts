@@ -66,12 +66,18 @@ export class HybridDetector implements Detector {
    * scale is set apart (`setScale`), from scores of benign rows neither part learned.
    */
   async fitLabelled(x: Matrix, y: Int32Array, classes: readonly KnownClass[], options: FitOptions = {}): Promise<void> {
+    await this.fitUnsupervised(x, y, classes, options);
+    await this.classifier.fitLabelled(x, y, classes, { signal: options.signal, progress: stage(options, this.classifier.kind) });
+  }
+
+  /**
+   * The detector part alone, on the benign rows of `x`: what a fold needs when the
+   * classifier's held-back scores come from its own out-of-bag rows instead.
+   */
+  async fitUnsupervised(x: Matrix, y: Int32Array, classes: readonly KnownClass[], options: FitOptions = {}): Promise<void> {
     const benign: number[] = [];
     for (let i = 0; i < y.length; i++) if (classes[y[i]]?.benign) benign.push(i);
-    const stage = (name: string) =>
-      options.progress && ((p: Parameters<NonNullable<FitOptions['progress']>>[0]) => options.progress!({ ...p, stage: `${name}: ${p.stage}` }));
-    await this.unsupervised.fit(takeRows(x, benign), { signal: options.signal, progress: stage(this.unsupervised.kind) });
-    await this.classifier.fitLabelled(x, y, classes, { signal: options.signal, progress: stage(this.classifier.kind) });
+    await this.unsupervised.fit(takeRows(x, benign), { signal: options.signal, progress: stage(options, this.unsupervised.kind) });
   }
 
   /** Each part's scale, from its raw scores (`memberScores(x, false)`) of benign rows it did not learn. */
@@ -191,4 +197,10 @@ export class HybridDetector implements Detector {
     h.balance = Number.isFinite(j.balance) ? j.balance : 0;
     return h;
   }
+}
+
+/** a part's progress, its stages named after it */
+function stage(options: FitOptions, name: string): FitOptions['progress'] {
+  const progress = options.progress;
+  return progress && ((p) => progress({ ...p, stage: `${name}: ${p.stage}` }));
 }

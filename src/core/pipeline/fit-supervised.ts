@@ -119,7 +119,8 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
   const trees = Number(settings.classifier?.n_estimators ?? DEFAULT_FOREST_PARAMS.n_estimators);
   const outOfBag =
     options.folds === undefined && classifierKind === 'random_forest' && settings.classifier?.bootstrap !== false && trees >= MIN_OUT_OF_BAG_TREES;
-  const outOfFold = hybrid || !outOfBag ? await outOfFoldScores(x, y, classes, folds, options, seed) : [];
+  // a hybrid whose forest is calibrated out of bag needs only its detector part fitted per fold
+  const outOfFold = hybrid || !outOfBag ? await outOfFoldScores(x, y, classes, folds, options, seed, hybrid && outOfBag) : [];
   const detector = createSupervised(options.detector, outOfBag ? { ...settings, classifier: { ...settings.classifier, oob_score: true } } : settings, seed);
   await detector.fitLabelled(x, y, classes, fitOptions(options, 'all rows'));
   if (outOfBag) outOfFold[hybrid ? 1 : 0] = (detector instanceof HybridDetector ? detector.classifier : detector).outOfBagScores()!;
@@ -164,7 +165,8 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
 /**
  * Raw scores of every row (one channel per scored part), each from a model that did not
  * learn it: each class is cut into `folds` consecutive blocks, so the last fold holds each
- * class's latest rows.
+ * class's latest rows. With `detectorOnly` a hybrid's classifier channel is left at 0 for
+ * the caller to fill (from the forest's out-of-bag rows): its fold forests are not fitted.
  */
 async function outOfFoldScores(
   x: Matrix,
@@ -173,6 +175,7 @@ async function outOfFoldScores(
   folds: number,
   options: FitSupervisedOptions,
   seed: number,
+  detectorOnly: boolean,
 ): Promise<Float32Array[]> {
   const fold = foldOf(y, folds);
   const outOfFold = Array.from({ length: options.detector === 'hybrid' ? 2 : 1 }, () => new Float32Array(x.n));
@@ -182,13 +185,15 @@ async function outOfFoldScores(
     for (let i = 0; i < x.n; i++) (fold[i] === k ? held : rest).push(i);
     const model = createSupervised(options.detector, options.settings, seed);
     try {
-      await model.fitLabelled(
-        takeRows(x, rest),
-        Int32Array.from(rest, (i) => y[i]),
-        classes,
-        fitOptions(options, `fold ${k + 1}/${folds}`),
-      );
-      const scores = await rawScores(model, takeRows(x, held));
+      const fit = [takeRows(x, rest), Int32Array.from(rest, (i) => y[i]), classes, fitOptions(options, `fold ${k + 1}/${folds}`)] as const;
+      let scores: Float32Array[];
+      if (detectorOnly && model instanceof HybridDetector) {
+        await model.fitUnsupervised(...fit);
+        scores = [await model.unsupervised.score(takeRows(x, held))];
+      } else {
+        await model.fitLabelled(...fit);
+        scores = await rawScores(model, takeRows(x, held));
+      }
       scores.forEach((s, c) => held.forEach((r, j) => (outOfFold[c][r] = s[j])));
     } finally {
       model.dispose();

@@ -121,6 +121,7 @@ export const DETECTORS: Record<DetectorId, { label: string; fields: SettingField
 export const THRESHOLDS = [
   { value: 'p99', label: '99th percentile of held-back benign' },
   { value: 'p99.5', label: '99.5th percentile of held-back benign' },
+  { value: 'p98', label: '98th percentile of held-back benign (2 % false positives)' },
   { value: 'p95', label: '95th percentile of held-back benign' },
   { value: 'c0.1', label: 'contamination 0.1 of training scores' },
 ];
