@@ -1,4 +1,4 @@
-import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import { unwrap, wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { PipelineJSON } from '../pipeline';
 import { ChunkLedger } from './chunk-ledger';
 import type { AlertGroup, FlowChunk, LabStore, ModelRecord, RunRecord, StorageEstimate } from './records';
@@ -200,17 +200,18 @@ export class IndexedDbStore implements LabStore {
       const rows = chunks.reduce((s, c) => s + c.n, 0);
       try {
         await this.write(['chunks', 'chunkSizes', 'runs'], `${rows.toLocaleString('en')} scored flows`, async (tx) => {
-          const chunkStore = tx.objectStore('chunks');
-          const sizes = tx.objectStore('chunkSizes');
+          // the plain stores: a request per chunk whose outcome only the transaction reports needs no promise
+          const chunkStore = unwrap(tx.objectStore('chunks'));
+          const sizes = unwrap(tx.objectStore('chunkSizes'));
           for (const p of plans) {
             if (p.throughSeq !== null) {
               const old = IDBKeyRange.bound([p.runId, -Infinity], [p.runId, p.throughSeq]);
-              fire(chunkStore.delete(old));
-              fire(sizes.delete(old));
+              chunkStore.delete(old);
+              sizes.delete(old);
             }
             for (const c of p.write) {
-              fire(chunkStore.put(c));
-              fire(sizes.put({ runId: c.runId, seq: c.seq, n: c.n, flagged: flaggedIn(c) }));
+              chunkStore.put(c);
+              sizes.put({ runId: c.runId, seq: c.seq, n: c.n, flagged: flaggedIn(c) });
             }
           }
           const runs = tx.objectStore('runs');
