@@ -541,8 +541,16 @@ async function throughput(
   let profiled = false;
   let stalled = false;
   for (;;) {
-    // every 500 ms, then every 25 ms once every row is read, so the end is timed to the tens of ms
-    await page.waitForTimeout(last.read >= rows ? 25 : 500);
+    // the next change of the counters (looked for every 20 ms), or 500 ms: the end is timed to a few tens of ms
+    await page
+      .waitForFunction(
+        ([stored, scored]) =>
+          Number(document.querySelector('[data-testid=count-stored]')?.textContent) !== stored ||
+          Number(document.querySelector('[data-testid=count-scored]')?.textContent) !== scored,
+        [last.stored, last.scored],
+        { polling: 20, timeout: 500 },
+      )
+      .catch(() => {});
     const c = await counters(page);
     const now = Date.now();
     if (c.stored !== last.stored || c.scored !== last.scored) lastChange = now;
