@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { deflateRawSync } from 'node:zlib';
+import { constants, deflateRawSync } from 'node:zlib';
 import { binaryMessageBytes, encodeBinaryFlows, inflateWire, WireReader, wireFraming, wrapCompressed } from '../../src/core/ingest';
 import { LiveQueue } from '../../src/core/replay';
 import { SHARED } from './sources';
@@ -223,12 +223,31 @@ describe('live wire format, compressed envelope', () => {
     expect(w.read(nested, 'flows')).toBeNull();
     expect(w.lastProblem).toBe('a compressed message on flows holds another compressed message; the wire format allows one envelope');
     expect(w.takeSkipped()).toEqual({ 'not a flow record': 1 });
+    // its flows arrived: they are not called lost when the sequence goes on after it
     const q = new LiveQueue({ maxMessageBytes: 100_000 });
-    q.push('t', nested);
-    const held = q.take(100);
-    expect(held.length).toBe(1);
+    q.push('t', binary(0, 10, 0));
+    q.push('t', deflated(deflated(binary(10, 60, 10))));
+    q.push('t', binary(60, 70, 60));
+    expect(q.takeLost()).toBe(0);
     const r = new WireReader();
-    expect(r.read(held[0].payload, 't')).toBeNull();
+    const read = q.take(1000).map((m) => r.read(m.payload, 't'));
+    expect(read.map((b) => b?.n ?? null)).toEqual([10, null, 10]);
     expect(r.takeSkipped()).toEqual({ 'not a flow record': 1 });
+  });
+
+  it('inflates a valid message whose stored block runs past the kept buffer', () => {
+    // repeated rows deflate to little and fill most of the 256 KB buffer; then a final stored block runs past its end
+    const text = `${lines[0]}\n${Array.from({ length: 2000 }, () => lines[1]).join('\n')}\n`.slice(0, 255_000);
+    const head = deflateRawSync(enc(text.slice(0, text.lastIndexOf('\n') + 1)), { finishFlush: constants.Z_SYNC_FLUSH });
+    const tail = enc(`${lines.slice(2, 40).join('\n')}\n`);
+    const stored = Uint8Array.of(0x01, tail.length & 255, tail.length >> 8, ~tail.length & 255, (~tail.length >> 8) & 255);
+    const message = wrapCompressed(Uint8Array.from([...head, ...stored, ...tail]));
+    // small enough to be inflated at once (not step by step), and it inflates past the buffer
+    expect(message.length * 1032).toBeLessThan(16 << 20);
+    expect(text.length + tail.length).toBeGreaterThan(1 << 18);
+    const w = new WireReader();
+    const b = w.read(message, 'flows');
+    expect(w.lastProblem).toBeNull();
+    expect(b!.n).toBe(text.slice(0, text.lastIndexOf('\n') + 1).split('\n').length - 2 + 38);
   });
 });

@@ -62,7 +62,14 @@ export function inflateWire(bytes: Uint8Array, name: string, maxBytes: number): 
 function inflateAtOnce(stream: Uint8Array): Uint8Array {
   // (a stored block longer than the buffer would not fit it at all)
   if (stream.length > scratch.length) return inflateSync(stream);
-  const out = inflateSync(stream, { out: scratch });
+  let out: Uint8Array;
+  try {
+    out = inflateSync(stream, { out: scratch });
+  } catch {
+    // a stored block that starts inside the buffer and runs past its end throws: inflated again on its own
+    // (a stream that is really damaged throws again there, with its own reason)
+    return inflateSync(stream);
+  }
   return out.length < scratch.length ? out.slice() : inflateSync(stream);
 }
 

@@ -7,7 +7,7 @@ import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams, captureTim
 import { ClassVocabulary, type Dialect, type Schema } from '../schema';
 import { calibrate, type ThresholdSpec } from '../threshold';
 import { FittedPipeline } from './fitted-pipeline';
-import { filterBatch } from './row-split';
+import { trainingRows } from './row-split';
 
 export interface FitPipelineOptions {
   detector: DetectorKind;
@@ -68,15 +68,11 @@ export async function fitPipeline(
   let attackSample: RowSample | null = null;
   let cutRows = 0;
   for await (const raw of reader.batches()) {
-    // a window the end of its capture cut short is a fragment of one (where the capture stopped, not the device): it is
-    // neither learned nor used to set the threshold. Short captures end in one per device, all among the latest rows the
-    // threshold is calibrated on, where their few packets' counts and sizes outscored every attack.
-    const keep = (i: number) => {
-      if (options.excludeRow?.(raw.fileIndex[i], raw.rowNumber[i], raw.classIndex[i])) return false;
-      if (raw.cut?.[i]) return (cutRows++, false);
-      return true;
-    };
-    const batch = options.excludeRow || raw.cut ? filterBatch(raw, keep) : raw;
+    // cut windows left out: short captures end in one per device, all among the latest rows the threshold is calibrated
+    // on, where their few packets' counts and sizes outscored every attack. Counted among the benign rows they would have been.
+    const batch = trainingRows(raw, options.excludeRow, (c) => {
+      if (c < 0 || reader.classes.isBenign(c)) cutRows++;
+    });
     benignSample ??= new RowSample(batch.d, options.maxTrainRows ?? DEFAULT_MAX_TRAIN_ROWS, seed);
     // an unlabelled capture given to train on is the user's own normal traffic: the detector learns it as such
     benignSample.add(batch, (c) => c < 0 || reader.classes.isBenign(c));

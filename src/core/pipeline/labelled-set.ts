@@ -1,7 +1,7 @@
 import { DatasetReader, type ReadProgress, type SourceFile, RowSample, type Matrix, totalSkipped } from '../ingest';
 import { type Dialect, type Schema, ClassVocabulary } from '../schema';
 import type { CaptureCounters } from '../packets';
-import { filterBatch } from './row-split';
+import { filterBatch, trainingRows, type RowPredicate } from './row-split';
 
 /** What the models learn to tell apart: benign/attack, every class, or every attack family. */
 export type Task = 'binary' | 'multiclass' | 'family';
@@ -16,7 +16,8 @@ export interface LabelledSet {
   fileIndex: Uint16Array;
   schema: Schema;
   dialect: Dialect;
-  rows: { read: number; used: number; skipped: number; unlabelled: number; sampled_out: number };
+  /** `cut`: capture windows the end of their capture cut short, left out of a training reading */
+  rows: { read: number; used: number; skipped: number; unlabelled: number; sampled_out: number; cut: number };
   /** what the packet captures among the files held (packets read, used, skipped by reason, flows made); null: no captures */
   packets: CaptureCounters | null;
 }
@@ -34,16 +35,23 @@ export async function readLabelled(
     seed: number;
     signal?: AbortSignal;
     /** leave these rows out (the test part of a split of the same files) */
-    excludeRow?: (fileIndex: number, rowNumber: number, classIndex: number) => boolean;
+    excludeRow?: RowPredicate;
+    /** a training reading: windows cut short by the end of their capture are left out too (and counted) */
+    training?: boolean;
     onProgress?: (p: ReadProgress) => void;
   },
 ): Promise<{ set: LabelledSet; vocabulary: ClassVocabulary }> {
   const reader = new DatasetReader(files, { dialect: options.dialect, vocabulary, signal: options.signal, onProgress: options.onProgress });
   let sample: RowSample | null = null;
   let unlabelled = 0;
+  let cut = 0;
   for await (const raw of reader.batches()) {
     const exclude = options.excludeRow;
-    const batch = exclude ? filterBatch(raw, (i) => !exclude(raw.fileIndex[i], raw.rowNumber[i], raw.classIndex[i])) : raw;
+    const batch = options.training
+      ? trainingRows(raw, exclude, () => cut++)
+      : exclude
+        ? filterBatch(raw, (i) => !exclude(raw.fileIndex[i], raw.rowNumber[i], raw.classIndex[i]))
+        : raw;
     sample ??= new RowSample(batch.d, options.maxRows, options.seed);
     sample.add(batch, (c) => c >= 0 || (unlabelled++, false));
   }
@@ -57,7 +65,7 @@ export async function readLabelled(
       fileIndex,
       schema: reader.schema!,
       dialect: reader.dialect!,
-      rows: { read: reader.counters.read, used: kept, skipped: totalSkipped(reader.counters), unlabelled, sampled_out: sample.seen - kept },
+      rows: { read: reader.counters.read, used: kept, skipped: totalSkipped(reader.counters), unlabelled, sampled_out: sample.seen - kept, cut },
       packets: reader.captures,
     },
     vocabulary: reader.classes,

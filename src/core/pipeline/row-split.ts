@@ -139,6 +139,22 @@ export async function countTimeSplit(
   return { split: timeSplit(testFraction, rows), vocabulary: reader.classes, dialect: reader.dialect! };
 }
 
+/**
+ * The rows of a training reading: those `exclude` does not take (the test part of a split)
+ * and not cut short by the end of their capture, a fragment of a window (where the capture
+ * stopped, not the device) that is neither learned nor used to set a threshold; `onCut`
+ * hears of each of those, with its class.
+ */
+export function trainingRows(batch: Batch, exclude: RowPredicate | undefined, onCut: (classIndex: number) => void): Batch {
+  if (!exclude && !batch.cut) return batch;
+  const cut = batch.cut;
+  return filterBatch(batch, (i) => {
+    if (exclude?.(batch.fileIndex[i], batch.rowNumber[i], batch.classIndex[i])) return false;
+    if (cut?.[i]) return (onCut(batch.classIndex[i]), false);
+    return true;
+  });
+}
+
 /** The rows of `batch` for which `keep(i)` holds, as a new batch (all columns). */
 export function filterBatch(batch: Batch, keep: (i: number) => boolean): Batch {
   const idx: number[] = [];

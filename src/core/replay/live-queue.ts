@@ -70,12 +70,10 @@ export class LiveQueue {
       try {
         payload = inflateWire(payload, topic, this.maxBytes);
       } catch (e) {
-        if (e instanceof InflatedTooLarge) {
-          // its records are not counted without inflating it whole: the sequence starts again at the next message, so they are not called lost
-          this.expected.delete(topic);
-          return this.skip('message too large', 1);
-        }
         if (!(e instanceof InputError)) throw e;
+        // its records are not counted without inflating it: the sequence starts again at the next message, so they are not called lost
+        this.expected.delete(topic);
+        if (e instanceof InflatedTooLarge) return this.skip('message too large', 1);
       }
     }
     // framing scans bytes for line breaks only (no decoding), cheap enough for a message too large too

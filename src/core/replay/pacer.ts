@@ -1,24 +1,5 @@
 import type { RateSpec } from '../rate';
 
-/**
- * The replay clock: given the wall-clock time and the rows waiting to be emitted, says
- * how many rows go out now and how long to wait before asking again.
- *
- * - `flows`: a fixed number of flows per second. Rows are due at t0 + k / rate; below
- *   one row per minimum tick a single row is sent exactly when due (so at 100 flows/s a
- *   flow leaves within timer accuracy of its due time), above it the rows due since the
- *   last tick go out together, every `minTickMs`.
- * - `speed`: a multiplier on the source's own timestamps (seconds): a row is due at
- *   t0 + (time − time0) / multiplier. Sources without timestamps play at
- *   `multiplier × UNTIMED_RATE` flows per second. A gap in the flow time longer than
- *   `maxGapMs` of wall time is skipped (an idle night in a capture does not stall the lab).
- * - `max`: as fast as the consumer takes them, `maxBatch` rows at a time.
- *
- * The pacer never looks at credits: the replay loop asks it only when it may send. If
- * the consumer falls behind by more than `maxLagMs`, the clock is re-anchored rather
- * than bursting to catch up (the rate is a ceiling, never a debt).
- */
-
 /** a plain copy of a rate (views hand over reactive proxies, which cannot cross to a worker) */
 export function plainRate(rate: RateSpec): RateSpec {
   if (rate.kind === 'flows') return { kind: 'flows', perSecond: Number(rate.perSecond) };
@@ -49,6 +30,24 @@ export const UNTIMED_RATE = 100;
 const MIN_RATE = 1;
 const DEFAULT_MAX_BATCH = 8192;
 
+/**
+ * The replay clock: given the wall-clock time and the rows waiting to be emitted, says
+ * how many rows go out now and how long to wait before asking again.
+ *
+ * - `flows`: a fixed number of flows per second. Rows are due at t0 + k / rate; below
+ *   one row per minimum tick a single row is sent exactly when due (so at 100 flows/s a
+ *   flow leaves within timer accuracy of its due time), above it the rows due since the
+ *   last tick go out together, every `minTickMs`.
+ * - `speed`: a multiplier on the source's own timestamps (seconds): a row is due at
+ *   t0 + (time − time0) / multiplier. Sources without timestamps play at
+ *   `multiplier × UNTIMED_RATE` flows per second. A gap in the flow time longer than
+ *   `maxGapMs` of wall time is skipped (an idle night in a capture does not stall the lab).
+ * - `max`: as fast as the consumer takes them, `maxBatch` rows at a time.
+ *
+ * The pacer never looks at credits: the replay loop asks it only when it may send. If
+ * the consumer falls behind by more than `maxLagMs`, the clock is re-anchored rather
+ * than bursting to catch up (the rate is a ceiling, never a debt).
+ */
 export class ReplayPacer {
   readonly maxBatch: number;
   private readonly minTickMs: number;

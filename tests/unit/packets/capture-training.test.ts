@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitPipeline } from '../../../src/core/pipeline';
+import { fitPipeline, readLabelled } from '../../../src/core/pipeline';
 import { calibrate, parseThreshold, rowsForPercentile, thresholdCaveat } from '../../../src/core/threshold';
 import { bytesFile } from '../sources';
 import { frame, pcapFile, type TestPacket } from './capture-bytes';
@@ -11,7 +11,7 @@ import { frame, pcapFile, type TestPacket } from './capture-bytes';
  */
 const T0 = 1_700_000_000;
 
-/** three devices taking turns, 1,003 packets: 33 full windows of 10 each, and 4, 3, 3 packets left when the capture ends */
+/** three devices taking turns, 1,003 packets: 33 full windows of 10 each, and 5, 4, 4 packets left when the capture ends */
 function ward(): Uint8Array {
   const packets: TestPacket[] = Array.from({ length: 1003 }, (_, i) => ({
     link: 1,
@@ -30,6 +30,15 @@ describe('training on a capture', () => {
     expect(t.cutRows).toBe(3);
     expect(t.benignRows).toBe(99);
     expect(t.trainRows + t.holdoutRows).toBe(99);
+  });
+
+  it('leaves them out of a labelled training reading too (classifiers, hybrids, the comparison), counted, but not out of a test reading', async () => {
+    // the CICIoMT2024 file-name rule labels the capture's rows Benign
+    const read = (training: boolean) => readLabelled([bytesFile('Benign_train.pcap', ward())], undefined, { maxRows: 1000, seed: 0, training });
+    const train = (await read(true)).set.rows;
+    expect([train.read, train.used, train.cut]).toEqual([102, 99, 3]);
+    const test = (await read(false)).set.rows;
+    expect([test.read, test.used, test.cut]).toEqual([102, 102, 0]);
   });
 
   it('says when the held-back rows are too few to measure the percentile asked for, and which one they fit', () => {
