@@ -560,8 +560,8 @@ function markLeft(
  * Moves the node's samples that go left (`goesLeft`) to the front of [start, end), their
  * classes and weights with them, each side in its order (rows stay ascending, so gathering
  * by row walks memory forwards); returns where the right side starts. One pass for the
- * three arrays, where `StablePartition` takes one per array: the branch on the side is a
- * coin toss, mispredicted once a row instead of three times.
+ * three arrays, not one each (as `StablePartition` does its one): the branch on the side is
+ * a coin toss, mispredicted once a row instead of three times.
  */
 function partitionSamples(
   goesLeft: Uint8Array,

@@ -191,7 +191,7 @@ export class HistogramSplitter implements Splitter {
     this.threshold = thresholds[bestFeature][bestBin];
     const { goesLeft } = this.stable;
     for (let p = start; p < end; p++) goesLeft[p - start] = bins[samples[p] * d + bestFeature] <= bestBin ? 1 : 0;
-    const pos = this.stable.apply(start, end, [samples]);
+    const pos = this.stable.apply(start, end, samples);
     this.prepareChildren(hist, start, pos, end, depth + 1);
     return pos;
   }

@@ -7,7 +7,7 @@ import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams, captureTim
 import { ClassVocabulary, type Dialect, type Schema } from '../schema';
 import { calibrate, type ThresholdSpec } from '../threshold';
 import { FittedPipeline } from './fitted-pipeline';
-import { trainingRows } from './row-split';
+import { keptRows } from './row-split';
 
 export interface FitPipelineOptions {
   detector: DetectorKind;
@@ -70,7 +70,7 @@ export async function fitPipeline(
   for await (const raw of reader.batches()) {
     // cut windows left out: short captures end in one per device, all among the latest rows the threshold is calibrated
     // on, where their few packets' counts and sizes outscored every attack. Counted among the benign rows they would have been.
-    const batch = trainingRows(raw, options.excludeRow, (c) => {
+    const batch = keptRows(raw, options.excludeRow, (c) => {
       if (c < 0 || reader.classes.isBenign(c)) cutRows++;
     });
     benignSample ??= new RowSample(batch.d, options.maxTrainRows ?? DEFAULT_MAX_TRAIN_ROWS, seed);

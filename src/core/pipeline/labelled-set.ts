@@ -1,7 +1,7 @@
 import { DatasetReader, type ReadProgress, type SourceFile, RowSample, type Matrix, totalSkipped } from '../ingest';
 import { type Dialect, type Schema, ClassVocabulary } from '../schema';
 import type { CaptureCounters } from '../packets';
-import { filterBatch, trainingRows, type RowPredicate } from './row-split';
+import { keptRows, type RowPredicate } from './row-split';
 
 /** What the models learn to tell apart: benign/attack, every class, or every attack family. */
 export type Task = 'binary' | 'multiclass' | 'family';
@@ -46,12 +46,7 @@ export async function readLabelled(
   let unlabelled = 0;
   let cut = 0;
   for await (const raw of reader.batches()) {
-    const exclude = options.excludeRow;
-    const batch = options.training
-      ? trainingRows(raw, exclude, () => cut++)
-      : exclude
-        ? filterBatch(raw, (i) => !exclude(raw.fileIndex[i], raw.rowNumber[i], raw.classIndex[i]))
-        : raw;
+    const batch = keptRows(raw, options.excludeRow, options.training ? () => cut++ : undefined);
     sample ??= new RowSample(batch.d, options.maxRows, options.seed);
     sample.add(batch, (c) => c >= 0 || (unlabelled++, false));
   }

@@ -140,17 +140,17 @@ export async function countTimeSplit(
 }
 
 /**
- * The rows of a training reading: those `exclude` does not take (the test part of a split)
- * and not cut short by the end of their capture, a fragment of a window (where the capture
- * stopped, not the device) that is neither learned nor used to set a threshold; `onCut`
- * hears of each of those, with its class.
+ * The rows of a reading that `exclude` does not take (the test part of a split). With
+ * `onCut` (a training reading) the rows cut short by the end of their capture are left out
+ * too, each told to `onCut` with its class: a fragment of a window (where the capture
+ * stopped, not the device) is neither learned nor used to set a threshold.
  */
-export function trainingRows(batch: Batch, exclude: RowPredicate | undefined, onCut: (classIndex: number) => void): Batch {
-  if (!exclude && !batch.cut) return batch;
-  const cut = batch.cut;
+export function keptRows(batch: Batch, exclude: RowPredicate | undefined, onCut?: (classIndex: number) => void): Batch {
+  const cut = onCut && batch.cut;
+  if (!exclude && !cut) return batch;
   return filterBatch(batch, (i) => {
     if (exclude?.(batch.fileIndex[i], batch.rowNumber[i], batch.classIndex[i])) return false;
-    if (cut?.[i]) return (onCut(batch.classIndex[i]), false);
+    if (cut && cut[i]) return (onCut(batch.classIndex[i]), false);
     return true;
   });
 }
