@@ -5,7 +5,7 @@ import { gridSearchIsolationForest, type GridResult, type IsolationForestGrid } 
 import { concatRows, fileStretches, takeRows, type Matrix, DatasetReader, type ReadProgress, type SourceFile, InputError, RowSample } from '../ingest';
 import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams, captureTimeColumns } from '../features';
 import { ClassVocabulary, type Dialect, type Schema } from '../schema';
-import { calibrate, type ThresholdSpec } from '../threshold';
+import { calibrate, rowsForPercentile, type ThresholdSpec } from '../threshold';
 import { FittedPipeline, type TrainingSummary } from './fitted-pipeline';
 import { keptRows } from './row-split';
 
@@ -45,15 +45,9 @@ export const DEFAULT_MAX_TRAIN_ROWS = 200_000;
 /** fewer benign rows than this cannot both train a detector and calibrate its threshold */
 export const MIN_BENIGN_ROWS = 10;
 /**
- * Fewer held-back rows than this calibrate a percentile threshold out of fold instead: a p99
- * of a few hundred rows rests on their few highest, so one unusual benign window among them
- * (a short capture's session start or end) moves it; every row scored out of fold gives five
- * times as many, and the folds' extra fits cost little on so few rows.
- */
-export const MIN_HELD_BACK_ROWS = 1000;
-/**
- * folds of a small training set scored out of fold: ten, so each fold's detector learns 90 % of the rows and misses
- * few of a rare normal kind (six reconnects in a short capture); five left it a fifth short and scored them higher
+ * folds of a small training set scored out of fold (`fitBenignRows`): ten, so each fold's detector learns 90 % of the
+ * rows and misses few of a rare normal kind (six reconnects in a short capture); with five, a fifth of them were missing
+ * and scored higher
  */
 const CALIBRATION_FOLDS = 10;
 /** attack rows of the training files kept to rank a grid search or choose an ensemble's fusion */
@@ -127,8 +121,8 @@ export async function fitPipeline(
 /**
  * Fits the preprocessor and the detector on the earlier benign rows of each file and
  * calibrates the threshold on the latest ones (`benign` in file order, `fileIndex`
- * separating files); where those would be fewer than `MIN_HELD_BACK_ROWS`, a percentile
- * threshold is calibrated on every row scored out of fold and the detector learns them all.
+ * separating files); where those are too few to measure a percentile threshold (fewer than
+ * 100 for p99), it is calibrated on every row scored out of fold and the detector learns them all.
  * The files' reading and a live feed's learning period both end here.
  */
 export async function fitBenignRows(
@@ -151,8 +145,9 @@ export async function fitBenignRows(
   });
   const holdoutShare = options.holdout ?? DEFAULT_HOLDOUT;
   const { trainIdx, holdoutIdx } = latestHoldout(fileIndex, holdoutShare);
-  if (holdoutIdx.length < MIN_HELD_BACK_ROWS && spec.kind === 'percentile' && !options.grid && options.detector !== 'ensemble') {
-    // too few to hold back: every benign row is scored out of fold, and the detector then learns them all
+  if (spec.kind === 'percentile' && holdoutIdx.length < rowsForPercentile(spec.p) && !options.grid && options.detector !== 'ensemble') {
+    // too few held back to measure the percentile (it would be about their highest score, which one unusual benign row
+    // sets: a short capture's session start or end): every benign row is scored out of fold, and the detector learns them all
     const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, ...options.preprocessor }).fit(benign, schema, exclusions);
     const x = preprocessor.transform(benign, schema);
     const outOfFold = await outOfFoldScores(x, options, seed, fitOptions);
