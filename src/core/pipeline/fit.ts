@@ -50,6 +50,11 @@ export const MIN_BENIGN_ROWS = 10;
  * and scored higher
  */
 const CALIBRATION_FOLDS = 10;
+/**
+ * not calibrated out of fold: the LSTM reads consecutive rows as sequences (a fold of every tenth row is none), and an
+ * ensemble puts its members on the scale of held-back rows
+ */
+const SEQUENCE_OR_FUSED = new Set<DetectorKind>(['lstm', 'ensemble']);
 /** attack rows of the training files kept to rank a grid search or choose an ensemble's fusion */
 const ATTACK_ROWS = 20_000;
 
@@ -145,16 +150,17 @@ export async function fitBenignRows(
   });
   const holdoutShare = options.holdout ?? DEFAULT_HOLDOUT;
   const { trainIdx, holdoutIdx } = latestHoldout(fileIndex, holdoutShare);
-  if (spec.kind === 'percentile' && holdoutIdx.length < rowsForPercentile(spec.p) && !options.grid && options.detector !== 'ensemble') {
+  const outOfFold = spec.kind === 'percentile' && holdoutIdx.length < rowsForPercentile(spec.p) && !options.grid && !SEQUENCE_OR_FUSED.has(options.detector);
+  if (outOfFold) {
     // too few held back to measure the percentile (it would be about their highest score, which one unusual benign row
     // sets: a short capture's session start or end): every benign row is scored out of fold, and the detector learns them all
     const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, ...options.preprocessor }).fit(benign, schema, exclusions);
     const x = preprocessor.transform(benign, schema);
-    const outOfFold = await outOfFoldScores(x, options, seed, fitOptions);
+    const scores = await outOfFoldScores(x, options, seed, fitOptions);
     const detector = createDetector(options.detector, options.settings, seed);
     await detector.fit(x, fitOptions('all rows'));
     options.onProgress?.({ phase: 'calibrate' });
-    const pipeline = new FittedPipeline(schema, preprocessor, detector, calibrate(spec, outOfFold, outOfFold), {
+    const pipeline = new FittedPipeline(schema, preprocessor, detector, calibrate(spec, scores, scores), {
       ...summary(source, dialect.name, x.n, x.n),
       calibration: 'out-of-fold',
     });
