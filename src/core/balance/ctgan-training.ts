@@ -122,24 +122,23 @@ async function criticStep(
     [packs, 1],
   );
   const seeds = [random.int(2 ** 30), random.int(2 ** 30), random.int(2 ** 30)];
-  const [realPacked, fakePacked] = tf.tidy(() => {
+  const [realPacked, fakePacked, between] = tf.tidy(() => {
     const fake = activate(generator.forward(input, 'track'), noise, ctx);
-    return [
-      tf.reshape(tf.tensor2d(real, [size, width]), [packs, -1]),
-      tf.reshape(tf.concat([fake, tf.slice(input, [0, p.embedding_dim], [size, layout.k])], 1), [packs, -1]),
-    ] as tf.Tensor2D[];
+    const realRows = tf.reshape(tf.tensor2d(real, [size, width]), [packs, -1]) as tf.Tensor2D;
+    const fakeRows = tf.reshape(tf.concat([fake, tf.slice(input, [0, p.embedding_dim], [size, layout.k])], 1), [packs, -1]) as tf.Tensor2D;
+    return [realRows, fakeRows, tf.add(tf.mul(mix, realRows), tf.mul(tf.sub(1, mix), fakeRows)) as tf.Tensor2D];
   });
+  const slopes = critic.slopes(between, seeds[2]);
   try {
     return await optimiserStep(optimizer, critic.trainable, p.discriminator_decay, () => {
-      const wasserstein = tf.sub(tf.mean(critic.forward(fakePacked, seeds[0])), tf.mean(critic.forward(realPacked, seeds[1])));
-      const between = tf.add(tf.mul(mix, realPacked), tf.mul(tf.sub(1, mix), fakePacked)) as tf.Tensor2D;
-      const gradient = tf.grad((v) => critic.forward(v as tf.Tensor2D, seeds[2]))(between);
-      const norms = tf.sqrt(tf.add(tf.sum(tf.square(gradient), 1), NORM_EPSILON));
+      const weightsOnly = { input: false, weights: true };
+      const wasserstein = tf.sub(tf.mean(critic.forward(fakePacked, seeds[0], weightsOnly)), tf.mean(critic.forward(realPacked, seeds[1], weightsOnly)));
+      const norms = tf.sqrt(tf.add(tf.sum(tf.square(critic.inputGradient(slopes)), 1), NORM_EPSILON));
       const penalty = tf.mul(tf.mean(tf.square(tf.sub(norms, 1))), GP_LAMBDA);
       return [wasserstein as tf.Scalar, penalty as tf.Scalar];
     });
   } finally {
-    tf.dispose([input, noise, mix, realPacked, fakePacked]);
+    tf.dispose([input, noise, mix, realPacked, fakePacked, between, ...slopes]);
   }
 }
 
@@ -162,7 +161,7 @@ async function generatorStep(
       const logits = generator.forward(input, 'train');
       const condition = tf.slice(input, [0, p.embedding_dim], [size, layout.k]);
       const fake = tf.reshape(tf.concat([activate(logits, noise, ctx), condition], 1), [size / p.pac, -1]) as tf.Tensor2D;
-      const adversarial = tf.neg(tf.mean(critic.forward(fake, seed)));
+      const adversarial = tf.neg(tf.mean(critic.forward(fake, seed, { input: true, weights: false })));
       const classLogits = tf.slice(logits, [0, logits.shape[1] - layout.k], [size, layout.k]);
       const crossEntropy = tf.neg(tf.mean(tf.sum(tf.mul(condition, tf.logSoftmax(classLogits)), 1)));
       return [tf.add(adversarial, crossEntropy) as tf.Scalar];
@@ -173,25 +172,26 @@ async function generatorStep(
 }
 
 /**
- * Minimises the sum of `terms` plus decay/2 · Σw² (PyTorch Adam's weight_decay adds
- * decay · w to each gradient, the same thing) and returns the first term's value.
+ * One Adam step on the sum of `terms`, each gradient plus decay · w (PyTorch Adam's
+ * weight_decay), and returns the first term's value.
  */
 async function optimiserStep(optimizer: tf.Optimizer, variables: tf.Variable[], decay: number, terms: () => tf.Scalar[]): Promise<number> {
   let reported: tf.Scalar | undefined;
-  const cost = optimizer.minimize(
-    () => {
-      const parts = terms();
-      reported = tf.keep(parts[0]);
-      if (decay > 0) parts.push(tf.mul(decay / 2, tf.addN(variables.map((v) => tf.sum(tf.square(v))))));
-      return tf.addN(parts) as tf.Scalar;
-    },
-    true,
-    variables,
-  );
-  cost?.dispose();
-  const value = (await reported!.data())[0];
+  const { value, grads } = tf.variableGrads(() => {
+    const parts = terms();
+    reported = tf.keep(parts[0]);
+    return tf.addN(parts) as tf.Scalar;
+  }, variables);
+  const decayed = tf.tidy(() => {
+    const out: tf.NamedTensorMap = {};
+    for (const v of variables) out[v.name] = decay > 0 ? tf.add(grads[v.name], tf.mul(decay, v)) : tf.clone(grads[v.name]);
+    return out;
+  });
+  optimizer.applyGradients(decayed);
+  tf.dispose([value, grads, decayed]);
+  const result = (await reported!.data())[0];
   reported!.dispose();
-  return value;
+  return result;
 }
 
 /** The generator's raw outputs made into a row as the critic sees it: tanh for each α, Gumbel-softmax for each one-hot. */
