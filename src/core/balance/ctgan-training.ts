@@ -10,15 +10,14 @@ import { throwIfAborted, type Random, yielder } from '../util';
 import { seededGlorot } from '../detectors';
 import type { Matrix } from '../ingest';
 import type { CtganFitOptions, CtganHistory, CtganParams } from './ctgan-params';
+import { Adam } from './adam';
 import { Critic, freshWeights, type Generator } from './ctgan-networks';
 import { gumbel, type ModeNormalizer } from './mode-normalizer';
 
 const GP_LAMBDA = 10;
 const GUMBEL_TAU = 0.2;
-const ADAM_BETA1 = 0.5;
-const ADAM_BETA2 = 0.9;
-/** PyTorch's Adam epsilon */
-const ADAM_EPSILON = 1e-8;
+/** the reference's betas, PyTorch's epsilon */
+const ADAM = { beta1: 0.5, beta2: 0.9, epsilon: 1e-8 };
 /** keeps the gradient norm's own gradient finite where dropout zeroed every path */
 const NORM_EPSILON = 1e-12;
 /** added to the logits of padded mode slots, so their softmax weight is 0 */
@@ -43,8 +42,8 @@ export async function train(
 ): Promise<CtganHistory> {
   const { k } = layout;
   const critic = new Critic(p.pac * (normalizer.width + 2 * k), p.discriminator_dim, freshWeights(seededGlorot(random.int(2 ** 31))));
-  const optG = tf.train.adam(p.generator_lr, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
-  const optD = tf.train.adam(p.discriminator_lr, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
+  const optG = new Adam(generator.trainable, { ...ADAM, lr: p.generator_lr, decay: p.generator_decay });
+  const optD = new Adam(critic.trainable, { ...ADAM, lr: p.discriminator_lr, decay: p.discriminator_decay });
   const mask = tf.tensor(
     Float32Array.from(normalizer.slotMask(), (m) => (m ? 0 : MASKED)),
     [layout.d, layout.slots],
@@ -75,8 +74,6 @@ export async function train(
     return history;
   } finally {
     critic.dispose();
-    optG.dispose();
-    optD.dispose();
     mask.dispose();
   }
 }
@@ -98,7 +95,7 @@ async function criticStep(
   drawClass: (random: Random) => number,
   generator: Generator,
   critic: Critic,
-  optimizer: tf.Optimizer,
+  optimizer: Adam,
   p: CtganParams,
   ctx: BatchContext,
 ): Promise<number> {
@@ -130,7 +127,7 @@ async function criticStep(
   });
   const slopes = critic.slopes(between, seeds[2]);
   try {
-    return await optimiserStep(optimizer, critic.trainable, p.discriminator_decay, () => {
+    return await optimiserStep(optimizer, critic.trainable, () => {
       const weightsOnly = { input: false, weights: true };
       const wasserstein = tf.sub(tf.mean(critic.forward(fakePacked, seeds[0], weightsOnly)), tf.mean(critic.forward(realPacked, seeds[1], weightsOnly)));
       const norms = tf.sqrt(tf.add(tf.sum(tf.square(critic.inputGradient(slopes)), 1), NORM_EPSILON));
@@ -147,7 +144,7 @@ async function generatorStep(
   drawClass: (random: Random) => number,
   generator: Generator,
   critic: Critic,
-  optimizer: tf.Optimizer,
+  optimizer: Adam,
   p: CtganParams,
   ctx: BatchContext,
 ): Promise<number> {
@@ -157,7 +154,7 @@ async function generatorStep(
   const noise = gumbelNoise(size, layout, random);
   const seed = random.int(2 ** 30);
   try {
-    return await optimiserStep(optimizer, generator.trainable, p.generator_decay, () => {
+    return await optimiserStep(optimizer, generator.trainable, () => {
       const logits = generator.forward(input, 'train');
       const condition = tf.slice(input, [0, p.embedding_dim], [size, layout.k]);
       const fake = tf.reshape(tf.concat([activate(logits, noise, ctx), condition], 1), [size / p.pac, -1]) as tf.Tensor2D;
@@ -171,24 +168,16 @@ async function generatorStep(
   }
 }
 
-/**
- * One Adam step on the sum of `terms`, each gradient plus decay · w (PyTorch Adam's
- * weight_decay), and returns the first term's value.
- */
-async function optimiserStep(optimizer: tf.Optimizer, variables: tf.Variable[], decay: number, terms: () => tf.Scalar[]): Promise<number> {
+/** One optimiser step on the sum of `terms` with respect to `variables`; returns the first term's value. */
+async function optimiserStep(optimizer: Adam, variables: tf.Variable[], terms: () => tf.Scalar[]): Promise<number> {
   let reported: tf.Scalar | undefined;
   const { value, grads } = tf.variableGrads(() => {
     const parts = terms();
     reported = tf.keep(parts[0]);
     return tf.addN(parts) as tf.Scalar;
   }, variables);
-  const decayed = tf.tidy(() => {
-    const out: tf.NamedTensorMap = {};
-    for (const v of variables) out[v.name] = decay > 0 ? tf.add(grads[v.name], tf.mul(decay, v)) : tf.clone(grads[v.name]);
-    return out;
-  });
-  optimizer.applyGradients(decayed);
-  tf.dispose([value, grads, decayed]);
+  optimizer.step(grads);
+  tf.dispose([value, grads]);
   const result = (await reported!.data())[0];
   reported!.dispose();
   return result;
