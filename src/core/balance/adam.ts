@@ -59,7 +59,7 @@ export class Adam {
         w[i] -= (stepSize * mi) / (Math.sqrt(vi) / rootCorrection + epsilon);
       }
       // a copy: the cpu backend keeps the array it is given, and w changes again next step
-      variable.assign(tf.tensor(w.slice(), variable.shape));
+      tf.tidy(() => variable.assign(tf.tensor(w.slice(), variable.shape)));
     }
   }
 }
