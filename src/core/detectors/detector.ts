@@ -35,6 +35,21 @@ export interface Detector {
    * errors): the scores with each column's part, for showing what made a row stand out.
    */
   scoreWithContributions?(x: Matrix): Promise<Contributions>;
+  /**
+   * Detectors that only compare each input with thresholds (isolation forests): a scorer of
+   * raw rows `width` cells wide whose scores are, bit for bit, this detector's scores of the
+   * mapped rows (input j is `columns[j].output(row[columns[j].column])`), without mapping
+   * them; null where that cannot be exact (the scorer returns null for a batch it cannot score exactly).
+   */
+  scorerOfRaw?(columns: readonly ColumnMap[], width: number): ((x: Matrix) => Float32Array | null) | null;
+}
+
+/** A model input as a non-decreasing function of one raw cell (a preprocessor's scaled, clipped column). */
+export interface ColumnMap {
+  /** the raw cell's column */
+  column: number;
+  /** the input the cell value v gives (a missing cell is NaN) */
+  output(v: number): number;
 }
 
 /** scores with each input column's part in them */

@@ -4,6 +4,7 @@
  * classifiers as detectors (score 1 − P(benign)) and hybrids beside them; the TensorFlow.js backend.
  */
 export {
+  type ColumnMap,
   type Contributions,
   type Detector,
   type DetectorJSON,

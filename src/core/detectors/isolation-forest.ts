@@ -1,6 +1,6 @@
 import type { Matrix } from '../ingest';
-import { throwIfAborted, floorToFloat32, nextTurn, Random, FEATURE_THRESHOLD } from '../util';
-import type { Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
+import { throwIfAborted, floorToFloat32, lastFloat32Where, nextTurn, Random, FEATURE_THRESHOLD } from '../util';
+import type { ColumnMap, Detector, DetectorJSON, DetectorLoader, FitOptions } from './detector';
 import { ISOLATION_FOREST_DEFAULTS, ORIGINAL_SYSTEM_PRESET as ORIGINAL_SETTINGS } from './defaults';
 import { completeForest, type Forest } from './isolation-forest-layout';
 import { ForestKernel } from './wasm/isolation-forest-kernel';
@@ -163,6 +163,40 @@ export class IsolationForest implements Detector {
     return scoreForest(fitted, x);
   }
 
+  /**
+   * The same trees with each split `output(v) ≤ t` taken back to the raw cell as `v ≤ V`,
+   * V the largest float32 where it holds (the map does not decrease, so these are the same
+   * rows). A split no cell passes gets NaN, which nothing is ≤. A missing cell, which the
+   * raw trees would send right, is read as a stand-in the map sends where it sends NaN; a
+   * batch with a missing cell that has none (no float32 maps exactly there) is not scored (null).
+   */
+  scorerOfRaw(columns: readonly ColumnMap[], width: number): ((x: Matrix) => Float32Array | null) | null {
+    const fitted = this.need();
+    if (columns.length !== fitted.nFeatures || columns.some((c) => !(c.column >= 0 && c.column < width))) return null;
+    const standIns = Float32Array.from(columns, ({ output }) => {
+      const missing = output(NaN);
+      const standIn = lastFloat32Where((v) => output(v) <= missing);
+      return standIn !== null && output(standIn) === missing ? standIn : NaN;
+    });
+    const { roots, feature, right, value } = fitted.forest;
+    const raw: Forest = { roots, feature: new Int32Array(feature.length), right, value: new Float32Array(value) };
+    for (let k = 0; k < feature.length; k++) {
+      const j = feature[k];
+      raw.feature[k] = j < 0 ? j : columns[j].column;
+      if (j < 0) continue;
+      const { output } = columns[j];
+      const t = value[k];
+      raw.value[k] = lastFloat32Where((v) => output(v) <= t) ?? NaN;
+    }
+    const rawFitted: Fitted = { ...fitted, forest: raw, nFeatures: width, kernel: undefined };
+    const cells = Int32Array.from(columns, (c) => c.column);
+    return (x) => {
+      if (x.d !== width) throw new Error(`the isolation forest's raw scorer takes rows of ${width} cells, got ${x.d}`);
+      const filled = withStandIns(x, cells, standIns);
+      return filled && scoreForest(rawFitted, filled);
+    };
+  }
+
   /** 1 where the row is an anomaly (sklearn's −1), 0 otherwise. */
   predict(x: Matrix): Uint8Array {
     const s = this.scoreSync(x);
@@ -273,6 +307,26 @@ function scoreForest(fitted: Fitted, x: Matrix): Float32Array {
   // sklearn scores 0.5 when c(max_samples) = 0, i.e. one row per tree
   for (let i = 0; i < x.n; i++) out[i] = denominator > 0 ? Math.pow(2, -depths[i] / denominator) : 0.5;
   return out;
+}
+
+/** `x`, or a copy with each missing (NaN) cell of columns `cells[j]` set to `standIns[j]`; null where that is NaN too */
+function withStandIns(x: Matrix, cells: Int32Array, standIns: Float32Array): Matrix | null {
+  const { n, d, data } = x;
+  // most batches have no missing cell at all: one plain pass says so
+  let at = 0;
+  while (at < data.length && data[at] === data[at]) at++;
+  if (at === data.length) return x;
+  let copy: Float32Array | null = null;
+  for (let i = 0; i < n; i++) {
+    const row = i * d;
+    for (let j = 0; j < cells.length; j++) {
+      if (data[row + cells[j]] === data[row + cells[j]]) continue;
+      if (standIns[j] !== standIns[j]) return null;
+      copy ??= Float32Array.from(data);
+      copy[row + cells[j]] = standIns[j];
+    }
+  }
+  return copy ? { n, d, data: copy } : x;
 }
 
 /** rows walked together through one tree at a time: their features and the tree stay in cache */

@@ -180,9 +180,7 @@ export class Preprocessor {
   /** Rows of `x` (laid out as `schema`) as model inputs: finite, scaled, clipped. */
   transform(x: Matrix, schema: Schema): Matrix {
     const plan = this.planFor(schema);
-    const clip = this.params.clip;
-    const lo = -clip;
-    const hi = this.params.scaling === 'minmax' ? 1 + clip : clip;
+    const { lo, hi } = this.bounds;
     if (plan.numeric) return transformNumeric(x, plan.index, plan.index2, plan.ops, plan.numeric, lo, hi);
     const outD = this.outputDim;
     const out = new Float32Array(x.n * outD);
@@ -204,15 +202,30 @@ export class Preprocessor {
           }
           continue;
         }
-        let t: number;
-        if (v !== v) t = scaleValue(step, step.median);
-        else if (v === Infinity) t = hi;
-        else if (v === -Infinity) t = lo;
-        else t = scaleValue(step, v);
-        out[o++] = t < lo ? lo : t > hi ? hi : t;
+        out[o++] = numericOutput(step, v, lo, hi);
       }
     }
     return { n: x.n, d: outD, data: out };
+  }
+
+  /**
+   * Each output column as a non-decreasing function of one input cell of `schema`'s rows
+   * (the value `transform` stores for it), or null where one is not (a category code, a
+   * ratio of two cells): a detector that only compares inputs with thresholds (an
+   * isolation forest) can then take its thresholds back to the cells' units.
+   */
+  monotoneColumns(schema: Schema): { column: number; output(v: number): number }[] | null {
+    const plan = this.planFor(schema);
+    const steps = this.steps;
+    if (!steps.every((s, k) => s.kind === 'numeric' && !s.derived && plan.ops[k] === 0 && s.scale > 0)) return null;
+    const { lo, hi } = this.bounds;
+    return (steps as NumericStep[]).map((step, k) => ({ column: plan.index[k], output: (v: number) => Math.fround(numericOutput(step, v, lo, hi)) }));
+  }
+
+  /** scaled values are clipped to [lo, hi] */
+  private get bounds(): { lo: number; hi: number } {
+    const clip = this.params.clip;
+    return { lo: -clip, hi: this.params.scaling === 'minmax' ? 1 + clip : clip };
   }
 
   private planFor(schema: Schema) {
@@ -352,6 +365,16 @@ function transformNumeric(x: Matrix, index: Int32Array, index2: Int32Array, ops:
     }
   }
   return { n: x.n, d: outD, data: out };
+}
+
+/** a numeric step's output for the cell value v: a missing value is the median's, ±Infinity the bound */
+function numericOutput(step: NumericStep, v: number, lo: number, hi: number): number {
+  let t: number;
+  if (v !== v) t = scaleValue(step, step.median);
+  else if (v === Infinity) t = hi;
+  else if (v === -Infinity) t = lo;
+  else t = scaleValue(step, v);
+  return t < lo ? lo : t > hi ? hi : t;
 }
 
 function scaleValue(step: NumericStep, v: number): number {

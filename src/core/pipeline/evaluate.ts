@@ -158,10 +158,12 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     }
     const batch = split ? splitPart(raw, split.isTest, 'test') : raw;
     if (batch.n === 0) continue;
-    const { features, scores } = await pipeline.score(batch, reader.schema!);
+    // `features` only where needed: reading them is what preprocesses for a detector that scores raw rows
+    const scoredRows = await pipeline.score(batch, reader.schema!);
+    const scores = scoredRows.scores;
     log.append(scores, batch.classIndex);
     labeller?.label(batch, reader.schema!, verdicts(scores, pipeline.threshold.value), batch.classIndex);
-    await parts?.add(features, batch.classIndex);
+    if (parts) await parts.add(scoredRows.features, batch.classIndex);
     scored += batch.n;
   }
   if (scored === 0) throw new InputError(nothingScored(reader.counters, splitting));

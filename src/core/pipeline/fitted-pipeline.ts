@@ -38,11 +38,20 @@ export interface PipelineJSON {
 }
 
 export const PIPELINE_FORMAT = 'iomt-anomaly-lab/pipeline';
+
+/** A batch's anomaly scores and the model inputs they were scored on. */
+export interface ScoredRows {
+  readonly scores: Float32Array;
+  readonly features: Matrix;
+}
 /** the JSON's file name in a saved model folder; the detector's files sit beside it */
 export const PIPELINE_FILE = 'pipeline.json';
 
 /** Preprocessor + detector + threshold, fitted together: raw batches in, scores and verdicts out. */
 export class FittedPipeline {
+  /** the detector's scorer of raw rows, for the schema last scored */
+  private raw: { schema: Schema; width: number; scorer: ((x: Matrix) => Float32Array | null) | null } | null = null;
+
   constructor(
     readonly schema: Schema,
     readonly preprocessor: Preprocessor,
@@ -51,10 +60,34 @@ export class FittedPipeline {
     readonly training: TrainingSummary,
   ) {}
 
-  /** Raw rows laid out as `schema` (which must be compatible) → the model's inputs and their anomaly scores. */
-  async score(x: Matrix, schema: Schema): Promise<{ features: Matrix; scores: Float32Array }> {
-    const features = this.preprocessor.transform(x, schema);
-    return { features, scores: await this.detector.score(features) };
+  /**
+   * Raw rows laid out as `schema` (which must be compatible) → their anomaly scores, and the
+   * model's inputs: a detector that scores raw rows as it would their inputs (an isolation
+   * forest) skips the preprocessing, which is then done only if `features` is read.
+   */
+  async score(x: Matrix, schema: Schema): Promise<ScoredRows> {
+    const scores = this.rawScorer(schema, x.d)?.(x);
+    if (!scores) {
+      const features = this.preprocessor.transform(x, schema);
+      return { features, scores: await this.detector.score(features) };
+    }
+    const preprocessor = this.preprocessor;
+    let features: Matrix | null = null;
+    return {
+      scores,
+      get features() {
+        return (features ??= preprocessor.transform(x, schema));
+      },
+    };
+  }
+
+  /** the detector's scorer of raw rows of `schema` (`width` cells), made once per schema; null where it has none */
+  private rawScorer(schema: Schema, width: number): ((x: Matrix) => Float32Array | null) | null {
+    if (this.raw?.schema !== schema || this.raw.width !== width) {
+      const columns = this.detector.scorerOfRaw ? this.preprocessor.monotoneColumns(schema) : null;
+      this.raw = { schema, width, scorer: columns && this.detector.scorerOfRaw!(columns, width) };
+    }
+    return this.raw.scorer;
   }
 
   /** Throws a one-sentence error when data of `schema` cannot be scored by this model. */

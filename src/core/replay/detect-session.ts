@@ -1,6 +1,6 @@
-import { takeRows, type Matrix } from '../ingest';
+import { takeRows } from '../ingest';
 import type { NamedRows } from '../detectors';
-import type { FittedPipeline } from '../pipeline';
+import type { FittedPipeline, ScoredRows } from '../pipeline';
 import type { Schema } from '../schema';
 import {
   protocolIndexer,
@@ -296,12 +296,14 @@ export class DetectSession {
   private async score(batch: FlowBatch, fraction: number | null): Promise<void> {
     if (this.stateNow === 'error') return;
     if (this.learning && this.learning.state !== 'done') return this.learn(batch, fraction);
-    const { features, scores } = await this.verdict.pipeline.score(batch, this.schema);
+    // its `features` are read only where needed: a forest scores raw rows and preprocesses nothing unless they are
+    const scored = await this.verdict.pipeline.score(batch, this.schema);
+    const scores = scored.scores;
     const others: Record<string, Float32Array> = {};
     for (let k = 0; k < this.alongside.length; k++) {
       const m = this.alongside[k];
       // models fitted on the same rows share their preprocessing: transform once
-      others[m.kind] = this.sharesInputs[k] ? await m.pipeline.detector.score(features) : (await m.pipeline.score(batch, this.schema)).scores;
+      others[m.kind] = this.sharesInputs[k] ? await m.pipeline.detector.score(scored.features) : (await m.pipeline.score(batch, this.schema)).scores;
     }
     // the run failed (a write, most likely) while this batch was scored
     if (this.state === 'error') return;
@@ -322,7 +324,7 @@ export class DetectSession {
     this.aggregator.addScored(batch, scores, verdict, (i) => protocol(data, i), now, fraction);
 
     const axis = this.meta.hasOwnTime ? batch.time : new Float64Array(n).fill((batch.emittedAt - this.run.createdAt) / 1000);
-    const named = this.nameAlerts(batch, features, verdict);
+    const named = this.nameAlerts(batch, scored, verdict);
     const { first, newest } = this.alerts.add(
       verdict,
       batch.device,
@@ -337,8 +339,7 @@ export class DetectSession {
       const wanted = new Set<number>([...recentRows, ...first.values(), ...newest.values()]);
       const samples = await this.samples(
         batch,
-        features,
-        scores,
+        scored,
         axis,
         [...wanted].sort((a, b) => a - b),
         named,
@@ -405,14 +406,14 @@ export class DetectSession {
    * with its probability; −1 and 0 elsewhere. Only flagged rows are named, so a quiet
    * network costs nothing; a namer of its own reads the raw rows through its preprocessor.
    */
-  private nameAlerts(batch: FlowBatch, features: Matrix, verdict: Uint8Array): NamedRows | null {
+  private nameAlerts(batch: FlowBatch, scored: ScoredRows, verdict: Uint8Array): NamedRows | null {
     const namer = this.namer;
     if (!namer?.pipeline.detector.nameClasses) return null;
     const rows: number[] = [];
     for (let i = 0; i < verdict.length; i++) if (verdict[i]) rows.push(i);
     const out = { classIndex: new Int32Array(verdict.length).fill(-1), confidence: new Float32Array(verdict.length) };
     if (rows.length === 0) return out;
-    const input = namer === this.verdict ? takeRows(features, rows) : namer.pipeline.preprocessor.transform(takeRows(batch, rows), this.schema);
+    const input = namer === this.verdict ? takeRows(scored.features, rows) : namer.pipeline.preprocessor.transform(takeRows(batch, rows), this.schema);
     const named = namer.pipeline.detector.nameClasses(input);
     rows.forEach((r, k) => {
       out.classIndex[r] = named.classIndex[k];
@@ -422,19 +423,19 @@ export class DetectSession {
   }
 
   /** alert samples for `rows` of a batch, with each model input's share of the reconstruction error where the model has one */
-  private async samples(
-    batch: FlowBatch,
-    features: Matrix,
-    scores: Float32Array,
-    axis: Float64Array,
-    rows: number[],
-    named: NamedRows | null,
-  ): Promise<Map<number, AlertSample>> {
+  private async samples(batch: FlowBatch, scored: ScoredRows, axis: Float64Array, rows: number[], named: NamedRows | null): Promise<Map<number, AlertSample>> {
     const columns = this.schema.columns.map((c) => c.name);
+    const { scores } = scored;
     let perFeature: Float32Array | null = null;
+    /** model inputs per row */
+    let d = 0;
     const names = this.contributionNames;
     const detector = this.verdict.pipeline.detector;
-    if (names && detector.scoreWithContributions) perFeature = (await detector.scoreWithContributions(takeRows(features, rows))).perFeature;
+    if (names && detector.scoreWithContributions) {
+      const features = scored.features;
+      d = features.d;
+      perFeature = (await detector.scoreWithContributions(takeRows(features, rows))).perFeature;
+    }
     const out = new Map<number, AlertSample>();
     rows.forEach((r, k) => {
       const values: Record<string, number> = {};
@@ -443,8 +444,8 @@ export class DetectSession {
       if (perFeature && names) {
         contributions = {};
         let sum = 0;
-        for (let j = 0; j < features.d; j++) sum += perFeature[k * features.d + j];
-        for (let j = 0; j < features.d; j++) contributions[names[j]] = sum > 0 ? perFeature[k * features.d + j] / sum : 0;
+        for (let j = 0; j < d; j++) sum += perFeature[k * d + j];
+        for (let j = 0; j < d; j++) contributions[names[j]] = sum > 0 ? perFeature[k * d + j] / sum : 0;
       }
       const device = batch.device[r];
       const cls = batch.classIndex[r];

@@ -14,3 +14,28 @@ export function floorToFloat32(t: number): number {
   else f32bits[0] = 0x80000001 | 0;
   return f32[0];
 }
+
+/** the float32 at place `o` of the line −∞ … −0 = +0 … +∞ (o from −0x7f800000 to 0x7f800000) */
+function float32At(o: number): number {
+  f32bits[0] = o >= 0 ? o : -o | 0x80000000;
+  return f32[0];
+}
+
+/**
+ * The largest float32 x from −∞ to +∞ for which `holds(x)`, for a `holds` that is true up to
+ * some x and false after it (a threshold on a non-decreasing function); null where it holds
+ * for none. About 32 calls of `holds`.
+ */
+export function lastFloat32Where(holds: (x: number) => boolean): number | null {
+  let lo = -0x7f800000;
+  let hi = 0x7f800000;
+  if (!holds(float32At(lo))) return null;
+  if (holds(float32At(hi))) return Infinity;
+  // holds at lo, not at hi
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (holds(float32At(mid))) lo = mid;
+    else hi = mid;
+  }
+  return float32At(lo);
+}

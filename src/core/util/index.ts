@@ -4,7 +4,7 @@ export { InputError, messageOf, lowerFirst } from './errors';
 export { FEATURE_THRESHOLD } from './feature-threshold';
 export { withoutCredentials } from './credentials';
 export { blobFile, filePath, type ByteFile, type NamedBlob } from './files';
-export { floorToFloat32 } from './float32';
+export { floorToFloat32, lastFloat32Where } from './float32';
 export { fnv1a } from './hash';
 export type { FitOptions, FitProgress } from './fitting';
 export { nextTurn, yielder } from './pacing';
