@@ -100,12 +100,17 @@ function dense(layer: Dense, x: tf.Tensor2D, needs: Needs): tf.Tensor2D {
 /**
  * a·b with gradients only for the operands that need one (a critic's input, or the
  * weights of the network a step does not train, would cost as much again as the product
- * itself), each a plain product with an explicitly transposed operand: the wasm backend's
+ * itself), each a plain product with explicitly transposed operands: the wasm backend's
  * matMul with transposeA or transposeB is 10–20 times slower than a transpose followed by
- * a plain product (tfjs 4.22).
+ * a plain product (tfjs 4.22). Of the two ways to write each gradient, the one that
+ * transposes fewer values is taken: for a (m×k) · b (k×n) and dy (m×n),
+ * ∂a = dy·bᵀ or (b·dyᵀ)ᵀ, ∂b = aᵀ·dy or (dyᵀ·a)ᵀ; a 4000×256 critic weight is not
+ * transposed to multiply a 50×256 gradient.
  */
 function product(a: tf.Tensor, b: tf.Tensor, gradA: boolean, gradB: boolean): tf.Tensor2D {
   if (!gradA && !gradB) return tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
+  const [m, k] = a.shape as [number, number];
+  const n = (b.shape as [number, number])[1];
   const withGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     // the tape disposes the forward pass's tensors before the backward one: keep what the gradients multiply by
     const save = args[args.length - 1] as tf.GradSaveFunc;
@@ -113,8 +118,11 @@ function product(a: tf.Tensor, b: tf.Tensor, gradA: boolean, gradB: boolean): tf
     return {
       value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [forA, forB] = gradA ? [saved[0], saved[1]] : [undefined, saved[0]];
-        return [...(forA ? [tf.matMul(dy, tf.transpose(forA))] : []), ...(forB ? [tf.matMul(tf.transpose(forB), dy)] : [])];
+        const [sb, sa] = gradA ? [saved[0], saved[1]] : [undefined, saved[0]];
+        const grads: tf.Tensor[] = [];
+        if (sb) grads.push(k * n <= m * n + k * m ? tf.matMul(dy, tf.transpose(sb)) : tf.transpose(tf.matMul(sb, tf.transpose(dy))));
+        if (sa) grads.push(m * k <= m * n + n * k ? tf.matMul(tf.transpose(sa), dy) : tf.transpose(tf.matMul(tf.transpose(dy), sa)));
+        return grads;
       },
     };
   });
@@ -249,15 +257,16 @@ export class Critic {
   }
 
   /**
-   * ∂(Σ scores)/∂x, the gradient penalty's input, written out from `slopes` (D_i) by the
-   * chain rule: u = D_last ⊙ w_outᵀ, then u ← D_i−1 ⊙ (u·W_iᵀ) down the layers, and
-   * ∂/∂x = u·W_0ᵀ. The optimiser's gradient then differentiates this once, where
-   * differentiating tf.grad of the critic made the tape go through the critic twice.
+   * (∂(Σ scores)/∂x)ᵀ, input width × packs, the gradient penalty's input, written out
+   * from `slopes` (D_i) by the chain rule: u = D_last ⊙ w_outᵀ, then u ← D_i−1 ⊙ (u·W_iᵀ)
+   * down the layers, and (∂/∂x)ᵀ = W_0·uᵀ (transposed, the widest weight need not be).
+   * The optimiser's gradient then differentiates this once, where differentiating tf.grad
+   * of the critic made the tape go through the critic twice.
    */
-  inputGradient(slopes: readonly tf.Tensor2D[]): tf.Tensor2D {
+  transposedInputGradient(slopes: readonly tf.Tensor2D[]): tf.Tensor2D {
     let u = tf.mul(slopes[slopes.length - 1], tf.reshape(this.out.w, [1, -1])) as tf.Tensor2D;
     for (let i = this.hidden.length - 1; i > 0; i--) u = tf.mul(slopes[i - 1], product(u, tf.transpose(this.hidden[i].w), true, true));
-    return product(u, tf.transpose(this.hidden[0].w), true, true);
+    return product(this.hidden[0].w, tf.transpose(u), true, true);
   }
 
   dispose(): void {

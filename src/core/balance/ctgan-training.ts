@@ -20,7 +20,7 @@ const GUMBEL_TAU = 0.2;
 const ADAM = { beta1: 0.5, beta2: 0.9, epsilon: 1e-8 };
 /** keeps the gradient norm's own gradient finite where dropout zeroed every path */
 const NORM_EPSILON = 1e-12;
-/** added to the logits of padded mode slots, so their softmax weight is 0 */
+/** the "noise" of padded mode slots, so their softmax weight is 0 */
 const MASKED = -1e9;
 
 /** Widths of the generator's output: d alphas, d × slots mode logits, k class logits. */
@@ -44,14 +44,10 @@ export async function train(
   const critic = new Critic(p.pac * (normalizer.width + 2 * k), p.discriminator_dim, freshWeights(seededGlorot(random.int(2 ** 31))));
   const optG = new Adam(generator.trainable, { ...ADAM, lr: p.generator_lr, decay: p.generator_decay });
   const optD = new Adam(critic.trainable, { ...ADAM, lr: p.discriminator_lr, decay: p.discriminator_decay });
-  const mask = tf.tensor(
-    Float32Array.from(normalizer.slotMask(), (m) => (m ? 0 : MASKED)),
-    [layout.d, layout.slots],
-  );
   const drawClass = classSampler(byClass, p.log_frequency);
   const steps = Math.max(1, Math.floor(x.n / p.batch_size));
   const history: CtganHistory = { generatorLoss: [], criticLoss: [] };
-  const batch = { size: p.batch_size, layout, normalizer, mask, random };
+  const batch = { size: p.batch_size, layout, normalizer, slotUsed: normalizer.slotMask(), random };
   const breathe = yielder();
   try {
     for (let epoch = 0; epoch < p.epochs; epoch++) {
@@ -74,7 +70,6 @@ export async function train(
     return history;
   } finally {
     critic.dispose();
-    mask.dispose();
   }
 }
 
@@ -83,8 +78,8 @@ interface BatchContext {
   size: number;
   layout: Layout;
   normalizer: ModeNormalizer;
-  /** d × slots: 0 for a column's modes, MASKED for padding */
-  mask: tf.Tensor;
+  /** d × slots: 1 for a column's modes, 0 for padding */
+  slotUsed: Float32Array;
   random: Random;
 }
 
@@ -112,7 +107,7 @@ async function criticStep(
     real[r * width + normalizer.width + layout.k + c] = 1;
   });
   const input = generatorInput(size, classes, p.embedding_dim, layout.k, random);
-  const noise = gumbelNoise(size, layout, random);
+  const noise = gumbelNoise(size, ctx);
   const packs = size / p.pac;
   const mix = tf.tensor2d(
     Float32Array.from({ length: packs }, () => random.next()),
@@ -130,12 +125,12 @@ async function criticStep(
     return await optimiserStep(optimizer, critic.trainable, () => {
       const weightsOnly = { input: false, weights: true };
       const wasserstein = tf.sub(tf.mean(critic.forward(fakePacked, seeds[0], weightsOnly)), tf.mean(critic.forward(realPacked, seeds[1], weightsOnly)));
-      const norms = tf.sqrt(tf.add(tf.sum(tf.square(critic.inputGradient(slopes)), 1), NORM_EPSILON));
+      const norms = tf.sqrt(tf.add(tf.sum(tf.square(critic.transposedInputGradient(slopes)), 0), NORM_EPSILON));
       const penalty = tf.mul(tf.mean(tf.square(tf.sub(norms, 1))), GP_LAMBDA);
       return [wasserstein as tf.Scalar, penalty as tf.Scalar];
     });
   } finally {
-    tf.dispose([input, noise, mix, realPacked, fakePacked, between, ...slopes]);
+    tf.dispose([input, noise.modes, noise.classes, mix, realPacked, fakePacked, between, ...slopes]);
   }
 }
 
@@ -151,7 +146,7 @@ async function generatorStep(
   const { size, layout, random } = ctx;
   const classes = Int32Array.from({ length: size }, () => drawClass(random));
   const input = generatorInput(size, classes, p.embedding_dim, layout.k, random);
-  const noise = gumbelNoise(size, layout, random);
+  const noise = gumbelNoise(size, ctx);
   const seed = random.int(2 ** 30);
   try {
     return await optimiserStep(optimizer, generator.trainable, () => {
@@ -164,7 +159,7 @@ async function generatorStep(
       return [tf.add(adversarial, crossEntropy) as tf.Scalar];
     });
   } finally {
-    tf.dispose([input, noise]);
+    tf.dispose([input, noise.modes, noise.classes]);
   }
 }
 
@@ -184,13 +179,12 @@ async function optimiserStep(optimizer: Adam, variables: tf.Variable[], terms: (
 }
 
 /** The generator's raw outputs made into a row as the critic sees it: tanh for each α, Gumbel-softmax for each one-hot. */
-function activate(logits: tf.Tensor2D, noise: tf.Tensor2D, { layout, mask }: BatchContext): tf.Tensor2D {
+function activate(logits: tf.Tensor2D, noise: GumbelNoise, { layout }: BatchContext): tf.Tensor2D {
   const { d, slots, k } = layout;
   const [alpha, modes, classes] = tf.split(logits, [d, d * slots, k], 1);
-  const [modeNoise, classNoise] = tf.split(noise, [d * slots, k], 1);
-  const modeLogits = tf.add(tf.reshape(tf.add(modes, modeNoise), [-1, d, slots]), mask);
+  const modeLogits = tf.reshape(tf.add(modes, noise.modes), [-1, d, slots]);
   const modeProbs = tf.reshape(tf.softmax(tf.div(modeLogits, GUMBEL_TAU)), [-1, d * slots]);
-  const classProbs = tf.softmax(tf.div(tf.add(classes, classNoise), GUMBEL_TAU));
+  const classProbs = tf.softmax(tf.div(tf.add(classes, noise.classes), GUMBEL_TAU));
   return tf.concat([tf.tanh(alpha), modeProbs, classProbs], 1) as tf.Tensor2D;
 }
 
@@ -205,12 +199,22 @@ export function generatorInput(n: number, classes: Int32Array, embedding: number
   return tf.tensor2d(values, [n, width]);
 }
 
-function gumbelNoise(n: number, { d, slots, k }: Layout, random: Random): tf.Tensor2D {
-  const width = d * slots + k;
-  return tf.tensor2d(
-    Float32Array.from({ length: n * width }, () => gumbel(random)),
-    [n, width],
-  );
+/** Gumbel draws for n rows' mode and class logits; a padded mode slot gets MASKED instead, so its softmax weight is 0. */
+interface GumbelNoise {
+  modes: tf.Tensor2D;
+  classes: tf.Tensor2D;
+}
+
+function gumbelNoise(n: number, { layout: { d, slots, k }, slotUsed, random }: BatchContext): GumbelNoise {
+  const modes = new Float32Array(n * d * slots);
+  for (let i = 0; i < modes.length; i++) modes[i] = slotUsed[i % slotUsed.length] ? gumbel(random) : MASKED;
+  return {
+    modes: tf.tensor2d(modes, [n, d * slots]),
+    classes: tf.tensor2d(
+      Float32Array.from({ length: n * k }, () => gumbel(random)),
+      [n, k],
+    ),
+  };
 }
 
 /** Training-by-sampling's class draw: ∝ log(1 + count), or ∝ count; classes without rows are never drawn. */
