@@ -6,6 +6,8 @@
  */
 import * as Comlink from 'comlink';
 import { WASM_PATHS } from './wasm-paths';
+import { webForestThreads } from './web-forest-threads';
+import { setForestThreads } from '../src/core/classifiers';
 import { ensureBackend } from '../src/core/detectors';
 import { TrainService, type TrainWorkerApi } from '../src/core/lab';
 import { IndexedDbStore } from '../src/core/store';
@@ -15,4 +17,6 @@ const api: TrainWorkerApi = new TrainService({
   backend: () => ensureBackend('wasm', WASM_PATHS),
 });
 
+// a forest's fit grows trees on the other cores too
+setForestThreads(webForestThreads());
 Comlink.expose(api);

@@ -4,6 +4,7 @@
  */
 export { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
 export { createClassifier, loadClassifier, MODEL_NAMES, type ModelName } from './registry';
+export { setForestThreads, serveForestTask, type ForestReply, type ForestTask, type ForestThread, type ForestThreads } from './forest-threads';
 export { DEFAULT_FOREST_PARAMS, RandomForestClassifier, type RandomForestClassifierJSON, type RandomForestClassifierParams } from './random-forest';
 export {
   DecisionTreeClassifier,

@@ -1,10 +1,11 @@
 import { type FitOptions, Random, throwIfAborted } from '../util';
 import type { Matrix } from '../ingest';
 import { argmaxRows, type Classifier, type ClassifierJSON } from './classifier';
-import { checkModelJSON, classSplitter, DEFAULT_TREE_PARAMS, growLimits, meanProba, rowWeights, validateTreeParams, type TreeParams } from './decision-tree';
+import { checkModelJSON, DEFAULT_TREE_PARAMS, meanProba, validateTreeParams } from './decision-tree';
 import { FitPacer } from './fit-pacer';
-import { SortedColumns } from './exact-splitter';
-import { checkFitInput, growTree } from './tree-builder';
+import { bootstrapCounts, ForestGrower, resolveMaxSamples, type ForestGrowParams, type GrownTree } from './forest-grower';
+import { forestThreads, growOnThread, type ForestTask } from './forest-threads';
+import { checkFitInput } from './tree-builder';
 import { addTreeValues, treeFromJSON, treeToJSON, type Tree, type TreeJSON } from './tree-storage';
 
 /**
@@ -14,12 +15,8 @@ import { addTreeValues, treeFromJSON, treeToJSON, type Tree, type TreeJSON } fro
  * looking at `max_features` random features per split; probabilities are the mean of
  * the trees' leaf probabilities. The columns are ranked once and shared by every tree.
  */
-export interface RandomForestClassifierParams extends TreeParams {
+export interface RandomForestClassifierParams extends ForestGrowParams {
   n_estimators: number;
-  /** draw each tree's rows with replacement; otherwise every tree sees every row */
-  bootstrap: boolean;
-  /** with bootstrap, rows drawn per tree: null = n, a fraction in (0, 1] of n, or an integer count */
-  max_samples: number | null;
   random_state: number;
   /**
    * with bootstrap, keep each training row's mean probabilities over the trees that did
@@ -89,39 +86,31 @@ export class RandomForestClassifier implements Classifier {
   }
 
   async fit(x: Matrix, y: Int32Array, nClasses: number, options: FitOptions = {}): Promise<void> {
-    const counts = checkFitInput(x, y, nClasses, 'random forest');
+    checkFitInput(x, y, nClasses, 'random forest');
     throwIfAborted(options.signal, 'random forest');
     const { n, d } = x;
     const p = this.params;
-    const draws = resolveMaxSamples(p, n);
-    const splitter = classSplitter(SortedColumns.of(x), y, nClasses, p);
-    const limits = growLimits(p, n);
-    const classWeight = rowWeights(y, counts, p.class_weight);
+    resolveMaxSamples(p, n); // throws before any thread starts if max_samples is more than the rows
     // a seed per tree, as sklearn gives each estimator its own: a tree depends only on its seed
     const master = new Random(p.random_state);
     const seeds = Array.from({ length: p.n_estimators }, () => master.int(0x100000000));
-    const drawn = new Uint32Array(n);
-    const weight = new Float64Array(n);
-    const trees: Tree[] = [];
+    const grown = await growTrees(x, y, nClasses, p, seeds, options);
+    const trees = grown.map((g) => g.tree);
     const importances = new Float64Array(d);
-    const oob = p.oob_score ? new OutOfBag(n, nClasses) : null;
-    const pacer = new FitPacer(options, 'random forest');
-    for (let t = 0; t < p.n_estimators; t++) {
-      const rng = new Random(seeds[t]);
-      const samples = p.bootstrap ? bootstrapSample(rng, draws, drawn, classWeight, weight) : Uint32Array.from({ length: n }, (_, i) => i);
-      splitter.reset(samples, p.bootstrap ? weight : classWeight, rng);
-      const treeImportances = new Float64Array(d);
-      const tree = growTree(splitter, samples.length, limits, treeImportances);
-      trees.push(tree);
-      oob?.add(tree, x, drawn);
+    for (const g of grown) {
       // sklearn averages the normalised importances of the trees that split at all
-      const treeTotal = treeImportances.reduce((a, v) => a + v, 0);
-      if (treeTotal > 0) for (let f = 0; f < d; f++) importances[f] += treeImportances[f] / treeTotal;
-      await pacer.step('tree', t + 1, p.n_estimators);
+      const treeTotal = g.importances.reduce((a, v) => a + v, 0);
+      if (treeTotal > 0) for (let f = 0; f < d; f++) importances[f] += g.importances[f] / treeTotal;
     }
     const total = importances.reduce((a, v) => a + v, 0);
     if (total > 0) for (let f = 0; f < d; f++) importances[f] /= total;
-    this.fitted = { trees, nFeatures: d, nClasses, importances, oob: oob && oob.proba() };
+    let oob: Float32Array | null = null;
+    if (p.oob_score) {
+      const bag = new OutOfBag(n, nClasses);
+      trees.forEach((tree, t) => bag.add(tree, x, bootstrapCounts(seeds[t], p, n)));
+      oob = bag.proba();
+    }
+    this.fitted = { trees, nFeatures: d, nClasses, importances, oob };
   }
 
   /** With `oob_score`: each training row's probabilities from the trees that did not learn it (NaN where every tree did). */
@@ -206,32 +195,72 @@ class OutOfBag {
   }
 }
 
-/** rows drawn per tree, as sklearn's `_get_n_samples_bootstrap` */
-function resolveMaxSamples(p: RandomForestClassifierParams, n: number): number {
-  const m = p.max_samples;
-  if (m === null) return n;
-  if (m <= 1) return Math.max(1, Math.round(m * n));
-  if (m > n) throw new Error(`max_samples ${m} is more than the ${n} rows`);
-  return m;
-}
+/** forests smaller than this many row-trees are grown on the fitting thread alone unless the threads say otherwise: a helper's start (about 0.3 s under tsx) costs more */
+const MIN_THREADED_WORK = 2_000_000;
 
 /**
- * Draws `draws` rows with replacement and returns the distinct ones drawn, setting their
- * weight to (times drawn) × class weight; `drawn` is scratch of length n.
+ * Grows the forest's trees, in forest order: the fitting thread grows every (helpers + 1)th
+ * tree and each helper thread (`forestThreads`) the ones between, all at once. Once its own
+ * are done, the fitting thread takes the helpers' undelivered trees from the last one back
+ * (a tree grown twice is the same tree): a helper on a busier core, or one that failed to
+ * start, then delays nothing, and a host whose threads do not start still fits.
  */
-function bootstrapSample(rng: Random, draws: number, drawn: Uint32Array, classWeight: Float64Array, weight: Float64Array): Uint32Array {
-  const n = drawn.length;
-  drawn.fill(0);
-  for (let k = 0; k < draws; k++) drawn[rng.int(n)]++;
-  let m = 0;
-  for (let i = 0; i < n; i++) if (drawn[i] > 0) m++;
-  const samples = new Uint32Array(m);
-  m = 0;
-  for (let i = 0; i < n; i++) {
-    if (drawn[i] > 0) {
-      samples[m++] = i;
-      weight[i] = drawn[i] * classWeight[i];
-    }
+async function growTrees(
+  x: Matrix,
+  y: Int32Array,
+  nClasses: number,
+  p: RandomForestClassifierParams,
+  seeds: number[],
+  options: FitOptions,
+): Promise<GrownTree[]> {
+  const total = seeds.length;
+  const threads = forestThreads();
+  const helpers = threads && x.n * total >= (threads.minRowTrees ?? MIN_THREADED_WORK) ? Math.min(threads.count, total - 1) : 0;
+  const grown: (GrownTree | undefined)[] = new Array(total);
+  let done = 0;
+  /** per helper (from 1; 0 is this thread): it has delivered a tree or ended, so it is no use waiting for it to start */
+  const underway = new Array<boolean>(helpers + 1).fill(false);
+  underway[0] = true;
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort);
+  for (let h = 1; h <= helpers; h++) {
+    const indices = seeds.map((_, t) => t).filter((t) => t % (helpers + 1) === h);
+    const task: ForestTask = { n: x.n, d: x.d, data: x.data, y, nClasses, params: p, indices, seeds: indices.map((t) => seeds[t]) };
+    const onTree = (g: GrownTree) => {
+      underway[h] = true;
+      if (grown[g.index]) return;
+      grown[g.index] = g;
+      done++;
+    };
+    // a failed helper's trees are grown here; an abort is thrown by the pacer
+    void growOnThread(threads!, task, onTree, stop.signal).then(
+      () => (underway[h] = true),
+      () => (underway[h] = true),
+    );
   }
-  return samples;
+  try {
+    const pacer = new FitPacer(options, 'random forest');
+    const grower = new ForestGrower(x, y, nClasses, p);
+    const own = seeds.map((_, t) => t).filter((t) => t % (helpers + 1) === 0);
+    const theirs = seeds.map((_, t) => total - 1 - t).filter((t) => t % (helpers + 1) !== 0);
+    let reported = 0;
+    for (const t of [...own, ...theirs]) {
+      while (!grown[t] && !underway[t % (helpers + 1)]) {
+        await delay(20);
+        await pacer.step('tree', (reported = done), total);
+      }
+      if (grown[t]) continue;
+      grown[t] = grower.grow(t, seeds[t]);
+      await pacer.step('tree', (reported = ++done), total);
+    }
+    // the last trees may have come from a helper
+    if (reported < total) await pacer.step('tree', total, total);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    stop.abort();
+  }
+  return grown as GrownTree[];
 }
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
