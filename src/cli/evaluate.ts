@@ -225,7 +225,7 @@ function summary(r: Evaluation, seconds: number): string {
     `split      ${r.split ? describeSplit(r.split) : 'the --test files'}`,
     r.pipeline.detector.classes
       ? `training   ${t.trainRows} labelled rows of ${t.rowsRead} read; threshold from ${t.calibration ?? 'out-of-fold'} scores of ${t.holdoutRows} of the ${t.benignRows} benign rows`
-      : `training   ${t.trainRows} benign rows (${t.holdoutRows} held back for the threshold) of ${t.rowsRead} read${t.cutRows ? `; ${t.cutRows} windows cut short by the end of a capture left out` : ''}`,
+      : `training   ${t.trainRows} benign rows (${t.calibration ? `threshold from ${t.calibration} scores of all of them` : `${t.holdoutRows} held back for the threshold`}) of ${t.rowsRead} read${t.cutRows ? `; ${t.cutRows} windows cut short by the end of a capture left out` : ''}`,
     `excluded   ${
       Object.entries(r.pipeline.preprocessor.excluded)
         .map(([c, why]) => `${c}: ${why}`)

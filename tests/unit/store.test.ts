@@ -175,6 +175,32 @@ describe('IndexedDbStore', () => {
     expect(Array.from(back.features.slice(0, D))).toEqual([2, 2.25, 2.5]);
   });
 
+  it('holds a chunk’s features as a Blob of their bytes, and reads chunks stored before (a Float32Array) the same', async () => {
+    await store.putRun(run('r'));
+    await store.putChunks([chunk('r', 0, 5)]);
+    const raw = (storeName: string, op: (s: globalThis.IDBObjectStore) => IDBRequest, mode: IDBTransactionMode = 'readonly') =>
+      new Promise<unknown>((resolve, reject) => {
+        const open = factory.open('lab-test');
+        open.onsuccess = () => {
+          const r = op(open.result.transaction(storeName, mode).objectStore(storeName));
+          r.onsuccess = () => {
+            open.result.close();
+            resolve(r.result);
+          };
+          r.onerror = () => reject(r.error);
+        };
+      });
+    const held = (await raw('chunks', (s) => s.get(['r', 0]))) as { features: unknown };
+    expect(held.features).toBeInstanceOf(Blob);
+    expect((held.features as Blob).size).toBe(5 * D * 4);
+    // an older chunk, written with its features as a typed array
+    await raw('chunks', (s) => s.put(chunk('r', 1, 4)), 'readwrite');
+    const [first, older] = await store.readChunks('r', 0, 10);
+    expect(first).toEqual(chunk('r', 0, 5));
+    expect(older).toEqual(chunk('r', 1, 4));
+    expect(older.features).toBeInstanceOf(Float32Array);
+  });
+
   it('rejects a chunk whose arrays do not match its row count, writing nothing', async () => {
     const bad = { ...chunk('r', 1, 4), score: new Float32Array(3) };
     await expect(store.putChunks([chunk('r', 0, 4), bad])).rejects.toThrow(/score has 3 values for 4 rows/);

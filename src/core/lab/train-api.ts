@@ -112,8 +112,20 @@ export interface TrainResult {
   report: { roc_auc: number; pr_auc: number; tpr: number; fpr: number; precision: number; f1: number; per_class: Record<string, number> };
   /** held-out rows: benign + attack + unlabelled (a capture's rows without a label) */
   heldOut: { rows: number; benign: number; attack: number; unlabelled: number };
-  /** `cutRows`: capture windows the end of their capture cut short, left out of training */
-  training: { rowsRead: number; benignRows: number; trainRows: number; holdoutRows: number; cutRows: number; fitMs: number; skipped: number };
+  /**
+   * `cutRows`: capture windows the end of their capture cut short, left out of training; `calibration`: how the threshold's
+   * rows were scored when not held back (too few to hold back: every benign row out of fold)
+   */
+  training: {
+    rowsRead: number;
+    benignRows: number;
+    trainRows: number;
+    holdoutRows: number;
+    calibration: TrainingSummary['calibration'] | null;
+    cutRows: number;
+    fitMs: number;
+    skipped: number;
+  };
   /** per-epoch losses of an autoencoder (the ensemble's first), in full */
   history: { loss: number[]; valLoss: number[]; bestEpoch: number } | null;
   excluded: Record<string, string>;

@@ -167,6 +167,7 @@ export class TrainService implements TrainWorkerApi {
           benignRows: t.benignRows,
           trainRows: t.trainRows,
           holdoutRows: t.holdoutRows,
+          calibration: t.calibration ?? null,
           cutRows: t.cutRows ?? 0,
           fitMs: t.fitMs,
           skipped: run.read.skipped,

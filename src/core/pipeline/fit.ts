@@ -1,12 +1,12 @@
 import { createDetector, type DetectorKind, type DetectorSettings } from '../detectors';
 import { Ensemble, type Detector } from '../detectors';
-import type { FitProgress } from '../util';
+import type { FitOptions, FitProgress } from '../util';
 import { gridSearchIsolationForest, type GridResult, type IsolationForestGrid } from '../detectors';
 import { concatRows, fileStretches, takeRows, type Matrix, DatasetReader, type ReadProgress, type SourceFile, InputError, RowSample } from '../ingest';
 import { DEFAULT_PREPROCESSOR, Preprocessor, type PreprocessorParams, captureTimeColumns } from '../features';
 import { ClassVocabulary, type Dialect, type Schema } from '../schema';
-import { calibrate, type ThresholdSpec } from '../threshold';
-import { FittedPipeline } from './fitted-pipeline';
+import { calibrate, rowsForPercentile, type ThresholdSpec } from '../threshold';
+import { FittedPipeline, type TrainingSummary } from './fitted-pipeline';
 import { keptRows } from './row-split';
 
 export interface FitPipelineOptions {
@@ -44,6 +44,17 @@ export const DEFAULT_HOLDOUT = 0.2;
 export const DEFAULT_MAX_TRAIN_ROWS = 200_000;
 /** fewer benign rows than this cannot both train a detector and calibrate its threshold */
 export const MIN_BENIGN_ROWS = 10;
+/**
+ * folds of a small training set scored out of fold (`fitBenignRows`): ten, so each fold's detector learns 90 % of the
+ * rows and misses few of a rare normal kind (six reconnects in a short capture); with five, a fifth of them were missing
+ * and scored higher
+ */
+const CALIBRATION_FOLDS = 10;
+/**
+ * not calibrated out of fold: the LSTM reads consecutive rows as sequences (a fold of every tenth row is none), and an
+ * ensemble puts its members on the scale of held-back rows
+ */
+const SEQUENCE_OR_FUSED = new Set<DetectorKind>(['lstm', 'ensemble']);
 /** attack rows of the training files kept to rank a grid search or choose an ensemble's fusion */
 const ATTACK_ROWS = 20_000;
 
@@ -115,7 +126,9 @@ export async function fitPipeline(
 /**
  * Fits the preprocessor and the detector on the earlier benign rows of each file and
  * calibrates the threshold on the latest ones (`benign` in file order, `fileIndex`
- * separating files). The files' reading and a live feed's learning period both end here.
+ * separating files); where those are too few to measure a percentile threshold (fewer than
+ * 100 for p99), it is calibrated on every row scored out of fold and the detector learns them all.
+ * The files' reading and a live feed's learning period both end here.
  */
 export async function fitBenignRows(
   benign: Matrix,
@@ -130,26 +143,45 @@ export async function fitBenignRows(
   const names = schema.columns.map((c) => c.name);
   const exclusions = { ...dialect.defaultExclusions, ...captureTimeColumns(benign, fileIndex, names) };
 
+  const spec = options.threshold ?? { kind: 'percentile', p: 99 };
+  const fitOptions = (step?: string) => ({
+    signal: options.signal,
+    progress: (p: FitProgress) => options.onProgress?.({ phase: 'fit', ...p, ...(step && { stage: `${step}: ${p.stage}` }) }),
+  });
   const holdoutShare = options.holdout ?? DEFAULT_HOLDOUT;
   const { trainIdx, holdoutIdx } = latestHoldout(fileIndex, holdoutShare);
+  const outOfFold = spec.kind === 'percentile' && holdoutIdx.length < rowsForPercentile(spec.p) && !options.grid && !SEQUENCE_OR_FUSED.has(options.detector);
+  if (outOfFold) {
+    // too few held back to measure the percentile (it would be about their highest score, which one unusual benign row
+    // sets: a short capture's session start or end): every benign row is scored out of fold, and the detector learns them all
+    const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, ...options.preprocessor }).fit(benign, schema, exclusions);
+    const x = preprocessor.transform(benign, schema);
+    const scores = await outOfFoldScores(x, options, seed, fitOptions);
+    const detector = createDetector(options.detector, options.settings, seed);
+    await detector.fit(x, fitOptions('all rows'));
+    options.onProgress?.({ phase: 'calibrate' });
+    const pipeline = new FittedPipeline(schema, preprocessor, detector, calibrate(spec, scores, scores), {
+      ...summary(source, dialect.name, x.n, x.n),
+      calibration: 'out-of-fold',
+    });
+    return { pipeline, grid: null };
+  }
   const trainRaw = takeRows(benign, trainIdx);
   const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, ...options.preprocessor }).fit(trainRaw, schema, exclusions);
   const train = preprocessor.transform(trainRaw, schema);
   const holdout = preprocessor.transform(takeRows(benign, holdoutIdx), schema);
-  const fitOptions = { signal: options.signal, progress: (p: FitProgress) => options.onProgress?.({ phase: 'fit', ...p }) };
 
   let detector: Detector;
   let grid: GridResult[] | null = null;
   const attacks = trainingAttacks ? preprocessor.transform(trainingAttacks, schema) : null;
-  const spec = options.threshold ?? { kind: 'percentile', p: 99 };
   if (options.grid) {
     if (!attacks || holdout.n === 0) throw new InputError('a grid search needs attack rows and benign rows in the training files to rank the settings');
-    const search = await gridSearchIsolationForest(train, validationSet(holdout, attacks), options.grid, { ...fitOptions, random_state: seed });
+    const search = await gridSearchIsolationForest(train, validationSet(holdout, attacks), options.grid, { ...fitOptions(), random_state: seed });
     detector = search.best;
     grid = search.results;
   } else {
     detector = createDetector(options.detector, options.settings, seed);
-    await detector.fit(train, fitOptions);
+    await detector.fit(train, fitOptions());
   }
 
   options.onProgress?.({ phase: 'calibrate' });
@@ -159,18 +191,54 @@ export async function fitBenignRows(
   const trainScores = spec.kind === 'contamination' ? await detector.score(train) : new Float32Array(0);
   const threshold = calibrate(spec, holdoutScores, trainScores);
 
-  const pipeline = new FittedPipeline(schema, preprocessor, detector, threshold, {
+  const pipeline = new FittedPipeline(schema, preprocessor, detector, threshold, summary(source, dialect.name, trainIdx.length, holdoutIdx.length));
+  return { pipeline, grid };
+}
+
+type SourceSummary = Parameters<typeof fitBenignRows>[5];
+
+function summary(source: SourceSummary, dataset: string, trainRows: number, holdoutRows: number): TrainingSummary {
+  return {
     files: source.files,
-    dataset: dialect.name,
+    dataset,
     rowsRead: source.rowsRead,
     benignRows: source.benignRows,
-    trainRows: trainIdx.length,
-    holdoutRows: holdoutIdx.length,
+    trainRows,
+    holdoutRows,
     ...(source.cutRows && { cutRows: source.cutRows }),
     fitMs: Date.now() - source.started,
     createdAt: new Date().toISOString(),
-  });
-  return { pipeline, grid };
+  };
+}
+
+/**
+ * Every benign row's score from a detector that did not learn it: row i is in fold
+ * i mod `CALIBRATION_FOLDS`, each fold scored by a detector fitted on the others. Interleaved,
+ * not consecutive blocks: a capture's rare normal windows come together in time (every
+ * device starts its session in the first second, reconnects at about the same moment), so a
+ * block would hold all of one kind and its detector would never have seen it.
+ */
+async function outOfFoldScores(
+  x: Matrix,
+  options: Pick<FitPipelineOptions, 'detector' | 'settings'>,
+  seed: number,
+  fitOptions: (step: string) => FitOptions,
+): Promise<Float32Array> {
+  const scores = new Float32Array(x.n);
+  for (let k = 0; k < Math.min(CALIBRATION_FOLDS, x.n); k++) {
+    const held: number[] = [];
+    const rest: number[] = [];
+    for (let i = 0; i < x.n; i++) (i % CALIBRATION_FOLDS === k ? held : rest).push(i);
+    const detector = createDetector(options.detector, options.settings, seed);
+    try {
+      await detector.fit(takeRows(x, rest), fitOptions(`fold ${k + 1}/${CALIBRATION_FOLDS}`));
+      const s = await detector.score(takeRows(x, held));
+      held.forEach((r, j) => (scores[r] = s[j]));
+    } finally {
+      detector.dispose();
+    }
+  }
+  return scores;
 }
 
 /** benign rows labelled 0, attack rows 1 */

@@ -12,12 +12,12 @@ import { frame, pcapFile, type TestPacket } from './capture-bytes';
 const T0 = 1_700_000_000;
 
 /** three devices taking turns, 1,003 packets: 33 full windows of 10 each, and 5, 4, 4 packets left when the capture ends */
-function ward(): Uint8Array {
+function ward(size = (i: number) => 80 + ((i * 7) % 5) * 20): Uint8Array {
   const packets: TestPacket[] = Array.from({ length: 1003 }, (_, i) => ({
     link: 1,
     sec: T0 + Math.floor(i / 50),
     ns: (i % 50) * 20_000_000,
-    bytes: frame({ srcMac: 0x020000000001 + (i % 3), sport: 40000 + (i % 3), size: 80 + ((i * 7) % 5) * 20 }),
+    bytes: frame({ srcMac: 0x020000000001 + (i % 3), sport: 40000 + (i % 3), size: size(i) }),
   }));
   return pcapFile(packets);
 }
@@ -30,6 +30,25 @@ describe('training on a capture', () => {
     expect(t.cutRows).toBe(3);
     expect(t.benignRows).toBe(99);
     expect(t.trainRows + t.holdoutRows).toBe(99);
+  });
+
+  it('calibrates a percentile its held-back rows cannot measure on every row scored out of fold, then learns them all', async () => {
+    // every window a size pattern of its own: a detector that learnt a window scores it 0 at one neighbour
+    const distinct = ward((i) => 60 + ((i * 37) % 101) * 9);
+    const { pipeline } = await fitPipeline([bytesFile('ward.pcap', distinct)], {
+      detector: 'knn',
+      settings: { knn: { n_neighbors: 1 } },
+      threshold: parseThreshold('p99'),
+    });
+    const t = pipeline.training;
+    expect(t.calibration).toBe('out-of-fold');
+    expect([t.benignRows, t.trainRows, t.holdoutRows, pipeline.threshold.calibratedOn]).toEqual([99, 99, 99, 99]);
+    // scored by detectors that had not learnt them (in-sample, every row's nearest neighbour is itself, at 0) ...
+    expect(pipeline.threshold.value).toBeGreaterThan(0);
+    expect(pipeline.threshold.benignMedian).toBeGreaterThan(0);
+    // ... while the detector kept learnt all 99 (the threshold of p95, which 20 held-back rows measure, is set the old way)
+    const heldBack = (await fitPipeline([bytesFile('ward.pcap', distinct)], { detector: 'knn', threshold: parseThreshold('p95') })).pipeline.training;
+    expect([heldBack.calibration, heldBack.trainRows, heldBack.holdoutRows]).toEqual([undefined, 79, 20]);
   });
 
   it('leaves them out of a labelled training reading too (classifiers, hybrids, the comparison), counted, but not out of a test reading', async () => {

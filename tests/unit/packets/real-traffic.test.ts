@@ -151,47 +151,41 @@ describe('real captures, against tshark', () => {
 
 describe('detection on the real captures', () => {
   // The issue: ≥ 95 % of the SYN, UDP and ICMP floods', the port scan's and the MQTT connect flood's windows flagged,
-  // ≤ 2 % of a second benign capture's. Asserted: the floods and the scan, by the autoencoder (100 % in every measured
-  // run). Printed (BENCHMARKS.md, "Detection on the real captures (issue 9, session 4)", has the runs): the second benign
-  // capture and the connect flood (met in most runs, not all: a per-window threshold from ~100 held-back windows of a
-  // 5 s capture swings with the one reconnect or odd window among them), the k-NN detector's figures, the publish flood
-  // and the ping sweep. The windows the capture's end cut short are left out of training and calibration (fitPipeline):
-  // they sat among the held-back windows and set the threshold above most of the connect flood. Threshold: the 99th
-  // percentile (the Train default); p99.9 of ~100 windows is their highest score (thresholdCaveat says so).
-  // The k-NN's threshold is printed only; asserted for it: the floods and the scan outscore the second benign capture's
-  // own 98th percentile in ≥ 95 % of their windows (it separates them, whatever ~100 held-back windows make of the threshold).
+  // ≤ 2 % of a second benign capture's. Threshold: the 99th percentile (the Train default). The training capture's ~350
+  // windows are too few to hold back the 100 a p99 needs, so the threshold comes from every window scored out of fold
+  // (fitBenignRows); p99 of the ~90 latest alone was their highest score or nearly, and flagged 1.5–11.7 % of the
+  // second capture. Asserted: both detectors flag ≥ 95 % of the floods and the scan (100 % in every measured run), and
+  // k-NN flags ≤ 5 % of the second benign capture: a guard (the held-back p99 gave up to 11.7 %), not the issue's
+  // 2 %, which it misses in some runs (0.8–2.7 % measured, windows the capture's end cut short included; ~0.8 % of them
+  // are such fragments). Printed (BENCHMARKS.md, "Detection on the real captures (issue 9, session 5)", has the runs):
+  // the exact shares, the autoencoder's second benign capture, the connect flood (not met: its windows, a SYN and a FIN
+  // in ten packets, are what a monitor's own reconnect looks like; only their pace differs), the publish flood and the
+  // ping sweep.
+  const attacks = ['syn-flood', 'udp-flood', 'icmp-flood', 'port-scan'];
   for (const detector of ['ae', 'knn'] as const) {
-    it(`${detector}: trained on benign telemetry, ${detector === 'ae' ? "flags ≥ 95 % of every flood's and the scan's windows" : 'ranks every flood and the scan above benign traffic'} (all figures printed)`, async () => {
+    it(`${detector}: trained on benign telemetry, flags ≥ 95 % of every flood's and the scan's windows${detector === 'knn' ? ' and ≤ 5 % of a second benign capture' : ''} (all figures printed)`, async () => {
       const source = (name: string) => ({ name: captures.files[name], stream: () => streamOf(fileBytes(captures.files[name])) });
       const { pipeline } = await fitPipeline([source('benign-telemetry')], { detector, seed: 1, threshold: parseThreshold('p99') });
+      expect(pipeline.training.calibration).toBe('out-of-fold');
       const flaggedShare = async (name: string) => {
         const reader = new DatasetReader([source(name)]);
         let flagged = 0;
-        const all: number[] = [];
+        let windows = 0;
         for await (const b of reader.batches() as AsyncIterable<Batch>) {
           const { scores } = await pipeline.score(b, reader.schema!);
           for (const s of scores) if (s > pipeline.threshold.value) flagged++;
-          all.push(...scores);
+          windows += b.n;
         }
-        return { share: flagged / all.length, windows: all.length, scores: all };
+        return { share: flagged / windows, windows };
       };
-      const results: Record<string, { share: number; windows: number; scores: number[] }> = {};
-      for (const name of ['benign-telemetry-2', 'syn-flood', 'udp-flood', 'icmp-flood', 'port-scan', 'mqtt-connect-flood', 'mqtt-publish-flood', 'ping-sweep'])
-        results[name] = await flaggedShare(name);
+      const results: Record<string, { share: number; windows: number }> = {};
+      for (const name of ['benign-telemetry-2', ...attacks, 'mqtt-connect-flood', 'mqtt-publish-flood', 'ping-sweep']) results[name] = await flaggedShare(name);
       console.log(
-        `${detector}: flagged share of windows (threshold from ${pipeline.threshold.calibratedOn} held-back windows):`,
+        `${detector}: flagged share of windows (threshold from ${pipeline.threshold.calibratedOn} windows scored out of fold):`,
         Object.fromEntries(Object.entries(results).map(([k, v]) => [k, `${(100 * v.share).toFixed(1)} % of ${v.windows}`])),
       );
-      const asserted = ['syn-flood', 'udp-flood', 'icmp-flood', 'port-scan'];
-      if (detector === 'ae') for (const attack of asserted) expect(results[attack].share, attack).toBeGreaterThanOrEqual(0.95);
-      else {
-        const benign = [...results['benign-telemetry-2'].scores].sort((a, b) => a - b);
-        const p98 = benign[Math.floor(0.98 * (benign.length - 1))];
-        for (const attack of asserted) {
-          const above = results[attack].scores.filter((s) => s > p98).length / results[attack].windows;
-          expect(above, `${attack} above the second benign capture's 98th percentile`).toBeGreaterThanOrEqual(0.95);
-        }
-      }
-    });
+      for (const attack of attacks) expect(results[attack].share, attack).toBeGreaterThanOrEqual(0.95);
+      if (detector === 'knn') expect(results['benign-telemetry-2'].share, 'the second benign capture').toBeLessThanOrEqual(0.05);
+    }, 180_000); // eleven fits: ten folds to calibrate, then all rows
   }
 });
