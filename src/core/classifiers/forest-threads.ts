@@ -66,7 +66,11 @@ export function growOnThread(threads: ForestThreads, task: ForestTask, onTree: (
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const thread = threads.start();
+    let ended = false;
+    // once: a terminated thread still reports its exit
     const end = (error?: unknown) => {
+      if (ended) return;
+      ended = true;
       signal.removeEventListener('abort', abort);
       thread.terminate();
       if (error === undefined) resolve();

@@ -215,7 +215,7 @@ async function growTrees(
 ): Promise<GrownTree[]> {
   const total = seeds.length;
   const threads = forestThreads();
-  const helpers = threads && x.n * total >= (threads.minRowTrees ?? MIN_THREADED_WORK) ? Math.min(threads.count, total - 1) : 0;
+  const helpers = threads && x.n * total >= (threads.minRowTrees ?? MIN_THREADED_WORK) ? Math.min(threads.count, total - 1, helpersInMemory(x)) : 0;
   const grown: (GrownTree | undefined)[] = new Array(total);
   let done = 0;
   /** per helper (from 1; 0 is this thread): it has delivered a tree or ended, so it is no use waiting for it to start */
@@ -261,6 +261,14 @@ async function growTrees(
     stop.abort();
   }
   return grown as GrownTree[];
+}
+
+/** what all helpers together may hold: each has its own copy of the rows, their ranks and the splitter's scratch */
+const HELPER_MEMORY = 1 << 30;
+
+/** helpers whose copies fit in HELPER_MEMORY: rows (4 bytes a value), ranks in two layouts (8), about 96 bytes a row of scratch (splitter, bootstrap, ranking) */
+function helpersInMemory(x: Matrix): number {
+  return Math.floor(HELPER_MEMORY / (x.n * (12 * x.d + 96)));
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
