@@ -79,6 +79,8 @@ const PROFILE = args.includes('--profile');
 /** (a) and (g): a Chromium trace of the run, read back as each thread's busy share of the wall clock */
 const TRACE = args.includes('--trace');
 const SKIP = new Set((opt('skip', '') ?? '').split(',').filter(Boolean));
+/** the V8 flags `npm run sensor` gives node (package.json), so (e) runs the sensor as users do */
+const SENSOR_NODE_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.sensor as string).split(' ').filter((w) => w.startsWith('--'));
 const CHROMIUM_ARGS = [
   ...(process.env.EXTRA_CHROMIUM_ARGS ?? '').split(' ').filter(Boolean),
   '--no-sandbox',
@@ -694,6 +696,7 @@ async function mqttThroughput(browser: Browser, url: string, broker: Mosquitto):
     const sensor = spawn(
       process.execPath,
       [
+        ...SENSOR_NODE_FLAGS,
         '--import',
         'tsx',
         'src/cli/sensor.ts',
