@@ -147,8 +147,9 @@ runCommand(USAGE, OPTIONS, async (args) => {
   const watchFeed = setInterval(() => {
     const feed = (seen.feed = source.feed() ?? seen.feed);
     const c = feed?.connection;
+    // "waiting for the first flows" only once the broker acknowledged the subscription: a flow published before then never arrives
     const text =
-      !c || c.state === 'connecting'
+      !c || c.state === 'connecting' || (c.state === 'live' && !feed?.subscribed)
         ? ''
         : c.state === 'reconnecting'
           ? `reconnecting (attempt ${c.attempt}, in ${c.inMs} ms): ${c.reason}`

@@ -21,6 +21,8 @@ export interface OpenResult {
 /** A live feed as its user sees it: the connection, what waits, what was lost. */
 export interface FeedStatus {
   connection: ConnectionState;
+  /** the broker acknowledged the subscription: the connection is 'live' at CONNACK, a moment before what is published reaches the feed */
+  subscribed: boolean;
   /** flows received and waiting to be scored */
   queued: number;
   /** flows the producer published that never arrived, since the feed opened */

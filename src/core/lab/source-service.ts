@@ -87,7 +87,13 @@ export class SourceService implements SourceWorkerApi {
   feed(): FeedStatus | null {
     const source = this.source;
     if (!(source instanceof MqttFlowSource)) return null;
-    return { connection: source.connection.state, queued: source.queue.size, lost: source.queue.lostFlows, problem: source.lastProblem };
+    return {
+      connection: source.connection.state,
+      subscribed: source.subscribed,
+      queued: source.queue.size,
+      lost: source.queue.lostFlows,
+      problem: source.lastProblem,
+    };
   }
 
   async finish(): Promise<void> {

@@ -49,6 +49,7 @@ export class MqttFlowSource implements FlowSource {
   private metaKey = '';
   private currentMeta: SourceMeta | null = null;
   private closed = false;
+  private acknowledged = false;
   /** flows arrived by `at` (ms), and the feed's rate (flows/s) over the window before */
   private feed = { at: 0, arrived: 0, rate: 0 };
 
@@ -73,9 +74,15 @@ export class MqttFlowSource implements FlowSource {
     return `${this.connection.url} ${this.filter}`;
   }
 
+  /** the broker acknowledged the subscription (SUBACK): only from then on does a message published reach this feed */
+  get subscribed(): boolean {
+    return this.acknowledged;
+  }
+
   async open(): Promise<void> {
     await this.connection.connect();
     await this.connection.subscribe(this.filter, this.options.qos ?? 0);
+    this.acknowledged = true;
     while (!this.held) {
       if (this.closed) throw new InputError(`${this.label} closed before any flow arrived`);
       const state = this.connection.state;

@@ -229,7 +229,7 @@ export class LiveRun {
         this.followFeed(false);
         const shown = sourceRecord(plainSource(source), '');
         const url = f?.connection.url ?? (shown.kind === 'mqtt' ? shown.url : '');
-        this.feed = { queued: 0, lost: 0, problem: null, ...f, connection: { state: 'closed', url, reason: this.error } };
+        this.feed = { subscribed: false, queued: 0, lost: 0, problem: null, ...f, connection: { state: 'closed', url, reason: this.error } };
       }
       return false;
     } finally {
