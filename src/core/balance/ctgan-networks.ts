@@ -1,9 +1,8 @@
 /**
  * CTGAN's generator and critic (Xu et al. 2019, §4.4 and the reference code), as plain
- * tf.variables rather than tfjs-layers models: the critic's gradient penalty
- * differentiates the critic with respect to its input inside the optimiser's own
- * gradient, so every op on that path must have a differentiable gradient, and explicit
- * ops keep that in view.
+ * tf.variables rather than tfjs-layers models: each step says which operands it
+ * differentiates (a product's gradient costs as much as the product), and the critic's
+ * gradient penalty needs the critic's input gradient written out (Critic.inputGradient).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { WeightInitializer } from '../detectors';
@@ -86,25 +85,49 @@ interface Dense {
   b: tf.Variable;
 }
 
-function dense(layer: Dense, x: tf.Tensor2D): tf.Tensor2D {
-  return tf.add(matMul(x, layer.w), layer.b);
+/** Which operands of a layer the current gradient needs: the rest are constants, and their gradients are never computed. */
+export interface Needs {
+  input: boolean;
+  weights: boolean;
+}
+
+const NO_GRADIENTS: Needs = { input: false, weights: false };
+
+function dense(layer: Dense, x: tf.Tensor2D, needs: Needs): tf.Tensor2D {
+  return tf.add(product(x, layer.w, needs.input, needs.weights), layer.b);
 }
 
 /**
- * a·b whose gradients multiply by explicitly transposed operands: the wasm backend's
+ * a·b with gradients only for the operands that need one (a critic's input, or the
+ * weights of the network a step does not train, would cost as much again as the product
+ * itself), each a plain product with explicitly transposed operands: the wasm backend's
  * matMul with transposeA or transposeB is 10–20 times slower than a transpose followed by
- * a plain product (tfjs 4.22), and backward passes, the gradient penalty's double one
- * most of all, are made of such products. The gradients use this same function, so they
- * stay fast and differentiable to any order.
+ * a plain product (tfjs 4.22). Of the two ways to write each gradient, the one that
+ * transposes fewer values is taken: for a (m×k) · b (k×n) and dy (m×n),
+ * ∂a = dy·bᵀ or (b·dyᵀ)ᵀ, ∂b = aᵀ·dy or (dyᵀ·a)ᵀ; a 4000×256 critic weight is not
+ * transposed to multiply a 50×256 gradient.
  */
-const matMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  save([a, b]);
-  return {
-    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => [matMul(dy, tf.transpose(sb)), matMul(tf.transpose(sa), dy)],
-  };
-}) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D;
+function product(a: tf.Tensor, b: tf.Tensor, gradA: boolean, gradB: boolean): tf.Tensor2D {
+  if (!gradA && !gradB) return tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
+  const [m, k] = a.shape as [number, number];
+  const n = (b.shape as [number, number])[1];
+  const withGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    // the tape disposes the forward pass's tensors before the backward one: keep what the gradients multiply by
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    save([...(gradA ? [b] : []), ...(gradB ? [a] : [])]);
+    return {
+      value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sb, sa] = gradA ? [saved[0], saved[1]] : [undefined, saved[0]];
+        const grads: tf.Tensor[] = [];
+        if (sb) grads.push(k * n <= m * n + k * m ? tf.matMul(dy, tf.transpose(sb)) : tf.transpose(tf.matMul(sb, tf.transpose(dy))));
+        if (sa) grads.push(m * k <= m * n + n * k ? tf.matMul(tf.transpose(sa), dy) : tf.transpose(tf.matMul(tf.transpose(dy), sa)));
+        return grads;
+      },
+    };
+  });
+  return withGradient(...(gradA ? [a] : []), ...(gradB ? [b] : [])) as tf.Tensor2D;
+}
 
 interface Residual {
   dense: Dense;
@@ -150,9 +173,13 @@ export class Generator {
   }
 
   forward(input: tf.Tensor2D, mode: GeneratorMode): tf.Tensor2D {
+    // in training every weight needs a gradient, and so does every layer's input but the first (noise and condition)
+    const train = mode === 'train';
+    let needs: Needs = { input: false, weights: train };
     let h = input;
     for (const block of this.blocks) {
-      const a = dense(block.dense, h);
+      const a = dense(block.dense, h, needs);
+      needs = { input: train, weights: train };
       let mean: tf.Tensor = block.mean;
       let variance: tf.Tensor = block.variance;
       if (mode !== 'eval') {
@@ -167,7 +194,7 @@ export class Generator {
       const normed = tf.add(tf.mul(tf.div(tf.sub(a, mean), tf.sqrt(tf.add(variance, BN_EPS))), block.gamma), block.beta);
       h = tf.concat([tf.relu(normed), h], 1) as tf.Tensor2D;
     }
-    return dense(this.out, h);
+    return dense(this.out, h, needs);
   }
 
   toJSON(): NamedWeight[] {
@@ -195,24 +222,54 @@ export class Critic {
     return this.weights.trainable;
   }
 
-  /** Scores of packed rows; each dropout mask is drawn from `dropoutSeed` + its layer, so steps are reproducible. */
-  forward(x: tf.Tensor2D, dropoutSeed: number): tf.Tensor2D {
+  /**
+   * Scores of packed rows; each dropout mask is drawn from `dropoutSeed` + its layer, so
+   * steps are reproducible. `needs` says what the step differentiates: the critic's
+   * weights (its own step) or the packed rows (the generator's step).
+   */
+  forward(x: tf.Tensor2D, dropoutSeed: number, needs: Needs): tf.Tensor2D {
     let h = x;
+    let layerNeeds = needs;
     this.hidden.forEach((layer, i) => {
-      h = tf.dropout(leakyRelu(dense(layer, h)), DROPOUT, undefined, dropoutSeed + i) as tf.Tensor2D;
+      h = tf.dropout(tf.leakyRelu(dense(layer, h, layerNeeds), LEAKY_SLOPE), DROPOUT, undefined, dropoutSeed + i) as tf.Tensor2D;
+      // a deeper layer's input carries the earlier layers' weights
+      layerNeeds = { input: needs.input || needs.weights, weights: needs.weights };
     });
-    return dense(this.out, h);
+    return dense(this.out, h, layerNeeds);
+  }
+
+  /**
+   * Per hidden layer at x, the derivative of its output with respect to its
+   * pre-activation: LeakyReLU's slope (1, or 0.2 where the pre-activation is ≤ 0) times
+   * the dropout multiplier of forward(x, dropoutSeed). For inputGradient; no gradient
+   * flows through them (a slope is a step function of the weights: derivative 0).
+   */
+  slopes(x: tf.Tensor2D, dropoutSeed: number): tf.Tensor2D[] {
+    return tf.tidy(() => {
+      let h = x;
+      return this.hidden.map((layer, i) => {
+        const a = dense(layer, h, NO_GRADIENTS);
+        h = tf.dropout(tf.leakyRelu(a, LEAKY_SLOPE), DROPOUT, undefined, dropoutSeed + i) as tf.Tensor2D;
+        const slope = tf.add(LEAKY_SLOPE, tf.mul(1 - LEAKY_SLOPE, tf.step(a)));
+        return tf.dropout(slope, DROPOUT, undefined, dropoutSeed + i) as tf.Tensor2D;
+      });
+    });
+  }
+
+  /**
+   * (∂(Σ scores)/∂x)ᵀ, input width × packs, the gradient penalty's input, written out
+   * from `slopes` (D_i) by the chain rule: u = D_last ⊙ w_outᵀ, then u ← D_i−1 ⊙ (u·W_iᵀ)
+   * down the layers, and (∂/∂x)ᵀ = W_0·uᵀ (transposed, the widest weight need not be).
+   * The optimiser's gradient then differentiates this once, where differentiating tf.grad
+   * of the critic made the tape go through the critic twice.
+   */
+  transposedInputGradient(slopes: readonly tf.Tensor2D[]): tf.Tensor2D {
+    let u = tf.mul(slopes[slopes.length - 1], tf.reshape(this.out.w, [1, -1])) as tf.Tensor2D;
+    for (let i = this.hidden.length - 1; i > 0; i--) u = tf.mul(slopes[i - 1], product(u, tf.transpose(this.hidden[i].w), true, true));
+    return product(this.hidden[0].w, tf.transpose(u), true, true);
   }
 
   dispose(): void {
     this.weights.dispose();
   }
-}
-
-/**
- * max(a, 0.2a) written as 0.6a + 0.4|a|: tfjs's own LeakyRelu gradient goes through
- * Greater, which has no gradient, so the gradient penalty could not differentiate it again.
- */
-function leakyRelu(a: tf.Tensor2D): tf.Tensor2D {
-  return tf.add(tf.mul(a, (1 + LEAKY_SLOPE) / 2), tf.mul(tf.abs(a), (1 - LEAKY_SLOPE) / 2));
 }

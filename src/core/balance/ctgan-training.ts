@@ -10,18 +10,17 @@ import { throwIfAborted, type Random, yielder } from '../util';
 import { seededGlorot } from '../detectors';
 import type { Matrix } from '../ingest';
 import type { CtganFitOptions, CtganHistory, CtganParams } from './ctgan-params';
+import { Adam } from './adam';
 import { Critic, freshWeights, type Generator } from './ctgan-networks';
 import { gumbel, type ModeNormalizer } from './mode-normalizer';
 
 const GP_LAMBDA = 10;
 const GUMBEL_TAU = 0.2;
-const ADAM_BETA1 = 0.5;
-const ADAM_BETA2 = 0.9;
-/** PyTorch's Adam epsilon */
-const ADAM_EPSILON = 1e-8;
+/** the reference's betas, PyTorch's epsilon */
+const ADAM = { beta1: 0.5, beta2: 0.9, epsilon: 1e-8 };
 /** keeps the gradient norm's own gradient finite where dropout zeroed every path */
 const NORM_EPSILON = 1e-12;
-/** added to the logits of padded mode slots, so their softmax weight is 0 */
+/** the "noise" of padded mode slots, so their softmax weight is 0 */
 const MASKED = -1e9;
 
 /** Widths of the generator's output: d alphas, d × slots mode logits, k class logits. */
@@ -43,16 +42,12 @@ export async function train(
 ): Promise<CtganHistory> {
   const { k } = layout;
   const critic = new Critic(p.pac * (normalizer.width + 2 * k), p.discriminator_dim, freshWeights(seededGlorot(random.int(2 ** 31))));
-  const optG = tf.train.adam(p.generator_lr, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
-  const optD = tf.train.adam(p.discriminator_lr, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
-  const mask = tf.tensor(
-    Float32Array.from(normalizer.slotMask(), (m) => (m ? 0 : MASKED)),
-    [layout.d, layout.slots],
-  );
+  const optG = new Adam(generator.trainable, { ...ADAM, lr: p.generator_lr, decay: p.generator_decay });
+  const optD = new Adam(critic.trainable, { ...ADAM, lr: p.discriminator_lr, decay: p.discriminator_decay });
   const drawClass = classSampler(byClass, p.log_frequency);
   const steps = Math.max(1, Math.floor(x.n / p.batch_size));
   const history: CtganHistory = { generatorLoss: [], criticLoss: [] };
-  const batch = { size: p.batch_size, layout, normalizer, mask, random };
+  const batch = { size: p.batch_size, layout, normalizer, slotUsed: normalizer.slotMask(), random };
   const breathe = yielder();
   try {
     for (let epoch = 0; epoch < p.epochs; epoch++) {
@@ -75,9 +70,6 @@ export async function train(
     return history;
   } finally {
     critic.dispose();
-    optG.dispose();
-    optD.dispose();
-    mask.dispose();
   }
 }
 
@@ -86,8 +78,8 @@ interface BatchContext {
   size: number;
   layout: Layout;
   normalizer: ModeNormalizer;
-  /** d × slots: 0 for a column's modes, MASKED for padding */
-  mask: tf.Tensor;
+  /** d × slots: 1 for a column's modes, 0 for padding */
+  slotUsed: Float32Array;
   random: Random;
 }
 
@@ -98,7 +90,7 @@ async function criticStep(
   drawClass: (random: Random) => number,
   generator: Generator,
   critic: Critic,
-  optimizer: tf.Optimizer,
+  optimizer: Adam,
   p: CtganParams,
   ctx: BatchContext,
 ): Promise<number> {
@@ -115,31 +107,30 @@ async function criticStep(
     real[r * width + normalizer.width + layout.k + c] = 1;
   });
   const input = generatorInput(size, classes, p.embedding_dim, layout.k, random);
-  const noise = gumbelNoise(size, layout, random);
+  const noise = gumbelNoise(size, ctx);
   const packs = size / p.pac;
   const mix = tf.tensor2d(
     Float32Array.from({ length: packs }, () => random.next()),
     [packs, 1],
   );
   const seeds = [random.int(2 ** 30), random.int(2 ** 30), random.int(2 ** 30)];
-  const [realPacked, fakePacked] = tf.tidy(() => {
+  const [realPacked, fakePacked, between] = tf.tidy(() => {
     const fake = activate(generator.forward(input, 'track'), noise, ctx);
-    return [
-      tf.reshape(tf.tensor2d(real, [size, width]), [packs, -1]),
-      tf.reshape(tf.concat([fake, tf.slice(input, [0, p.embedding_dim], [size, layout.k])], 1), [packs, -1]),
-    ] as tf.Tensor2D[];
+    const realRows = tf.reshape(tf.tensor2d(real, [size, width]), [packs, -1]) as tf.Tensor2D;
+    const fakeRows = tf.reshape(tf.concat([fake, tf.slice(input, [0, p.embedding_dim], [size, layout.k])], 1), [packs, -1]) as tf.Tensor2D;
+    return [realRows, fakeRows, tf.add(tf.mul(mix, realRows), tf.mul(tf.sub(1, mix), fakeRows)) as tf.Tensor2D];
   });
+  const slopes = critic.slopes(between, seeds[2]);
   try {
-    return await optimiserStep(optimizer, critic.trainable, p.discriminator_decay, () => {
-      const wasserstein = tf.sub(tf.mean(critic.forward(fakePacked, seeds[0])), tf.mean(critic.forward(realPacked, seeds[1])));
-      const between = tf.add(tf.mul(mix, realPacked), tf.mul(tf.sub(1, mix), fakePacked)) as tf.Tensor2D;
-      const gradient = tf.grad((v) => critic.forward(v as tf.Tensor2D, seeds[2]))(between);
-      const norms = tf.sqrt(tf.add(tf.sum(tf.square(gradient), 1), NORM_EPSILON));
+    return await optimiserStep(optimizer, critic.trainable, () => {
+      const weightsOnly = { input: false, weights: true };
+      const wasserstein = tf.sub(tf.mean(critic.forward(fakePacked, seeds[0], weightsOnly)), tf.mean(critic.forward(realPacked, seeds[1], weightsOnly)));
+      const norms = tf.sqrt(tf.add(tf.sum(tf.square(critic.transposedInputGradient(slopes)), 0), NORM_EPSILON));
       const penalty = tf.mul(tf.mean(tf.square(tf.sub(norms, 1))), GP_LAMBDA);
       return [wasserstein as tf.Scalar, penalty as tf.Scalar];
     });
   } finally {
-    tf.dispose([input, noise, mix, realPacked, fakePacked]);
+    tf.dispose([input, noise.modes, noise.classes, mix, realPacked, fakePacked, between, ...slopes]);
   }
 }
 
@@ -148,60 +139,52 @@ async function generatorStep(
   drawClass: (random: Random) => number,
   generator: Generator,
   critic: Critic,
-  optimizer: tf.Optimizer,
+  optimizer: Adam,
   p: CtganParams,
   ctx: BatchContext,
 ): Promise<number> {
   const { size, layout, random } = ctx;
   const classes = Int32Array.from({ length: size }, () => drawClass(random));
   const input = generatorInput(size, classes, p.embedding_dim, layout.k, random);
-  const noise = gumbelNoise(size, layout, random);
+  const noise = gumbelNoise(size, ctx);
   const seed = random.int(2 ** 30);
   try {
-    return await optimiserStep(optimizer, generator.trainable, p.generator_decay, () => {
+    return await optimiserStep(optimizer, generator.trainable, () => {
       const logits = generator.forward(input, 'train');
       const condition = tf.slice(input, [0, p.embedding_dim], [size, layout.k]);
       const fake = tf.reshape(tf.concat([activate(logits, noise, ctx), condition], 1), [size / p.pac, -1]) as tf.Tensor2D;
-      const adversarial = tf.neg(tf.mean(critic.forward(fake, seed)));
+      const adversarial = tf.neg(tf.mean(critic.forward(fake, seed, { input: true, weights: false })));
       const classLogits = tf.slice(logits, [0, logits.shape[1] - layout.k], [size, layout.k]);
       const crossEntropy = tf.neg(tf.mean(tf.sum(tf.mul(condition, tf.logSoftmax(classLogits)), 1)));
       return [tf.add(adversarial, crossEntropy) as tf.Scalar];
     });
   } finally {
-    tf.dispose([input, noise]);
+    tf.dispose([input, noise.modes, noise.classes]);
   }
 }
 
-/**
- * Minimises the sum of `terms` plus decay/2 · Σw² (PyTorch Adam's weight_decay adds
- * decay · w to each gradient, the same thing) and returns the first term's value.
- */
-async function optimiserStep(optimizer: tf.Optimizer, variables: tf.Variable[], decay: number, terms: () => tf.Scalar[]): Promise<number> {
+/** One optimiser step on the sum of `terms` with respect to `variables`; returns the first term's value. */
+async function optimiserStep(optimizer: Adam, variables: tf.Variable[], terms: () => tf.Scalar[]): Promise<number> {
   let reported: tf.Scalar | undefined;
-  const cost = optimizer.minimize(
-    () => {
-      const parts = terms();
-      reported = tf.keep(parts[0]);
-      if (decay > 0) parts.push(tf.mul(decay / 2, tf.addN(variables.map((v) => tf.sum(tf.square(v))))));
-      return tf.addN(parts) as tf.Scalar;
-    },
-    true,
-    variables,
-  );
-  cost?.dispose();
-  const value = (await reported!.data())[0];
+  const { value, grads } = tf.variableGrads(() => {
+    const parts = terms();
+    reported = tf.keep(parts[0]);
+    return tf.addN(parts) as tf.Scalar;
+  }, variables);
+  optimizer.step(grads);
+  tf.dispose([value, grads]);
+  const result = (await reported!.data())[0];
   reported!.dispose();
-  return value;
+  return result;
 }
 
 /** The generator's raw outputs made into a row as the critic sees it: tanh for each α, Gumbel-softmax for each one-hot. */
-function activate(logits: tf.Tensor2D, noise: tf.Tensor2D, { layout, mask }: BatchContext): tf.Tensor2D {
+function activate(logits: tf.Tensor2D, noise: GumbelNoise, { layout }: BatchContext): tf.Tensor2D {
   const { d, slots, k } = layout;
   const [alpha, modes, classes] = tf.split(logits, [d, d * slots, k], 1);
-  const [modeNoise, classNoise] = tf.split(noise, [d * slots, k], 1);
-  const modeLogits = tf.add(tf.reshape(tf.add(modes, modeNoise), [-1, d, slots]), mask);
+  const modeLogits = tf.reshape(tf.add(modes, noise.modes), [-1, d, slots]);
   const modeProbs = tf.reshape(tf.softmax(tf.div(modeLogits, GUMBEL_TAU)), [-1, d * slots]);
-  const classProbs = tf.softmax(tf.div(tf.add(classes, classNoise), GUMBEL_TAU));
+  const classProbs = tf.softmax(tf.div(tf.add(classes, noise.classes), GUMBEL_TAU));
   return tf.concat([tf.tanh(alpha), modeProbs, classProbs], 1) as tf.Tensor2D;
 }
 
@@ -216,12 +199,22 @@ export function generatorInput(n: number, classes: Int32Array, embedding: number
   return tf.tensor2d(values, [n, width]);
 }
 
-function gumbelNoise(n: number, { d, slots, k }: Layout, random: Random): tf.Tensor2D {
-  const width = d * slots + k;
-  return tf.tensor2d(
-    Float32Array.from({ length: n * width }, () => gumbel(random)),
-    [n, width],
-  );
+/** Gumbel draws for n rows' mode and class logits; a padded mode slot gets MASKED instead, so its softmax weight is 0. */
+interface GumbelNoise {
+  modes: tf.Tensor2D;
+  classes: tf.Tensor2D;
+}
+
+function gumbelNoise(n: number, { layout: { d, slots, k }, slotUsed, random }: BatchContext): GumbelNoise {
+  const modes = new Float32Array(n * d * slots);
+  for (let i = 0; i < modes.length; i++) modes[i] = slotUsed[i % slotUsed.length] ? gumbel(random) : MASKED;
+  return {
+    modes: tf.tensor2d(modes, [n, d * slots]),
+    classes: tf.tensor2d(
+      Float32Array.from({ length: n * k }, () => gumbel(random)),
+      [n, k],
+    ),
+  };
 }
 
 /** Training-by-sampling's class draw: ∝ log(1 + count), or ∝ count; classes without rows are never drawn. */
