@@ -42,12 +42,13 @@ describe('CTGAN critic input gradient', () => {
   });
 
   it('equals the transpose of tf.grad of the critic, dropout masks included', () => {
-    const [mine, reference] = tf.tidy(() => {
-      const slopes = critic.slopes(x, SEED);
-      const t = critic.transposedInputGradient(slopes);
-      const g = tf.grad((v) => critic.forward(v as tf.Tensor2D, SEED, { input: true, weights: false }))(x);
-      return [t.arraySync(), tf.transpose(g).arraySync()];
-    });
+    const [t, g] = tf.tidy(() => [
+      critic.transposedInputGradient(critic.slopes(x, SEED)),
+      tf.transpose(tf.grad((v) => critic.forward(v as tf.Tensor2D, SEED, { input: true, weights: false }))(x)) as tf.Tensor2D,
+    ]);
+    const mine = t.arraySync();
+    const reference = g.arraySync();
+    tf.dispose([t, g]);
     expect(mine.length).toBe(INPUTS);
     expect(mine[0].length).toBe(PACKS);
     mine.forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(reference[i][j], 4)));
@@ -106,7 +107,7 @@ describe('Adam with coupled weight decay (torch.optim.Adam)', () => {
       const g = randomMatrix(4, 5, random);
       adam.step({ [mine.name]: g });
       const coupled = tf.add(g, tf.mul(params.decay, theirs));
-      reference.applyGradients({ [theirs.name]: coupled });
+      reference.applyGradients([{ name: theirs.name, tensor: coupled }]);
       tf.dispose([g, coupled]);
     }
     const a = mine.dataSync();
