@@ -14,7 +14,10 @@ function startThread(): ForestThread {
   return {
     post: (task, transfer) => worker.postMessage(task, transfer),
     onReply: (listener) => worker.addEventListener('message', (e) => listener(e.data)),
-    onFailure: (listener) => worker.addEventListener('error', (e) => listener(new Error(e.message || 'the forest worker did not start'))),
+    onFailure: (listener) => {
+      worker.addEventListener('error', (e) => listener(new Error(e.message || 'the forest worker did not start')));
+      worker.addEventListener('messageerror', () => listener(new Error('a forest worker reply did not arrive whole')));
+    },
     terminate: () => worker.terminate(),
   };
 }

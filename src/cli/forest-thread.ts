@@ -4,3 +4,5 @@ import { serveForestTask, type ForestTask } from '../core/classifiers';
 
 const port = parentPort!;
 port.once('message', (task: ForestTask) => serveForestTask(task, (reply, transfer) => port.postMessage(reply, transfer)));
+// a task that cannot be read would otherwise leave the fit waiting for this helper's first tree
+port.once('messageerror', () => port.postMessage({ kind: 'error', message: 'its task did not arrive whole' }));

@@ -27,6 +27,7 @@ function startThread(): ForestThread {
     onReply: (listener) => worker.on('message', listener),
     onFailure: (listener) => {
       worker.on('error', listener);
+      worker.on('messageerror', () => listener(new Error('a forest thread reply did not arrive whole')));
       worker.on('exit', (code) => listener(new Error(`the thread stopped (exit code ${code})`)));
     },
     terminate: () => void worker.terminate(),

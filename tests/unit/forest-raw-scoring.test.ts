@@ -110,6 +110,21 @@ describe('an isolation forest scoring raw rows (thresholds taken back through th
     }
   });
 
+  it('lets go of the raw trees with the model: a disposed pipeline scores nothing, as one that preprocesses', async () => {
+    const { pipeline, reader } = await fitPipeline(shared('ciciomt2024_v2_39feat_sample.csv'), {
+      detector: 'iforest',
+      settings: { iforest: { n_estimators: 5 } },
+    });
+    let batch: Matrix | null = null;
+    for await (const b of reader.batches()) {
+      batch = b;
+      break;
+    }
+    await pipeline.score(batch!, reader.schema!);
+    pipeline.dispose();
+    await expect(pipeline.score(batch!, reader.schema!)).rejects.toThrow(/not fitted/);
+  });
+
   it('leaves inputs that are not one number cell each (category codes, ratios of two cells) to the preprocessor', async () => {
     const botIot = await fitPipeline(shared('botiot_12col_subset_sample.csv'), { detector: 'iforest', settings: { iforest: { n_estimators: 10 } } });
     expect(botIot.pipeline.preprocessor.monotoneColumns(botIot.reader.schema!)).toBeNull();

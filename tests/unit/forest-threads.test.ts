@@ -116,8 +116,9 @@ describe('random forest fit on helper threads', () => {
   });
 
   it('small forests stay on the fitting thread by default', async () => {
-    const { seen } = counted(nodeForestThreads(1));
-    setForestThreads(nodeForestThreads(1));
+    // counted() sets minRowTrees 0: here the host's own default (2 M row-trees) decides
+    const { threads, seen } = counted(nodeForestThreads(1));
+    setForestThreads({ ...threads, minRowTrees: undefined });
     await fitted({ n_estimators: 4 });
     expect(seen.started).toBe(0);
   });

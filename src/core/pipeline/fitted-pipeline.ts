@@ -155,6 +155,8 @@ export class FittedPipeline {
   }
 
   dispose(): void {
+    // the raw scorer holds its own copy of the trees: scoring after this fails as the detector's own would
+    this.raw = null;
     this.detector.dispose();
   }
 }
