@@ -2,7 +2,7 @@
  * CTGAN's generator and critic (Xu et al. 2019, §4.4 and the reference code), as plain
  * tf.variables rather than tfjs-layers models: each step says which operands it
  * differentiates (a product's gradient costs as much as the product), and the critic's
- * gradient penalty needs the critic's input gradient written out (Critic.inputGradient).
+ * gradient penalty needs the critic's input gradient written out (Critic.transposedInputGradient).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { WeightInitializer } from '../detectors';
@@ -241,7 +241,7 @@ export class Critic {
   /**
    * Per hidden layer at x, the derivative of its output with respect to its
    * pre-activation: LeakyReLU's slope (1, or 0.2 where the pre-activation is ≤ 0) times
-   * the dropout multiplier of forward(x, dropoutSeed). For inputGradient; no gradient
+   * the dropout multiplier of forward(x, dropoutSeed). For transposedInputGradient; no gradient
    * flows through them (a slope is a step function of the weights: derivative 0).
    */
   slopes(x: tf.Tensor2D, dropoutSeed: number): tf.Tensor2D[] {
