@@ -51,6 +51,11 @@ export const MIN_BENIGN_ROWS = 10;
  */
 const CALIBRATION_FOLDS = 10;
 /**
+ * more benign rows than this are not scored out of fold: eleven fits of a small set take seconds, of a large one minutes,
+ * and a large set's held-back rows measure every percentile but the most extreme (which the caveat then names)
+ */
+const OUT_OF_FOLD_MAX_ROWS = 20_000;
+/**
  * not calibrated out of fold: the LSTM reads consecutive rows as sequences (a fold of every tenth row is none), and an
  * ensemble puts its members on the scale of held-back rows
  */
@@ -150,7 +155,12 @@ export async function fitBenignRows(
   });
   const holdoutShare = options.holdout ?? DEFAULT_HOLDOUT;
   const { trainIdx, holdoutIdx } = latestHoldout(fileIndex, holdoutShare);
-  const outOfFold = spec.kind === 'percentile' && holdoutIdx.length < rowsForPercentile(spec.p) && !options.grid && !SEQUENCE_OR_FUSED.has(options.detector);
+  const outOfFold =
+    spec.kind === 'percentile' &&
+    holdoutIdx.length < rowsForPercentile(spec.p) &&
+    benign.n <= OUT_OF_FOLD_MAX_ROWS &&
+    !options.grid &&
+    !SEQUENCE_OR_FUSED.has(options.detector);
   if (outOfFold) {
     // too few held back to measure the percentile (it would be about their highest score, which one unusual benign row
     // sets: a short capture's session start or end): every benign row is scored out of fold, and the detector learns them all
@@ -225,13 +235,14 @@ async function outOfFoldScores(
   fitOptions: (step: string) => FitOptions,
 ): Promise<Float32Array> {
   const scores = new Float32Array(x.n);
-  for (let k = 0; k < Math.min(CALIBRATION_FOLDS, x.n); k++) {
+  const folds = Math.min(CALIBRATION_FOLDS, x.n);
+  for (let k = 0; k < folds; k++) {
     const held: number[] = [];
     const rest: number[] = [];
     for (let i = 0; i < x.n; i++) (i % CALIBRATION_FOLDS === k ? held : rest).push(i);
     const detector = createDetector(options.detector, options.settings, seed);
     try {
-      await detector.fit(takeRows(x, rest), fitOptions(`fold ${k + 1}/${CALIBRATION_FOLDS}`));
+      await detector.fit(takeRows(x, rest), fitOptions(`fold ${k + 1}/${folds}`));
       const s = await detector.score(takeRows(x, held));
       held.forEach((r, j) => (scores[r] = s[j]));
     } finally {

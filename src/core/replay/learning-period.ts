@@ -60,7 +60,7 @@ export class LearningPeriod {
       : { state: this.state, done: Math.min(elapsed, seconds!), total: seconds!, unit: 'seconds', flows: this.rows };
   }
 
-  /** trains on the flows kept (the latest fifth calibrates the threshold) and forgets them */
+  /** trains on the flows kept (the latest fifth calibrates the threshold, or every flow scored out of fold where those are too few) and forgets them */
   async train(schema: Schema, label: string, signal?: AbortSignal): Promise<FittedPipeline> {
     this.state = 'training';
     const x = concatRows(this.parts);

@@ -12,8 +12,8 @@ import { frame, pcapFile, type TestPacket } from './capture-bytes';
 const T0 = 1_700_000_000;
 
 /** three devices taking turns, 1,003 packets: 33 full windows of 10 each, and 5, 4, 4 packets left when the capture ends */
-function ward(size = (i: number) => 80 + ((i * 7) % 5) * 20): Uint8Array {
-  const packets: TestPacket[] = Array.from({ length: 1003 }, (_, i) => ({
+function ward(size = (i: number) => 80 + ((i * 7) % 5) * 20, length = 1003): Uint8Array {
+  const packets: TestPacket[] = Array.from({ length }, (_, i) => ({
     link: 1,
     sec: T0 + Math.floor(i / 50),
     ns: (i % 50) * 20_000_000,
@@ -49,6 +49,13 @@ describe('training on a capture', () => {
     // ... while the detector kept learnt all 99 (the threshold of p95, which 20 held-back rows measure, is set the old way)
     const heldBack = (await fitPipeline([bytesFile('ward.pcap', distinct)], { detector: 'knn', threshold: parseThreshold('p95') })).pipeline.training;
     expect([heldBack.calibration, heldBack.trainRows, heldBack.holdoutRows]).toEqual([undefined, 79, 20]);
+  });
+
+  it('keeps held-back calibration for a large training set, where ten more fits would cost minutes', async () => {
+    // 20,100 full windows: p99.99 needs 10,000 held-back rows, and 4,020 are held back
+    const { pipeline } = await fitPipeline([bytesFile('ward.pcap', ward(undefined, 201_003))], { detector: 'iforest', threshold: parseThreshold('p99.99') });
+    const t = pipeline.training;
+    expect([t.calibration, t.benignRows, t.holdoutRows]).toEqual([undefined, 20_100, 4_020]);
   });
 
   it('leaves them out of a labelled training reading too (classifiers, hybrids, the comparison), counted, but not out of a test reading', async () => {
