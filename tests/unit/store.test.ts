@@ -175,9 +175,10 @@ describe('IndexedDbStore', () => {
     expect(Array.from(back.features.slice(0, D))).toEqual([2, 2.25, 2.5]);
   });
 
-  it('holds a chunk’s features as a Blob of their bytes, and reads chunks stored before (a Float32Array) the same', async () => {
+  it('holds a large chunk’s features as a Blob of their bytes, a small one’s as they are, and reads chunks stored before (a Float32Array) the same', async () => {
     await store.putRun(run('r'));
-    await store.putChunks([chunk('r', 0, 5)]);
+    // 64 KiB of features and more go into a Blob; a live feed's few flows stay inline
+    await store.putChunks([chunk('r', 0, 6000), chunk('r', 2, 5)]);
     const raw = (storeName: string, op: (s: globalThis.IDBObjectStore) => IDBRequest, mode: IDBTransactionMode = 'readonly') =>
       new Promise<unknown>((resolve, reject) => {
         const open = factory.open('lab-test');
@@ -192,12 +193,14 @@ describe('IndexedDbStore', () => {
       });
     const held = (await raw('chunks', (s) => s.get(['r', 0]))) as { features: unknown };
     expect(held.features).toBeInstanceOf(Blob);
-    expect((held.features as Blob).size).toBe(5 * D * 4);
+    expect((held.features as Blob).size).toBe(6000 * D * 4);
+    expect(((await raw('chunks', (s) => s.get(['r', 2]))) as { features: unknown }).features).toBeInstanceOf(Float32Array);
     // an older chunk, written with its features as a typed array
     await raw('chunks', (s) => s.put(chunk('r', 1, 4)), 'readwrite');
-    const [first, older] = await store.readChunks('r', 0, 10);
-    expect(first).toEqual(chunk('r', 0, 5));
+    const [first, older, small] = await store.readChunks('r', 0, 10);
+    expect(first).toEqual(chunk('r', 0, 6000));
     expect(older).toEqual(chunk('r', 1, 4));
+    expect(small).toEqual(chunk('r', 2, 5));
     expect(older.features).toBeInstanceOf(Float32Array);
   });
 

@@ -24,9 +24,15 @@ interface ModelData {
  * of their float32 bytes where the platform has Blobs. Blink serialises a Blob as a reference
  * whose bytes go to the browser once, where a 1.6 MB typed array is serialised, compressed
  * and then wrapped in a Blob of its own anyway (about 3.5 ms of Chromium's CPU a chunk
- * less, measured). Chunks stored before hold a Float32Array; both read back the same.
+ * less, measured). Smaller features stay a Float32Array: Blink stores those inline, and a Blob
+ * there only adds a trip through the browser's blob registry to every write (a live feed's
+ * 10-flow chunks took twice as long to commit). Chunks stored before hold a Float32Array; all
+ * read back the same.
  */
 type StoredChunk = Omit<FlowChunk, 'features'> & { features: Float32Array | Blob };
+
+/** features of this many bytes or more are stored as a Blob: Blink wraps a larger value in one of its own anyway */
+const BLOB_FROM_BYTES = 64 * 1024;
 
 /** One per stored chunk: its row count, so retention and counts never read chunk data. */
 interface ChunkSize {
@@ -451,7 +457,7 @@ function tight<T extends Column>(a: T): T {
   return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a.slice() as T);
 }
 
-/** The chunk as stored: lengths checked, views over larger buffers copied tight, the features in a Blob (see `StoredChunk`). */
+/** The chunk as stored: lengths checked, views over larger buffers copied tight, large features in a Blob (see `StoredChunk`). */
 function storable(c: FlowChunk): StoredChunk {
   const { n } = c;
   if (typeof c.runId !== 'string' || !c.runId) throw new TypeError('A flow chunk needs a runId.');
@@ -480,7 +486,7 @@ function storable(c: FlowChunk): StoredChunk {
     rowNumber: tight(c.rowNumber),
     classIndex: tight(c.classIndex),
     device: tight(c.device),
-    features: typeof Blob === 'function' ? blobOf(c.features) : tight(c.features),
+    features: typeof Blob === 'function' && c.features.byteLength >= BLOB_FROM_BYTES ? blobOf(c.features) : tight(c.features),
     score: tight(c.score),
     verdict: tight(c.verdict),
   };
