@@ -153,6 +153,7 @@ export async function fitBenignRows(
     signal: options.signal,
     progress: (p: FitProgress) => options.onProgress?.({ phase: 'fit', ...p, ...(step && { stage: `${step}: ${p.stage}` }) }),
   });
+  const fitPreprocessor = (rows: Matrix) => new Preprocessor({ ...DEFAULT_PREPROCESSOR, ...options.preprocessor }).fit(rows, schema, exclusions);
   const holdoutShare = options.holdout ?? DEFAULT_HOLDOUT;
   const { trainIdx, holdoutIdx } = latestHoldout(fileIndex, holdoutShare);
   const outOfFold =
@@ -164,7 +165,7 @@ export async function fitBenignRows(
   if (outOfFold) {
     // too few held back to measure the percentile (it would be about their highest score, which one unusual benign row
     // sets: a short capture's session start or end): every benign row is scored out of fold, and the detector learns them all
-    const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, ...options.preprocessor }).fit(benign, schema, exclusions);
+    const preprocessor = fitPreprocessor(benign);
     const x = preprocessor.transform(benign, schema);
     const scores = await outOfFoldScores(x, options, seed, fitOptions);
     const detector = createDetector(options.detector, options.settings, seed);
@@ -177,7 +178,7 @@ export async function fitBenignRows(
     return { pipeline, grid: null };
   }
   const trainRaw = takeRows(benign, trainIdx);
-  const preprocessor = new Preprocessor({ ...DEFAULT_PREPROCESSOR, ...options.preprocessor }).fit(trainRaw, schema, exclusions);
+  const preprocessor = fitPreprocessor(trainRaw);
   const train = preprocessor.transform(trainRaw, schema);
   const holdout = preprocessor.transform(takeRows(benign, holdoutIdx), schema);
 
