@@ -141,9 +141,9 @@ export async function countTimeSplit(
 
 /**
  * The rows of a reading that `exclude` does not take (the test part of a split). With
- * `onCut` (a training reading) the rows cut short by the end of their capture are left out
- * too, each told to `onCut` with its class: a fragment of a window (where the capture
- * stopped, not the device) is neither learned nor used to set a threshold.
+ * `onCut` the rows cut short by the end of their capture are left out too, each told to
+ * `onCut` with its class: a fragment of a window (where the capture stopped, not the
+ * device) is neither learned, nor used to set a threshold, nor scored.
  */
 export function keptRows(batch: Batch, exclude: RowPredicate | undefined, onCut?: (classIndex: number) => void): Batch {
   const cut = onCut && batch.cut;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FileFlowSource, NO_DEVICE, ReplayPacer } from '../../../src/core/replay';
-import { FLOW_CSV_HEADER, packetsSkipped } from '../../../src/core/packets';
+import { FLOW_CSV_HEADER, FLOW_WIDTH, packetsSkipped } from '../../../src/core/packets';
 import { bytesFile } from '../sources';
 import { frame, pcapFile, type TestPacket } from './capture-bytes';
 
@@ -71,7 +71,7 @@ describe('a capture as a replay source', () => {
   });
 
   it('reads the device column of a flow CSV (as npm run features writes it); a CSV without one has none', async () => {
-    const row = (device: string) => `${Array(39).fill('1').join(',')},WiFi_and_MQTT_test_Benign_test.pcap,${device},1700000000,10.0.0.1,10.0.0.2,1,2`;
+    const row = (device: string) => `${Array(FLOW_WIDTH).fill('1').join(',')},WiFi_and_MQTT_test_Benign_test.pcap,${device},1700000000,10.0.0.1,10.0.0.2,1,2`;
     const csv = [FLOW_CSV_HEADER, row('02:00:00:00:00:aa'), row('02:00:00:00:00:aa'), row('=cmd()'), row('')].join('\n') + '\n';
     const source = new FileFlowSource([bytesFile('flows.csv', new TextEncoder().encode(csv))]);
     await source.open();
