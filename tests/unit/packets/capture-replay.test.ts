@@ -47,6 +47,16 @@ describe('a capture as a replay source', () => {
     source.close();
   });
 
+  it('does not score the window the end of the capture cut short: skipped with its reason, so read = scored + skipped', async () => {
+    const packets: TestPacket[] = Array.from({ length: 45 }, (_, i) => ({ link: 1, sec: T0 + Math.floor(i / 10), ns: (i % 10) * 100_000_000, bytes: frame({}) }));
+    const source = new FileFlowSource([bytesFile('ward.pcap', pcapFile(packets))]);
+    await source.open();
+    expect(await drain(source)).toHaveLength(4);
+    expect(source.takeSkipped()).toEqual({ 'window cut by the end of its capture': 1 });
+    expect(source.takePackets()!.flows).toBe(5);
+    source.close();
+  });
+
   it('names each flow’s device (its source MAC, else its IP), with indices that hold across a loop', async () => {
     const packets: TestPacket[] = [];
     for (let i = 0; i < 20; i++) packets.push({ link: 1, sec: T0, ns: i * 1000, bytes: frame({ srcMac: i % 2 ? 0x0200000000bb : 0x0200000000aa }) });
