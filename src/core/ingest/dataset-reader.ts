@@ -1,14 +1,5 @@
 import Papa from 'papaparse';
-import {
-  ClassVocabulary,
-  cleanHeader,
-  type Dialect,
-  detectDialect,
-  type Detection,
-  type Schema,
-  type SchemaColumn,
-  ciciomtV2,
-} from '../schema';
+import { ClassVocabulary, cleanHeader, type Dialect, detectDialect, type Detection, type Schema, type SchemaColumn, ciciomtV2 } from '../schema';
 import type { Batch } from './batch';
 import { CellKind, parseNumericCell } from './cells';
 import { DeviceNames, NO_DEVICE } from './device-names';
@@ -16,7 +7,16 @@ import { columnIssues, countSkip, newCounters, noteExample, type IngestCounters 
 import { ArrayCells, type FloatRowCells, PlainRowCursor, type RowCells } from './row-cells';
 import { RecordSplitter } from './record-splitter';
 import { decodeText, InputError } from './text-stream';
-import { addCaptureCounters, captureClass, CaptureReading, FLOW_COLUMNS, formatCaptureCounters, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
+import {
+  addCaptureCounters,
+  captureClass,
+  CaptureReading,
+  FLOW_COLUMNS,
+  formatCaptureCounters,
+  isCaptureName,
+  newCaptureCounters,
+  type CaptureCounters,
+} from '../packets';
 import { excerpt, nameList } from '../text';
 
 /** A file to read: in Node from `fs`, in the browser from a `File`. */

@@ -48,7 +48,12 @@ describe('a capture as a replay source', () => {
   });
 
   it('does not score the window the end of the capture cut short: skipped with its reason, so read = scored + skipped', async () => {
-    const packets: TestPacket[] = Array.from({ length: 45 }, (_, i) => ({ link: 1, sec: T0 + Math.floor(i / 10), ns: (i % 10) * 100_000_000, bytes: frame({}) }));
+    const packets: TestPacket[] = Array.from({ length: 45 }, (_, i) => ({
+      link: 1,
+      sec: T0 + Math.floor(i / 10),
+      ns: (i % 10) * 100_000_000,
+      bytes: frame({}),
+    }));
     const source = new FileFlowSource([bytesFile('ward.pcap', pcapFile(packets))]);
     await source.open();
     expect(await drain(source)).toHaveLength(4);

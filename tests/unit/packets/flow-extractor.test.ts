@@ -64,7 +64,12 @@ describe('flow extractor', () => {
   it("counts a host's SYNs over 1 s and 10 s across its windows (Kitsune's damped counts): a flood's pace, not a reconnect's", async () => {
     const T = 1_700_000_000;
     // one window of 2 packets every 0.1 s, each a connection: SYN, then FIN
-    const packets = Array.from({ length: 40 }, (_, k) => ({ link: 1, sec: T + Math.floor(k / 20), ns: (k % 20) * 50_000_000, bytes: frame({ flags: k % 2 ? 0x01 : 0x02 }) }));
+    const packets = Array.from({ length: 40 }, (_, k) => ({
+      link: 1,
+      sec: T + Math.floor(k / 20),
+      ns: (k % 20) * 50_000_000,
+      bytes: frame({ flags: k % 2 ? 0x01 : 0x02 }),
+    }));
     const { rows } = await flowsOf(pcapFile(packets, { nanos: true }), 2);
     const [b] = rows;
     expect(b.n).toBe(20);
