@@ -162,7 +162,7 @@ export class DatasetReader {
     }
   }
 
-  /** A capture's flow rows: the newer CICIoMT2024 release's rows with the hosts' connection counts after them (what the extractor makes). */
+  /** A capture's flow rows: the newer CICIoMT2024 release's rows with the hosts' SYN counts after them (what the extractor makes). */
   private async *readCapture(source: SourceFile, fileIndex: number, bytesBefore: () => number, bytesTotal: number | null): AsyncGenerator<Batch> {
     const summary: FileSummary = { name: source.name, rows: 0, detection: null };
     this.files.push(summary);

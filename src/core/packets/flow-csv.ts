@@ -1,7 +1,8 @@
 /**
  * Flow rows as CSV written like the newer CICIoMT2024 release: its 39 feature columns in
- * order (then, for rows made from packets, the host's connection counts), `attack_type` as `WiFi_and_MQTT_test_<Class>_test.pcap` (empty when unlabelled),
- * then `device` and `time` (seconds), and for rows made from packets the window's first
+ * order (rows made from packets: then the host's SYN counts, `host_syn_1s`, `host_syn_10s`),
+ * `attack_type` as `WiFi_and_MQTT_test_<Class>_test.pcap` (empty when unlabelled), then
+ * `device` and `time` (seconds), and for rows made from packets the window's first
  * packet's `src`, `dst`, `sport`, `dport`. Integer columns are written without `.0`, an
  * infinite `Rate` as `inf`, floats in their shortest float32 form. The v2 dialect reads it
  * back like a real file. Text cells are never formulas (addresses and MACs cannot start

@@ -2,8 +2,9 @@
  * Packets → flow rows: each device's packets (its source MAC, or its source IP where the
  * link layer has no MAC) are cut into windows of `window` packets, in arrival order, and
  * every window becomes one row of the CICIoMT2024 newer-release features through the one
- * window arithmetic (`WindowStats`), followed by the device's connection counts over longer
- * horizons (`HostCounts`). A packet's gap is the time since the same device's previous packet. A window left open closes early (a row with fewer packets) when its
+ * window arithmetic (`WindowStats`), then the device's SYN counts over horizons longer than
+ * a window (`HostCounts`). A packet's gap is the time since the same device's previous
+ * packet. A window left open closes early (a row with fewer packets) when its
  * device has been silent for `idleS` seconds of capture time, and at the end of the input,
  * so no packet is lost. A window the end of the input closed is marked `cut`: where the
  * capture stopped, not the device, so its counts and sizes describe a fragment of a window.
@@ -13,7 +14,7 @@ import { ipv4Text, macText, type Decoded } from './decode';
 import { HostCounts } from './host-counts';
 import { FEATURE_COUNT, WindowStats } from './window-stats';
 
-/** a flow row's feature columns: the release's 39, then the host's connection counts */
+/** a flow row's feature columns: the release's 39, then the host's SYN counts */
 export const FLOW_COLUMNS: readonly string[] = [...CICIOMT_V2_COLUMNS, ...HOST_COUNT_COLUMNS];
 export const FLOW_WIDTH = FLOW_COLUMNS.length;
 
@@ -52,7 +53,7 @@ export interface PacketFlows {
   cut: Uint8Array;
 }
 
-/** one device's open window, and its connection counts (kept from window to window until the device is forgotten) */
+/** one device's open window, and its SYN counts (kept from window to window until the device is forgotten) */
 class OpenWindow {
   readonly stats = new WindowStats();
   readonly hosts = new HostCounts();
@@ -135,7 +136,7 @@ export class FlowExtractor {
     w.labels.set(label, (w.labels.get(label) ?? 0) + 1);
   }
 
-  /** closes the windows of devices silent for `idleS` and forgets them, their connection counts too (a 10 s count has then fallen below 1/64 at the default 60 s) */
+  /** closes the windows of devices silent for `idleS` and forgets them, their SYN counts too (a 10 s count has then fallen below 1/64 at the default 60 s) */
   private sweep(sec: number): void {
     this.sweptAt = sec;
     for (const [key, w] of this.open) {

@@ -106,7 +106,7 @@ function release(id: Dialect['id'], name: string, own: string[], other: string[]
 }
 
 export const ciciomtV1 = release('ciciomt2024-v1', 'CICIoMT2024, first CSV release (45 features)', CICIOMT_V1_COLUMNS, CICIOMT_V2_COLUMNS, LEAKAGE);
-// flow rows the lab made from packets (npm run features, the sensor's feeds) add the hosts' connection counts
+// flow rows the lab made from packets (npm run features, the sensor's feeds) add the hosts' SYN counts (host_syn_1s, host_syn_10s)
 export const ciciomtV2 = release(
   'ciciomt2024-v2',
   'CICIoMT2024, newer CSV release (39 features, Time_To_Live)',
