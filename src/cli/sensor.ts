@@ -23,7 +23,7 @@ each message numbered (#seq).
   --window N          packets per flow window, per device (default 10)
   --format            csv (default): text with its header and every column (also addresses, time);
                       binary: the binary form, version 1 (41 float32 features, label and device:
-                      about 190 bytes a flow, CSV about 40 % more; no number formatting)
+                      about 170 bytes a flow where CSV takes about 250; no number formatting)
   --batch N           flows per message at most (default 1000)
   --max-bytes N       bytes per message at most: browsers behind Mosquitto's WebSocket listener
                       need 4000 (it stalls on larger messages); about 21 binary or 12 CSV flows
