@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { Readable } from 'node:stream';
 import { MqttConnection, type QoS } from '../core/mqtt';
 import { parseRate, type RateSpec } from '../core/rate';
 import { captureClass, CaptureReading, formatCaptureCounters, type CaptureFile } from '../core/packets';
 import { numberArg, one, UsageError } from './args';
 import { sourceFiles } from './files';
 import { runCommand } from './run-command';
+import { webStream } from './web-stream';
 import { FlowMessages } from './sensor-messages';
 
 const USAGE = `usage: npm run sensor -- (--pcap <captures or folders> | --interface <name>) --mqtt mqtt://host:port --topic <t>
@@ -84,9 +84,9 @@ runCommand(USAGE, OPTIONS, async (args) => {
     tcpdump.stderr!.on('data', (d) => (said += d));
     tcpdump.on('error', (e) => console.error(`error: tcpdump could not be started: ${e.message}`));
     tcpdump.on('exit', (code) => code && console.error(`tcpdump stopped (${code}): ${said.trim().split('\n').pop()}`));
-    files = [{ name: `interface ${iface}`, stream: () => Readable.toWeb(tcpdump!.stdout!) as ReadableStream<Uint8Array> }];
+    files = [{ name: `interface ${iface}`, stream: () => webStream(tcpdump!.stdout!) }];
   } else if (pcaps!.length === 1 && pcaps![0] === '-') {
-    files = [{ name: 'standard input', stream: () => Readable.toWeb(process.stdin) as ReadableStream<Uint8Array> }];
+    files = [{ name: 'standard input', stream: () => webStream(process.stdin) }];
   } else files = sourceFiles(pcaps!);
   const stopLive = () => tcpdump?.kill('SIGTERM');
   process.once('SIGINT', stopLive);
