@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, fitPipeline, readLabelled } from '../../../src/core/pipeline';
 import { calibrate, parseThreshold, rowsForPercentile, thresholdCaveat } from '../../../src/core/threshold';
-import { bytesFile } from '../sources';
+import { DatasetReader } from '../../../src/core/ingest';
+import { bytesFile, shared } from '../sources';
 import { frame, pcapFile, type TestPacket } from './capture-bytes';
 
 /**
@@ -63,6 +64,17 @@ describe('training on a capture', () => {
     // the CICIoMT2024 file-name rule labels the capture's rows Benign
     const { rows } = (await readLabelled([bytesFile('Benign_train.pcap', ward())], undefined, { maxRows: 1000, seed: 0 })).set;
     expect([rows.read, rows.used, rows.cut]).toEqual([102, 99, 3]);
+  });
+
+  it("a model trained on a capture learns its hosts' SYN counts, and refuses flows without them in one sentence; a CSV-trained one scores captures", async () => {
+    const { pipeline } = await fitPipeline([bytesFile('ward.pcap', ward())], { detector: 'knn', threshold: parseThreshold('p95') });
+    const csv = new DatasetReader(shared('ciciomt2024_v2_39feat_sample.csv'));
+    await csv.batches()[Symbol.asyncIterator]().next();
+    expect(() => pipeline.assertCompatible(csv.schema!)).toThrow(
+      "This model cannot score the data: the data lacks the model's column(s) host_syn_1s, host_syn_10s.",
+    );
+    const r = await evaluate({ train: shared('ciciomt2024_v2_39feat_sample.csv'), test: [bytesFile('ward.pcap', ward())], detector: 'iforest' });
+    expect(r.rows.scored).toBe(99);
   });
 
   it('does not score them in an evaluation: skipped, with the reason, and read = scored + skipped', async () => {
