@@ -22,8 +22,8 @@ each message numbered (#seq).
   --rate              max (default), x<N>: N times the captures' own pace, or a number of flows/s
   --window N          packets per flow window, per device (default 10)
   --format            csv (default): text with its header and every column (also addresses, time);
-                      binary: the binary form, version 1 (39 float32 features, label and device:
-                      about 180 bytes a flow where CSV takes about 270; no number formatting)
+                      binary: the binary form, version 1 (41 float32 features, label and device:
+                      about 170 bytes a flow where CSV takes about 250; no number formatting)
   --batch N           flows per message at most (default 1000)
   --max-bytes N       bytes per message at most: browsers behind Mosquitto's WebSocket listener
                       need 4000 (it stalls on larger messages); about 21 binary or 12 CSV flows
