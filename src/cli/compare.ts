@@ -5,6 +5,7 @@ import { BALANCE_METHODS, compareModels, DEFAULT_DETECTORS, formatCompare, study
 import { numberArg, one, UsageError } from './args';
 import { dialectArg, DIALECT_OPTIONS } from './dialect-arg';
 import { sourceFiles } from './files';
+import { useNodeForestThreads } from './node-forest-threads';
 import { runCommand } from './run-command';
 import { splitArg } from './split-arg';
 
@@ -43,6 +44,7 @@ const OPTIONS = {
   ...DIALECT_OPTIONS,
 } as const;
 
+useNodeForestThreads();
 runCommand(USAGE, OPTIONS, async (args) => {
   if (!args.get('train')) throw new UsageError('give --train files');
   const balance = (one(args, 'balance') ?? 'none') as BalanceMethod;

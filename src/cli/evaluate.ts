@@ -22,6 +22,7 @@ import { numberArg, one, UsageError, type ParsedArgs } from './args';
 import { sourceFiles } from './files';
 import { dialectArg, DIALECT_OPTIONS } from './dialect-arg';
 import { loadModelFolder, saveModelFolder } from './model-folder';
+import { useNodeForestThreads } from './node-forest-threads';
 import { runCommand } from './run-command';
 import { splitArg } from './split-arg';
 
@@ -101,6 +102,7 @@ const OPTIONS = {
   folds: 'one',
 } as const;
 
+useNodeForestThreads();
 runCommand(USAGE, OPTIONS, async (args) => {
   const modelDir = one(args, 'model');
   const detector = (one(args, 'detector') ?? (modelDir ? undefined : 'auto')) as ModelKind | 'auto' | undefined;

@@ -8,7 +8,7 @@ import { runCommand } from './run-command';
 const USAGE = `usage: npm run features -- <captures or folders> --out <flows.csv> [--window <packets>] [--label <Class>]
 
 Reads packet captures (pcap, pcapng, also .gz) and writes their flow rows as a CSV in the newer
-CICIoMT2024 layout (39 features, attack_type, device, time, src, dst, sport, dport) that every
+CICIoMT2024 layout (39 features, host_syn_1s, host_syn_10s, attack_type, device, time, src, dst, sport, dport) that every
 other command and the lab read. A folder stands for the captures in it.
 
 options:

@@ -1,7 +1,7 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { InputError, type SourceFile } from '../core/ingest';
+import { webStream } from './web-stream';
 
 /** what a folder stands for: flow CSVs and packet captures */
 const DATA_FILE = /\.(csv|pcap|pcapng|cap)(\.gz)?$/i;
@@ -31,6 +31,6 @@ function nodeFile(path: string, size = statSync(path).size): SourceFile {
   return {
     name: path,
     size,
-    stream: () => Readable.toWeb(createReadStream(path, { highWaterMark: 1 << 20 })) as ReadableStream<Uint8Array>,
+    stream: () => webStream(createReadStream(path, { highWaterMark: 1 << 20 })),
   };
 }

@@ -11,6 +11,7 @@ import { messageOf, withoutCredentials } from '../core/util';
 import { numberArg, one, UsageError } from './args';
 import { modelRecordOfFolder } from './model-folder';
 import { monitorCounters, statusLine } from './monitor-status';
+import { useNodeForestThreads } from './node-forest-threads';
 import { runCommand } from './run-command';
 
 const USAGE = `usage: npm run monitor -- --mqtt mqtt://host:port --topic <filter> [--model <dir>] [--share <group>]
@@ -68,6 +69,7 @@ const OPTIONS = {
 
 const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
 
+useNodeForestThreads();
 runCommand(USAGE, OPTIONS, async (args) => {
   const url = one(args, 'mqtt');
   const topic = one(args, 'topic');

@@ -1,6 +1,4 @@
-import { setForestThreads } from '../core/classifiers';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
-import { nodeForestThreads } from './node-forest-threads';
 
 /**
  * Parses the command line (`--help` prints the usage), runs the command's body and turns
@@ -9,8 +7,6 @@ import { nodeForestThreads } from './node-forest-threads';
  * Stack traces only with DEBUG=1.
  */
 export function runCommand(usage: string, options: Record<string, 'many' | 'one' | 'switch'>, body: (args: ParsedArgs) => Promise<number>): void {
-  // a random forest's fit grows trees on the other cores too
-  setForestThreads(nodeForestThreads());
   const run = async () => {
     const args = parseArgs(process.argv.slice(2), { ...options, help: 'switch' });
     if (args.has('help')) {

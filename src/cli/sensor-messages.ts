@@ -1,7 +1,6 @@
 import { deflateRawSync } from 'node:zlib';
 import { binaryMessageBytes, encodeBinaryFlows, wrapCompressed } from '../core/ingest';
-import { attackTypeLabel, FLOW_CSV_HEADER, flowCsvRows, type PacketFlows } from '../core/packets';
-import { CICIOMT_V2_COLUMNS } from '../core/schema';
+import { attackTypeLabel, FLOW_COLUMNS, FLOW_CSV_HEADER, flowCsvRows, type PacketFlows } from '../core/packets';
 
 export type WireForm = 'csv' | 'binary';
 
@@ -11,7 +10,7 @@ const TEXT_COLUMNS = ['attack_type', 'device'];
 /**
  * The sensor's flows packed into live wire messages (README: "Live wire format") of at
  * most `maxFlows` flows and `maxBytes` bytes: CSV with its header and every column, or the
- * binary form with the 39 features, the label and the device (no addresses or time: the
+ * binary form with the flow's features (FLOW_COLUMNS), the label and the device (no addresses or time: the
  * consumers number live flows themselves). A flow is offered chunk by chunk (`prepare`),
  * then one at a time: `fits` says whether it joins the pending message, `take` empties it.
  * Compressed messages (the `\0FLZ` envelope) are sized by the last one's ratio.
@@ -32,8 +31,8 @@ export class FlowMessages {
   /** compressed bytes per raw byte of the last message (1 until one was compressed) */
   private ratio = 1;
   /** a binary message's bytes without records, and each record's */
-  private readonly binaryBase = binaryMessageBytes(CICIOMT_V2_COLUMNS, 0, TEXT_COLUMNS);
-  private readonly binaryPerFlow = binaryMessageBytes(CICIOMT_V2_COLUMNS, 1, TEXT_COLUMNS) - this.binaryBase;
+  private readonly binaryBase = binaryMessageBytes(FLOW_COLUMNS, 0, TEXT_COLUMNS);
+  private readonly binaryPerFlow = binaryMessageBytes(FLOW_COLUMNS, 1, TEXT_COLUMNS) - this.binaryBase;
 
   constructor(
     readonly form: WireForm,
@@ -43,7 +42,7 @@ export class FlowMessages {
     /** deflate each message into the compressed envelope */
     private readonly compress = false,
   ) {
-    this.values = new Float32Array(form === 'binary' ? Math.min(maxFlows, 1 << 16) * CICIOMT_V2_COLUMNS.length : 0);
+    this.values = new Float32Array(form === 'binary' ? Math.min(maxFlows, 1 << 16) * FLOW_COLUMNS.length : 0);
   }
 
   get size(): number {
@@ -77,7 +76,7 @@ export class FlowMessages {
       return;
     }
     const rows = this.rows!;
-    const d = CICIOMT_V2_COLUMNS.length;
+    const d = FLOW_COLUMNS.length;
     const k = this.pendingFlows++;
     if ((k + 1) * d > this.values.length) {
       const grown = new Float32Array(this.values.length * 2 || d * 64);
@@ -109,8 +108,8 @@ export class FlowMessages {
   private encode(flows: number, seq: number): string | Uint8Array {
     if (this.form === 'csv') return `#seq=${seq}\n${FLOW_CSV_HEADER}\n${this.pendingLines.slice(0, flows).join('\n')}\n`;
     return encodeBinaryFlows({
-      columns: CICIOMT_V2_COLUMNS,
-      values: this.values.subarray(0, flows * CICIOMT_V2_COLUMNS.length),
+      columns: FLOW_COLUMNS,
+      values: this.values.subarray(0, flows * FLOW_COLUMNS.length),
       texts: this.texts.map(({ of }, j) => ({ column: TEXT_COLUMNS[j], of: of.slice(0, flows) })),
       seq,
     });
@@ -123,7 +122,7 @@ export class FlowMessages {
       this.pendingBytes = this.pendingLines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
       return flows;
     }
-    const d = CICIOMT_V2_COLUMNS.length;
+    const d = FLOW_COLUMNS.length;
     this.values.copyWithin(0, flows * d, this.pendingFlows * d);
     this.pendingFlows -= flows;
     const texts = this.texts.map(({ of }) => of.slice(flows));

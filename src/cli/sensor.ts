@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { Readable } from 'node:stream';
 import { MqttConnection, type QoS } from '../core/mqtt';
 import { parseRate, type RateSpec } from '../core/rate';
 import { captureClass, CaptureReading, formatCaptureCounters, type CaptureFile } from '../core/packets';
 import { numberArg, one, UsageError } from './args';
 import { sourceFiles } from './files';
 import { runCommand } from './run-command';
+import { webStream } from './web-stream';
 import { FlowMessages } from './sensor-messages';
 
 const USAGE = `usage: npm run sensor -- (--pcap <captures or folders> | --interface <name>) --mqtt mqtt://host:port --topic <t>
@@ -22,8 +22,8 @@ each message numbered (#seq).
   --rate              max (default), x<N>: N times the captures' own pace, or a number of flows/s
   --window N          packets per flow window, per device (default 10)
   --format            csv (default): text with its header and every column (also addresses, time);
-                      binary: the binary form, version 1 (39 float32 features, label and device:
-                      about 180 bytes a flow where CSV takes about 270; no number formatting)
+                      binary: the binary form, version 1 (41 float32 features, label and device:
+                      about 170 bytes a flow where CSV takes about 250; no number formatting)
   --batch N           flows per message at most (default 1000)
   --max-bytes N       bytes per message at most: browsers behind Mosquitto's WebSocket listener
                       need 4000 (it stalls on larger messages); about 21 binary or 12 CSV flows
@@ -84,9 +84,9 @@ runCommand(USAGE, OPTIONS, async (args) => {
     tcpdump.stderr!.on('data', (d) => (said += d));
     tcpdump.on('error', (e) => console.error(`error: tcpdump could not be started: ${e.message}`));
     tcpdump.on('exit', (code) => code && console.error(`tcpdump stopped (${code}): ${said.trim().split('\n').pop()}`));
-    files = [{ name: `interface ${iface}`, stream: () => Readable.toWeb(tcpdump!.stdout!) as ReadableStream<Uint8Array> }];
+    files = [{ name: `interface ${iface}`, stream: () => webStream(tcpdump!.stdout!) }];
   } else if (pcaps!.length === 1 && pcaps![0] === '-') {
-    files = [{ name: 'standard input', stream: () => Readable.toWeb(process.stdin) as ReadableStream<Uint8Array> }];
+    files = [{ name: 'standard input', stream: () => webStream(process.stdin) }];
   } else files = sourceFiles(pcaps!);
   const stopLive = () => tcpdump?.kill('SIGTERM');
   process.once('SIGINT', stopLive);

@@ -15,6 +15,7 @@ import { formatTable } from '../core/metrics';
 import { simulationSource } from '../core/sim';
 import { parseThreshold } from '../core/threshold';
 import { UsageError } from './args';
+import { useNodeForestThreads } from './node-forest-threads';
 import { sourceFiles } from './files';
 
 const FAMILIES = ['Benign', 'DDoS', 'DoS', 'MQTT', 'Recon', 'Spoofing'];
@@ -26,6 +27,7 @@ export async function crossCheck(realPath: string, markdown: string | undefined,
   for (const d of detectors) if (!DETECTOR_KINDS.includes(d as DetectorKind)) throw new UsageError(`--detector takes ${DETECTOR_KINDS.join(', ')}, not "${d}"`);
   if (!existsSync(realPath)) throw new Error(`the real newer-release sample is not at ${realPath}; give its place with --real <file>`);
   await ensureBackend('wasm');
+  useNodeForestThreads();
   // made again from the seed at each reading, never written to disk
   const simTrain = simulationSource(TRAIN.scenario, seed, TRAIN.rows);
   const simTest = simulationSource(TEST.scenario, seed + 1, TEST.rows);

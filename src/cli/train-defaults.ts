@@ -14,6 +14,7 @@ import { simulationSource } from '../core/sim';
 import { parseThreshold } from '../core/threshold';
 import { numberArg } from './args';
 import { saveModelFolder } from './model-folder';
+import { useNodeForestThreads } from './node-forest-threads';
 import { runCommand } from './run-command';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,6 +31,7 @@ Trains the lab's default models (isolation forest, dense and LSTM autoencoders, 
 99th percentile of held-back benign scores) on simulated benign flows of the ${SCENARIO} scenario
 and writes them to public/models/<id>/ with public/models/index.json.`;
 
+useNodeForestThreads();
 runCommand(USAGE, { rows: 'one', seed: 'one' }, async (args) => {
   const rows = numberArg(args, 'rows', (v) => Number.isInteger(v) && v >= 100, 'a whole number of at least 100') ?? 20_000;
   const seed = numberArg(args, 'seed', (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32, 'a whole number from 0 to 2^32 − 1') ?? 7;

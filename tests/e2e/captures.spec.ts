@@ -10,7 +10,8 @@ import { newestStoredRun } from './stored-runs';
  * interface (curl against a local HTTP server recorded by tcpdump on `lo` and on `any`; an
  * hping3 SYN flood, 3,000 packets), dropped on the Data view and on the Live view. The
  * packets read must be what tshark (Debian's dissector) counts in the same files, read =
- * decoded + skipped, and every flow made must be scored and stored.
+ * decoded + skipped, and every flow made must be scored and stored (but the windows the end of
+ * the capture cut short: skipped, counted).
  */
 let captures: RealCaptures;
 let problems: string[] = [];
@@ -71,23 +72,29 @@ test('the Data view shows what two captures held: packets read = decoded + skipp
   expect(await count(page, 'packets-flows')).toBe(flows);
 });
 
-test('a SYN flood capture dropped on Live is replayed: every flow made is scored and stored, and the packets are counted', async ({ page }) => {
+test('a SYN flood capture dropped on Live is replayed: every flow made is scored and stored but the windows its end cut short, and the packets are counted', async ({
+  page,
+}) => {
   const file = captures.files['syn-flood'];
   const packets = tsharkPackets(file).length;
+  // each device whose packets do not fill its last window of 10 leaves a fragment when the capture ends: skipped, not scored
+  const perDevice = new Map<string, number>();
+  for (const p of tsharkPackets(file)) perDevice.set(p.device, (perDevice.get(p.device) ?? 0) + 1);
+  const cut = [...perDevice.values()].filter((n) => n % 10 !== 0).length;
   await page.goto('/?view=live&rate=max');
   await page.getByTestId('file-input').setInputFiles(file);
   await expect(page.getByTestId('packet-counters')).toBeVisible({ timeout: 30_000 });
   await expect.poll(() => count(page, 'packets-read'), { timeout: 30_000 }).toBe(packets);
   const flows = await count(page, 'packets-flows');
   await expect.poll(() => count(page, 'count-read'), { timeout: 30_000 }).toBe(flows);
-  await expect.poll(async () => (await count(page, 'count-stored')) === flows, { timeout: 30_000 }).toBe(true);
-  expect(await count(page, 'count-scored')).toBe(flows);
-  expect(await count(page, 'count-skipped')).toBe(0);
+  await expect.poll(async () => (await count(page, 'count-stored')) === flows - cut, { timeout: 30_000 }).toBe(true);
+  expect(await count(page, 'count-scored')).toBe(flows - cut);
+  expect(await count(page, 'count-skipped')).toBe(cut);
   expect((await count(page, 'packets-used')) + (await count(page, 'packets-skipped'))).toBe(packets);
   // stored in the page's IndexedDB, counters with it
-  await expect.poll(async () => (await newestStoredRun(page)).run?.summary?.counters.stored, { timeout: 10_000 }).toBe(flows);
+  await expect.poll(async () => (await newestStoredRun(page)).run?.summary?.counters.stored, { timeout: 10_000 }).toBe(flows - cut);
   const db = await newestStoredRun(page);
-  expect(db.rows).toBe(flows);
+  expect(db.rows).toBe(flows - cut);
   // unlabelled flows: no recall and no confusion are shown for them
   await expect(page.getByTestId('live-confusion')).toHaveCount(0);
   await expect(page.getByTestId('live-confusion-unlabelled')).toBeVisible();

@@ -164,6 +164,19 @@ describe('Preprocessor', () => {
       expect(out[6]).toBeGreaterThan(out[16]);
     });
 
+    it('transforms a large batch exactly as it transforms each of its rows alone (plain, logged and derived columns)', () => {
+      const p = new Preprocessor({ ...plain, scaling: 'standard', log: 'all', clip: 10, ratios: true }).fit(windows, cic);
+      expect(p.toJSON().steps.filter((s) => s.kind === 'numeric' && s.log).length).toBeGreaterThan(5);
+      // 1,000 rows: several tiles of the batch loop and a part tile; repeats, fractions, NaN and ±Infinity
+      const cells = [0, 1, 20, 60, 600, 0.5, 1 / 3, 1e-5, 12345.678, NaN, Infinity, -Infinity, -2];
+      const batch = rows(Array.from({ length: 1000 }, (_, i) => cic.columns.map((_, j) => cells[(i * (j + 3) + (i >> 4)) % cells.length])));
+      const whole = p.transform(batch, cic);
+      for (let i = 0; i < batch.n; i++) {
+        const one = p.transform({ n: 1, d: batch.d, data: batch.data.slice(i * batch.d, (i + 1) * batch.d) }, cic).data;
+        expect(Array.from(whole.data.subarray(i * whole.d, (i + 1) * whole.d))).toEqual(Array.from(one));
+      }
+    });
+
     it('leaves out a ratio of an excluded column, and round-trips through JSON', () => {
       const p = new Preprocessor({ ...plain, ratios: true, exclude: { Header_Length: 'drifts' } }).fit(windows, cic);
       expect(p.outputNames).not.toContain('Header_Length/Tot size');

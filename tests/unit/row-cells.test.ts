@@ -46,6 +46,20 @@ describe('reading a quote-free block in place', () => {
     row.texts.forEach((t, j) => expect(Object.is(row.values[j], Number(t)), t).toBe(true));
   });
 
+  it('reads the commonest cells (a digit, then ".0") and their look-alikes as Number() does, at either end of a row', () => {
+    const cells = ['1.0', '-0.0', '0.0', '9.0', '-7.0', '1.00', '1.05', '10.0', '1.0e1', '1.0x', '.0', '0.', '00.0', '1.', '-', ''];
+    for (const row of [cells, [...cells].reverse()]) {
+      const [read] = rows(`${row.join(',')}\r\n`);
+      expect(read.texts).toEqual(row);
+      read.texts.forEach((t, j) => {
+        const want = t === '' ? CellKind.Empty : Number.isNaN(Number(t)) || t === '-' ? CellKind.Text : CellKind.Number;
+        expect(read.kinds[j], t).toBe(want);
+        if (want === CellKind.Number) expect(Object.is(read.values[j], Number(t)), t).toBe(true);
+      });
+    }
+    expect(rows('1.0\n2.0,\n').map((r) => r.values)).toEqual([[1], [2, NaN]]);
+  });
+
   it('hands anything else to the cell policy', () => {
     const [row] = rows('inf,-Infinity,,nan,abc,-,1.2.3\n');
     expect(row.values.slice(0, 2)).toEqual([Infinity, -Infinity]);

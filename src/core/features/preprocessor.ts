@@ -308,6 +308,8 @@ interface NumericPlan {
 /** slots per logged column in the plan's log cache (a power of two) */
 const LOG_SLOTS = 256;
 const LOG_SLOT_SHIFT = 32 - Math.log2(LOG_SLOTS);
+/** rows a tile of `transformNumeric` (39 float32 input columns: about 40 KB in, as much out) */
+const TILE_ROWS = 256;
 /** a NaN's bits: never a key, as NaN cells are imputed before any log */
 const NO_KEY = 0x7fc00000;
 
@@ -327,28 +329,34 @@ function numericPlan(steps: NumericStep[]): NumericPlan {
 /**
  * `transform` for all-numeric steps: the same arithmetic as `scaleValue`, step by step,
  * without per-value objects, a column at a time (each column's constants in registers and
- * its branches predictable, rather than 39 columns' worth of both in one row loop); a
- * column's log is looked up by the cell's bits before it is computed (the same value, so the
- * same result, bit for bit); a derived value's is computed
+ * its branches predictable, rather than 39 columns' worth of both in one row loop) over
+ * tiles of `TILE_ROWS` rows (a whole batch's column walk strides through more than the
+ * cache holds: each of 39 passes fetched every row's cache line again); a column's log is
+ * looked up by the cell's bits before it is computed (the same value, so the same result,
+ * bit for bit); a derived value's is computed
  */
 function transformNumeric(x: Matrix, index: Int32Array, index2: Int32Array, ops: Uint8Array, p: NumericPlan, lo: number, hi: number): Matrix {
   const outD = index.length;
   const out = new Float32Array(x.n * outD);
-  for (let k = 0; k < outD; k++) {
-    if (ops[k] !== 0) derivedColumn(x, out, k, outD, index[k], index2[k], ops[k], p, lo, hi);
-    else if (p.logged[k] === 1) loggedColumn(x, out, k, outD, index[k], p, lo, hi);
-    else plainColumn(x, out, k, outD, index[k], p, lo, hi);
+  const bits = new Int32Array(x.data.buffer, x.data.byteOffset, x.data.length);
+  for (let from = 0; from < x.n; from += TILE_ROWS) {
+    const to = Math.min(x.n, from + TILE_ROWS);
+    for (let k = 0; k < outD; k++) {
+      if (ops[k] !== 0) derivedColumn(x, out, k, outD, index[k], index2[k], ops[k], p, lo, hi, from, to);
+      else if (p.logged[k] === 1) loggedColumn(x, bits, out, k, outD, index[k], p, lo, hi, from, to);
+      else plainColumn(x, out, k, outD, index[k], p, lo, hi, from, to);
+    }
   }
   return { n: x.n, d: outD, data: out };
 }
 
-/** output column k from input column j: scaled and clipped */
-function plainColumn(x: Matrix, out: Float32Array, k: number, outD: number, j: number, p: NumericPlan, lo: number, hi: number): void {
-  const { data, n, d } = x;
+/** output column k from input column j, rows [from, to): scaled and clipped */
+function plainColumn(x: Matrix, out: Float32Array, k: number, outD: number, j: number, p: NumericPlan, lo: number, hi: number, from: number, to: number): void {
+  const { data, d } = x;
   const center = p.center[k];
   const scale = p.scale[k];
   const missing = p.missing[k];
-  for (let i = 0, at = j, o = k; i < n; i++, at += d, o += outD) {
+  for (let i = from, at = from * d + j, o = from * outD + k; i < to; i++, at += d, o += outD) {
     const v = data[at];
     // NaN and ±Infinity are the only values for which v - v is not 0
     const t = v - v === 0 ? (v - center) / scale : v !== v ? missing : v > 0 ? hi : lo;
@@ -356,10 +364,21 @@ function plainColumn(x: Matrix, out: Float32Array, k: number, outD: number, j: n
   }
 }
 
-/** output column k from input column j, logged first (through the column's cache of logs) */
-function loggedColumn(x: Matrix, out: Float32Array, k: number, outD: number, j: number, p: NumericPlan, lo: number, hi: number): void {
-  const { data, n, d } = x;
-  const bits = new Int32Array(data.buffer, data.byteOffset, data.length);
+/** output column k from input column j, rows [from, to), logged first (through the column's cache of logs, keyed by the cells' `bits`) */
+function loggedColumn(
+  x: Matrix,
+  bits: Int32Array,
+  out: Float32Array,
+  k: number,
+  outD: number,
+  j: number,
+  p: NumericPlan,
+  lo: number,
+  hi: number,
+  from: number,
+  to: number,
+): void {
+  const { data, d } = x;
   const { logKeys, logValues } = p;
   const center = p.center[k];
   const scale = p.scale[k];
@@ -367,7 +386,7 @@ function loggedColumn(x: Matrix, out: Float32Array, k: number, outD: number, j: 
   const logMin = p.logMin[k];
   const logOffset = p.logOffset[k];
   const base = k * LOG_SLOTS;
-  for (let i = 0, at = j, o = k; i < n; i++, at += d, o += outD) {
+  for (let i = from, at = from * d + j, o = from * outD + k; i < to; i++, at += d, o += outD) {
     let v = data[at];
     let t: number;
     if (v - v === 0) {
@@ -386,16 +405,29 @@ function loggedColumn(x: Matrix, out: Float32Array, k: number, outD: number, j: 
   }
 }
 
-/** output column k derived from input columns j and j2 (`rowRatio`), logged where the step says (no cache: the values rarely repeat) */
-function derivedColumn(x: Matrix, out: Float32Array, k: number, outD: number, j: number, j2: number, op: number, p: NumericPlan, lo: number, hi: number): void {
-  const { data, n, d } = x;
+/** output column k derived from input columns j and j2 (`rowRatio`), rows [from, to), logged where the step says (no cache: the values rarely repeat) */
+function derivedColumn(
+  x: Matrix,
+  out: Float32Array,
+  k: number,
+  outD: number,
+  j: number,
+  j2: number,
+  op: number,
+  p: NumericPlan,
+  lo: number,
+  hi: number,
+  from: number,
+  to: number,
+): void {
+  const { data, d } = x;
   const center = p.center[k];
   const scale = p.scale[k];
   const missing = p.missing[k];
   const logged = p.logged[k] === 1;
   const logMin = p.logMin[k];
   const logOffset = p.logOffset[k];
-  for (let i = 0, at = 0, o = k; i < n; i++, at += d, o += outD) {
+  for (let i = from, at = from * d, o = from * outD + k; i < to; i++, at += d, o += outD) {
     let v = rowRatio(op, data[at + j], data[at + j2]);
     let t: number;
     if (v - v === 0) {

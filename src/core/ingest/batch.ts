@@ -37,6 +37,28 @@ export interface Batch extends Matrix {
   cut?: Uint8Array;
 }
 
+/** The rows of `batch` for which `keep(i)` holds, as a new batch (all columns); `batch` itself when it keeps them all. */
+export function filterBatch(batch: Batch, keep: (i: number) => boolean): Batch {
+  const idx: number[] = [];
+  for (let i = 0; i < batch.n; i++) if (keep(i)) idx.push(i);
+  if (idx.length === batch.n) return batch;
+  const d = batch.d;
+  const data = new Float32Array(idx.length * d);
+  idx.forEach((i, k) => data.set(batch.data.subarray(i * d, (i + 1) * d), k * d));
+  const { device, cut } = batch;
+  return {
+    d,
+    n: idx.length,
+    data,
+    classIndex: Int32Array.from(idx, (i) => batch.classIndex[i]),
+    time: Float64Array.from(idx, (i) => batch.time[i]),
+    rowNumber: Float64Array.from(idx, (i) => batch.rowNumber[i]),
+    fileIndex: Uint16Array.from(idx, (i) => batch.fileIndex[i]),
+    ...(device && { device: Uint16Array.from(idx, (i) => device[i]) }),
+    ...(cut && { cut: Uint8Array.from(idx, (i) => cut[i]) }),
+  };
+}
+
 export function matrix(n: number, d: number, data = new Float32Array(n * d)): Matrix {
   if (data.length !== n * d) throw new Error(`matrix of ${n}×${d} needs ${n * d} values, got ${data.length}`);
   return { n, d, data };

@@ -4,7 +4,8 @@
  */
 import { displayText } from '../text';
 
-export type SkipReason = 'malformed row' | 'missing label' | 'no feature values' | 'repeated header';
+/** `window cut by the end of its capture`: a capture's last, partial window of a device, which a test reading does not score */
+export type SkipReason = 'malformed row' | 'missing label' | 'no feature values' | 'repeated header' | 'window cut by the end of its capture';
 
 export interface ColumnIssues {
   empty: number;

@@ -1,15 +1,5 @@
 import Papa from 'papaparse';
-import {
-  ClassVocabulary,
-  cleanHeader,
-  type Dialect,
-  detectDialect,
-  type Detection,
-  type Schema,
-  type SchemaColumn,
-  CICIOMT_V2_COLUMNS,
-  ciciomtV2,
-} from '../schema';
+import { ClassVocabulary, cleanHeader, type Dialect, detectDialect, type Detection, type Schema, type SchemaColumn, ciciomtV2 } from '../schema';
 import type { Batch } from './batch';
 import { CellKind, parseNumericCell } from './cells';
 import { DeviceNames, NO_DEVICE } from './device-names';
@@ -17,7 +7,16 @@ import { columnIssues, countSkip, newCounters, noteExample, type IngestCounters 
 import { ArrayCells, type FloatRowCells, PlainRowCursor, type RowCells } from './row-cells';
 import { RecordSplitter } from './record-splitter';
 import { decodeText, InputError } from './text-stream';
-import { addCaptureCounters, captureClass, CaptureReading, formatCaptureCounters, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
+import {
+  addCaptureCounters,
+  captureClass,
+  CaptureReading,
+  FLOW_COLUMNS,
+  formatCaptureCounters,
+  isCaptureName,
+  newCaptureCounters,
+  type CaptureCounters,
+} from '../packets';
 import { excerpt, nameList } from '../text';
 
 /** A file to read: in Node from `fs`, in the browser from a `File`. */
@@ -163,7 +162,7 @@ export class DatasetReader {
     }
   }
 
-  /** A capture's flow rows, as the newer CICIoMT2024 release's rows (which is what the extractor makes). */
+  /** A capture's flow rows: the newer CICIoMT2024 release's rows with the hosts' SYN counts after them (what the extractor makes). */
   private async *readCapture(source: SourceFile, fileIndex: number, bytesBefore: () => number, bytesTotal: number | null): AsyncGenerator<Batch> {
     const summary: FileSummary = { name: source.name, rows: 0, detection: null };
     this.files.push(summary);
@@ -174,14 +173,14 @@ export class DatasetReader {
     }
     this.dialect = ciciomtV2;
     this.vocabulary ??= new ClassVocabulary(ciciomtV2);
-    const columns = CICIOMT_V2_COLUMNS.map((name) => ({ name, kind: 'numeric' as const }));
+    const columns = FLOW_COLUMNS.map((name) => ({ name, kind: 'numeric' as const }));
     if (!this.schema) this.schema = { dialect: ciciomtV2.id, columns };
     else {
-      const missing = this.schema.columns.filter((c) => !CICIOMT_V2_COLUMNS.includes(c.name)).map((c) => c.name);
+      const missing = this.schema.columns.filter((c) => !FLOW_COLUMNS.includes(c.name)).map((c) => c.name);
       if (missing.length)
         throw new InputError(`${source.name} is a packet capture: its flows lack column(s) ${missing.join(', ')} that the files before it have`);
     }
-    const order = this.schema.columns.map((c) => CICIOMT_V2_COLUMNS.indexOf(c.name));
+    const order = this.schema.columns.map((c) => FLOW_COLUMNS.indexOf(c.name));
     const className = captureClass(source.name, this.options.capture?.label);
     const classIndex = className === null ? -1 : this.vocabulary.indexOf(className);
     let consumed = 0;

@@ -1,4 +1,4 @@
-export { concatRows, matrix, takeRows, type Batch, type Matrix } from './batch';
+export { concatRows, filterBatch, matrix, takeRows, type Batch, type Matrix } from './batch';
 export { DeviceNames, NO_DEVICE } from './device-names';
 export { totalSkipped, type ColumnIssues, type IngestCounters, type SkipReason } from './counters';
 export { DatasetReader, type CaptureReadOptions, type FileSummary, type ReadOptions, type ReadProgress, type SourceFile } from './dataset-reader';

@@ -185,6 +185,21 @@ export class PlainRowCursor implements RowCells {
         negative = true;
         i++;
       }
+      // the commonest field of flow CSVs (a flag or a share printed as a float): one digit, then ".0"
+      let d0 = 0;
+      if (
+        i + 3 <= stop &&
+        (d0 = s.charCodeAt(i) - 48) >>> 0 <= 9 &&
+        s.charCodeAt(i + 1) === 46 &&
+        s.charCodeAt(i + 2) === 48 &&
+        (i + 3 === stop || s.charCodeAt(i + 3) === 44)
+      ) {
+        values[count++] = negative ? -d0 : d0;
+        i += 3;
+        if (i >= stop) break;
+        i++; // past the comma
+        continue;
+      }
       // significant digits: the first 15 in hi, up to 4 more in lo; digits counts all, leading zeros too
       // prettier-ignore
       let hi = 0, lo = 0, loDigits = 0, significant = 0;

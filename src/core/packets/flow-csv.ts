@@ -1,20 +1,21 @@
 /**
  * Flow rows as CSV written like the newer CICIoMT2024 release: its 39 feature columns in
- * order, `attack_type` as `WiFi_and_MQTT_test_<Class>_test.pcap` (empty when unlabelled),
- * then `device` and `time` (seconds), and for rows made from packets the window's first
+ * order (rows made from packets: then the host's SYN counts, `host_syn_1s`, `host_syn_10s`),
+ * `attack_type` as `WiFi_and_MQTT_test_<Class>_test.pcap` (empty when unlabelled), then
+ * `device` and `time` (seconds), and for rows made from packets the window's first
  * packet's `src`, `dst`, `sport`, `dport`. Integer columns are written without `.0`, an
  * infinite `Rate` as `inf`, floats in their shortest float32 form. The v2 dialect reads it
  * back like a real file. Text cells are never formulas (addresses and MACs cannot start
  * with = + - @).
  */
 import { CICIOMT_V2_COLUMNS } from '../schema';
-import type { PacketFlows } from './flow-extractor';
+import { FLOW_COLUMNS, type PacketFlows } from './flow-extractor';
 
 /** columns the release writes as integers */
 const INTEGER_COLUMNS = new Set(['Protocol Type', 'ack_count', 'syn_count', 'fin_count', 'rst_count', 'Tot sum', 'Min', 'Max', 'Number']);
 const IS_INTEGER = CICIOMT_V2_COLUMNS.map((c) => INTEGER_COLUMNS.has(c));
 
-export const FLOW_CSV_HEADER = [...CICIOMT_V2_COLUMNS, 'attack_type', 'device', 'time', 'src', 'dst', 'sport', 'dport'].join(',');
+export const FLOW_CSV_HEADER = [...FLOW_COLUMNS, 'attack_type', 'device', 'time', 'src', 'dst', 'sport', 'dport'].join(',');
 
 /** the label of a class as the release's label column has it */
 export function attackTypeLabel(className: string): string {
@@ -43,9 +44,8 @@ export function formatFloat32(x: number): string {
   return s.replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
-/** The 39 feature cells of row `r` of `data` into `cells[0..39)`. */
-export function featureCells(data: Float32Array, r: number, cells: string[]): void {
-  const d = IS_INTEGER.length;
+/** The `d` feature cells of row `r` of `data` (`d` a row) into `cells[0..d)`: the release's 39, then any the lab adds. */
+export function featureCells(data: Float32Array, d: number, r: number, cells: string[]): void {
   const off = r * d;
   for (let j = 0; j < d; j++) {
     const v = data[off + j];
@@ -64,7 +64,7 @@ export function flowCsvRows(rows: PacketFlows, names: readonly string[], classNa
   const parts: string[] = [];
   const cells: string[] = new Array(d + 7);
   for (let r = 0; r < rows.n; r++) {
-    featureCells(rows.data, r, cells);
+    featureCells(rows.data, d, r, cells);
     const c = rows.classIndex[r];
     cells[d] = c >= 0 ? attackTypeCell(classNames[c]) : '';
     cells[d + 1] = names[rows.device[r]];

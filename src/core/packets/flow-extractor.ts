@@ -2,14 +2,21 @@
  * Packets → flow rows: each device's packets (its source MAC, or its source IP where the
  * link layer has no MAC) are cut into windows of `window` packets, in arrival order, and
  * every window becomes one row of the CICIoMT2024 newer-release features through the one
- * window arithmetic (`WindowStats`). A packet's gap is the time since the same device's
- * previous packet. A window left open closes early (a row with fewer packets) when its
+ * window arithmetic (`WindowStats`), then the device's SYN counts over horizons longer than
+ * a window (`HostCounts`). A packet's gap is the time since the same device's previous
+ * packet. A window left open closes early (a row with fewer packets) when its
  * device has been silent for `idleS` seconds of capture time, and at the end of the input,
  * so no packet is lost. A window the end of the input closed is marked `cut`: where the
  * capture stopped, not the device, so its counts and sizes describe a fragment of a window.
  */
+import { CICIOMT_V2_COLUMNS, HOST_COUNT_COLUMNS } from '../schema';
 import { ipv4Text, macText, type Decoded } from './decode';
+import { HostCounts } from './host-counts';
 import { FEATURE_COUNT, WindowStats } from './window-stats';
+
+/** a flow row's feature columns: the release's 39, then the host's SYN counts */
+export const FLOW_COLUMNS: readonly string[] = [...CICIOMT_V2_COLUMNS, ...HOST_COUNT_COLUMNS];
+export const FLOW_WIDTH = FLOW_COLUMNS.length;
 
 /** packets per window by default: the dataset's WiFi/MQTT rows (see README, "Packet captures") */
 export const DEFAULT_WINDOW = 10;
@@ -29,7 +36,7 @@ export interface ExtractOptions {
 export interface PacketFlows {
   n: number;
   d: number;
-  /** n × 39 features, row-major */
+  /** n × FLOW_WIDTH features (FLOW_COLUMNS), row-major */
   data: Float32Array;
   /** seconds (Unix time) of the window's last packet */
   time: Float64Array;
@@ -46,9 +53,10 @@ export interface PacketFlows {
   cut: Uint8Array;
 }
 
-/** one device's open window */
+/** one device's open window, and its SYN counts (kept from window to window until the device is forgotten) */
 class OpenWindow {
   readonly stats = new WindowStats();
+  readonly hosts = new HostCounts();
   lastSec = 0;
   lastNs = 0;
   seen = false;
@@ -108,6 +116,7 @@ export class FlowExtractor {
       w.labels = null;
     } else if (label !== w.label || w.labels) this.countLabel(w, label);
     w.stats.add(size, p.hl, p.ttl, p.mask, p.ipVersion !== 0, gap);
+    w.hosts.add(p.flags, sec, ns);
     w.seen = true;
     w.lastSec = sec;
     w.lastNs = ns;
@@ -127,7 +136,7 @@ export class FlowExtractor {
     w.labels.set(label, (w.labels.get(label) ?? 0) + 1);
   }
 
-  /** closes the windows of devices silent for `idleS` (and forgets devices silent for long) */
+  /** closes the windows of devices silent for `idleS` and forgets them, their SYN counts too (a 10 s count has then fallen below 1/64 at the default 60 s) */
   private sweep(sec: number): void {
     this.sweptAt = sec;
     for (const [key, w] of this.open) {
@@ -140,7 +149,8 @@ export class FlowExtractor {
   private close(w: OpenWindow, time: number, cut = false): void {
     const t = this.table;
     const r = this.size;
-    w.stats.write(t.data, r * FEATURE_COUNT);
+    w.stats.write(t.data, r * FLOW_WIDTH);
+    w.hosts.write(t.data, r * FLOW_WIDTH + FEATURE_COUNT, w.lastSec, w.lastNs);
     t.time[r] = time;
     t.classIndex[r] = w.labels ? mostCommon(w.labels) : w.label;
     t.device[r] = w.device;
@@ -163,8 +173,8 @@ export class FlowExtractor {
         ? t
         : {
             n,
-            d: FEATURE_COUNT,
-            data: t.data.slice(0, n * FEATURE_COUNT),
+            d: FLOW_WIDTH,
+            data: t.data.slice(0, n * FLOW_WIDTH),
             time: t.time.slice(0, n),
             classIndex: t.classIndex.slice(0, n),
             device: t.device.slice(0, n),
@@ -183,8 +193,8 @@ export class FlowExtractor {
     const n = this.batchSize;
     return {
       n,
-      d: FEATURE_COUNT,
-      data: new Float32Array(n * FEATURE_COUNT),
+      d: FLOW_WIDTH,
+      data: new Float32Array(n * FLOW_WIDTH),
       time: new Float64Array(n),
       classIndex: new Int32Array(n),
       device: new Uint32Array(n),

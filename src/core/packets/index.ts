@@ -5,7 +5,7 @@ export { addCaptureCounters, newCaptureCounters, packetsSkipped, type CaptureCou
 export { Decoded, IPPROTO, ipv4Text, macText } from './decode';
 export { APPS, appOf, portOf, type App } from './app-ports';
 export { LINK, linkDecoded, linkTypeName } from './link-types';
-export { DEFAULT_IDLE_S, DEFAULT_WINDOW, FlowExtractor, type ExtractOptions, type PacketFlows } from './flow-extractor';
+export { DEFAULT_IDLE_S, DEFAULT_WINDOW, FLOW_COLUMNS, FLOW_WIDTH, FlowExtractor, type ExtractOptions, type PacketFlows } from './flow-extractor';
 export { CaptureReading, type CaptureFile, type CaptureOptions, type CaptureRows } from './capture-flows';
 export { FLOW_CSV_HEADER, attackTypeCell, attackTypeLabel, featureCells, flowCsvRows, formatFloat32, timeCell } from './flow-csv';
 export { buildFrame, minFrameSize, type FrameFields } from './frame-builder';

@@ -6,7 +6,7 @@ import { verdicts, AdaptiveThreshold, type AdaptiveThresholdOptions } from '../t
 import { type Dialect, ClassVocabulary } from '../schema';
 import { fitPipeline, type FitPipelineOptions } from './fit';
 import type { FittedPipeline } from './fitted-pipeline';
-import { countTimeSplit, randomSplit, splitPart, type RowSplit, type SplitKind } from './row-split';
+import { countTimeSplit, keptRows, randomSplit, type RowSplit, type SplitKind } from './row-split';
 import { ScoreLog } from './score-log';
 import { AlertLabeller, type AlertNaming } from './alert-labeller';
 import { HybridDetector } from '../detectors';
@@ -151,12 +151,15 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const labeller = namer && new AlertLabeller(namer, reader.classes);
   const parts = pipeline.detector instanceof HybridDetector ? new HybridParts(pipeline.detector) : null;
   let scored = 0;
+  // a capture's windows cut short by its end (where the capture stopped, not the device) are skipped, counted
+  let cut = 0;
+  const notTest = split && ((f: number, r: number, c: number) => !split.isTest(f, r, c));
   for await (const raw of reader.batches()) {
     if (scored === 0) {
       pipeline.assertCompatible(reader.schema!);
       namer?.assertCompatible(reader.schema!);
     }
-    const batch = split ? splitPart(raw, split.isTest, 'test') : raw;
+    const batch = keptRows(raw, notTest || undefined, () => cut++);
     if (batch.n === 0) continue;
     // `features` only where needed: reading them is what preprocesses for a detector that scores raw rows
     const scoredRows = await pipeline.score(batch, reader.schema!);
@@ -166,7 +169,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
     if (parts) await parts.add(scoredRows.features, batch.classIndex);
     scored += batch.n;
   }
-  if (scored === 0) throw new InputError(nothingScored(reader.counters, splitting));
+  if (scored === 0) throw new InputError(nothingScored(reader.counters, cut, splitting));
   const classes = reader.classes;
   const { scores, classIndex } = log.view;
   const report = evaluateBinary({
@@ -198,7 +201,7 @@ export async function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   const first = reader.files[0]?.detection;
   return {
     report,
-    rows: rowCounts(reader.counters, splitting ? scored : reader.counters.accepted, splitting ? reader.counters.accepted - scored : 0),
+    rows: rowCounts(reader.counters, scored, cut, splitting ? reader.counters.accepted - scored - cut : 0),
     pipeline,
     dataset: {
       dialect: reader.dialect!.id,
@@ -275,7 +278,7 @@ async function fitModel(train: SourceFile[], options: FitModelOptions) {
     pipeline: fitted.pipeline,
     vocabulary: fitted.reader.classes,
     dialect: fitted.reader.dialect!,
-    trainRows: rowCounts(fitted.reader.counters, 0),
+    trainRows: rowCounts(fitted.reader.counters, 0, 0),
     grid: fitted.grid,
   };
 }
@@ -284,12 +287,12 @@ async function fitModel(train: SourceFile[], options: FitModelOptions) {
  * Counts of a reading. When a split holds out part of the rows, the rest were used for
  * training and are reported as such, so `read = scored + skipped + trained_on`.
  */
-function rowCounts(c: IngestCounters, scored: number, usedForTraining = 0): RowCounts & { in_training_split?: number } {
+function rowCounts(c: IngestCounters, scored: number, cut: number, usedForTraining = 0): RowCounts & { in_training_split?: number } {
   const counts: RowCounts & { in_training_split?: number } = {
     read: c.read,
     scored,
-    skipped: totalSkipped(c),
-    skipped_reasons: c.skipped,
+    skipped: totalSkipped(c) + cut,
+    skipped_reasons: cut ? { ...c.skipped, 'window cut by the end of its capture': cut } : c.skipped,
     repaired_cells: c.cells,
   };
   if (usedForTraining) counts.in_training_split = usedForTraining;
@@ -297,10 +300,10 @@ function rowCounts(c: IngestCounters, scored: number, usedForTraining = 0): RowC
 }
 
 /** The sentence for a test reading that scored nothing: which rows were read and where they went. */
-function nothingScored(c: IngestCounters, splitting: boolean): string {
+function nothingScored(c: IngestCounters, cut: number, splitting: boolean): string {
   const rows = `${c.read} test row${c.read === 1 ? '' : 's'}`;
-  if (c.accepted > 0 && splitting) return `none of the ${rows} fell in the test split: give more rows, a larger --test-fraction, or --test files`;
-  const reasons = Object.entries(c.skipped)
+  if (c.accepted > cut && splitting) return `none of the ${rows} fell in the test split: give more rows, a larger --test-fraction, or --test files`;
+  const reasons = Object.entries(rowCounts(c, 0, cut).skipped_reasons)
     .map(([why, n]) => `${n} ${why}`)
     .join(', ');
   return `every one of the ${rows} was skipped (${reasons}): nothing was scored`;

@@ -71,7 +71,6 @@ export async function fitSupervisedPipeline(files: SourceFile[], options: FitSup
     seed,
     signal: options.signal,
     excludeRow: options.excludeRow,
-    training: true,
     onProgress: (p) => options.onProgress?.({ phase: 'read', ...p }),
   });
   const classes = vocabulary.names.map((name, c) => ({ name, benign: vocabulary.info[c].benign, family: vocabulary.info[c].family }));

@@ -16,7 +16,7 @@ export interface LabelledSet {
   fileIndex: Uint16Array;
   schema: Schema;
   dialect: Dialect;
-  /** `cut`: capture windows the end of their capture cut short, left out of a training reading */
+  /** `cut`: capture windows the end of their capture cut short, left out (of a test reading as of a training one) */
   rows: { read: number; used: number; skipped: number; unlabelled: number; sampled_out: number; cut: number };
   /** what the packet captures among the files held (packets read, used, skipped by reason, flows made); null: no captures */
   packets: CaptureCounters | null;
@@ -36,8 +36,6 @@ export async function readLabelled(
     signal?: AbortSignal;
     /** leave these rows out (the test part of a split of the same files) */
     excludeRow?: RowPredicate;
-    /** a training reading: windows cut short by the end of their capture are left out too (and counted) */
-    training?: boolean;
     onProgress?: (p: ReadProgress) => void;
   },
 ): Promise<{ set: LabelledSet; vocabulary: ClassVocabulary }> {
@@ -46,7 +44,7 @@ export async function readLabelled(
   let unlabelled = 0;
   let cut = 0;
   for await (const raw of reader.batches()) {
-    const batch = keptRows(raw, options.excludeRow, options.training ? () => cut++ : undefined);
+    const batch = keptRows(raw, options.excludeRow, () => cut++);
     sample ??= new RowSample(batch.d, options.maxRows, options.seed);
     sample.add(batch, (c) => c >= 0 || (unlabelled++, false));
   }

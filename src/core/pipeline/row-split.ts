@@ -1,4 +1,4 @@
-import { type Batch, DatasetReader, type ReadOptions, type SourceFile } from '../ingest';
+import { type Batch, DatasetReader, filterBatch, type ReadOptions, type SourceFile } from '../ingest';
 import type { Dialect, ClassVocabulary } from '../schema';
 
 /**
@@ -141,9 +141,9 @@ export async function countTimeSplit(
 
 /**
  * The rows of a reading that `exclude` does not take (the test part of a split). With
- * `onCut` (a training reading) the rows cut short by the end of their capture are left out
- * too, each told to `onCut` with its class: a fragment of a window (where the capture
- * stopped, not the device) is neither learned nor used to set a threshold.
+ * `onCut` the rows cut short by the end of their capture are left out too, each told to
+ * `onCut` with its class: a fragment of a window (where the capture stopped, not the
+ * device) is neither learned, nor used to set a threshold, nor scored.
  */
 export function keptRows(batch: Batch, exclude: RowPredicate | undefined, onCut?: (classIndex: number) => void): Batch {
   const cut = onCut && batch.cut;
@@ -153,25 +153,6 @@ export function keptRows(batch: Batch, exclude: RowPredicate | undefined, onCut?
     if (cut && cut[i]) return (onCut(batch.classIndex[i]), false);
     return true;
   });
-}
-
-/** The rows of `batch` for which `keep(i)` holds, as a new batch (all columns). */
-export function filterBatch(batch: Batch, keep: (i: number) => boolean): Batch {
-  const idx: number[] = [];
-  for (let i = 0; i < batch.n; i++) if (keep(i)) idx.push(i);
-  if (idx.length === batch.n) return batch;
-  const d = batch.d;
-  const data = new Float32Array(idx.length * d);
-  idx.forEach((i, k) => data.set(batch.data.subarray(i * d, (i + 1) * d), k * d));
-  return {
-    d,
-    n: idx.length,
-    data,
-    classIndex: Int32Array.from(idx, (i) => batch.classIndex[i]),
-    time: Float64Array.from(idx, (i) => batch.time[i]),
-    rowNumber: Float64Array.from(idx, (i) => batch.rowNumber[i]),
-    fileIndex: Uint16Array.from(idx, (i) => batch.fileIndex[i]),
-  };
 }
 
 /** The rows of `batch` on one side of a split. */

@@ -1,4 +1,4 @@
-import { DatasetReader, DeviceNames, type SourceFile, InputError, type Batch } from '../ingest';
+import { DatasetReader, DeviceNames, filterBatch, type SourceFile, InputError, type Batch, type SkipReason } from '../ingest';
 import { addCaptureCounters, isCaptureName, newCaptureCounters, type CaptureCounters } from '../packets';
 import { nameList } from '../text';
 import { type Schema, ClassVocabulary } from '../schema';
@@ -204,18 +204,28 @@ export class FileFlowSource implements FlowSource {
       const step = await iterator.next();
       this.collectSkipped(reader);
       if (step.done) return null;
-      const batch = step.value;
       this.vocabulary ??= reader.classes;
       this.dialect = reader.dialect;
-      if (this.firstFile > 0) for (let i = 0; i < batch.n; i++) batch.fileIndex[i] += this.firstFile;
+      if (this.firstFile > 0) for (let i = 0; i < step.value.n; i++) step.value.fileIndex[i] += this.firstFile;
       if (this.passOverUntil > 0) {
         if (this.bytesRead < this.passOverUntil) continue;
         this.passOverUntil = 0;
       }
+      const batch = this.withoutCut(step.value);
+      if (batch.n === 0) continue;
       this.noteTimes(batch);
       this.refreshMeta(reader);
       return batch;
     }
+  }
+
+  /** a capture's windows its end cut short are not scored: skipped, counted (read = scored + skipped) */
+  private withoutCut(batch: Batch): Batch {
+    const cut = batch.cut;
+    if (!cut?.includes(1)) return batch;
+    const reason: SkipReason = 'window cut by the end of its capture';
+    this.skippedDelta[reason] = (this.skippedDelta[reason] ?? 0) + cut.reduce((a, c) => a + c, 0);
+    return filterBatch(batch, (i) => cut[i] === 0);
   }
 
   private noteTimes(batch: Batch): void {

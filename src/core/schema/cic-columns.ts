@@ -78,3 +78,9 @@ export const CICIOT2023_TTL_ALIAS = 'Time_To_Live';
 
 /** Label columns seen in CIC files and in the copies projects made of them. */
 export const CIC_LABEL_COLUMNS = ['attack_type', 'label', 'Label', 'class', 'Class', 'attack'];
+
+/**
+ * Columns the lab's flow extractor adds after the release's 39 (src/core/packets/host-counts.ts):
+ * the TCP SYN packets the window's host sent lately, as counts that halve every 1 s and every 10 s.
+ */
+export const HOST_COUNT_COLUMNS = ['host_syn_1s', 'host_syn_10s'];

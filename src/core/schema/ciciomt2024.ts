@@ -1,4 +1,4 @@
-import { CICIOMT_V1_COLUMNS, CICIOMT_V2_COLUMNS, CIC_LABEL_COLUMNS } from './cic-columns';
+import { CICIOMT_V1_COLUMNS, CICIOMT_V2_COLUMNS, CIC_LABEL_COLUMNS, HOST_COUNT_COLUMNS } from './cic-columns';
 import { baseName, firstPresent, overlap, type ClassInfo, type Dialect } from './dialect';
 
 /** Classes as CIC names its files, benign first. TCP_IP part numbers (ICMP1/ICMP2) are folded. */
@@ -88,12 +88,13 @@ export function knownNumericColumns(known: readonly string[]) {
 
 export const cicLabelColumn = (header: readonly string[]) => firstPresent(header, CIC_LABEL_COLUMNS);
 
-function release(id: Dialect['id'], name: string, own: string[], other: string[], defaultExclusions: Record<string, string>): Dialect {
+/** `added`: feature columns read where a file has them, not looked for to recognise the release (the lab's own additions) */
+function release(id: Dialect['id'], name: string, own: string[], other: string[], defaultExclusions: Record<string, string>, added: string[] = []): Dialect {
   return {
     id,
     name,
     detect: detectRelease(own, other),
-    featureColumns: knownNumericColumns(own),
+    featureColumns: knownNumericColumns([...own, ...added]),
     labelColumn: cicLabelColumn,
     // the simulator's CSV files (src/core/sim) add the flow's simulated time in seconds
     timeColumn: (header) => (header.includes('time') ? 'time' : null),
@@ -105,4 +106,12 @@ function release(id: Dialect['id'], name: string, own: string[], other: string[]
 }
 
 export const ciciomtV1 = release('ciciomt2024-v1', 'CICIoMT2024, first CSV release (45 features)', CICIOMT_V1_COLUMNS, CICIOMT_V2_COLUMNS, LEAKAGE);
-export const ciciomtV2 = release('ciciomt2024-v2', 'CICIoMT2024, newer CSV release (39 features, Time_To_Live)', CICIOMT_V2_COLUMNS, CICIOMT_V1_COLUMNS, {});
+// flow rows the lab made from packets (npm run features, the sensor's feeds) add the hosts' SYN counts (host_syn_1s, host_syn_10s)
+export const ciciomtV2 = release(
+  'ciciomt2024-v2',
+  'CICIoMT2024, newer CSV release (39 features, Time_To_Live)',
+  CICIOMT_V2_COLUMNS,
+  CICIOMT_V1_COLUMNS,
+  {},
+  HOST_COUNT_COLUMNS,
+);

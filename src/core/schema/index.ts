@@ -6,4 +6,4 @@ export { incompatibility } from './schema';
 export { detectDialect, dialectById, KNOWN_DIALECTS, MIN_CONFIDENCE, type Detection } from './detect';
 export { genericDialect, type GenericOptions } from './generic';
 export { ciciomtClass, ciciomtFileClass, ciciomtV1, ciciomtV2 } from './ciciomt2024';
-export { CICIOMT_V1_COLUMNS, CICIOMT_V2_COLUMNS, CICIOT2023_COLUMNS } from './cic-columns';
+export { CICIOMT_V1_COLUMNS, CICIOMT_V2_COLUMNS, CICIOT2023_COLUMNS, HOST_COUNT_COLUMNS } from './cic-columns';

@@ -20,7 +20,7 @@ export function csvRows(batch: SimBatch, classNames: readonly string[], deviceNa
   const parts: string[] = [];
   const cells: string[] = new Array(d + 3);
   for (let r = 0; r < batch.n; r++) {
-    featureCells(batch.data, r, cells);
+    featureCells(batch.data, d, r, cells);
     cells[d] = labels[batch.classIndex[r]];
     cells[d + 1] = deviceNames[batch.device[r]];
     cells[d + 2] = timeCell(batch.time[r]);

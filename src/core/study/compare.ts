@@ -119,7 +119,7 @@ export async function compareModels(options: CompareOptions): Promise<CompareRes
   const split: RowSplit | null = counted?.split ?? (splitting ? randomSplit(testFraction, seed) : null);
   const readOptions = { dialect: counted?.dialect ?? options.dialect, maxRows, signal: options.signal };
   const isTest = split?.isTest;
-  const read = await readLabelled(options.train, counted?.vocabulary, { ...readOptions, seed, excludeRow: isTest, training: true });
+  const read = await readLabelled(options.train, counted?.vocabulary, { ...readOptions, seed, excludeRow: isTest });
   const vocabulary = read.vocabulary;
   const trainSet = read.set;
   const t = await readLabelled(splitting ? options.train : options.test!, vocabulary, {

@@ -2,14 +2,15 @@
  * The page's one replay run: starts, steers and follows it through the ReplayApi, and
  * keeps the newest summary for the views. Summaries are handed on at most four times a
  * second, so the charts redraw at a calm rate whatever the replay speed, and less often
- * when drawing one takes long (a slow machine: the cores are the workers'). It outlives
- * the views (switching tabs does not lose the run).
+ * when drawing one takes long or a replay at max rate has the cores (summary-spacing.ts).
+ * It outlives the views (switching tabs does not lose the run).
  */
 import type { QoS } from '../../core/mqtt';
 import type { AttackInjection, BackendInfo, FeedStatus, RateSpec, ReplayApi, RunRecord, SourceSpec, StartRequest } from '../lab/lab-api';
 import { checkOutputs, type LiveSummary, type OutputsSpec } from '../../core/store';
 import { type LearningOptions, plainSource, sourceRecord } from '../../core/replay';
 import { message } from '../components/format';
+import { noCoreToSpare, PUBLISH_MS, summarySpacing } from './summary-spacing';
 
 export type Catalog = Awaited<ReturnType<ReplayApi['scenarios']>>;
 
@@ -18,12 +19,6 @@ export interface Judging {
   adaptive?: boolean;
   learning?: LearningOptions | null;
 }
-
-const PUBLISH_MS = 250;
-/** the main thread's share that drawing summaries may take: a summary that took 50 ms to draw waits 500 ms for the next */
-const DRAW_SHARE = 0.1;
-/** summaries still come at least this often however slow the drawing */
-const MAX_PUBLISH_MS = 1000;
 
 /** this tab, in its InfluxDB points' `monitor` tag */
 const TAB_ID = Math.random().toString(36).slice(2, 8);
@@ -71,6 +66,8 @@ export class LiveRun {
   private lastPublished = 0;
   /** ms from handing on the last summary to the frame that showed it (views, charts, layout, paint) */
   private drawMs = 0;
+  /** the run is a replay (not a feed, which goes at its producer's pace) at max rate on a machine whose cores its workers take */
+  private saturating = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: () => void;
 
@@ -215,6 +212,7 @@ export class LiveRun {
         ...(options.outputs && { outputs: $state.snapshot(options.outputs) as OutputsSpec }),
       };
       this.kind = source.kind;
+      this.followRate(options.rate);
       if (source.kind === 'files') this.files = source.files;
       const run = await this.replay.start(request);
       this.run = run;
@@ -253,7 +251,15 @@ export class LiveRun {
   step = () => this.act((r) => r.step());
   stop = () => this.act((r) => r.stop());
   seek = (fraction: number) => this.act((r) => r.seek(fraction));
-  setRate = (rate: RateSpec) => this.act((r) => r.setRate(rate));
+  setRate = (rate: RateSpec) =>
+    this.act(async (r) => {
+      await r.setRate(rate);
+      this.followRate(rate);
+    });
+
+  private followRate(rate: RateSpec): void {
+    this.saturating = this.kind !== 'mqtt' && rate.kind === 'max' && noCoreToSpare(navigator.hardwareConcurrency);
+  }
   setThreshold = (value: number) => this.act((r) => r.setThreshold(value));
   inject = (attack: AttackInjection) => this.act((r) => r.inject(attack));
 
@@ -288,8 +294,7 @@ export class LiveRun {
     this.latest = s;
     // while a start is under way, or for another run than the current one, wait
     if (this.starting || (this.run && s.runId !== this.run.id)) return;
-    const spacing = Math.min(MAX_PUBLISH_MS, Math.max(PUBLISH_MS, this.drawMs / DRAW_SHARE));
-    const wait = this.lastPublished + spacing - performance.now();
+    const wait = this.lastPublished + summarySpacing(this.drawMs, this.saturating) - performance.now();
     // a run's end or error is shown at once
     if (wait <= 0 || s.state === 'ended' || s.state === 'error') this.publish();
     else if (!this.timer) this.timer = setTimeout(() => this.publish(), wait);

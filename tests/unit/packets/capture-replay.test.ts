@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FileFlowSource, NO_DEVICE, ReplayPacer } from '../../../src/core/replay';
-import { FLOW_CSV_HEADER, packetsSkipped } from '../../../src/core/packets';
+import { FLOW_CSV_HEADER, FLOW_WIDTH, packetsSkipped } from '../../../src/core/packets';
 import { bytesFile } from '../sources';
 import { frame, pcapFile, type TestPacket } from './capture-bytes';
 
@@ -47,6 +47,21 @@ describe('a capture as a replay source', () => {
     source.close();
   });
 
+  it('does not score the window the end of the capture cut short: skipped with its reason, so read = scored + skipped', async () => {
+    const packets: TestPacket[] = Array.from({ length: 45 }, (_, i) => ({
+      link: 1,
+      sec: T0 + Math.floor(i / 10),
+      ns: (i % 10) * 100_000_000,
+      bytes: frame({}),
+    }));
+    const source = new FileFlowSource([bytesFile('ward.pcap', pcapFile(packets))]);
+    await source.open();
+    expect(await drain(source)).toHaveLength(4);
+    expect(source.takeSkipped()).toEqual({ 'window cut by the end of its capture': 1 });
+    expect(source.takePackets()!.flows).toBe(5);
+    source.close();
+  });
+
   it('names each flow’s device (its source MAC, else its IP), with indices that hold across a loop', async () => {
     const packets: TestPacket[] = [];
     for (let i = 0; i < 20; i++) packets.push({ link: 1, sec: T0, ns: i * 1000, bytes: frame({ srcMac: i % 2 ? 0x0200000000bb : 0x0200000000aa }) });
@@ -71,7 +86,7 @@ describe('a capture as a replay source', () => {
   });
 
   it('reads the device column of a flow CSV (as npm run features writes it); a CSV without one has none', async () => {
-    const row = (device: string) => `${Array(39).fill('1').join(',')},WiFi_and_MQTT_test_Benign_test.pcap,${device},1700000000,10.0.0.1,10.0.0.2,1,2`;
+    const row = (device: string) => `${Array(FLOW_WIDTH).fill('1').join(',')},WiFi_and_MQTT_test_Benign_test.pcap,${device},1700000000,10.0.0.1,10.0.0.2,1,2`;
     const csv = [FLOW_CSV_HEADER, row('02:00:00:00:00:aa'), row('02:00:00:00:00:aa'), row('=cmd()'), row('')].join('\n') + '\n';
     const source = new FileFlowSource([bytesFile('flows.csv', new TextEncoder().encode(csv))]);
     await source.open();

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { fitPipeline, readLabelled } from '../../../src/core/pipeline';
+import { evaluate, fitPipeline, readLabelled } from '../../../src/core/pipeline';
 import { calibrate, parseThreshold, rowsForPercentile, thresholdCaveat } from '../../../src/core/threshold';
-import { bytesFile } from '../sources';
+import { DatasetReader } from '../../../src/core/ingest';
+import { bytesFile, shared } from '../sources';
 import { frame, pcapFile, type TestPacket } from './capture-bytes';
 
 /**
  * Training on a capture: the window each device has open when the capture stops is a
- * fragment (the capture's end cut it, not the device) and is neither learned nor used to set
- * the threshold; and a percentile the held-back rows cannot measure is said to be so.
+ * fragment (the capture's end cut it, not the device) and is neither learned, nor used to set
+ * the threshold, nor scored in an evaluation; and a percentile the held-back rows cannot
+ * measure is said to be so.
  */
 const T0 = 1_700_000_000;
 
@@ -58,13 +60,26 @@ describe('training on a capture', () => {
     expect([t.calibration, t.benignRows, t.holdoutRows]).toEqual([undefined, 20_100, 4_020]);
   });
 
-  it('leaves them out of a labelled training reading too (classifiers, hybrids, the comparison), counted, but not out of a test reading', async () => {
+  it('leaves them out of a labelled reading too (classifiers, hybrids, the comparison), counted', async () => {
     // the CICIoMT2024 file-name rule labels the capture's rows Benign
-    const read = (training: boolean) => readLabelled([bytesFile('Benign_train.pcap', ward())], undefined, { maxRows: 1000, seed: 0, training });
-    const train = (await read(true)).set.rows;
-    expect([train.read, train.used, train.cut]).toEqual([102, 99, 3]);
-    const test = (await read(false)).set.rows;
-    expect([test.read, test.used, test.cut]).toEqual([102, 102, 0]);
+    const { rows } = (await readLabelled([bytesFile('Benign_train.pcap', ward())], undefined, { maxRows: 1000, seed: 0 })).set;
+    expect([rows.read, rows.used, rows.cut]).toEqual([102, 99, 3]);
+  });
+
+  it("a model trained on a capture learns its hosts' SYN counts, and refuses flows without them in one sentence; a CSV-trained one scores captures", async () => {
+    const { pipeline } = await fitPipeline([bytesFile('ward.pcap', ward())], { detector: 'knn', threshold: parseThreshold('p95') });
+    const csv = new DatasetReader(shared('ciciomt2024_v2_39feat_sample.csv'));
+    await csv.batches()[Symbol.asyncIterator]().next();
+    expect(() => pipeline.assertCompatible(csv.schema!)).toThrow(
+      "This model cannot score the data: the data lacks the model's column(s) host_syn_1s, host_syn_10s.",
+    );
+    const r = await evaluate({ train: shared('ciciomt2024_v2_39feat_sample.csv'), test: [bytesFile('ward.pcap', ward())], detector: 'iforest' });
+    expect(r.rows.scored).toBe(99);
+  });
+
+  it('does not score them in an evaluation: skipped, with the reason, and read = scored + skipped', async () => {
+    const r = await evaluate({ train: [bytesFile('ward.pcap', ward())], test: [bytesFile('ward-2.pcap', ward())], detector: 'iforest' });
+    expect(r.rows).toMatchObject({ read: 102, scored: 99, skipped: 3, skipped_reasons: { 'window cut by the end of its capture': 3 } });
   });
 
   it('says when the held-back rows are too few to measure the percentile asked for, and which one they fit', () => {

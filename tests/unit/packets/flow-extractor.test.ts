@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
-import { CaptureReading, F, FEATURE_COUNT, flowCsvRows, FLOW_CSV_HEADER, type PacketFlows } from '../../../src/core/packets';
+import { CaptureReading, F, FLOW_COLUMNS, FLOW_WIDTH, flowCsvRows, FLOW_CSV_HEADER, type PacketFlows } from '../../../src/core/packets';
 import { simulateCapture } from '../../../src/core/sim';
 import { frame, pcapFile, streamOf } from './capture-bytes';
 
@@ -16,8 +16,11 @@ async function flowsOf(bytes: Uint8Array, window = 10, idleS?: number): Promise<
 }
 
 function row(b: PacketFlows, i: number): Float32Array {
-  return b.data.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT);
+  return b.data.subarray(i * b.d, (i + 1) * b.d);
 }
+
+const SYN_1S = FLOW_COLUMNS.indexOf('host_syn_1s');
+const SYN_10S = FLOW_COLUMNS.indexOf('host_syn_10s');
 
 describe('flow extractor', () => {
   it("windows each device's packets and computes the features from them", async () => {
@@ -49,11 +52,34 @@ describe('flow extractor', () => {
     expect(first[F.Rate]).toBeCloseTo(1.5, 6);
     expect([first[F.syn], first[F.ack], first[F.syn_count], first[F.ack_count]]).toEqual([Math.fround(1 / 3), Math.fround(1 / 3), 1, 1]);
     expect([first[F.TCP], first[F.ARP], first[F.IPv], first[F.ProtocolType]]).toEqual([Math.fround(2 / 3), Math.fround(1 / 3), Math.fround(2 / 3), 6]);
+    // its SYN 1.5 s before the window's last packet, in counts halving every 1 s and every 10 s
+    expect([first[SYN_1S], first[SYN_10S]]).toEqual([Math.fround(2 ** -1.5), Math.fround(2 ** -0.15)]);
     const udp = row(batch, 2);
     expect(names[batch.device[2]]).toBe('02:00:00:00:00:bb');
     expect([udp[F.Number], udp[F.UDP], udp[F.DNS], udp[F.Header_Length], udp[F.ProtocolType], udp[F.IAT], udp[F.Rate]]).toEqual([1, 1, 1, 8, 17, 0, 0]);
     expect(reading.counters.flows).toBe(3);
     expect(Array.from(batch.cut)).toEqual([0, 1, 1]); // the last two: cut by the end of the capture
+  });
+
+  it("counts a host's SYNs over 1 s and 10 s across its windows (Kitsune's damped counts): a flood's pace, not a reconnect's", async () => {
+    const T = 1_700_000_000;
+    // one window of 2 packets every 0.1 s, each a connection: SYN, then FIN
+    const packets = Array.from({ length: 40 }, (_, k) => ({
+      link: 1,
+      sec: T + Math.floor(k / 20),
+      ns: (k % 20) * 50_000_000,
+      bytes: frame({ flags: k % 2 ? 0x01 : 0x02 }),
+    }));
+    const { rows } = await flowsOf(pcapFile(packets, { nanos: true }), 2);
+    const [b] = rows;
+    expect(b.n).toBe(20);
+    // after k+1 SYNs 0.1 s apart, read 0.05 s after the last: Σ 2^(−λ(0.05 + 0.1 j)), j < k+1
+    const damped = (lambda: number, k: number) => Array.from({ length: k + 1 }, (_, j) => 2 ** (-lambda * (0.05 + 0.1 * j))).reduce((a, x) => a + x);
+    for (const k of [0, 9, 19]) {
+      expect(row(b, k)[SYN_1S]).toBeCloseTo(damped(1, k), 4);
+      expect(row(b, k)[SYN_10S]).toBeCloseTo(damped(0.1, k), 4);
+    }
+    expect(row(b, 19)[SYN_10S]).toBeGreaterThan(15); // twenty connections in two seconds; a monitor's reconnect reads about 1
   });
 
   it('closes a window early when its device has been silent for the idle time', async () => {
@@ -90,7 +116,7 @@ describe("one extractor: the simulator's capture reads back as its own flow rows
         text.split('\n').map((line) =>
           line
             .split(',')
-            .filter((_, j) => j !== 39)
+            .filter((_, j) => j !== FLOW_WIDTH)
             .join(','),
         );
       expect(unlabelled(back)).toEqual(unlabelled(csv));
@@ -104,8 +130,8 @@ describe('flow CSV', () => {
   it('a class name typed with a comma or a quote stays one cell', () => {
     const rows: PacketFlows = {
       n: 1,
-      d: FEATURE_COUNT,
-      data: new Float32Array(FEATURE_COUNT),
+      d: FLOW_WIDTH,
+      data: new Float32Array(FLOW_WIDTH),
       time: new Float64Array([1]),
       classIndex: new Int32Array([0]),
       device: new Uint32Array([0]),
@@ -118,6 +144,6 @@ describe('flow CSV', () => {
     const line = flowCsvRows(rows, ['aa:bb', '10.0.0.1'], ['Odd, "quoted" class']).trimEnd();
     const cells = Papa.parse<string[]>(line).data[0];
     expect(cells.length).toBe(FLOW_CSV_HEADER.split(',').length);
-    expect(cells[FEATURE_COUNT]).toBe('WiFi_and_MQTT_test_Odd, "quoted" class_test.pcap');
+    expect(cells[FLOW_WIDTH]).toBe('WiFi_and_MQTT_test_Odd, "quoted" class_test.pcap');
   });
 });

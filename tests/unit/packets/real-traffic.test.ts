@@ -5,7 +5,7 @@
  * trained on one benign capture is run on the attack captures.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaptureReading, F, FEATURE_COUNT, appOf, type CaptureCounters } from '../../../src/core/packets';
+import { CaptureReading, F, appOf, type CaptureCounters } from '../../../src/core/packets';
 import { fitPipeline } from '../../../src/core/pipeline';
 import { parseThreshold } from '../../../src/core/threshold';
 import { DatasetReader, type Batch } from '../../../src/core/ingest';
@@ -30,7 +30,7 @@ async function labWindows(file: string): Promise<{ windows: Window[]; counters: 
   const reading = new CaptureReading([{ name: file, stream: () => streamOf(bytes, 65536) }], { window: WINDOW });
   const windows: Window[] = [];
   for await (const { rows, names } of reading.flows()) {
-    for (let i = 0; i < rows.n; i++) windows.push({ device: names[rows.device[i]], features: rows.data.slice(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT) });
+    for (let i = 0; i < rows.n; i++) windows.push({ device: names[rows.device[i]], features: rows.data.slice(i * rows.d, (i + 1) * rows.d) });
   }
   return { windows, counters: reading.counters };
 }
@@ -150,20 +150,16 @@ describe('real captures, against tshark', () => {
 });
 
 describe('detection on the real captures', () => {
-  // The issue: ≥ 95 % of the SYN, UDP and ICMP floods', the port scan's and the MQTT connect flood's windows flagged,
-  // ≤ 2 % of a second benign capture's. Threshold: the 99th percentile (the Train default). The training capture's ~350
-  // windows are too few to hold back the 100 a p99 needs, so the threshold comes from every window scored out of fold
-  // (fitBenignRows); p99 of the ~90 latest alone was their highest score or nearly, and flagged 1.5–11.7 % of the
-  // second capture. Asserted: both detectors flag ≥ 95 % of the floods and the scan (100 % in every measured run), and
-  // k-NN flags ≤ 5 % of the second benign capture: a guard (the held-back p99 gave up to 11.7 %), not the issue's
-  // 2 %, which it misses in some runs (0.8–2.7 % measured, windows the capture's end cut short included; ~0.8 % of them
-  // are such fragments). Printed (BENCHMARKS.md, "Detection on the real captures (issue 9, session 5)", has the runs):
-  // the exact shares, the autoencoder's second benign capture, the connect flood (not met: its windows, a SYN and a FIN
-  // in ten packets, are what a monitor's own reconnect looks like; only their pace differs), the publish flood and the
-  // ping sweep.
-  const attacks = ['syn-flood', 'udp-flood', 'icmp-flood', 'port-scan'];
+  // The issue: ≥ 95 % of the SYN, UDP and ICMP floods', the port scan's and the MQTT connect flood's windows flagged, ≤ 2 % of
+  // a second benign capture's. Threshold: the 99th percentile (the Train default); the training capture's ~350 windows are
+  // too few to hold back the 100 a p99 needs, so it comes from every window scored out of fold (fitBenignRows). The
+  // connect flood's windows (SYN, CONNECT, DISCONNECT, FIN in ten packets) are what a monitor's own reconnect looks like;
+  // the hosts' damped SYN counts (host_syn_1s, host_syn_10s) tell the pace apart. Windows the end of a capture cut short
+  // are not scored, as in an evaluation. Printed (BENCHMARKS.md, "Detection on the real captures" has the runs): the exact
+  // shares, the publish flood and the ping sweep (a handful of windows each).
+  const attacks = ['syn-flood', 'udp-flood', 'icmp-flood', 'port-scan', 'mqtt-connect-flood'];
   for (const detector of ['ae', 'knn'] as const) {
-    it(`${detector}: trained on benign telemetry, flags ≥ 95 % of every flood's and the scan's windows${detector === 'knn' ? ' and ≤ 5 % of a second benign capture' : ''} (all figures printed)`, async () => {
+    it(`${detector}: trained on benign telemetry, flags ≥ 95 % of every flood's and the scan's windows and ≤ 2 % of a second benign capture's (all figures printed)`, async () => {
       const source = (name: string) => ({ name: captures.files[name], stream: () => streamOf(fileBytes(captures.files[name])) });
       const { pipeline } = await fitPipeline([source('benign-telemetry')], { detector, seed: 1, threshold: parseThreshold('p99') });
       expect(pipeline.training.calibration).toBe('out-of-fold');
@@ -173,19 +169,22 @@ describe('detection on the real captures', () => {
         let windows = 0;
         for await (const b of reader.batches() as AsyncIterable<Batch>) {
           const { scores } = await pipeline.score(b, reader.schema!);
-          for (const s of scores) if (s > pipeline.threshold.value) flagged++;
-          windows += b.n;
+          scores.forEach((s, i) => {
+            if (b.cut![i]) return;
+            windows++;
+            if (s > pipeline.threshold.value) flagged++;
+          });
         }
         return { share: flagged / windows, windows };
       };
       const results: Record<string, { share: number; windows: number }> = {};
-      for (const name of ['benign-telemetry-2', ...attacks, 'mqtt-connect-flood', 'mqtt-publish-flood', 'ping-sweep']) results[name] = await flaggedShare(name);
+      for (const name of ['benign-telemetry-2', ...attacks, 'mqtt-publish-flood', 'ping-sweep']) results[name] = await flaggedShare(name);
       console.log(
         `${detector}: flagged share of windows (threshold from ${pipeline.threshold.calibratedOn} windows scored out of fold):`,
         Object.fromEntries(Object.entries(results).map(([k, v]) => [k, `${(100 * v.share).toFixed(1)} % of ${v.windows}`])),
       );
       for (const attack of attacks) expect(results[attack].share, attack).toBeGreaterThanOrEqual(0.95);
-      if (detector === 'knn') expect(results['benign-telemetry-2'].share, 'the second benign capture').toBeLessThanOrEqual(0.05);
+      expect(results['benign-telemetry-2'].share, 'the second benign capture').toBeLessThanOrEqual(0.02);
     }, 180_000); // eleven fits: ten folds to calibrate, then all rows
   }
 });
