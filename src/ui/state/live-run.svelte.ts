@@ -234,6 +234,8 @@ export class LiveRun {
       return false;
     } finally {
       this.starting = false;
+      // summaries that came while the start finished (a threshold being set) were held back: the newest goes on now (the run may have ended meanwhile)
+      if (this.latest && this.latest !== this.summary) this.receive(this.latest);
     }
   }
 

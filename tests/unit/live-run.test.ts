@@ -1,0 +1,43 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { LiveSummary, RunRecord } from '../../src/core/store';
+import type { ReplayApi } from '../../src/ui/lab/lab-api';
+import { LiveRun } from '../../src/ui/state/live-run.svelte';
+
+/** a replay whose summaries the test hands out, and whose setThreshold answers when the test says */
+function fakeReplay() {
+  let listener: (s: LiveSummary) => void = () => {};
+  let answerThreshold = () => {};
+  const replay = {
+    onSummary: (l: (s: LiveSummary) => void) => {
+      listener = l;
+      return () => {};
+    },
+    start: async () => ({ id: 'run-1' }) as RunRecord,
+    stop: async () => {},
+    setThreshold: () => new Promise<void>((r) => (answerThreshold = r)),
+    feed: async () => null,
+  } as unknown as ReplayApi;
+  return { replay, emit: (s: Partial<LiveSummary>) => listener(s as LiveSummary), answerThreshold: () => answerThreshold() };
+}
+
+// the page's frames, in Node
+vi.stubGlobal('requestAnimationFrame', (f: () => void) => setTimeout(f));
+
+describe('LiveRun', () => {
+  it("shows a run's end that came while its start was still setting the threshold", async () => {
+    const { replay, emit, answerThreshold } = fakeReplay();
+    const live = new LiveRun(replay);
+    const started = live.start(
+      { kind: 'simulation', scenario: 'ward', seed: 1 },
+      { detector: 'iforest', rate: { kind: 'speed', multiplier: 1 }, loop: false, threshold: 0.5 },
+    );
+    // the run plays and ends before the threshold set by hand is confirmed (a short file at max rate)
+    await new Promise((r) => setTimeout(r));
+    emit({ runId: 'run-1', state: 'playing' });
+    emit({ runId: 'run-1', state: 'ended' });
+    answerThreshold();
+    expect(await started).toBe(true);
+    expect(live.state).toBe('ended');
+    live.dispose();
+  });
+});
