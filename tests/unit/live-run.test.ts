@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LiveSummary, RunRecord } from '../../src/core/store';
 import type { ReplayApi } from '../../src/ui/lab/lab-api';
 import { LiveRun } from '../../src/ui/state/live-run.svelte';
@@ -20,10 +20,14 @@ function fakeReplay() {
   return { replay, emit: (s: Partial<LiveSummary>) => listener(s as LiveSummary), answerThreshold: () => answerThreshold() };
 }
 
-// the page's frames, in Node
-vi.stubGlobal('requestAnimationFrame', (f: () => void) => setTimeout(f));
-
 describe('LiveRun', () => {
+  beforeEach(() => {
+    // the page's frames and a machine of two logical cores, in Node
+    vi.stubGlobal('requestAnimationFrame', (f: () => void) => setTimeout(f));
+    vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
   it("shows a run's end that came while its start was still setting the threshold", async () => {
     const { replay, emit, answerThreshold } = fakeReplay();
     const live = new LiveRun(replay);
@@ -38,6 +42,22 @@ describe('LiveRun', () => {
     answerThreshold();
     expect(await started).toBe(true);
     expect(live.state).toBe('ended');
+    live.dispose();
+  });
+
+  it('shows a change of state (a pause) at once, even while a max-rate replay on two cores gets one summary a second', async () => {
+    const { replay, emit } = fakeReplay();
+    const live = new LiveRun(replay);
+    expect(
+      await live.start({ kind: 'simulation', scenario: 'ward', seed: 1 }, { detector: 'iforest', rate: { kind: 'max' }, loop: false, threshold: null }),
+    ).toBe(true);
+    const first = { runId: 'run-1', state: 'playing' } as const;
+    emit(first);
+    emit({ runId: 'run-1', state: 'playing' });
+    // the second figure waits its turn
+    expect(live.summary).toBe(first);
+    emit({ runId: 'run-1', state: 'paused' });
+    expect(live.state).toBe('paused');
     live.dispose();
   });
 });
