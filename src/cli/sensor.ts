@@ -145,9 +145,15 @@ runCommand(USAGE, OPTIONS, async (args) => {
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
   };
 
+  /** windows the end of a capture cut short: not sent, as a replay or an evaluation of the file does not score them */
+  let cut = 0;
   for await (const { rows, names } of reading.flows()) {
     pending.prepare(rows, names);
     for (let i = 0; i < rows.n; i++) {
+      if (rows.cut[i]) {
+        cut++;
+        continue;
+      }
       if (Number.isNaN(firstFlowTime)) firstFlowTime = rows.time[i];
       // a message leaves when the next flow would not fit, or at once when pacing: flows go out when due
       if (!pending.fits(i, seq)) await send();
@@ -167,7 +173,7 @@ runCommand(USAGE, OPTIONS, async (args) => {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   console.log(`${formatCaptureCounters(reading.counters)}`);
   console.log(
-    `published ${(seq - failed).toLocaleString('en-US')} flows in ${messages.toLocaleString('en-US')} messages to ${topic} in ${seconds.toFixed(1)} s (${Math.round((seq - failed) / Math.max(seconds, 1e-3)).toLocaleString('en-US')} flows/s)${failed ? `; ${failed} not published` : ''}; CPU ${cpuSeconds.toFixed(1)} s since start (${((cpuSeconds * 1e6) / Math.max(1, seq)).toFixed(1)} µs a flow)`,
+    `published ${(seq - failed).toLocaleString('en-US')} flows in ${messages.toLocaleString('en-US')} messages to ${topic} in ${seconds.toFixed(1)} s (${Math.round((seq - failed) / Math.max(seconds, 1e-3)).toLocaleString('en-US')} flows/s)${failed ? `; ${failed} not published` : ''}; CPU ${cpuSeconds.toFixed(1)} s since start (${((cpuSeconds * 1e6) / Math.max(1, seq)).toFixed(1)} µs a flow)${cut ? `; ${cut.toLocaleString('en-US')} windows cut by the end of their capture not published` : ''}`,
   );
   if (oversized > 0)
     console.error(

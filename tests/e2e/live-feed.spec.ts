@@ -48,7 +48,19 @@ test.afterAll(async () => {
 test.beforeEach(({ page }) => {
   problems = watch(page);
 });
-test.afterEach(() => {
+test.afterEach(async ({ page }, info) => {
+  // a failure says what the page said: a run that fails under load is then diagnosable from CI's log alone
+  if (info.status !== info.expectedStatus) {
+    const said = await page
+      .evaluate(() =>
+        ['run-error', 'feed-state', 'outputs-problem', 'influx-written', 'alerts-published', 'count-stored'].map((id) => {
+          const e = document.querySelector(`[data-testid=${id}]`);
+          return `${id}: ${e ? `${e.textContent?.trim()} ${[...e.attributes].map((a) => `${a.name}=${a.value}`).join(' ')}` : '(none)'}`;
+        }),
+      )
+      .catch((e: unknown) => [`the page could not be read: ${e}`]);
+    console.log(`the page at the failure:\n  ${said.join('\n  ')}\nproblems: ${problems.join(' | ')}`);
+  }
   expect(problems, 'no console errors and no request off the origin').toEqual([]);
 });
 

@@ -78,6 +78,8 @@ export async function startMosquitto(options: { users?: Record<string, string> }
     'persistence false',
     'log_dest none',
     'max_queued_messages 100000',
+    // small messages leave at once instead of waiting on the subscriber's delayed ACK (README: "Latency")
+    'set_tcp_nodelay true',
   ];
   if (options.users) {
     const file = join(dir, 'passwords');

@@ -128,6 +128,49 @@ describe('InfluxDB sink (real influxd 1.x)', () => {
     expect(down.lastProblem).toMatch(/cannot be reached/);
   });
 
+  it('a database whose creation failed (a server still starting) is created on a later attempt, and no point is lost', async () => {
+    let created = false;
+    let creates = 0;
+    const starting = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        if (req.url?.startsWith('/query')) {
+          // the first CREATE DATABASE fails, the next one works
+          created = ++creates > 1;
+          res.writeHead(created ? 200 : 500, { 'Content-Type': 'application/json' });
+          res.end(created ? '{"results":[{"statement_id":0}]}' : '{"error":"meta service unavailable"}');
+        } else if (!created) {
+          res.writeHead(404, { 'Content-Type': 'application/json' });
+          res.end('{"error":"database not found: \\"iomt\\""}');
+        } else {
+          res.writeHead(204);
+          res.end();
+        }
+      });
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => starting.listen(port, '127.0.0.1', resolve));
+    try {
+      const sink = new InfluxSink({ url: `http://127.0.0.1:${port}/write?db=iomt` }, { backoffMs: 10, batchPoints: 10, concurrency: 2 });
+      sink.add(run, [chunk(0, 40)]);
+      await sink.close();
+      expect(creates).toBe(2);
+      expect(sink).toMatchObject({ written: 40, failed: 0 });
+
+      // a creation that never works: one sentence that says so, every point counted
+      created = false;
+      creates = -Infinity;
+      const never = new InfluxSink({ url: `http://127.0.0.1:${port}/write?db=other` }, { backoffMs: 10, attempts: 2 });
+      never.add(run, [chunk(0, 20)]);
+      await never.close();
+      expect(never).toMatchObject({ written: 0, failed: 20 });
+      expect(never.lastProblem).toMatch(/has no database "other" and could not create it \(500: meta service unavailable\)/);
+    } finally {
+      starting.close();
+    }
+  });
+
   it('knows 1.x and 2.x write addresses and says what is wrong with others', () => {
     expect(writeEndpoint({ url: 'http://h:8086?db=x' })).toMatchObject({ version: 1, url: 'http://h:8086/write?db=x&precision=n' });
     expect(writeEndpoint({ url: 'http://h:8086/api/v2/write?org=o&bucket=b', token: 't' })).toMatchObject({

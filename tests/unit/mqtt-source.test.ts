@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MqttConnection } from '../../src/core/mqtt';
 import { MqttFlowSource } from '../../src/core/replay';
 import { freePort, startMosquitto, type Mosquitto } from '../support/servers';
 import { SHARED } from './sources';
@@ -116,4 +118,21 @@ describe('MQTT flow source (real mosquitto)', () => {
     expect(states).toEqual(expect.arrayContaining(['connecting', 'live', 'reconnecting']));
     source.close();
   });
+
+  it("a TCP connection switches Nagle's algorithm off (small messages leave at once), also after the broker came back", async () => {
+    const noDelay = vi.spyOn(Socket.prototype, 'setNoDelay');
+    const connection = new MqttConnection({ url: broker.url, minBackoffMs: 50 });
+    try {
+      await connection.connect();
+      expect(noDelay).toHaveBeenCalledWith(true);
+      noDelay.mockClear();
+      await broker.stop();
+      await broker.start();
+      await vi.waitFor(() => expect(connection.state.state).toBe('live'), { timeout: 10_000, interval: 50 });
+      expect(noDelay).toHaveBeenCalledWith(true);
+    } finally {
+      noDelay.mockRestore();
+      await connection.end();
+    }
+  }, 30_000);
 });

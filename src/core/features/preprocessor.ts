@@ -338,21 +338,35 @@ function numericPlan(steps: NumericStep[]): NumericPlan {
 function transformNumeric(x: Matrix, index: Int32Array, index2: Int32Array, ops: Uint8Array, p: NumericPlan, lo: number, hi: number): Matrix {
   const outD = index.length;
   const out = new Float32Array(x.n * outD);
-  const bits = new Int32Array(x.data.buffer, x.data.byteOffset, x.data.length);
+  const tile: Tile = { data: x.data, bits: new Int32Array(x.data.buffer, x.data.byteOffset, x.data.length), d: x.d, out, outD, lo, hi, from: 0, to: 0 };
   for (let from = 0; from < x.n; from += TILE_ROWS) {
-    const to = Math.min(x.n, from + TILE_ROWS);
+    tile.from = from;
+    tile.to = Math.min(x.n, from + TILE_ROWS);
     for (let k = 0; k < outD; k++) {
-      if (ops[k] !== 0) derivedColumn(x, out, k, outD, index[k], index2[k], ops[k], p, lo, hi, from, to);
-      else if (p.logged[k] === 1) loggedColumn(x, bits, out, k, outD, index[k], p, lo, hi, from, to);
-      else plainColumn(x, out, k, outD, index[k], p, lo, hi, from, to);
+      if (ops[k] !== 0) derivedColumn(tile, k, index[k], index2[k], ops[k], p);
+      else if (p.logged[k] === 1) loggedColumn(tile, k, index[k], p);
+      else plainColumn(tile, k, index[k], p);
     }
   }
   return { n: x.n, d: outD, data: out };
 }
 
-/** output column k from input column j, rows [from, to): scaled and clipped */
-function plainColumn(x: Matrix, out: Float32Array, k: number, outD: number, j: number, p: NumericPlan, lo: number, hi: number, from: number, to: number): void {
-  const { data, d } = x;
+/** rows [from, to) of a batch being transformed: its cells (`d` a row; `bits`: the same cells as int32), the output (`outD` a row) and its clip bounds */
+interface Tile {
+  data: Float32Array;
+  bits: Int32Array;
+  d: number;
+  out: Float32Array;
+  outD: number;
+  lo: number;
+  hi: number;
+  from: number;
+  to: number;
+}
+
+/** output column k of a tile from input column j: scaled and clipped */
+function plainColumn(tile: Tile, k: number, j: number, p: NumericPlan): void {
+  const { data, d, out, outD, lo, hi, from, to } = tile;
   const center = p.center[k];
   const scale = p.scale[k];
   const missing = p.missing[k];
@@ -364,21 +378,9 @@ function plainColumn(x: Matrix, out: Float32Array, k: number, outD: number, j: n
   }
 }
 
-/** output column k from input column j, rows [from, to), logged first (through the column's cache of logs, keyed by the cells' `bits`) */
-function loggedColumn(
-  x: Matrix,
-  bits: Int32Array,
-  out: Float32Array,
-  k: number,
-  outD: number,
-  j: number,
-  p: NumericPlan,
-  lo: number,
-  hi: number,
-  from: number,
-  to: number,
-): void {
-  const { data, d } = x;
+/** output column k of a tile from input column j, logged first (through the column's cache of logs, keyed by the cell's bits) */
+function loggedColumn(tile: Tile, k: number, j: number, p: NumericPlan): void {
+  const { data, bits, d, out, outD, lo, hi, from, to } = tile;
   const { logKeys, logValues } = p;
   const center = p.center[k];
   const scale = p.scale[k];
@@ -405,22 +407,9 @@ function loggedColumn(
   }
 }
 
-/** output column k derived from input columns j and j2 (`rowRatio`), rows [from, to), logged where the step says (no cache: the values rarely repeat) */
-function derivedColumn(
-  x: Matrix,
-  out: Float32Array,
-  k: number,
-  outD: number,
-  j: number,
-  j2: number,
-  op: number,
-  p: NumericPlan,
-  lo: number,
-  hi: number,
-  from: number,
-  to: number,
-): void {
-  const { data, d } = x;
+/** output column k of a tile derived from input columns j and j2 (`rowRatio`), logged where the step says (no cache: the values rarely repeat) */
+function derivedColumn(tile: Tile, k: number, j: number, j2: number, op: number, p: NumericPlan): void {
+  const { data, d, out, outD, lo, hi, from, to } = tile;
   const center = p.center[k];
   const scale = p.scale[k];
   const missing = p.missing[k];

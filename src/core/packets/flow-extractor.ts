@@ -6,7 +6,8 @@
  * a window (`HostCounts`). A packet's gap is the time since the same device's previous
  * packet. A window left open closes early (a row with fewer packets) when its
  * device has been silent for `idleS` seconds of capture time, and at the end of the input,
- * so no packet is lost. A window the end of the input closed is marked `cut`: where the
+ * so no packet is lost; the silent device is forgotten (its next packet has no gap, its SYN
+ * counts start from 0). A window the end of the input closed is marked `cut`: where the
  * capture stopped, not the device, so its counts and sizes describe a fragment of a window.
  */
 import { CICIOMT_V2_COLUMNS, HOST_COUNT_COLUMNS } from '../schema';
@@ -101,11 +102,13 @@ export class FlowExtractor {
   add(p: Decoded, size: number, sec: number, ns: number, label = -1): void {
     const key: number | string = p.hasMac ? p.mac : p.ipVersion === 4 || p.arp ? 2 ** 48 + p.src4 : p.src6;
     let w = this.open.get(key);
+    // a device back from `idleS` of silence starts afresh, as it does when a sweep forgot it first: its rows must not depend on whether other devices spoke meanwhile
+    if (w !== undefined && sec - w.lastSec >= this.idleS) w = this.forget(key, w);
     if (w === undefined) {
       w = new OpenWindow();
       w.device = this.name(key, p);
       this.open.set(key, w);
-    } else if (w.stats.n > 0 && sec - w.lastSec >= this.idleS) this.close(w, w.lastSec + w.lastNs * 1e-9);
+    }
     const gap = w.seen ? Math.max(0, sec - w.lastSec + (ns - w.lastNs) * 1e-9) : NaN;
     if (w.stats.n === 0) {
       w.src = p.ipVersion === 6 ? this.nameOf(p.src6) : this.nameOf(p.src4);
@@ -136,14 +139,17 @@ export class FlowExtractor {
     w.labels.set(label, (w.labels.get(label) ?? 0) + 1);
   }
 
-  /** closes the windows of devices silent for `idleS` and forgets them, their SYN counts too (a 10 s count has then fallen below 1/64 at the default 60 s) */
+  /** closes the windows of devices silent for `idleS` and forgets them, their SYN counts too (a 10 s count has then decayed to 1/64 of itself or less at the default 60 s) */
   private sweep(sec: number): void {
     this.sweptAt = sec;
-    for (const [key, w] of this.open) {
-      if (sec - w.lastSec < this.idleS) continue;
-      if (w.stats.n > 0) this.close(w, w.lastSec + w.lastNs * 1e-9);
-      this.open.delete(key);
-    }
+    for (const [key, w] of this.open) if (sec - w.lastSec >= this.idleS) this.forget(key, w);
+  }
+
+  /** closes a silent device's open window and forgets the device (its gap and SYN counts) */
+  private forget(key: number | string, w: OpenWindow): undefined {
+    if (w.stats.n > 0) this.close(w, w.lastSec + w.lastNs * 1e-9);
+    this.open.delete(key);
+    return undefined;
   }
 
   private close(w: OpenWindow, time: number, cut = false): void {

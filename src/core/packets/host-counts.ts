@@ -23,7 +23,7 @@ if (LAMBDAS.length !== HOST_COUNT_COLUMNS.length) throw new Error('HOST_COUNT_CO
 /** one host's damped counts of SYN packets sent */
 export class HostCounts {
   private readonly counts = new Float64Array(LAMBDAS.length);
-  /** the second and nanosecond of the last SYN */
+  /** the second and nanosecond of the newest SYN */
   private lastSec = 0;
   private lastNs = 0;
 
@@ -32,8 +32,11 @@ export class HostCounts {
     if (!(flags & TCP_SYN)) return;
     const dt = this.since(sec, ns);
     for (let l = 0; l < LAMBDAS.length; l++) this.counts[l] = this.counts[l] * 2 ** (-LAMBDAS[l] * dt) + 1;
-    this.lastSec = sec;
-    this.lastNs = ns;
+    // as AfterImage: the clock only moves forward (a late SYN counts 1 at the newest time; moving it back would decay the time between twice)
+    if (dt > 0) {
+      this.lastSec = sec;
+      this.lastNs = ns;
+    }
   }
 
   /** writes the counts as of `sec` + `ns`·1e-9 (the window's last packet) at `out[off..off+HOST_COUNT_COLUMNS.length)` */

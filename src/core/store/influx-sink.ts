@@ -71,7 +71,7 @@ export class InfluxSink {
   /** after `close` began: no attempt starts past this time (ms) */
   private deadline = Infinity;
   /** the 1.x database being made (once, shared by the senders that found it missing) */
-  private creatingDb: Promise<boolean> | null = null;
+  private creatingDb: Promise<true | string> | null = null;
 
   constructor(
     target: InfluxTarget,
@@ -219,12 +219,19 @@ export class InfluxSink {
       if (response.ok) return { written: batch.points, failed: 0 };
       const body = (await response.text().catch(() => '')).slice(0, 300);
       const detail = influxError(body);
-      if (response.status === 404 && this.write.version === 1 && /database not found/i.test(body) && !madeDb) {
-        madeDb = true;
-        if (await (this.creatingDb ??= this.createDatabase())) {
-          attempt--;
-          continue;
+      if (response.status === 404 && this.write.version === 1 && /database not found/i.test(body)) {
+        // made on first use; a creation that failed (a server still starting) is tried again on the next attempt
+        const made = await (this.creatingDb ??= this.createDatabase());
+        if (made === true) {
+          problem = `InfluxDB at ${this.label} answered 404: ${detail}`;
+          // the write after a creation is free; any further one is an attempt
+          if (!madeDb) attempt--;
+          madeDb = true;
+        } else {
+          this.creatingDb = null;
+          problem = `InfluxDB at ${this.label} has no database "${this.write.db}" and could not create it (${made})`;
         }
+        continue;
       }
       if (response.status === 401 || response.status === 403) {
         return {
@@ -248,7 +255,8 @@ export class InfluxSink {
     return { written: 0, failed: batch.points, problem: `${problem} (gave up after ${this.attempts} attempts or at the stop)` };
   }
 
-  private async createDatabase(): Promise<boolean> {
+  /** CREATE DATABASE for a 1.x write address: true, or why not */
+  private async createDatabase(): Promise<true | string> {
     const url = new URL(this.write.url);
     url.pathname = url.pathname.replace(/write$/, 'query');
     url.search = '';
@@ -261,9 +269,11 @@ export class InfluxSink {
         headers: { ...this.write.headers, 'Content-Type': 'application/x-www-form-urlencoded' },
         body: body.toString(),
       });
-      return r.ok;
-    } catch {
-      return false;
+      if (r.ok) return true;
+      const detail = influxError(await r.text().catch(() => ''));
+      return detail ? `${r.status}: ${detail}` : String(r.status);
+    } catch (e) {
+      return (e as Error).message;
     }
   }
 

@@ -194,6 +194,9 @@ export class LiveRun {
   ): Promise<boolean> {
     this.error = '';
     this.starting = true;
+    // the previous feed's state goes at once: while the old run stops, its "live" would read as this start's
+    // "waiting for the first flows", and flows published then would go to no one
+    this.followFeed(source.kind === 'mqtt');
     try {
       if (this.summary && (this.summary.state === 'playing' || this.summary.state === 'paused')) await this.replay.stop();
       // plain values: the page's reactive state cannot cross to a worker
@@ -211,7 +214,6 @@ export class LiveRun {
       this.kind = source.kind;
       this.followRate(options.rate);
       if (source.kind === 'files') this.files = source.files;
-      this.followFeed(source.kind === 'mqtt');
       const run = await this.replay.start(request);
       this.run = run;
       // summaries of the run that arrived while it was starting
@@ -232,6 +234,8 @@ export class LiveRun {
       return false;
     } finally {
       this.starting = false;
+      // summaries that came while the start finished (a threshold being set) were held back: the newest goes on now (the run may have ended meanwhile)
+      if (this.latest && this.latest !== this.summary) this.receive(this.latest);
     }
   }
 
@@ -268,18 +272,18 @@ export class LiveRun {
     this.feed = null;
     if (!on) return;
     let asking = false;
-    this.feedTimer = setInterval(() => {
+    const timer = (this.feedTimer = setInterval(() => {
       if (asking) return;
       asking = true;
       this.replay
         .feed()
         .then((f) => {
-          // keep the last state once the feed closed: its reason stays visible
-          if (f) this.feed = f;
+          // keep the last state once the feed closed: its reason stays visible; an answer to an earlier run's question is dropped
+          if (f && this.feedTimer === timer) this.feed = f;
         })
         .catch(() => {})
         .finally(() => (asking = false));
-    }, PUBLISH_MS);
+    }, PUBLISH_MS));
   }
 
   dispose(): void {
@@ -293,8 +297,8 @@ export class LiveRun {
     // while a start is under way, or for another run than the current one, wait
     if (this.starting || (this.run && s.runId !== this.run.id)) return;
     const wait = this.lastPublished + summarySpacing(this.drawMs, this.saturating) - performance.now();
-    // a run's end or error is shown at once
-    if (wait <= 0 || s.state === 'ended' || s.state === 'error') this.publish();
+    // a change of state (a pause, the run's end or error) is shown at once
+    if (wait <= 0 || s.state !== this.summary?.state || s.state === 'ended' || s.state === 'error') this.publish();
     else if (!this.timer) this.timer = setTimeout(() => this.publish(), wait);
   }
 

@@ -82,6 +82,33 @@ describe('flow extractor', () => {
     expect(row(b, 19)[SYN_10S]).toBeGreaterThan(15); // twenty connections in two seconds; a monitor's reconnect reads about 1
   });
 
+  it('a SYN stamped earlier than the one before it (two interfaces, a clock step) does not turn the clock back: the earlier SYN is not decayed twice', async () => {
+    const T = 1_700_000_000;
+    const syn = frame({ flags: 0x02 });
+    // SYN at 1.0 s, a SYN stamped 0.5 s, a plain packet at 1.0 s closes the window of 3
+    const packets = [
+      { link: 1, sec: T + 1, ns: 0, bytes: syn },
+      { link: 1, sec: T, ns: 500_000_000, bytes: syn },
+      { link: 1, sec: T + 1, ns: 0, bytes: frame({}) },
+    ];
+    const { rows } = await flowsOf(pcapFile(packets, { nanos: true }), 3);
+    // as Kitsune's AfterImage: the late SYN counts 1 at the newest time; the one at 1.0 s is read where it was sent
+    expect([row(rows[0], 0)[SYN_1S], row(rows[0], 0)[SYN_10S]]).toEqual([2, 2]);
+  });
+
+  it('a device silent for the idle time is forgotten whether or not other devices spoke meanwhile: its next windows do not depend on them', async () => {
+    const T = 1_700_000_000;
+    const a = (s: number, flags: number) => ({ link: 1, sec: T + Math.floor(s), ns: Math.round((s % 1) * 1e9), bytes: frame({ flags }) });
+    const ownPackets = [...Array.from({ length: 10 }, (_, k) => a(k / 10, 0x02)), ...Array.from({ length: 10 }, (_, k) => a(40 + k / 10, 0x18))];
+    const b = { link: 1, sec: T + 35, ns: 0, bytes: frame({ srcMac: 0x0200000000bb }) };
+    const alone = (await flowsOf(pcapFile(ownPackets, { nanos: true }), 10, 30)).rows[0];
+    const withOther = (await flowsOf(pcapFile([...ownPackets.slice(0, 10), b, ...ownPackets.slice(10)], { nanos: true }), 10, 30)).rows[0];
+    // the device's second window: after its 40 s silence, in both captures
+    const second = (rows: PacketFlows) => row(rows, Array.from(rows.device).lastIndexOf(rows.device[0]));
+    expect(Array.from(second(withOther))).toEqual(Array.from(second(alone)));
+    expect([second(alone)[SYN_1S], second(alone)[SYN_10S]]).toEqual([0, 0]);
+  });
+
   it('closes a window early when its device has been silent for the idle time', async () => {
     const T = 1_700_000_000;
     const p = (s: number) => ({ link: 1, sec: T + s, ns: 0, bytes: frame({}) });
