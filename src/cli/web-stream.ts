@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
 
 /**
  * A Node stream's bytes as a web stream, each chunk handed on as it came. Node's own
@@ -16,8 +16,12 @@ export function webStream(readable: Readable): ReadableStream<Uint8Array> {
           controller.enqueue(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           if ((controller.desiredSize ?? 0) <= 0) readable.pause();
         });
-        readable.once('end', () => controller.close());
-        readable.once('error', (e) => controller.error(e));
+        // its end, its error, or a close before its end (destroyed without an error: a reader must not wait forever)
+        finished(readable, { writable: false }, (e) => {
+          if (!e) controller.close();
+          else if (e.code === 'ERR_STREAM_PREMATURE_CLOSE') controller.error(new Error('the stream closed before its end'));
+          else controller.error(e);
+        });
       },
       pull() {
         readable.resume();

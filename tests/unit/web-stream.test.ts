@@ -61,4 +61,13 @@ describe('webStream', () => {
     await webStream(source).cancel();
     expect(source.destroyed).toBe(true);
   });
+
+  it('ends in an error when the Node stream is destroyed before its end without one (a reader would wait forever)', async () => {
+    const source = new PassThrough();
+    const reader = webStream(source).getReader();
+    source.write(Buffer.from('part'));
+    expect(Buffer.from((await reader.read()).value!).toString()).toBe('part');
+    source.destroy();
+    await expect(reader.read()).rejects.toThrow(/before its end/);
+  });
 });

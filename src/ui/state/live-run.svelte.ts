@@ -234,6 +234,8 @@ export class LiveRun {
       return false;
     } finally {
       this.starting = false;
+      // summaries that came while the start finished (a threshold being set) were held back: the newest goes on now (the run may have ended meanwhile)
+      if (this.latest && this.latest !== this.summary) this.receive(this.latest);
     }
   }
 
@@ -295,8 +297,8 @@ export class LiveRun {
     // while a start is under way, or for another run than the current one, wait
     if (this.starting || (this.run && s.runId !== this.run.id)) return;
     const wait = this.lastPublished + summarySpacing(this.drawMs, this.saturating) - performance.now();
-    // a run's end or error is shown at once
-    if (wait <= 0 || s.state === 'ended' || s.state === 'error') this.publish();
+    // a change of state (a pause, the run's end or error) is shown at once
+    if (wait <= 0 || s.state !== this.summary?.state || s.state === 'ended' || s.state === 'error') this.publish();
     else if (!this.timer) this.timer = setTimeout(() => this.publish(), wait);
   }
 
