@@ -1,12 +1,12 @@
 /**
  * The detect worker: a shell around the core's `DetectService` over IndexedDB and the
- * WebAssembly backend. The default models come from `public/models/` on this site's own
- * origin (kept in the store after the first visit). It takes batches from the source
+ * TensorFlow.js backend (WebGPU or WebAssembly, see tf-host.ts). The default models come
+ * from `public/models/` on this site's own origin (kept in the store after the first visit). It takes batches from the source
  * worker's port, scores and stores them, grants credits, and sends the page a summary
  * about four times a second.
  */
 import * as Comlink from 'comlink';
-import { WASM_PATHS } from './wasm-paths';
+import { backendPreference, TF_HOST } from './tf-host';
 import { ensureBackend } from '../src/core/detectors';
 import { type DetectWorkerApi, DetectService } from '../src/core/lab';
 // the service's own module, not the lab's face: the face would pull the training side (the study, CTGAN) in too
@@ -26,7 +26,7 @@ async function fetchModelFile(path: string): Promise<Uint8Array | null> {
 
 const service = new DetectService({
   openStore: () => IndexedDbStore.open(),
-  backend: async () => ({ ...(await ensureBackend('wasm', WASM_PATHS)), crossOriginIsolated: self.crossOriginIsolated === true }),
+  backend: async () => ({ ...(await ensureBackend(backendPreference, TF_HOST)), crossOriginIsolated: self.crossOriginIsolated === true }),
   fetchModelFile,
   runLocks: { hold: holdRunLock, live: liveRunIds },
 });

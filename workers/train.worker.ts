@@ -1,11 +1,11 @@
 /**
  * The train worker: a shell around the core's `TrainService` over IndexedDB and the
- * WebAssembly backend: inspect and explore dropped files, evaluate detectors, compare
+ * TensorFlow.js backend (WebGPU or WebAssembly, see tf-host.ts): inspect and explore dropped files, evaluate detectors, compare
  * supervised models, train, and the stored models. The page never touches a row: files
  * are read as streams here and only aggregates go back.
  */
 import * as Comlink from 'comlink';
-import { WASM_PATHS } from './wasm-paths';
+import { backendPreference, TF_HOST } from './tf-host';
 import { webForestThreads } from './web-forest-threads';
 import { setForestThreads } from '../src/core/classifiers';
 import { ensureBackend } from '../src/core/detectors';
@@ -14,7 +14,7 @@ import { IndexedDbStore } from '../src/core/store';
 
 const api: TrainWorkerApi = new TrainService({
   openStore: () => IndexedDbStore.open(),
-  backend: () => ensureBackend('wasm', WASM_PATHS),
+  backend: () => ensureBackend(backendPreference, TF_HOST),
 });
 
 // a forest's fit grows trees on the other cores too

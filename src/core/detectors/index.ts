@@ -71,5 +71,15 @@ export {
 export { DEFAULT_KMEANS_DETECTOR, KMeansDetector, loadKMeansDetector, type KMeansDetectorParams } from './kmeans-detector';
 export { DEFAULT_KNN_DETECTOR, KnnDetector, loadKnnDetector, type KnnDetectorParams } from './knn-detector';
 export { HybridDetector, type HybridJSON } from './hybrid';
-export { ensureBackend, seededGlorot, type BackendInfo, type BackendName, type WasmPaths, type WeightInitializer } from './tf-backend';
+export {
+  ensureBackend,
+  parseBackendPreference,
+  seededGlorot,
+  type BackendHost,
+  type BackendInfo,
+  type BackendName,
+  type BackendPreference,
+  type WasmPaths,
+  type WeightInitializer,
+} from './tf-backend';
 export { ScanSearch, TreeSearch, type NeighbourSearch } from './knn-search';

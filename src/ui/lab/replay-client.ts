@@ -8,11 +8,12 @@ import type { DetectWorkerApi, SourceWorkerApi, StorageInfo } from '../../core/l
 import { emptySummary, plainRate, plainSource, sourceLabel, sourceRecord } from '../../core/replay';
 import type { ExportFormat, OutputsSpec } from '../../core/store';
 import { messageOf } from '../../core/util';
+import { workerName } from './backend-choice';
 import type { AlertGroup, AttackInjection, BackendInfo, FeedStatus, LiveSummary, RateSpec, ReplayApi, RunRecord, StartRequest } from './lab-api';
 
 export class ReplayClient implements ReplayApi {
   private readonly sourceWorker = new Worker(new URL('../../../workers/source.worker.ts', import.meta.url), { type: 'module', name: 'source' });
-  private readonly detectWorker = new Worker(new URL('../../../workers/detect.worker.ts', import.meta.url), { type: 'module', name: 'detect' });
+  private readonly detectWorker = new Worker(new URL('../../../workers/detect.worker.ts', import.meta.url), { type: 'module', name: workerName('detect') });
   private readonly source = Comlink.wrap<SourceWorkerApi>(this.sourceWorker);
   private readonly detect = Comlink.wrap<DetectWorkerApi>(this.detectWorker);
   private readonly listeners = new Set<(s: LiveSummary) => void>();
@@ -25,8 +26,8 @@ export class ReplayClient implements ReplayApi {
   }
 
   async backend(): Promise<BackendInfo> {
-    const b = await this.detect.backend();
-    return { backend: b.backend, simd: b.simd, threads: b.threads, crossOriginIsolated: b.crossOriginIsolated };
+    const { backend, simd, threads, adapter, note, crossOriginIsolated } = await this.detect.backend();
+    return { backend, simd, threads, adapter, note, crossOriginIsolated };
   }
 
   onSummary(listener: (s: LiveSummary) => void): () => void {

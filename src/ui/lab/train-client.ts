@@ -13,13 +13,14 @@ import type {
   TrainRequest,
   TrainResult,
 } from './lab-api';
+import { workerName } from './backend-choice';
 import { pathOf } from './dropped-files';
 
 export type { CompareProgress, CompareRequest, ComparisonResult, EvaluateRequest, EvaluationResult, PipelineProgress };
 
 /** The page's only way to the train worker; one worker serves every view. */
 export class TrainClient implements TrainApi {
-  private worker = new Worker(new URL('../../../workers/train.worker.ts', import.meta.url), { type: 'module' });
+  private worker = new Worker(new URL('../../../workers/train.worker.ts', import.meta.url), { type: 'module', name: workerName('train') });
   private api = Comlink.wrap<TrainWorkerApi>(this.worker);
 
   backend() {
