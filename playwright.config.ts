@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumPath } from './tests/e2e/chromium-path';
+import { CHROMIUM_ARGS, chromiumPath } from './tests/e2e/chromium-path';
 
 /** Several checkouts or people can test side by side: E2E_PORT and E2E_OUT move the preview server and its build. */
 const port = Number(process.env.E2E_PORT ?? 4173);
@@ -17,15 +17,7 @@ export default defineConfig({
     viewport: { width: 1280, height: 720 },
     launchOptions: {
       executablePath: chromiumPath(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-        '--disable-quic',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   webServer: {

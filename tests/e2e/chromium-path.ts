@@ -1,5 +1,16 @@
 import { accessSync, constants } from 'node:fs';
 
+/** Chromium's switches for every browser test: the network is closed, so Chromium's own background traffic is off */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
+
 /** Debian's Chromium, where `apt-get install chromium` puts it */
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
