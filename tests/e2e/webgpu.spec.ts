@@ -14,8 +14,12 @@ import { SHARED } from '../unit/sources';
 const SAMPLE = SHARED + 'botiot_12col_subset_sample.csv';
 /** the marker of the webgpu package's chunk (one of its flag names) */
 const WEBGPU_CHUNK = 'WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE';
-/** per-class median scores may differ by this fraction; ROC-AUC by this much */
+/**
+ * Per-class median scores may differ by this fraction plus one unit of the four decimals
+ * the report shows; ROC-AUC by this much. (Measured: the two agree to all shown digits.)
+ */
 const SCORE_RTOL = 0.05;
+const SCORE_ATOL = 1e-4;
 const AUC_ATOL = 0.01;
 
 /** the site's scripts fetched by the page or its workers, as a set of URLs */
@@ -103,7 +107,7 @@ test.describe('on SwiftShader’s WebGPU adapter', () => {
     expect([...gpu.medians.keys()].sort()).toEqual([...wasm.medians.keys()].sort());
     expect(gpu.medians.size).toBeGreaterThan(1);
     for (const [name, median] of wasm.medians) {
-      expect(Math.abs(gpu.medians.get(name)! - median), `median score of ${name}`).toBeLessThanOrEqual(SCORE_RTOL * Math.abs(median));
+      expect(Math.abs(gpu.medians.get(name)! - median), `median score of ${name}`).toBeLessThanOrEqual(SCORE_RTOL * Math.abs(median) + SCORE_ATOL);
     }
     expect(problems).toEqual([]);
   });
